@@ -1,0 +1,7 @@
+// trailerlab-cli: the headless front end. All commands live in core/cli.
+#include "core/cli/Cli.h"
+
+int main(int argc, char** argv)
+{
+    return tl::cli::run(argc, argv);
+}

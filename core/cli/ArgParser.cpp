@@ -1,0 +1,219 @@
+#include "core/cli/ArgParser.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace tl::cli {
+
+ArgParser::ArgParser(std::string usage, std::string summary)
+    : usage_(std::move(usage)), summary_(std::move(summary))
+{
+}
+
+void ArgParser::addOption(const std::string& name, const std::string& valueName, const std::string& help,
+                          std::optional<std::string> defaultValue)
+{
+    options_.push_back({name, valueName, help, std::move(defaultValue)});
+}
+
+void ArgParser::addFlag(const std::string& name, const std::string& help)
+{
+    options_.push_back({name, "", help, std::nullopt});
+}
+
+void ArgParser::addPositional(const std::string& name, const std::string& help, bool required)
+{
+    positionals_.push_back({name, help, required});
+}
+
+const ArgParser::Option* ArgParser::find(const std::string& name) const
+{
+    for (const auto& option : options_)
+        if (option.name == name)
+            return &option;
+    return nullptr;
+}
+
+bool ArgParser::parse(const std::vector<std::string>& args)
+{
+    std::size_t nextPositional = 0;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h")
+            return false;
+        if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+            std::string name = arg.substr(2);
+            std::optional<std::string> inlineValue;
+            if (auto eq = name.find('='); eq != std::string::npos) {
+                inlineValue = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            }
+            const Option* option = find(name);
+            if (!option)
+                throw UsageError("unknown option --" + name + " (see --help)");
+            if (option->valueName.empty()) {
+                if (inlineValue)
+                    throw UsageError("option --" + name + " takes no value");
+                values_[name] = "1";
+            } else if (inlineValue) {
+                values_[name] = *inlineValue;
+            } else {
+                if (i + 1 >= args.size())
+                    throw UsageError("option --" + name + " needs a value: --" + name + " " + option->valueName);
+                values_[name] = args[++i];
+            }
+            continue;
+        }
+        if (nextPositional >= positionals_.size())
+            throw UsageError("unexpected argument '" + arg + "' (see --help)");
+        positionalValues_[positionals_[nextPositional++].name] = arg;
+    }
+    for (std::size_t p = nextPositional; p < positionals_.size(); ++p)
+        if (positionals_[p].required)
+            throw UsageError("missing argument " + positionals_[p].name + " (see --help)");
+    return true;
+}
+
+bool ArgParser::given(const std::string& name) const
+{
+    return values_.count(name) > 0;
+}
+
+bool ArgParser::flag(const std::string& name) const
+{
+    return given(name);
+}
+
+std::optional<std::string> ArgParser::value(const std::string& name) const
+{
+    if (auto it = values_.find(name); it != values_.end())
+        return it->second;
+    if (const Option* option = find(name))
+        return option->defaultValue;
+    return std::nullopt;
+}
+
+std::string ArgParser::required(const std::string& name) const
+{
+    auto v = value(name);
+    if (!v)
+        throw UsageError("option --" + name + " is required (see --help)");
+    return *v;
+}
+
+double ArgParser::number(const std::string& name) const
+{
+    const std::string text = required(name);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0')
+        throw UsageError("option --" + name + " expects a number, got '" + text + "'");
+    return v;
+}
+
+long ArgParser::integer(const std::string& name) const
+{
+    const std::string text = required(name);
+    long v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size())
+        throw UsageError("option --" + name + " expects an integer, got '" + text + "'");
+    return v;
+}
+
+std::optional<std::string> ArgParser::positional(const std::string& name) const
+{
+    if (auto it = positionalValues_.find(name); it != positionalValues_.end())
+        return it->second;
+    return std::nullopt;
+}
+
+std::string ArgParser::help() const
+{
+    std::ostringstream out;
+    out << "usage: " << usage_ << "\n\n" << summary_ << "\n";
+    if (!positionals_.empty()) {
+        out << "\narguments:\n";
+        for (const auto& p : positionals_)
+            out << "  " << p.name << (p.required ? "" : " (optional)") << "\n      " << p.help << "\n";
+    }
+    if (!options_.empty()) {
+        out << "\noptions:\n";
+        for (const auto& o : options_) {
+            out << "  --" << o.name << (o.valueName.empty() ? "" : " " + o.valueName) << "\n      " << o.help;
+            if (o.defaultValue)
+                out << " [default: " << *o.defaultValue << "]";
+            out << "\n";
+        }
+        out << "  --help\n      show this help\n";
+    }
+    if (!epilog_.empty())
+        out << "\n" << epilog_ << (epilog_.back() == '\n' ? "" : "\n");
+    return out.str();
+}
+
+namespace {
+bool parseIntToken(const std::string& token, long& v)
+{
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+    return ec == std::errc() && ptr == token.data() + token.size() && !token.empty();
+}
+
+std::vector<std::string> split(const std::string& text, char sep)
+{
+    std::vector<std::string> parts;
+    std::string part;
+    std::istringstream in(text);
+    while (std::getline(in, part, sep))
+        parts.push_back(part);
+    return parts;
+}
+}  // namespace
+
+std::vector<int> parseIntList(const std::string& text, const std::string& optionName)
+{
+    const std::string bad = "option --" + optionName + ": '" + text +
+                            "' is not a list (50 or 10,20,50) or range (10:100:10) of positive integers";
+    std::vector<int> values;
+    if (text.find(':') != std::string::npos) {
+        auto parts = split(text, ':');
+        long start, stop, step = 1;
+        if (parts.size() < 2 || parts.size() > 3 || !parseIntToken(parts[0], start) ||
+            !parseIntToken(parts[1], stop) || (parts.size() == 3 && !parseIntToken(parts[2], step)) ||
+            step <= 0 || start <= 0 || stop < start)
+            throw UsageError(bad);
+        for (long v = start; v <= stop; v += step)
+            values.push_back(static_cast<int>(v));
+    } else {
+        for (const auto& token : split(text, ',')) {
+            long v;
+            if (!parseIntToken(token, v) || v <= 0)
+                throw UsageError(bad);
+            values.push_back(static_cast<int>(v));
+        }
+    }
+    if (values.empty())
+        throw UsageError(bad);
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
+std::vector<double> parseDoubleList(const std::string& text, const std::string& optionName)
+{
+    std::vector<double> values;
+    for (const auto& token : split(text, ',')) {
+        char* end = nullptr;
+        const double v = std::strtod(token.c_str(), &end);
+        if (token.empty() || *end != '\0' || !(v > 0))
+            throw UsageError("option --" + optionName + ": '" + text + "' is not a list of positive numbers");
+        values.push_back(v);
+    }
+    if (values.empty())
+        throw UsageError("option --" + optionName + " is empty");
+    return values;
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,75 @@
+#pragma once
+// A small, strict command-line parser for the trailerlab-cli subcommands:
+// --name VALUE or --name=VALUE options, --flags and positionals. Unknown
+// options, missing values and missing required arguments throw UsageError
+// with a message that names the argument; help() documents every option.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/Error.h"
+
+namespace tl::cli {
+
+class UsageError : public Error {
+public:
+    explicit UsageError(const std::string& message) : Error(message) {}
+};
+
+class ArgParser {
+public:
+    ArgParser(std::string usage, std::string summary);
+
+    void addOption(const std::string& name, const std::string& valueName, const std::string& help,
+                   std::optional<std::string> defaultValue = std::nullopt);
+    void addFlag(const std::string& name, const std::string& help);
+    void addPositional(const std::string& name, const std::string& help, bool required = true);
+    // Free text appended to help(): examples, notes.
+    void addEpilog(const std::string& text) { epilog_ += text; }
+
+    // Parses args (without the program and subcommand names). Returns false
+    // when --help was given (the caller prints help() and exits 0).
+    bool parse(const std::vector<std::string>& args);
+
+    bool given(const std::string& name) const;       // option or flag present on the command line
+    bool flag(const std::string& name) const;
+    std::optional<std::string> value(const std::string& name) const;  // given or default
+    std::string required(const std::string& name) const;              // throws UsageError when absent
+    double number(const std::string& name) const;                     // throws on a non-number
+    long integer(const std::string& name) const;                      // throws on a non-integer
+    std::optional<std::string> positional(const std::string& name) const;
+
+    std::string help() const;
+
+private:
+    struct Option {
+        std::string name;
+        std::string valueName;  // empty for flags
+        std::string help;
+        std::optional<std::string> defaultValue;
+    };
+    struct Positional {
+        std::string name;
+        std::string help;
+        bool required;
+    };
+    const Option* find(const std::string& name) const;
+
+    std::string usage_;
+    std::string summary_;
+    std::string epilog_;
+    std::vector<Option> options_;
+    std::vector<Positional> positionals_;
+    std::map<std::string, std::string> values_;
+    std::map<std::string, std::string> positionalValues_;
+};
+
+// Parses "10:100:10" (start:stop:step, inclusive), "10,20,50" or "50" into
+// sorted unique positive integers. Throws UsageError naming the option.
+std::vector<int> parseIntList(const std::string& text, const std::string& optionName);
+// Parses "1,2,3" or "0.5" into positive doubles.
+std::vector<double> parseDoubleList(const std::string& text, const std::string& optionName);
+
+}  // namespace tl::cli

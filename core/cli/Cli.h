@@ -1,0 +1,32 @@
+#pragma once
+// Entry point of trailerlab-cli and its table of subcommands. Each subcommand
+// lives in its own file and has the signature of CommandFn: it parses its own
+// arguments, writes results to `out` and diagnostics/progress to `err`, and
+// returns the process exit code. Exceptions derived from tl::Error are turned
+// into a one-line message and exit code 2 (usage) or 1 (anything else) by run().
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace tl::cli {
+
+using CommandFn = std::function<int(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)>;
+
+struct Command {
+    std::string name;
+    std::string summary;
+    CommandFn run;
+};
+
+const std::vector<Command>& commands();
+
+int run(int argc, char** argv);
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// Subcommands (one file each).
+int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int synthCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace tl::cli

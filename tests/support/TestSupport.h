@@ -1,0 +1,40 @@
+#pragma once
+// Helpers shared by the core tests: where the shared reference data lives,
+// and scratch folders that clean themselves up.
+
+#include <filesystem>
+#include <string>
+
+namespace tl::test {
+
+// ../shared, or $TRAILERLAB_SHARED when set. Empty path when absent.
+std::filesystem::path sharedDir();
+
+// A path inside sharedDir(), or empty when the shared folder or the file is missing.
+std::filesystem::path sharedFile(const std::string& relative);
+
+// A fresh temporary folder, removed with its contents when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// Writes text to a file (binary mode: line ends are written as given).
+void writeFile(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace tl::test
+
+// Skips the current GoogleTest test when a shared file is missing.
+#define TL_REQUIRE_SHARED(var, relative)                                                        \
+    const std::filesystem::path var = ::tl::test::sharedFile(relative);                        \
+    if (var.empty())                                                                            \
+    GTEST_SKIP() << "shared reference data not found (" << (relative)                          \
+                 << "): expected ../shared next to the repository or $TRAILERLAB_SHARED"
