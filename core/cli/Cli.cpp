@@ -16,6 +16,9 @@ const std::vector<Command>& commands()
     static const std::vector<Command> table = {
         {"evaluate", "evaluate content-based user k-NN CF and baselines (RMSE, MAE, ranking metrics)",
          evaluateCommand},
+        {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
+         sampleCommand},
+        {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},
         {"synth", "write a synthetic MovieLens-style data set with item features (for demos and benchmarks)",
          synthCommand},
     };
