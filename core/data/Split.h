@@ -1,0 +1,32 @@
+#pragma once
+// Train/test splits of a Dataset's ratings, as index lists into
+// Dataset::ratings. Deterministic: the same seed gives the same split on every
+// machine (tl::Rng, no std distributions).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/data/Ratings.h"
+
+namespace tl {
+
+struct Split {
+    std::vector<std::size_t> train;  // indices into Dataset::ratings, ascending
+    std::vector<std::size_t> test;
+};
+
+// Each rating goes to test with the given share (exactly round(n * testRatio) ratings).
+Split randomHoldout(const Dataset& data, double testRatio, std::uint64_t seed);
+
+// k folds of a shuffled order; fold f tests on the f-th part (sizes differ by at most 1).
+std::vector<Split> kFold(const Dataset& data, int k, std::uint64_t seed);
+
+// Per user: round(n_u * testRatio) of the user's ratings go to test, at least
+// one when the user has two or more, and never all of them.
+Split perUserHoldout(const Dataset& data, double testRatio, std::uint64_t seed);
+
+// The first `trainCount` ratings are train, the rest test (explicit train and
+// test files read one after the other into one Dataset).
+Split explicitSplit(const Dataset& data, std::size_t trainCount);
+
+}  // namespace tl
