@@ -1,0 +1,177 @@
+#include "core/cf/Prediction.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tl {
+
+TestSet TestSet::build(const Dataset& data, const std::vector<std::size_t>& indices)
+{
+    TestSet test;
+    test.users.reserve(indices.size());
+    test.items.reserve(indices.size());
+    test.ratings.reserve(indices.size());
+    for (std::size_t r : indices) {
+        test.users.push_back(data.ratings[r].user);
+        test.items.push_back(data.ratings[r].item);
+        test.ratings.push_back(data.ratings[r].value);
+    }
+    return test;
+}
+
+float fallbackPrediction(const TrainingMatrix& train, std::uint32_t user, std::uint32_t item,
+                         PredictionSource& source)
+{
+    if (train.knowsUser(user)) {
+        source = PredictionSource::UserMean;
+        return static_cast<float>(train.userMean[user]);
+    }
+    if (train.knowsItem(item)) {
+        source = PredictionSource::ItemMean;
+        return static_cast<float>(train.itemMean[item]);
+    }
+    source = PredictionSource::GlobalMean;
+    return static_cast<float>(train.globalMean);
+}
+
+namespace {
+
+SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
+{
+    SweepPredictions sweep;
+    sweep.ks = ks;
+    sweep.perK.resize(ks.size());
+    for (auto& p : sweep.perK) {
+        p.values.resize(tests);
+        p.sources.resize(tests);
+    }
+    return sweep;
+}
+
+// Accumulates formula 5 along an ordered candidate list. `at(p)` gives the
+// contribution of position p: false when that neighbour did not rate the item.
+// After position p the prediction for every K == p + 1 is recorded; K beyond
+// the list's length get the final value.
+template <typename At>
+void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingMatrix& train, std::uint32_t user,
+          std::uint32_t item, const PredictOptions& options, std::size_t t, SweepPredictions& out)
+{
+    double numerator = 0, denominator = 0;
+    std::size_t next = 0;
+    auto record = [&]() {
+        Predictions& p = out.perK[next];
+        float value;
+        if (denominator > 0) {
+            value = static_cast<float>(train.userMean[user] + numerator / denominator);
+            p.sources[t] = PredictionSource::Neighbours;
+        } else {
+            value = fallbackPrediction(train, user, item, p.sources[t]);
+        }
+        if (options.clip)
+            value = std::clamp(value, options.scale.min, options.scale.max);
+        p.values[t] = value;
+        ++next;
+    };
+    for (std::size_t pos = 0; pos < length && next < ks.size(); ++pos) {
+        float sim = 0, deviation = 0;
+        if (at(pos, sim, deviation)) {
+            numerator += static_cast<double>(sim) * deviation;
+            denominator += std::fabs(static_cast<double>(sim));
+        }
+        while (next < ks.size() && static_cast<std::size_t>(ks[next]) == pos + 1)
+            record();
+    }
+    while (next < ks.size())
+        record();
+}
+
+}  // namespace
+
+SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                const std::vector<int>& ks, const PredictOptions& options)
+{
+    SweepPredictions sweep = makeSweep(ks, test.size());
+#pragma omp parallel for schedule(dynamic, 256)
+    for (std::ptrdiff_t ti = 0; ti < static_cast<std::ptrdiff_t>(test.size()); ++ti) {
+        const auto t = static_cast<std::size_t>(ti);
+        const std::uint32_t u = test.users[t], i = test.items[t];
+        const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
+        walk(
+            ks, neighbours.size(),
+            [&](std::size_t pos, float& sim, float& deviation) {
+                const Neighbour& n = neighbours[pos];
+                const auto r = train.rating(n.user, i);
+                if (!r)
+                    return false;
+                sim = n.similarity;
+                deviation = static_cast<float>(*r - train.userMean[n.user]);
+                return true;
+            },
+            train, u, i, options, t, sweep);
+    }
+    return sweep;
+}
+
+SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngine& engine, const TestSet& test,
+                               const std::vector<int>& ks, const PredictOptions& options, const JobContext& ctx)
+{
+    SweepPredictions sweep = makeSweep(ks, test.size());
+    const int kMax = ks.empty() ? 0 : ks.back();
+    // Test ratings grouped by user, so each block visits its users' tests.
+    std::vector<std::vector<std::size_t>> testsOf(engine.users());
+    std::vector<char> done(test.size(), 0);
+    for (std::size_t t = 0; t < test.size(); ++t)
+        if (test.users[t] < engine.users())
+            testsOf[test.users[t]].push_back(t);
+    std::vector<char> active(engine.users());
+    for (std::size_t v = 0; v < engine.users(); ++v)
+        active[v] = engine.isActive(v) ? 1 : 0;
+
+    engine.forEachBlock(
+        [&](std::size_t first, const Eigen::MatrixXf& block) {
+#pragma omp parallel
+            {
+                std::vector<Neighbour> candidates;
+#pragma omp for schedule(dynamic, 4)
+                for (Eigen::Index r = 0; r < block.rows(); ++r) {
+                    const std::size_t u = first + static_cast<std::size_t>(r);
+                    for (std::size_t t : testsOf[u]) {
+                        const std::uint32_t i = test.items[t];
+                        candidates.clear();
+                        if (active[u] && i < train.items)
+                            for (std::size_t e = train.itemOffsets[i]; e < train.itemOffsets[i + 1]; ++e) {
+                                const std::uint32_t v = train.itemUsers[e];
+                                if (v != u && active[v])
+                                    candidates.push_back({v, block(r, static_cast<Eigen::Index>(v))});
+                            }
+                        auto better = [](const Neighbour& a, const Neighbour& b) {
+                            return a.similarity != b.similarity ? a.similarity > b.similarity : a.user < b.user;
+                        };
+                        const std::size_t n = std::min(candidates.size(), static_cast<std::size_t>(kMax));
+                        std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
+                                          candidates.end(), better);
+                        walk(
+                            ks, n,
+                            [&](std::size_t pos, float& sim, float& deviation) {
+                                const Neighbour& c = candidates[pos];
+                                sim = c.similarity;
+                                deviation = static_cast<float>(*train.rating(c.user, i) - train.userMean[c.user]);
+                                return true;
+                            },
+                            train, static_cast<std::uint32_t>(u), i, options, t, sweep);
+                        done[t] = 1;
+                    }
+                }
+            }
+        },
+        ctx);
+    // Test users outside the engine (unknown ids) only have fallbacks.
+    for (std::size_t t = 0; t < test.size(); ++t)
+        if (!done[t])
+            walk(
+                ks, 0, [](std::size_t, float&, float&) { return false; }, train, test.users[t], test.items[t],
+                options, t, sweep);
+    return sweep;
+}
+
+}  // namespace tl

@@ -1,0 +1,118 @@
+#include "core/cf/Profiles.h"
+
+#include <cmath>
+
+#include "core/common/Error.h"
+
+namespace tl {
+
+void normalizeFeatures(RowMatrixF& values, Normalization mode)
+{
+    const Eigen::Index rows = values.rows();
+    if (rows == 0)
+        return;
+    switch (mode) {
+    case Normalization::None:
+        return;
+    case Normalization::MinMax100:
+        for (Eigen::Index f = 0; f < values.cols(); ++f) {
+            auto column = values.col(f);
+            const float lo = column.minCoeff(), hi = column.maxCoeff();
+            if (hi > lo)
+                column = (column.array() - lo) * (100.0f / (hi - lo));
+            else
+                column.setZero();
+        }
+        return;
+    case Normalization::ZScore:
+        for (Eigen::Index f = 0; f < values.cols(); ++f) {
+            auto column = values.col(f);
+            const double mean = column.cast<double>().mean();
+            const double var = (column.cast<double>().array() - mean).square().mean();
+            if (var > 0)
+                column = ((column.cast<double>().array() - mean) / std::sqrt(var)).cast<float>().matrix();
+            else
+                column.setZero();
+        }
+        return;
+    case Normalization::L2:
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const float norm = values.row(r).norm();
+            if (norm > 0)
+                values.row(r) /= norm;
+        }
+        return;
+    }
+}
+
+ItemProfiles alignItemProfiles(const FeatureMatrix& features, const IdMap& items, Normalization mode)
+{
+    RowMatrixF normalised = features.values;
+    normalizeFeatures(normalised, mode);
+    ItemProfiles profiles;
+    profiles.rowOf.assign(items.size(), -1);
+    std::vector<Eigen::Index> sourceRows;
+    for (std::size_t r = 0; r < features.ids.size(); ++r) {
+        auto item = items.find(features.ids[r]);
+        if (!item) {
+            ++profiles.unknownIds;
+            continue;
+        }
+        if (profiles.rowOf[*item] >= 0)
+            throw DataError("item features", 0, "item " + features.ids[r] + " has more than one feature row");
+        profiles.rowOf[*item] = static_cast<std::int32_t>(sourceRows.size());
+        sourceRows.push_back(static_cast<Eigen::Index>(r));
+    }
+    profiles.values.resize(static_cast<Eigen::Index>(sourceRows.size()), normalised.cols());
+    for (std::size_t k = 0; k < sourceRows.size(); ++k)
+        profiles.values.row(static_cast<Eigen::Index>(k)) = normalised.row(sourceRows[k]);
+    return profiles;
+}
+
+RelevanceMatrix buildRelevance(const TrainingMatrix& train, const ItemProfiles& items, const RelevantRule& rule)
+{
+    RelevanceMatrix w;
+    w.users = train.users;
+    w.profileRows = items.withProfile();
+    w.offsets.assign(train.users + 1, 0);
+    for (std::size_t u = 0; u < train.users; ++u) {
+        const double mean = train.userMean[u];
+        for (std::size_t k = train.userOffsets[u]; k < train.userOffsets[u + 1]; ++k) {
+            const float r = train.userValues[k];
+            bool relevant = true;
+            if (rule.kind == RelevantRule::AboveUserMean)
+                relevant = r >= mean;
+            else if (rule.kind == RelevantRule::Threshold)
+                relevant = r >= rule.threshold;
+            const std::int32_t row = items.rowOf[train.userItems[k]];
+            if (relevant && row >= 0) {
+                w.rows.push_back(static_cast<std::uint32_t>(row));
+                w.weights.push_back(r);
+            }
+        }
+        const std::size_t end = w.rows.size();
+        w.offsets[u + 1] = end;
+    }
+    return w;
+}
+
+RowMatrixF buildUserProfiles(const RelevanceMatrix& w, const ItemProfiles& items)
+{
+    RowMatrixF profiles = RowMatrixF::Zero(static_cast<Eigen::Index>(w.users), items.values.cols());
+#pragma omp parallel for schedule(dynamic, 16)
+    for (std::ptrdiff_t u = 0; u < static_cast<std::ptrdiff_t>(w.users); ++u)
+        for (std::size_t k = w.offsets[static_cast<std::size_t>(u)]; k < w.offsets[static_cast<std::size_t>(u) + 1];
+             ++k)
+            profiles.row(u) += w.weights[k] * items.values.row(w.rows[k]);
+    return profiles;
+}
+
+Eigen::VectorXf userProfile(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t user)
+{
+    Eigen::VectorXf profile = Eigen::VectorXf::Zero(items.values.cols());
+    for (std::size_t k = w.offsets[user]; k < w.offsets[user + 1]; ++k)
+        profile += w.weights[k] * items.values.row(w.rows[k]).transpose();
+    return profile;
+}
+
+}  // namespace tl

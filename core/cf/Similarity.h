@@ -1,0 +1,70 @@
+#pragma once
+// Cosine similarity of user profiles (formula 4), produced in blocks of users
+// so that memory stays bounded: a consumer receives, for users
+// [first, first + rows), their similarity to every user (a rows x users block).
+// A dense users x users matrix never exists unless it is one block.
+//
+// Two routes give the same numbers:
+//  - Direct: S = Pn Pn^T with Pn the row-normalised profiles (users x F).
+//  - Item Gram (docs/method.md cost note): MUP MUP^T = W (MIP MIP^T) W^T with
+//    W the sparse relevance matrix; cheaper when items << users and F is large
+//    (MovieLens 1M with F = 25,088), and MUP is never materialised.
+// Users with an all-zero profile have similarity 0 to everyone; isActive()
+// tells them apart, and they are never anyone's neighbour.
+//
+// Threading: forEachBlock runs on the caller's thread; the products use BLAS
+// threads and OpenMP. The consumer is called sequentially, block by block.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "core/cf/Profiles.h"
+#include "core/common/JobContext.h"
+
+namespace tl {
+
+enum class SimilarityRoute { Auto, Direct, ItemGram };
+
+class SimilarityEngine {
+public:
+    // block(r, v) = sim(first + r, v); column-major, rows = users in this block.
+    using BlockConsumer = std::function<void(std::size_t first, const Eigen::MatrixXf& block)>;
+
+    // From item profiles and relevance weights (content CF).
+    static SimilarityEngine fromItemProfiles(const RelevanceMatrix& w, const ItemProfiles& items,
+                                             SimilarityRoute route = SimilarityRoute::Auto);
+    // From explicit user profiles (rating-based k-NN baselines: rating rows).
+    static SimilarityEngine fromUserProfiles(RowMatrixF profiles);
+
+    std::size_t users() const { return norms_.size(); }
+    bool isActive(std::size_t user) const { return norms_[user] > 0; }
+    SimilarityRoute route() const { return route_; }
+    // Floating-point operations one full pass performs (for GFLOP/s reports).
+    double passFlops() const;
+
+    // Users per block: bounded so a block holds at most maxBlockBytes.
+    void setMaxBlockBytes(std::size_t bytes) { maxBlockBytes_ = bytes; }
+    std::size_t blockRows() const;
+
+    void forEachBlock(const BlockConsumer& consumer, const JobContext& ctx = JobContext::none()) const;
+
+private:
+    SimilarityEngine() = default;
+    void computeBlock(std::size_t first, std::size_t rows, Eigen::MatrixXf& block) const;
+
+    SimilarityRoute route_ = SimilarityRoute::Direct;
+    // Direct route: row-normalised profiles.
+    RowMatrixF normalised_;
+    // Item Gram route: W and G = MIP MIP^T (lower triangle filled, symmetric).
+    RelevanceMatrix w_;
+    Eigen::MatrixXf gram_;
+    std::vector<float> norms_;  // |MUP(u)|
+    std::size_t maxBlockBytes_ = std::size_t(256) << 20;
+    double gramFlops_ = 0;
+};
+
+}  // namespace tl

@@ -1,0 +1,152 @@
+#include "core/eval/Evaluator.h"
+
+#include <cmath>
+#include <map>
+
+#include "core/cf/Baselines.h"
+#include "core/cf/Neighbours.h"
+#include "core/cf/Prediction.h"
+#include "core/cf/Profiles.h"
+#include "core/cf/TrainingMatrix.h"
+#include "core/common/Error.h"
+
+namespace tl {
+
+namespace {
+
+void addSweepRows(const std::string& method, const SweepPredictions& sweep, const TestSet& test,
+                  const RankingOptions& ranking, SplitResult& result)
+{
+    for (std::size_t k = 0; k < sweep.ks.size(); ++k)
+        result.rows.push_back({method, sweep.ks[k], computeMetrics(test, sweep.perK[k], ranking)});
+}
+
+SweepPredictions runKnn(const SimilarityEngine& engine, const TrainingMatrix& train, const TestSet& test,
+                        const EvalSettings& settings, const PredictOptions& options, const JobContext& ctx)
+{
+    if (settings.mode == NeighbourMode::Raters)
+        return predictRaters(train, engine, test, settings.ks, options, ctx);
+    const NeighbourLists lists = computeNeighbours(engine, settings.ks.back(), ctx);
+    return predictOffline(train, lists, test, settings.ks, options);
+}
+
+RowMatrixF ratingRows(const TrainingMatrix& train, bool meanCentred)
+{
+    const double bytes = static_cast<double>(train.users) * static_cast<double>(train.items) * sizeof(float);
+    if (bytes > 4e9)
+        throw ConfigError("rating-based k-NN baselines need a dense users x items matrix of " +
+                          std::to_string(static_cast<long>(bytes / 1e9)) + " GB; too large");
+    RowMatrixF rows = RowMatrixF::Zero(static_cast<Eigen::Index>(train.users), static_cast<Eigen::Index>(train.items));
+    for (std::size_t u = 0; u < train.users; ++u)
+        for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
+            rows(static_cast<Eigen::Index>(u), train.userItems[e]) =
+                train.userValues[e] - (meanCentred ? static_cast<float>(train.userMean[u]) : 0.0f);
+    return rows;
+}
+
+std::vector<std::size_t> keepProfiled(const Dataset& data, const std::vector<std::size_t>& indices,
+                                      const std::vector<char>& profiled)
+{
+    std::vector<std::size_t> kept;
+    for (std::size_t r : indices)
+        if (profiled[data.ratings[r].item])
+            kept.push_back(r);
+    return kept;
+}
+
+}  // namespace
+
+SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const std::vector<ContentSource>& sources,
+                          const EvalSettings& settings, const JobContext& ctx)
+{
+    if (settings.ks.empty())
+        throw ConfigError("no K values to evaluate");
+    Split split = inputSplit;
+    if (settings.restrictToProfiled && !sources.empty()) {
+        std::vector<char> profiled(data.items.size(), 0);
+        for (const auto& id : sources.front().features->ids)
+            if (auto item = data.items.find(id))
+                profiled[*item] = 1;
+        split.train = keepProfiled(data, split.train, profiled);
+        split.test = keepProfiled(data, split.test, profiled);
+    }
+    if (split.train.empty())
+        throw ConfigError("the training set is empty");
+    if (split.test.empty())
+        throw ConfigError("the test set is empty");
+
+    SplitResult result;
+    result.trainRatings = split.train.size();
+    result.testRatings = split.test.size();
+    const TrainingMatrix train = TrainingMatrix::build(data, split.train);
+    const TestSet test = TestSet::build(data, split.test);
+    const PredictOptions options{settings.clip, data.scale};
+
+    if (settings.baselines) {
+        for (Baseline b : {Baseline::GlobalMean, Baseline::UserMean, Baseline::ItemMean, Baseline::Bias})
+            result.rows.push_back(
+                {baselineName(b), 0, computeMetrics(test, predictBaseline(b, train, test, options), settings.ranking)});
+    }
+    for (const auto& source : sources) {
+        ctx.checkCancelled();
+        ctx.report("profiles:" + source.name, 0, 1);
+        const ItemProfiles items = alignItemProfiles(*source.features, data.items, settings.normalization);
+        result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
+        const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
+        const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items, settings.route);
+        ctx.report("profiles:" + source.name, 1, 1);
+        addSweepRows(source.name, runKnn(engine, train, test, settings, options, ctx), test, settings.ranking, result);
+    }
+    if (settings.baselines) {
+        for (bool pearson : {false, true}) {
+            ctx.checkCancelled();
+            const SimilarityEngine engine = SimilarityEngine::fromUserProfiles(ratingRows(train, pearson));
+            addSweepRows(pearson ? "user-knn-pearson" : "user-knn-cosine",
+                         runKnn(engine, train, test, settings, options, ctx), test, settings.ranking, result);
+        }
+    }
+    return result;
+}
+
+std::vector<AggregateRow> aggregate(const std::vector<SplitResult>& folds)
+{
+    std::vector<AggregateRow> rows;
+    if (folds.empty())
+        return rows;
+    std::map<std::pair<std::string, int>, std::vector<const Metrics*>> byKey;
+    for (const auto& fold : folds)
+        for (const auto& row : fold.rows)
+            byKey[{row.method, row.k}].push_back(&row.metrics);
+    // Keep the first fold's row order.
+    for (const auto& row : folds.front().rows) {
+        const auto& all = byKey[{row.method, row.k}];
+        AggregateRow out{row.method, row.k, {}, {}, static_cast<int>(all.size())};
+        auto stat = [&](double Metrics::*field, double& mean, double& sd) {
+            double sum = 0;
+            for (const Metrics* m : all)
+                sum += m->*field;
+            mean = sum / static_cast<double>(all.size());
+            double var = 0;
+            for (const Metrics* m : all)
+                var += (m->*field - mean) * (m->*field - mean);
+            sd = all.size() > 1 ? std::sqrt(var / static_cast<double>(all.size() - 1)) : 0.0;
+        };
+        stat(&Metrics::rmse, out.mean.rmse, out.stddev.rmse);
+        stat(&Metrics::mae, out.mean.mae, out.stddev.mae);
+        stat(&Metrics::fromNeighbours, out.mean.fromNeighbours, out.stddev.fromNeighbours);
+        stat(&Metrics::precision, out.mean.precision, out.stddev.precision);
+        stat(&Metrics::recall, out.mean.recall, out.stddev.recall);
+        stat(&Metrics::ndcg, out.mean.ndcg, out.stddev.ndcg);
+        for (const Metrics* m : all) {
+            out.mean.predictions += m->predictions;
+            out.mean.userMeanFallbacks += m->userMeanFallbacks;
+            out.mean.itemMeanFallbacks += m->itemMeanFallbacks;
+            out.mean.globalMeanFallbacks += m->globalMeanFallbacks;
+            out.mean.rankedUsers += m->rankedUsers;
+        }
+        rows.push_back(out);
+    }
+    return rows;
+}
+
+}  // namespace tl

@@ -1,0 +1,73 @@
+#pragma once
+// The offline experiment runner (method.md 4): on one train/test split it
+// evaluates content-based user k-NN for each item-feature source (video
+// features, genre one-hot, ...) over a K sweep, and optionally the baselines
+// (global/user/item mean, bias, rating-based user k-NN with cosine and
+// Pearson similarity). k-fold results aggregate to mean and standard deviation.
+
+#include <string>
+#include <vector>
+
+#include "core/cf/CfOptions.h"
+#include "core/cf/Similarity.h"
+#include "core/common/JobContext.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Split.h"
+#include "core/eval/Metrics.h"
+
+namespace tl {
+
+struct ContentSource {
+    std::string name;  // method name in results, e.g. "video" or "genre"
+    const FeatureMatrix* features = nullptr;
+};
+
+struct EvalSettings {
+    std::vector<int> ks = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+    NeighbourMode mode = NeighbourMode::Offline;
+    bool clip = false;
+    RelevantRule relevant;
+    Normalization normalization = Normalization::MinMax100;
+    // method.md "Items without a video": restrict all ratings to items that have
+    // a profile in the first content source (the paper's choice); off by default.
+    bool restrictToProfiled = false;
+    bool baselines = false;
+    RankingOptions ranking;
+    SimilarityRoute route = SimilarityRoute::Auto;
+};
+
+struct ResultRow {
+    std::string method;
+    int k = 0;  // 0 for methods without neighbours
+    Metrics metrics;
+};
+
+struct CoverageRow {
+    std::string source;
+    std::size_t withProfile = 0;
+    std::size_t withoutProfile = 0;
+    std::size_t unknownIds = 0;  // feature rows for items the ratings don't have
+};
+
+struct SplitResult {
+    std::vector<ResultRow> rows;
+    std::vector<CoverageRow> coverage;
+    std::size_t trainRatings = 0;
+    std::size_t testRatings = 0;
+};
+
+SplitResult evaluateSplit(const Dataset& data, const Split& split, const std::vector<ContentSource>& sources,
+                          const EvalSettings& settings, const JobContext& ctx = JobContext::none());
+
+struct AggregateRow {
+    std::string method;
+    int k = 0;
+    Metrics mean;
+    Metrics stddev;  // sample standard deviation over folds (0 for one fold)
+    int folds = 0;
+};
+
+// Rows matched by (method, k) across folds.
+std::vector<AggregateRow> aggregate(const std::vector<SplitResult>& folds);
+
+}  // namespace tl

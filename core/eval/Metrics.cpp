@@ -1,0 +1,79 @@
+#include "core/eval/Metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tl {
+
+Metrics computeMetrics(const TestSet& test, const Predictions& predictions, const RankingOptions& ranking)
+{
+    Metrics m;
+    m.predictions = test.size();
+    if (test.size() == 0)
+        return m;
+    double squared = 0, absolute = 0;
+    std::size_t fromNeighbours = 0;
+    for (std::size_t t = 0; t < test.size(); ++t) {
+        const double error = static_cast<double>(predictions.values[t]) - test.ratings[t];
+        squared += error * error;
+        absolute += std::fabs(error);
+        switch (predictions.sources[t]) {
+        case PredictionSource::Neighbours: ++fromNeighbours; break;
+        case PredictionSource::UserMean: ++m.userMeanFallbacks; break;
+        case PredictionSource::ItemMean: ++m.itemMeanFallbacks; break;
+        case PredictionSource::GlobalMean: ++m.globalMeanFallbacks; break;
+        case PredictionSource::Model: break;
+        }
+    }
+    const double n = static_cast<double>(test.size());
+    m.rmse = std::sqrt(squared / n);
+    m.mae = absolute / n;
+    m.fromNeighbours = static_cast<double>(fromNeighbours) / n;
+
+    // Ranking: group test entries by user.
+    std::vector<std::size_t> order(test.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (test.users[a] != test.users[b])
+            return test.users[a] < test.users[b];
+        if (predictions.values[a] != predictions.values[b])
+            return predictions.values[a] > predictions.values[b];
+        return test.items[a] < test.items[b];
+    });
+    double precision = 0, recall = 0, ndcg = 0;
+    const auto topN = static_cast<std::size_t>(std::max(ranking.topN, 1));
+    for (std::size_t begin = 0; begin < order.size();) {
+        std::size_t end = begin;
+        while (end < order.size() && test.users[order[end]] == test.users[order[begin]])
+            ++end;
+        std::size_t relevant = 0;
+        for (std::size_t k = begin; k < end; ++k)
+            relevant += test.ratings[order[k]] >= ranking.relevantThreshold;
+        if (relevant > 0) {
+            std::size_t hits = 0;
+            double dcg = 0, idcg = 0;
+            for (std::size_t rank = 0; rank < topN && begin + rank < end; ++rank)
+                if (test.ratings[order[begin + rank]] >= ranking.relevantThreshold) {
+                    ++hits;
+                    dcg += 1.0 / std::log2(static_cast<double>(rank) + 2.0);
+                }
+            for (std::size_t rank = 0; rank < std::min(relevant, topN); ++rank)
+                idcg += 1.0 / std::log2(static_cast<double>(rank) + 2.0);
+            precision += static_cast<double>(hits) / static_cast<double>(topN);
+            recall += static_cast<double>(hits) / static_cast<double>(relevant);
+            ndcg += dcg / idcg;
+            ++m.rankedUsers;
+        }
+        begin = end;
+    }
+    if (m.rankedUsers > 0) {
+        const double users = static_cast<double>(m.rankedUsers);
+        m.precision = precision / users;
+        m.recall = recall / users;
+        m.ndcg = ndcg / users;
+    }
+    return m;
+}
+
+}  // namespace tl
