@@ -1,3 +1,320 @@
-#include "core/cli/Cli.h"
+// trailerlab-cli evaluate: content-based user k-NN (method.md 2-4) and the
+// baselines on a ratings file, printing a table and writing CSV/JSON.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <map>
 #include <ostream>
-namespace tl::cli { int evaluateCommand(const std::vector<std::string>&, std::ostream&, std::ostream& err) { err << "todo\n"; return 1; } }
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/ArgParser.h"
+#include "core/cli/Cli.h"
+#include "core/cli/ConsoleProgress.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Items.h"
+#include "core/data/Ratings.h"
+#include "core/data/Split.h"
+#include "core/data/Text.h"
+#include "core/eval/Evaluator.h"
+
+namespace tl::cli {
+
+namespace {
+
+ArgParser makeParser()
+{
+    ArgParser p("trailerlab-cli evaluate (--ratings FILE [--split ...] | --train FILE --test FILE) "
+                "[--item-features FILE[,FILE...]] [--genres FILE] [options]",
+                "Evaluates user-based collaborative filtering whose user profiles come from item content\n"
+                "(formula 3: MUP = sum of relevant ratings x item profiles; formula 4: cosine; formula 5:\n"
+                "mean-centred prediction) over a K sweep, and optionally rating-only baselines.\n"
+                "Reports RMSE, MAE, the share of predictions made by neighbours (coverage) and\n"
+                "Precision/Recall/NDCG@N with relevant = test rating >= 4.");
+    p.addOption("ratings", "FILE", "ratings file: u.data, ratings.dat, ratings.csv or a generic user,item,rating CSV");
+    p.addOption("format", "NAME", "ratings format: auto, ml-100k, ml-1m, ml-csv, csv", "auto");
+    p.addOption("split", "SPEC",
+                "how --ratings is split: holdout:RATIO (random share to test), kfold:K, peruser:RATIO",
+                "holdout:0.2");
+    p.addOption("seed", "N", "seed of the split", "42");
+    p.addOption("train", "FILE", "explicit training ratings (with --test; e.g. u1.base)");
+    p.addOption("test", "FILE", "explicit test ratings (with --train; e.g. u1.test)");
+    p.addOption("scale", "MIN:MAX", "rating scale; ratings outside it are errors [default: 1:5 for ml-100k/ml-1m, 0.5:5 for CSV]");
+    p.addFlag("skip-bad-lines", "skip malformed, out-of-scale and duplicate lines, listing each one, instead of stopping");
+    p.addOption("item-features", "FILES",
+                "comma-separated item feature files (.csv item_id,f1..fF or .npy + .ids.txt); each is one "
+                "method named after its file");
+    p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): adds genre-profile CF (method 'genre')");
+    p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
+    p.addOption("normalize", "MODE", "item feature scaling: minmax (to [0,100]), none, zscore, l2", "minmax");
+    p.addOption("relevant", "RULE", "relevant items of a user: mean (rating >= user's mean), all, threshold:X", "mean");
+    p.addOption("neighbors", "MODE", "offline (K most similar users, the paper's) or raters (K most similar among the item's raters)", "offline");
+    p.addFlag("clip", "clip predictions to the rating scale");
+    p.addFlag("baselines", "also evaluate global/user/item mean, bias, and rating-based user k-NN (cosine, Pearson)");
+    p.addFlag("restrict-to-profiled", "keep only ratings of items that have a profile in the first feature file (the paper's choice)");
+    p.addOption("top-n", "N", "N of Precision/Recall/NDCG@N", "10");
+    p.addOption("out", "FILE", "write all rows to FILE (.csv or .json)");
+    p.addFlag("quiet", "no progress messages");
+    p.addEpilog("examples:\n"
+                "  trailerlab-cli evaluate --train u1.base --test u1.test --genres u.item --baselines --k 10:100:10\n"
+                "  trailerlab-cli evaluate --ratings ratings.csv --split kfold:5 --item-features vgg19.npy --out results.csv\n");
+    return p;
+}
+
+struct SplitSpec {
+    std::string kind;  // holdout, kfold, peruser
+    double ratio = 0.2;
+    int folds = 0;
+};
+
+SplitSpec parseSplit(const std::string& text)
+{
+    const auto colon = text.find(':');
+    const std::string kind = text.substr(0, colon);
+    const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
+    SplitSpec spec{kind};
+    if (kind == "holdout" || kind == "peruser") {
+        auto v = text::parseDouble(arg);
+        if (!v || !(*v > 0 && *v < 1))
+            throw UsageError("option --split: '" + text + "': the ratio must be between 0 and 1, e.g. holdout:0.2");
+        spec.ratio = *v;
+    } else if (kind == "kfold") {
+        auto v = text::parseInt(arg);
+        if (!v || *v < 2)
+            throw UsageError("option --split: '" + text + "': k-fold needs k >= 2, e.g. kfold:5");
+        spec.folds = static_cast<int>(*v);
+    } else {
+        throw UsageError("option --split: '" + text + "' is not holdout:RATIO, kfold:K or peruser:RATIO");
+    }
+    return spec;
+}
+
+void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int topN, bool withStd)
+{
+    auto cell = [&](double mean, double sd) {
+        std::ostringstream s;
+        s << std::fixed << std::setprecision(4) << mean;
+        if (withStd)
+            s << "±" << std::setprecision(4) << sd;
+        return s.str();
+    };
+    const int w = withStd ? 16 : 8;
+    out << std::left << std::setw(18) << "method" << std::right << std::setw(5) << "k" << std::setw(w) << "rmse"
+        << std::setw(w) << "mae" << std::setw(10) << "coverage" << std::setw(w) << ("P@" + std::to_string(topN))
+        << std::setw(w) << ("R@" + std::to_string(topN)) << std::setw(w) << ("NDCG@" + std::to_string(topN)) << "\n";
+    for (const auto& r : rows) {
+        out << std::left << std::setw(18) << r.method << std::right << std::setw(5)
+            << (r.k > 0 ? std::to_string(r.k) : "-") << std::setw(w) << cell(r.mean.rmse, r.stddev.rmse)
+            << std::setw(w) << cell(r.mean.mae, r.stddev.mae) << std::setw(10) << std::fixed << std::setprecision(3)
+            << r.mean.fromNeighbours << std::setw(w) << cell(r.mean.precision, r.stddev.precision) << std::setw(w)
+            << cell(r.mean.recall, r.stddev.recall) << std::setw(w) << cell(r.mean.ndcg, r.stddev.ndcg) << "\n";
+    }
+}
+
+void printBest(std::ostream& out, const std::vector<AggregateRow>& rows)
+{
+    std::map<std::string, const AggregateRow*> best;
+    std::vector<std::string> order;
+    for (const auto& r : rows) {
+        auto it = best.find(r.method);
+        if (it == best.end()) {
+            order.push_back(r.method);
+            best[r.method] = &r;
+        } else if (r.mean.rmse < it->second->mean.rmse) {
+            it->second = &r;
+        }
+    }
+    out << "\nbest RMSE per method:\n";
+    for (const auto& m : order) {
+        const auto* r = best[m];
+        out << "  " << std::left << std::setw(18) << m << std::right << std::fixed << std::setprecision(4)
+            << r->mean.rmse << (r->k > 0 ? "  at K = " + std::to_string(r->k) : std::string()) << "\n";
+    }
+}
+
+void writeCsv(const std::filesystem::path& path, const std::vector<AggregateRow>& rows, int topN)
+{
+    std::ofstream out(path, std::ios::binary);
+    if (!out)
+        throw DataError(path.string(), 0, "cannot write");
+    const std::string n = std::to_string(topN);
+    out << "method,k,rmse,mae,coverage,precision_at_" << n << ",recall_at_" << n << ",ndcg_at_" << n
+        << ",rmse_std,mae_std,folds,predictions,user_mean_fallbacks,item_mean_fallbacks,global_mean_fallbacks\n";
+    out << std::setprecision(9);
+    for (const auto& r : rows)
+        out << r.method << ',' << r.k << ',' << r.mean.rmse << ',' << r.mean.mae << ',' << r.mean.fromNeighbours << ','
+            << r.mean.precision << ',' << r.mean.recall << ',' << r.mean.ndcg << ',' << r.stddev.rmse << ','
+            << r.stddev.mae << ',' << r.folds << ',' << r.mean.predictions << ',' << r.mean.userMeanFallbacks << ','
+            << r.mean.itemMeanFallbacks << ',' << r.mean.globalMeanFallbacks << '\n';
+}
+
+nlohmann::json metricsJson(const Metrics& m)
+{
+    return {{"rmse", m.rmse},           {"mae", m.mae},       {"coverage", m.fromNeighbours},
+            {"precision", m.precision}, {"recall", m.recall}, {"ndcg", m.ndcg}};
+}
+
+}  // namespace
+
+int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    ArgParser p = makeParser();
+    if (!p.parse(args)) {
+        out << p.help();
+        return 0;
+    }
+    ConsoleProgress progress(err, p.flag("quiet"));
+    const JobContext ctx = progress.context();
+
+    ReadOptions readOptions;
+    readOptions.format = parseRatingsFormat(*p.value("format"));
+    readOptions.skipBadLines = p.flag("skip-bad-lines");
+    if (auto scale = p.value("scale")) {
+        const auto colon = scale->find(':');
+        auto lo = text::parseDouble(scale->substr(0, colon)), hi = colon == std::string::npos
+                                                                   ? std::optional<double>()
+                                                                   : text::parseDouble(scale->substr(colon + 1));
+        if (!lo || !hi || !(*lo < *hi))
+            throw UsageError("option --scale: '" + *scale + "' is not MIN:MAX, e.g. 1:5");
+        readOptions.scale = RatingScale{static_cast<float>(*lo), static_cast<float>(*hi)};
+    }
+
+    Dataset data;
+    std::vector<Split> splits;
+    auto report = [&](const ReadReport& r) {
+        err << "read " << r.ratings << " ratings from " << r.file << " (" << formatName(r.format)
+            << (r.hadHeader ? ", header" : "") << ")\n";
+        if (!r.skipped.empty())
+            err << describeSkipped(r) << "\n";
+    };
+    const bool explicitFiles = p.given("train") || p.given("test");
+    if (explicitFiles) {
+        if (p.given("ratings"))
+            throw UsageError("give either --ratings (with --split) or --train and --test, not both");
+        report(readRatings(p.required("train"), data, readOptions));
+        const std::size_t trainCount = data.ratings.size();
+        report(readRatings(p.required("test"), data, readOptions));
+        splits.push_back(explicitSplit(data, trainCount));
+    } else {
+        if (!p.given("ratings"))
+            throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
+        report(readRatings(p.required("ratings"), data, readOptions));
+        const SplitSpec spec = parseSplit(*p.value("split"));
+        const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
+        if (spec.kind == "holdout")
+            splits.push_back(randomHoldout(data, spec.ratio, seed));
+        else if (spec.kind == "peruser")
+            splits.push_back(perUserHoldout(data, spec.ratio, seed));
+        else
+            splits = kFold(data, spec.folds, seed);
+    }
+
+    // Content sources: each feature file, then genres. Reserved so pointers stay valid.
+    std::vector<FeatureMatrix> matrices;
+    std::vector<ContentSource> sources;
+    matrices.reserve(16);
+    if (auto files = p.value("item-features")) {
+        std::stringstream list(*files);
+        std::string file;
+        while (std::getline(list, file, ',')) {
+            if (file.empty())
+                continue;
+            if (matrices.size() + 2 > matrices.capacity())
+                throw UsageError("option --item-features: at most 15 files");
+            matrices.push_back(readFeatureMatrix(file));
+            sources.push_back({std::filesystem::path(file).stem().string(), &matrices.back()});
+            err << "read " << matrices.back().rows() << " item profiles x " << matrices.back().dims()
+                << " features from " << file << "\n";
+        }
+    }
+    if (auto genres = p.value("genres")) {
+        const ItemCatalog catalog = readItems(*genres);
+        matrices.push_back(genreFeatures(catalog));
+        sources.push_back({"genre", &matrices.back()});
+        err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres from "
+            << *genres << "\n";
+    }
+
+    EvalSettings settings;
+    settings.ks = parseIntList(*p.value("k"), "k");
+    settings.mode = parseNeighbourMode(*p.value("neighbors"));
+    settings.clip = p.flag("clip");
+    settings.relevant = parseRelevantRule(*p.value("relevant"));
+    settings.normalization = parseNormalization(*p.value("normalize"));
+    settings.restrictToProfiled = p.flag("restrict-to-profiled");
+    settings.baselines = p.flag("baselines");
+    settings.ranking.topN = static_cast<int>(p.integer("top-n"));
+    if (settings.ranking.topN < 1)
+        throw UsageError("option --top-n must be >= 1");
+    if (sources.empty() && !settings.baselines)
+        throw UsageError("nothing to evaluate: give --item-features, --genres and/or --baselines");
+    if (settings.restrictToProfiled && sources.empty())
+        throw UsageError("--restrict-to-profiled needs --item-features or --genres");
+
+    std::vector<SplitResult> results;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t f = 0; f < splits.size(); ++f) {
+        if (splits.size() > 1)
+            err << "fold " << f + 1 << "/" << splits.size() << "\n";
+        results.push_back(evaluateSplit(data, splits[f], sources, settings, ctx));
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto rows = aggregate(results);
+
+    const auto& first = results.front();
+    out << "ratings: " << data.ratings.size() << " (" << data.users.size() << " users, " << data.items.size()
+        << " items); train " << first.trainRatings << ", test " << first.testRatings
+        << (splits.size() > 1 ? " (fold 1 of " + std::to_string(splits.size()) + ")" : std::string()) << "\n";
+    out << "settings: normalize " << toString(settings.normalization) << ", relevant " << toString(settings.relevant)
+        << ", neighbours " << toString(settings.mode) << (settings.clip ? ", clipped" : "")
+        << (settings.restrictToProfiled ? ", restricted to profiled items" : ", items without a profile kept")
+        << "\n";
+    for (const auto& c : first.coverage)
+        out << "profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
+            << " without" << (c.unknownIds ? ", " + std::to_string(c.unknownIds) + " feature rows for unknown items" : "")
+            << "\n";
+    out << "\n";
+    printTable(out, rows, settings.ranking.topN, splits.size() > 1);
+    printBest(out, rows);
+    out << "\nevaluated in " << std::fixed << std::setprecision(1) << seconds << " s\n";
+
+    if (auto path = p.value("out")) {
+        const std::filesystem::path file(*path);
+        if (file.has_parent_path())
+            std::filesystem::create_directories(file.parent_path());
+        if (file.extension() == ".json") {
+            nlohmann::json doc;
+            doc["settings"] = {{"normalize", toString(settings.normalization)},
+                               {"relevant", toString(settings.relevant)},
+                               {"neighbors", toString(settings.mode)},
+                               {"clip", settings.clip},
+                               {"top_n", settings.ranking.topN},
+                               {"folds", splits.size()}};
+            doc["rows"] = nlohmann::json::array();
+            for (const auto& r : rows)
+                doc["rows"].push_back({{"method", r.method},
+                                       {"k", r.k},
+                                       {"folds", r.folds},
+                                       {"mean", metricsJson(r.mean)},
+                                       {"std", metricsJson(r.stddev)},
+                                       {"predictions", r.mean.predictions},
+                                       {"fallbacks",
+                                        {{"user_mean", r.mean.userMeanFallbacks},
+                                         {"item_mean", r.mean.itemMeanFallbacks},
+                                         {"global_mean", r.mean.globalMeanFallbacks}}}});
+            std::ofstream json(file);
+            if (!json)
+                throw DataError(file.string(), 0, "cannot write");
+            json << doc.dump(2) << "\n";
+        } else {
+            writeCsv(file, rows, settings.ranking.topN);
+        }
+        err << "wrote " << rows.size() << " rows to " << file.string() << "\n";
+    }
+    return 0;
+}
+
+}  // namespace tl::cli
