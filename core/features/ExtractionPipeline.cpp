@@ -1,0 +1,404 @@
+#include "core/features/ExtractionPipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <cmath>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "core/common/Error.h"
+#include "core/features/FeatureExtractor.h"
+#include "core/features/FeatureStore.h"
+#include "core/features/Sha256.h"
+#include "core/video/FrameSampler.h"
+
+namespace tl::features {
+
+const std::vector<float>& ItemProfile::pooled(Pooling pooling) const
+{
+    switch (pooling) {
+    case Pooling::Max: return max;
+    case Pooling::Std: return stdDev;
+    case Pooling::Mean: break;
+    }
+    return mean;
+}
+
+std::string describeSampling(const video::SamplerOptions& o)
+{
+    std::ostringstream s;
+    s.precision(10);
+    if (o.mode == video::SamplingMode::Uniform)
+        s << "uniform fps=" << o.fps;
+    else
+        s << "shots thumb=" << o.shots.thumbSize << " window=" << o.shots.window << " mad=" << o.shots.madFactor
+          << " floor=" << o.shots.minDifference << " minshot=" << o.shots.minShotSeconds;
+    s << " skip=" << o.skipStart << "," << o.skipEnd;
+    return s.str();
+}
+
+std::string describePreprocessing(const video::SamplerOptions& o)
+{
+    std::ostringstream s;
+    s.precision(10);
+    s << video::toString(o.resize) << " size=" << o.inputSize << " shorter=" << o.resizeShorterSide << " mean="
+      << o.mean[0] << "," << o.mean[1] << "," << o.mean[2] << " std=" << o.stdDev[0] << "," << o.stdDev[1] << ","
+      << o.stdDev[2];
+    if (o.dropUniform)
+        s << " drop-uniform sd<" << o.uniformStdDev << " black<" << o.blackLevel;
+    return s.str();
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Message {
+    enum class Kind { Frame, End } kind = Kind::Frame;
+    std::size_t slot = 0;
+    std::vector<float> chw;                // Frame
+    bool ok = false;                       // End
+    std::optional<StoredVideo> stored;     // End from the cache
+    std::string error;
+    std::string videoHash;
+    int warnings = 0;
+};
+
+// Bounded multi-producer, single-consumer queue. close() wakes everyone: push() then
+// returns false, pop() drains what is left and then returns nothing.
+class BoundedQueue {
+public:
+    explicit BoundedQueue(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
+
+    bool push(Message&& m)
+    {
+        std::unique_lock lock(mutex_);
+        notFull_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+        if (closed_)
+            return false;
+        items_.push_back(std::move(m));
+        notEmpty_.notify_one();
+        return true;
+    }
+    std::optional<Message> pop()
+    {
+        std::unique_lock lock(mutex_);
+        notEmpty_.wait(lock, [&] { return !items_.empty() || closed_ || producers_ == 0; });
+        if (items_.empty())
+            return std::nullopt;
+        Message m = std::move(items_.front());
+        items_.pop_front();
+        notFull_.notify_one();
+        return m;
+    }
+    void setProducers(int n) { std::lock_guard lock(mutex_); producers_ = n; }
+    void producerDone()
+    {
+        std::lock_guard lock(mutex_);
+        --producers_;
+        notEmpty_.notify_all();
+    }
+    void close()
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        notFull_.notify_all();
+        notEmpty_.notify_all();
+    }
+
+private:
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable notFull_, notEmpty_;
+    std::deque<Message> items_;
+    int producers_ = 0;
+    bool closed_ = false;
+};
+
+struct StopProducing {};  // thrown through the frame source when the queue is closed
+
+struct VideoState {
+    FeaturePooler pooler;
+    std::vector<float> clip;          // clip models: frames of the clip being assembled
+    std::size_t pendingSamples = 0;   // samples in the batch, not yet through the model
+    bool ended = false;
+    bool finalised = false;
+    std::string videoHash;
+    int warnings = 0;
+};
+
+}  // namespace
+
+ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<VideoItem>& videos,
+                                 const PipelineOptions& options, const JobContext& ctx)
+{
+    const auto start = Clock::now();
+    ExtractionResult result;
+    result.model = extractor.name();
+    result.provenance = extractor.provenance();
+    result.device = extractor.deviceName();
+    result.videos.resize(videos.size());
+    for (std::size_t i = 0; i < videos.size(); ++i) {
+        result.videos[i].id = videos[i].id;
+        result.videos[i].path = videos[i].path;
+    }
+
+    const int size = extractor.inputSize();
+    const std::size_t frameFloats = 3u * static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+    const std::size_t perSample = static_cast<std::size_t>(std::max(1, extractor.framesPerSample()));
+    const bool gpu = extractor.deviceName().rfind("cuda", 0) == 0;
+    const std::size_t batchSamples = std::max<std::size_t>(1, (options.batchSize ? options.batchSize : (gpu ? 64 : 16)) / perSample);
+    const std::size_t capacity = options.queueCapacity ? options.queueCapacity : 2 * batchSamples * perSample;
+
+    video::SamplerOptions sampler = options.sampler;
+    sampler.makeTensor = true;
+    sampler.thumbWidth = 0;
+    if (sampler.inputSize != size) {
+        sampler.resizeShorterSide = static_cast<int>(std::lround(sampler.resizeShorterSide * double(size) / sampler.inputSize));
+        sampler.inputSize = size;
+    }
+    FrameSource source = options.source;
+    if (!source) {
+        auto frameSampler = std::make_shared<video::FrameSampler>(sampler);  // throws ConfigError on bad options
+        source = [frameSampler](const VideoItem& item, const FrameSink& sink, const JobContext& c) {
+            const video::SamplingResult r = frameSampler->run(item.path, [&](video::SampledFrame&& f) { sink(std::move(f.chw)); }, c);
+            return r.warnings.total();
+        };
+    }
+
+    std::optional<FeatureStore> store;
+    if (!options.cacheDir.empty())
+        store.emplace(options.cacheDir);
+    const std::string modelKey = extractor.name() + " dim=" + std::to_string(extractor.featureDim()) +
+                                 " frames/sample=" + std::to_string(perSample);
+    auto keyFor = [&](const std::string& hash) {
+        return StoreKey{hash, modelKey, extractor.weightsId(), describeSampling(sampler), describePreprocessing(sampler)};
+    };
+
+    // Decoders ---------------------------------------------------------------
+    BoundedQueue queue(capacity);
+    const int workers = std::clamp(options.decodeWorkers, 1, std::max(1, static_cast<int>(videos.size())));
+    queue.setProducers(workers);
+    std::atomic<std::size_t> next{0};
+    const JobContext workerCtx({}, ctx.token());
+    auto produce = [&] {
+        for (std::size_t slot; (slot = next.fetch_add(1)) < videos.size();) {
+            Message end;
+            end.kind = Message::Kind::End;
+            end.slot = slot;
+            try {
+                if (store) {
+                    end.videoHash = sha256File(videos[slot].path);
+                    if (auto stored = store->load(keyFor(end.videoHash))) {
+                        end.ok = true;
+                        end.stored = std::move(stored);
+                        if (!queue.push(std::move(end)))
+                            break;
+                        continue;
+                    }
+                }
+                end.warnings = source(videos[slot], [&](std::vector<float>&& chw) {
+                    if (chw.size() != frameFloats)
+                        throw ModelError("frame of " + std::to_string(chw.size()) + " floats, the model expects " +
+                                         std::to_string(frameFloats));
+                    Message m;
+                    m.slot = slot;
+                    m.chw = std::move(chw);
+                    if (!queue.push(std::move(m)))
+                        throw StopProducing{};
+                }, workerCtx);
+                end.ok = true;
+            } catch (const StopProducing&) {
+                break;
+            } catch (const Cancelled&) {
+                break;
+            } catch (const std::exception& e) {
+                end.ok = false;
+                end.error = e.what();
+            } catch (...) {
+                end.ok = false;
+                end.error = "unknown error";
+            }
+            if (!queue.push(std::move(end)))
+                break;
+        }
+        queue.producerDone();
+    };
+    std::vector<std::thread> threads;
+    struct Joiner {
+        BoundedQueue& q;
+        std::vector<std::thread>& t;
+        ~Joiner()
+        {
+            q.close();
+            for (auto& th : t)
+                if (th.joinable())
+                    th.join();
+        }
+    } joiner{queue, threads};
+    for (int i = 0; i < workers; ++i)
+        threads.emplace_back(produce);
+
+    // Inference on this thread ---------------------------------------------------
+    std::vector<VideoState> states(videos.size());
+    std::vector<float> batch;
+    batch.reserve(batchSamples * perSample * frameFloats);
+    std::vector<std::size_t> owners;  // video slot of each sample in the batch
+    std::size_t videosDone = 0;
+
+    auto report = [&](const std::string& current) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+        std::ostringstream d;
+        d.precision(3);
+        d << result.framesComputed << " frames, " << (elapsed > 0 ? double(result.framesComputed) / elapsed : 0.0)
+          << " frames/s";
+        if (videosDone > 0 && videosDone < videos.size())
+            d << ", ETA " << static_cast<long>(elapsed / double(videosDone) * double(videos.size() - videosDone)) << " s";
+        if (!current.empty())
+            d << ", " << current;
+        ctx.report("extract", static_cast<double>(videosDone), static_cast<double>(videos.size()), d.str());
+    };
+
+    auto finalise = [&](std::size_t slot) {
+        VideoState& st = states[slot];
+        VideoOutcome& out = result.videos[slot];
+        if (st.finalised || !st.ended || st.pendingSamples > 0 || !st.clip.empty())
+            return;
+        st.finalised = true;
+        ++videosDone;
+        if (out.ok && st.pooler.count() == 0) {
+            out.ok = false;
+            out.error = "no usable frame (every sampled frame was dropped or the video is empty)";
+        }
+        if (out.ok && !out.cached) {
+            out.frames = st.pooler.count();
+            ItemProfile p{videos[slot].id, st.pooler.count(), st.pooler.mean(), st.pooler.max(), st.pooler.stdDev()};
+            if (store) {
+                StoredVideo sv{p.frames, p.mean, p.max, p.stdDev,
+                               {{"item", p.id}, {"video", videos[slot].path.string()}, {"provenance", extractor.provenance()},
+                                {"warnings", std::to_string(st.warnings)}}};
+                store->save(keyFor(st.videoHash), sv);
+            }
+            result.profiles.push_back(std::move(p));
+        }
+        if (!out.ok) {
+            ++result.failedVideos;
+            if (store)
+                store->recordFailure(keyFor(st.videoHash), videos[slot].id, videos[slot].path, out.error);
+        }
+        report(videos[slot].id);
+    };
+
+    auto runBatch = [&] {
+        if (owners.empty())
+            return;
+        ctx.checkCancelled();
+        const auto t0 = Clock::now();
+        const RowMatrixF features = extractor.forward(batch.data(), owners.size() * perSample);
+        result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+        if (static_cast<std::size_t>(features.rows()) != owners.size() ||
+            static_cast<std::size_t>(features.cols()) != extractor.featureDim())
+            throw ModelError(extractor.name() + " returned " + std::to_string(features.rows()) + " x " +
+                             std::to_string(features.cols()) + " features for " + std::to_string(owners.size()) + " samples");
+        result.framesComputed += owners.size() * perSample;
+        for (std::size_t i = 0; i < owners.size(); ++i) {
+            VideoState& st = states[owners[i]];
+            st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
+            --st.pendingSamples;
+        }
+        const std::vector<std::size_t> touched = owners;
+        batch.clear();
+        owners.clear();
+        for (std::size_t slot : touched)
+            finalise(slot);
+        report({});
+    };
+
+    auto addSample = [&](std::size_t slot, const float* data) {
+        batch.insert(batch.end(), data, data + perSample * frameFloats);
+        owners.push_back(slot);
+        ++states[slot].pendingSamples;
+        if (owners.size() >= batchSamples)
+            runBatch();
+    };
+
+    for (auto& st : states)
+        st.pooler = FeaturePooler(extractor.featureDim());
+    report({});
+    while (auto message = queue.pop()) {
+        ctx.checkCancelled();
+        VideoState& st = states[message->slot];
+        if (message->kind == Message::Kind::Frame) {
+            if (perSample == 1) {
+                addSample(message->slot, message->chw.data());
+            } else {
+                st.clip.insert(st.clip.end(), message->chw.begin(), message->chw.end());
+                if (st.clip.size() == perSample * frameFloats) {
+                    addSample(message->slot, st.clip.data());
+                    st.clip.clear();
+                }
+            }
+            continue;
+        }
+        VideoOutcome& out = result.videos[message->slot];
+        st.ended = true;
+        st.videoHash = message->videoHash;
+        st.warnings = message->warnings;
+        out.ok = message->ok;
+        out.error = message->error;
+        out.warnings = message->warnings;
+        if (message->stored) {
+            out.cached = true;
+            out.frames = message->stored->frames;
+            ++result.cachedVideos;
+            result.profiles.push_back({videos[message->slot].id, message->stored->frames, std::move(message->stored->mean),
+                                       std::move(message->stored->max), std::move(message->stored->stdDev)});
+        }
+        if (!st.clip.empty()) {  // clip models: pad the last clip with its last frame
+            const std::vector<float> last(st.clip.end() - static_cast<std::ptrdiff_t>(frameFloats), st.clip.end());
+            while (st.clip.size() < perSample * frameFloats)
+                st.clip.insert(st.clip.end(), last.begin(), last.end());
+            std::vector<float> clip = std::move(st.clip);
+            st.clip.clear();
+            addSample(message->slot, clip.data());
+        }
+        finalise(message->slot);
+    }
+    ctx.checkCancelled();
+    runBatch();
+
+    std::map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < videos.size(); ++i)
+        position.emplace(videos[i].id, i);
+    std::stable_sort(result.profiles.begin(), result.profiles.end(),
+                     [&](const ItemProfile& a, const ItemProfile& b) { return position[a.id] < position[b.id]; });
+    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    ctx.report("extract", static_cast<double>(videos.size()), static_cast<double>(videos.size()),
+               std::to_string(result.framesComputed) + " frames, " + std::to_string(result.failedVideos) + " failed, " +
+                   std::to_string(result.cachedVideos) + " from cache");
+    return result;
+}
+
+FeatureMatrix itemProfileMatrix(const ExtractionResult& result, Pooling pooling)
+{
+    FeatureMatrix m;
+    if (result.profiles.empty())
+        return m;
+    const auto dims = static_cast<Eigen::Index>(result.profiles.front().mean.size());
+    m.values.resize(static_cast<Eigen::Index>(result.profiles.size()), dims);
+    for (std::size_t i = 0; i < result.profiles.size(); ++i) {
+        const auto& v = result.profiles[i].pooled(pooling);
+        m.ids.push_back(result.profiles[i].id);
+        std::memcpy(m.values.row(static_cast<Eigen::Index>(i)).data(), v.data(), sizeof(float) * v.size());
+    }
+    return m;
+}
+
+}  // namespace tl::features

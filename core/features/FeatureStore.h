@@ -1,0 +1,56 @@
+#pragma once
+// On-disk cache of per-video features, so that a killed extraction resumes where it
+// stopped and a rerun with the same settings costs nothing.
+//
+// Key: SHA-256 of (video content hash, model name, weights id, model output, sampling
+// description, preprocessing description). Entry: <dir>/<2 hex>/<key>.safetensors with
+// tensors "mean", "max", "std" (float32, F values each) and metadata (item id, video
+// path and hash, model, provenance, sampling, frame count). Each entry is written to a
+// temporary file and renamed, so a reader sees either nothing or a whole entry.
+// Failures go to <dir>/failures/<key>.json (for display; they are retried on the next run).
+//
+// Threading: distinct keys may be saved concurrently; one FeatureStore may be shared.
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tl::features {
+
+struct StoreKey {
+    std::string videoHash;      // SHA-256 of the video file's bytes
+    std::string model;          // FeatureExtractor::name() plus output variant
+    std::string weightsId;      // FeatureExtractor::weightsId()
+    std::string sampling;       // e.g. "uniform fps=1 skip=0,0"
+    std::string preprocessing;  // e.g. "shorter256-crop224 mean=... std=... drop-uniform=..."
+    std::string digest() const;
+};
+
+struct StoredVideo {
+    std::size_t frames = 0;
+    std::vector<float> mean, max, stdDev;
+    std::map<std::string, std::string> metadata;
+};
+
+class FeatureStore {
+public:
+    // Creates the folder when missing. Throws tl::DataError when it cannot.
+    explicit FeatureStore(std::filesystem::path dir);
+
+    const std::filesystem::path& dir() const { return dir_; }
+    std::filesystem::path entryPath(const StoreKey& key) const;
+
+    // Nothing when absent; an unreadable (damaged) entry is also treated as absent.
+    std::optional<StoredVideo> load(const StoreKey& key) const;
+    void save(const StoreKey& key, const StoredVideo& video) const;
+    void recordFailure(const StoreKey& key, const std::string& item, const std::filesystem::path& video,
+                       const std::string& message) const;
+
+private:
+    std::filesystem::path dir_;
+};
+
+}  // namespace tl::features
