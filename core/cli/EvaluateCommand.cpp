@@ -182,6 +182,33 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         readOptions.scale = RatingScale{static_cast<float>(*lo), static_cast<float>(*hi)};
     }
 
+    EvalSettings settings;
+    settings.ks = parseIntList(*p.value("k"), "k");
+    settings.mode = parseNeighbourMode(*p.value("neighbors"));
+    settings.clip = p.flag("clip");
+    settings.relevant = parseRelevantRule(*p.value("relevant"));
+    settings.normalization = parseNormalization(*p.value("normalize"));
+    settings.restrictToProfiled = p.flag("restrict-to-profiled");
+    settings.baselines = p.flag("baselines");
+    settings.ranking.topN = static_cast<int>(p.integer("top-n"));
+    if (settings.ranking.topN < 1)
+        throw UsageError("option --top-n must be >= 1");
+    const bool haveContent = p.given("item-features") || p.given("genres");
+    if (!haveContent && !settings.baselines)
+        throw UsageError("nothing to evaluate: give --item-features, --genres and/or --baselines");
+    if (settings.restrictToProfiled && !haveContent)
+        throw UsageError("--restrict-to-profiled needs --item-features or --genres");
+    const bool explicitFiles = p.given("train") || p.given("test");
+    if (explicitFiles && p.given("ratings"))
+        throw UsageError("give either --ratings (with --split) or --train and --test, not both");
+    if (explicitFiles && !(p.given("train") && p.given("test")))
+        throw UsageError("--train and --test go together");
+    if (!explicitFiles && !p.given("ratings"))
+        throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
+    const SplitSpec splitSpec = parseSplit(*p.value("split"));
+    const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
+
+
     Dataset data;
     std::vector<Split> splits;
     auto report = [&](const ReadReport& r) {
@@ -190,26 +217,19 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         if (!r.skipped.empty())
             err << describeSkipped(r) << "\n";
     };
-    const bool explicitFiles = p.given("train") || p.given("test");
     if (explicitFiles) {
-        if (p.given("ratings"))
-            throw UsageError("give either --ratings (with --split) or --train and --test, not both");
         report(readRatings(p.required("train"), data, readOptions));
         const std::size_t trainCount = data.ratings.size();
         report(readRatings(p.required("test"), data, readOptions));
         splits.push_back(explicitSplit(data, trainCount));
     } else {
-        if (!p.given("ratings"))
-            throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
         report(readRatings(p.required("ratings"), data, readOptions));
-        const SplitSpec spec = parseSplit(*p.value("split"));
-        const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
-        if (spec.kind == "holdout")
-            splits.push_back(randomHoldout(data, spec.ratio, seed));
-        else if (spec.kind == "peruser")
-            splits.push_back(perUserHoldout(data, spec.ratio, seed));
+        if (splitSpec.kind == "holdout")
+            splits.push_back(randomHoldout(data, splitSpec.ratio, seed));
+        else if (splitSpec.kind == "peruser")
+            splits.push_back(perUserHoldout(data, splitSpec.ratio, seed));
         else
-            splits = kFold(data, spec.folds, seed);
+            splits = kFold(data, splitSpec.folds, seed);
     }
 
     // Content sources: each feature file, then genres. Reserved so pointers stay valid.
@@ -237,22 +257,6 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres from "
             << *genres << "\n";
     }
-
-    EvalSettings settings;
-    settings.ks = parseIntList(*p.value("k"), "k");
-    settings.mode = parseNeighbourMode(*p.value("neighbors"));
-    settings.clip = p.flag("clip");
-    settings.relevant = parseRelevantRule(*p.value("relevant"));
-    settings.normalization = parseNormalization(*p.value("normalize"));
-    settings.restrictToProfiled = p.flag("restrict-to-profiled");
-    settings.baselines = p.flag("baselines");
-    settings.ranking.topN = static_cast<int>(p.integer("top-n"));
-    if (settings.ranking.topN < 1)
-        throw UsageError("option --top-n must be >= 1");
-    if (sources.empty() && !settings.baselines)
-        throw UsageError("nothing to evaluate: give --item-features, --genres and/or --baselines");
-    if (settings.restrictToProfiled && sources.empty())
-        throw UsageError("--restrict-to-profiled needs --item-features or --genres");
 
     std::vector<SplitResult> results;
     const auto start = std::chrono::steady_clock::now();

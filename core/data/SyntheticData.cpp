@@ -47,7 +47,7 @@ SyntheticData generateSynthetic(const SyntheticSpec& spec)
         out.dataset.items.intern(info.id);
     }
 
-    // Features: |A z + noise|, a non-negative view of the latent style.
+    // Features: ReLU(A z + noise), a non-negative view of the latent style.
     if (spec.withFeatures && spec.features > 0) {
         Eigen::MatrixXf a(static_cast<Eigen::Index>(L), static_cast<Eigen::Index>(spec.features));
         for (Eigen::Index r = 0; r < a.rows(); ++r)
@@ -56,7 +56,7 @@ SyntheticData generateSynthetic(const SyntheticSpec& spec)
         out.features.values = (z * a).cast<float>();
         for (Eigen::Index r = 0; r < out.features.values.rows(); ++r) {
             for (Eigen::Index c = 0; c < out.features.values.cols(); ++c)
-                out.features.values(r, c) = std::fabs(out.features.values(r, c) + 0.3f * static_cast<float>(rng.normal()));
+                out.features.values(r, c) = std::max(0.0f, out.features.values(r, c) + 0.3f * static_cast<float>(rng.normal()));
             out.features.ids.push_back(std::to_string(r + 1));
         }
     }
@@ -157,7 +157,7 @@ void writeSynthetic(const SyntheticData& data, const SyntheticSpec& spec, const 
            << data.dataset.ratings.size() << " ratings (1-5), " << data.features.dims() << " item features, "
            << data.catalog.genreNames.size() << " genres.\n\n"
            << "Model: items have a latent style z (" << spec.latentDims
-           << " dims); features = |A z + noise| (non-negative, like ReLU CNN features);\n"
+           << " dims); features = max(0, A z + noise) (non-negative, like ReLU CNN features);\n"
            << "genres = style components above 0.6; users have tastes t and a bias;\n"
            << "rating = round(3.4 + user bias + item bias + 1.1 t.z/sqrt(L) + N(0, 0.6^2)) clamped to 1..5.\n"
            << "Ratings depend on the latent style the features show, so content-based CF\n"

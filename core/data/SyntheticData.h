@@ -5,8 +5,8 @@
 // Generating model (all draws from tl::Rng, so a seed gives the same files
 // everywhere):
 //  - each item i has a latent "visual style" z_i in R^L (L = latentDims),
-//    z ~ N(0, 1); its features are f_i = |A z_i + 0.3 e| (F dims, A ~ N(0,1)/sqrt(L),
-//    e ~ N(0,1)), i.e. non-negative like ReLU CNN features;
+//    z ~ N(0, 1); its features are f_i = max(0, A z_i + 0.3 e) (F dims, A ~ N(0,1)/sqrt(L),
+//    e ~ N(0,1)), i.e. non-negative like ReLU CNN features that keep the style's direction;
 //  - genre g (g < min(L, genres)) is set when z_i[g] > 0.6 (at least one genre per item);
 //  - each user u has tastes t_u ~ N(0, 1) in R^L and a bias b_u ~ N(0, 0.4^2);
 //    each item a bias b_i ~ N(0, 0.3^2);

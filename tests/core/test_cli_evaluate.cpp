@@ -1,0 +1,127 @@
+// trailerlab-cli evaluate and synth run in-process: outputs, exit codes and messages.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/ArgParser.h"
+#include "core/cli/Cli.h"
+#include "core/data/Text.h"
+#include "tests/support/TestSupport.h"
+
+namespace tl {
+namespace {
+
+struct CliRun {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+CliRun run(std::vector<std::string> args)
+{
+    std::ostringstream out, err;
+    const int code = cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+std::string slurp(const std::filesystem::path& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
+{
+    test::TempDir dir;
+    const std::string data = (dir / "synth").string();
+    const CliRun synth = run({"synth", "--out", data, "--users", "120", "--items", "80", "--ratings", "2400",
+                           "--features", "16", "--seed", "5"});
+    ASSERT_EQ(synth.code, 0) << synth.err;
+    ASSERT_TRUE(std::filesystem::exists(dir / "synth" / "features.csv"));
+
+    const std::string csv = (dir / "out" / "r.csv").string();
+    const CliRun eval = run({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
+                          "--genres", data + "/movies.csv", "--k", "5,10", "--baselines", "--out", csv, "--quiet"});
+    ASSERT_EQ(eval.code, 0) << eval.err;
+    EXPECT_NE(eval.out.find("profiles 'features': 80 items with a profile, 0 without"), std::string::npos) << eval.out;
+    EXPECT_NE(eval.out.find("best RMSE per method"), std::string::npos);
+    const std::string table = slurp(csv);
+    EXPECT_EQ(table.rfind("method,k,rmse,mae,coverage,precision_at_10,recall_at_10,ndcg_at_10", 0), 0u) << table;
+    // 4 baselines + 2 K x (features, genre, cosine, pearson) = 12 rows + header.
+    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 13);
+    EXPECT_NE(table.find("\nfeatures,10,"), std::string::npos);
+
+    // Same inputs and seed -> identical numbers; JSON carries the same rows.
+    const std::string json = (dir / "r.json").string();
+    ASSERT_EQ(run({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
+                   "--genres", data + "/movies.csv", "--k", "5,10", "--baselines", "--out", json, "--quiet"})
+                  .code,
+              0);
+    const auto doc = nlohmann::json::parse(slurp(json));
+    ASSERT_EQ(doc["rows"].size(), 12u);
+    for (const auto& row : doc["rows"]) {
+        if (row["method"] == "features" && row["k"] == 10) {
+            const std::string needle = "\nfeatures,10," + std::to_string(row["mean"]["rmse"].get<double>()).substr(0, 6);
+            EXPECT_NE(table.find(needle), std::string::npos) << needle;
+        }
+    }
+
+    // k-fold prints mean ± std.
+    const CliRun folds = run({"evaluate", "--ratings", data + "/ratings.csv", "--split", "kfold:3", "--genres",
+                           data + "/movies.csv", "--k", "10", "--quiet"});
+    ASSERT_EQ(folds.code, 0) << folds.err;
+    EXPECT_NE(folds.out.find("±"), std::string::npos);
+}
+
+TEST(CliEvaluate, BadInputGivesClearMessagesAndExitCodes)
+{
+    test::TempDir dir;
+    test::writeFile(dir / "r.csv", "1,1,5\n1,2,3\n2,1,4\n2,3,oops\n");
+    const std::string r = (dir / "r.csv").string();
+    CliRun bad = run({"evaluate", "--ratings", r, "--baselines"});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_NE(bad.err.find(r + ":4: rating 'oops' is not a number"), std::string::npos) << bad.err;
+
+    CliRun missing = run({"evaluate", "--ratings", (dir / "nope.csv").string(), "--baselines"});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_NE(missing.err.find("nope.csv: file not found"), std::string::npos) << missing.err;
+
+    EXPECT_EQ(run({"evaluate", "--ratings", r, "--bogus"}).code, 2);
+    EXPECT_EQ(run({"evaluate", "--ratings", r}).code, 2);  // nothing to evaluate
+    const CliRun badK = run({"evaluate", "--ratings", r, "--baselines", "--k", "10:5"});
+    EXPECT_EQ(badK.code, 2);
+    EXPECT_NE(badK.err.find("--k"), std::string::npos);
+    EXPECT_EQ(run({"evaluate", "--ratings", r, "--baselines", "--split", "holdout:2"}).code, 2);
+    EXPECT_EQ(run({"evaluate", "--train", r}).code, 2);
+    EXPECT_EQ(run({"frobnicate"}).code, 2);
+}
+
+TEST(CliEvaluate, HelpDocumentsEveryOption)
+{
+    const CliRun help = run({"evaluate", "--help"});
+    ASSERT_EQ(help.code, 0);
+    for (const char* option : {"--ratings", "--format", "--split", "--seed", "--train", "--test", "--scale",
+                               "--skip-bad-lines", "--item-features", "--genres", "--k", "--normalize", "--relevant",
+                               "--neighbors", "--clip", "--baselines", "--restrict-to-profiled", "--top-n", "--out"})
+        EXPECT_NE(help.out.find(option), std::string::npos) << option;
+    EXPECT_EQ(run({"--version"}).code, 0);
+    EXPECT_NE(run({"--help"}).out.find("evaluate"), std::string::npos);
+}
+
+TEST(CliArgs, IntegerListsAndRanges)
+{
+    EXPECT_EQ(cli::parseIntList("10:50:20", "k"), (std::vector<int>{10, 30, 50}));
+    EXPECT_EQ(cli::parseIntList("50,10,10", "k"), (std::vector<int>{10, 50}));
+    EXPECT_EQ(cli::parseIntList("7", "k"), (std::vector<int>{7}));
+    EXPECT_THROW(cli::parseIntList("0", "k"), cli::UsageError);
+    EXPECT_THROW(cli::parseIntList("10:", "k"), cli::UsageError);
+    EXPECT_THROW(cli::parseIntList("a,b", "k"), cli::UsageError);
+}
+
+}  // namespace
+}  // namespace tl
