@@ -12,8 +12,17 @@
 
 #include "core/video/VideoInfo.h"
 
+struct AVStream;
+
 namespace tl::video {
 
 VideoInfo probeVideo(const std::filesystem::path& file, bool scanPackets = true);
+
+struct VideoInput;
+struct PacketScan;
+// The building blocks of probeVideo(), for callers that already hold an open input.
+VideoInfo describeStream(const std::filesystem::path& file, const VideoInput& input);
+// Fills frameCount, variableFrameRate and the measured duration from a packet scan.
+void applyScan(VideoInfo& info, const PacketScan& scan, const AVStream* stream);
 
 }  // namespace tl::video
