@@ -14,27 +14,28 @@ void normalizeFeatures(RowMatrixF& values, Normalization mode)
     switch (mode) {
     case Normalization::None:
         return;
-    case Normalization::MinMax100:
-        for (Eigen::Index f = 0; f < values.cols(); ++f) {
-            auto column = values.col(f);
-            const float lo = column.minCoeff(), hi = column.maxCoeff();
-            if (hi > lo)
-                column = (column.array() - lo) * (100.0f / (hi - lo));
-            else
-                column.setZero();
-        }
+    case Normalization::MinMax100: {
+        // Row-wise passes: the matrix is row-major, so whole rows vectorise.
+        const Eigen::RowVectorXf lo = values.colwise().minCoeff();
+        const Eigen::RowVectorXf hi = values.colwise().maxCoeff();
+        const Eigen::RowVectorXf range = hi - lo;
+        const Eigen::RowVectorXf scale =
+            (range.array() > 0).select(100.0f / range.array().max(1e-30f), 0.0f).matrix();
+        for (Eigen::Index r = 0; r < rows; ++r)
+            values.row(r) = ((values.row(r) - lo).array() * scale.array()).matrix();
         return;
-    case Normalization::ZScore:
-        for (Eigen::Index f = 0; f < values.cols(); ++f) {
-            auto column = values.col(f);
-            const double mean = column.cast<double>().mean();
-            const double var = (column.cast<double>().array() - mean).square().mean();
-            if (var > 0)
-                column = ((column.cast<double>().array() - mean) / std::sqrt(var)).cast<float>().matrix();
-            else
-                column.setZero();
-        }
+    }
+    case Normalization::ZScore: {
+        const Eigen::RowVectorXd mean = values.cast<double>().colwise().mean();
+        Eigen::RowVectorXd var = Eigen::RowVectorXd::Zero(values.cols());
+        for (Eigen::Index r = 0; r < rows; ++r)
+            var.array() += (values.row(r).cast<double>() - mean).array().square();
+        var /= static_cast<double>(rows);
+        const Eigen::RowVectorXd inv = (var.array() > 0).select(1.0 / var.array().sqrt().max(1e-300), 0.0).matrix();
+        for (Eigen::Index r = 0; r < rows; ++r)
+            values.row(r) = ((values.row(r).cast<double>() - mean).array() * inv.array()).cast<float>().matrix();
         return;
+    }
     case Normalization::L2:
         for (Eigen::Index r = 0; r < rows; ++r) {
             const float norm = values.row(r).norm();

@@ -41,7 +41,14 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
     engine.w_ = w;
     const Eigen::Index n = items.values.rows();
     engine.gram_ = Eigen::MatrixXf::Zero(n, n);
-    engine.gram_.selfadjointView<Eigen::Lower>().rankUpdate(items.values);
+    // G = MIP MIP^T by BLAS ssyrk (half the flops of a GEMM). The row-major
+    // items x F matrix is, in column-major terms, A = F x items, so G = A^T A.
+    {
+        const int order = static_cast<int>(n), depth = static_cast<int>(items.values.cols());
+        const float one = 1.0f, zero = 0.0f;
+        if (order > 0 && depth > 0)
+            ssyrk_("L", "T", &order, &depth, &one, items.values.data(), &depth, &zero, engine.gram_.data(), &order);
+    }
     engine.gram_.triangularView<Eigen::StrictlyUpper>() = engine.gram_.transpose();
     engine.gramFlops_ = profiled * profiled * dims;
 
@@ -54,9 +61,10 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
                           end = w.offsets[static_cast<std::size_t>(u) + 1];
         double q = 0;
         for (std::size_t a = begin; a < end; ++a) {
+            const float* column = g.col(w.rows[a]).data();  // G is symmetric: walk one column
             double inner = 0;
             for (std::size_t b = begin; b < end; ++b)
-                inner += static_cast<double>(w.weights[b]) * g(w.rows[a], w.rows[b]);
+                inner += static_cast<double>(w.weights[b]) * column[w.rows[b]];
             q += static_cast<double>(w.weights[a]) * inner;
         }
         engine.norms_[static_cast<std::size_t>(u)] = q > 0 ? static_cast<float>(std::sqrt(q)) : 0.0f;
