@@ -273,7 +273,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             return;
         st.finalised = true;
         ++videosDone;
-        if (out.ok && st.pooler.count() == 0) {
+        if (out.ok && !out.cached && st.pooler.count() == 0) {
             out.ok = false;
             out.error = "no usable frame (every sampled frame was dropped or the video is empty)";
         }
