@@ -1,4 +1,263 @@
-#include "core/cli/Cli.h"
+// trailerlab-cli extract: videos -> per-frame CNN features -> item profiles (MIP),
+// written as .npy + ids or CSV for `trailerlab-cli evaluate --item-features`.
+#include <algorithm>
+#include <fstream>
+#include <iomanip>
+#include <map>
 #include <ostream>
-// Placeholder until the subcommand lands; owned by the issue that builds it.
-namespace tl::cli { int extractCommand(const std::vector<std::string>&, std::ostream&, std::ostream& err) { err << "not built yet\n"; return 1; } }
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/cli/ArgParser.h"
+#include "core/cli/Cli.h"
+#include "core/cli/ConsoleProgress.h"
+#include "core/common/Error.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/features/ExtractionPipeline.h"
+#include "core/features/FeatureExtractor.h"
+#include "core/features/Reductions.h"
+
+namespace tl::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace tl::features;
+
+ArgParser makeParser()
+{
+    ArgParser p("trailerlab-cli extract (--videos DIR | --manifest FILE) --out FILE [--model NAME] [options]",
+                "Samples frames of each video, runs them through an ImageNet CNN's convolutional part and\n"
+                "averages the frame features into one item profile per video (paper formula 2).\n"
+                "Items are named by file name without extension, or by the manifest's item_id.");
+    p.addOption("videos", "DIR", "folder of videos (mp4, avi, mkv, mov, webm, ogv, m4v, mpg, mpeg, wmv, flv)");
+    p.addOption("manifest", "FILE", "CSV item_id,video_path (header optional; relative paths from the manifest's folder)");
+    p.addOption("model", "NAME", "mobilenetv2, vgg11, vgg16, vgg19 or torchscript:FILE", "mobilenetv2");
+    p.addOption("weights", "FILE",
+                "VGG: safetensors from models/export_weights.py; mobilenetv2: mobilenetv2-12-int8.onnx "
+                "[default: found in $TRAILERLAB_MOBILENET, ./models, next to the program, ../shared/models]");
+    p.addOption("random-weights", "SEED", "run with seeded random weights (stamped on every output; for tests and timing)");
+    p.addOption("fps", "N", "frames sampled per second of video", "1");
+    p.addFlag("shots", "one keyframe per detected shot instead of N frames per second");
+    p.addOption("skip-start", "SECONDS", "seconds skipped at the start of each video", "0");
+    p.addOption("skip-end", "SECONDS", "seconds skipped at the end of each video", "0");
+    p.addFlag("keep-uniform", "keep black / near-uniform frames (dropped by default)");
+    p.addOption("device", "NAME", "auto, cpu or cuda", "auto");
+    p.addFlag("half", "half precision on CUDA");
+    p.addOption("batch", "N", "frames per forward pass [default: 64 on CUDA, 16 on CPU]");
+    p.addOption("workers", "N", "videos decoded in parallel", "1");
+    p.addOption("pooling", "MODE", "frame features -> video: mean (formula 2), max, std", "mean");
+    p.addOption("mobilenet-output", "MODE", "mobilenetv2 features: pooled (1280) or map (1280x7x7)", "pooled");
+    p.addOption("reduce", "SPEC", "none, topk:K (variance), pca:K, ae:K (autoencoder)", "none");
+    p.addOption("seed", "N", "seed of the autoencoder", "1");
+    p.addOption("out", "FILE", "item profiles: .npy (+ .ids.txt) or .csv; a .meta.json with provenance is written next to it");
+    p.addOption("cache", "DIR", "feature store: finished videos are kept and reused, so an interrupted run resumes");
+    p.addFlag("quiet", "no progress messages");
+    p.addEpilog("examples:\n"
+                "  trailerlab-cli extract --videos trailers/ --fps 1 --out mip.npy --cache cache/\n"
+                "  trailerlab-cli extract --manifest items.csv --model vgg19 --weights vgg19.safetensors --device cuda --out vgg19.npy\n"
+                "  trailerlab-cli evaluate --ratings ratings.csv --item-features mip.npy\n");
+    return p;
+}
+
+bool isVideoFile(const fs::path& p)
+{
+    static const std::set<std::string> ext{".mp4", ".avi", ".mkv", ".mov", ".webm", ".ogv", ".ogg", ".m4v",
+                                           ".mpg", ".mpeg", ".wmv", ".flv", ".ts"};
+    std::string e = p.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext.count(e) > 0;
+}
+
+std::vector<VideoItem> listFolder(const fs::path& dir)
+{
+    if (!fs::is_directory(dir))
+        throw UsageError("--videos " + dir.string() + ": not a folder");
+    std::vector<VideoItem> items;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file() && isVideoFile(entry.path()))
+            items.push_back({entry.path().stem().string(), entry.path()});
+    std::sort(items.begin(), items.end(), [](const VideoItem& a, const VideoItem& b) { return a.path < b.path; });
+    std::map<std::string, fs::path> seen;
+    for (const auto& item : items)
+        if (auto [it, fresh] = seen.emplace(item.id, item.path); !fresh)
+            throw DataError(item.path.string(), 0, "same item id '" + item.id + "' as " + it->second.string() +
+                                                       ": use --manifest to name the items");
+    if (items.empty())
+        throw DataError(dir.string(), 0, "no video files in the folder");
+    return items;
+}
+
+std::string trim(std::string s)
+{
+    const auto b = s.find_first_not_of(" \t\r\"");
+    const auto e = s.find_last_not_of(" \t\r\"");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::vector<VideoItem> readManifest(const fs::path& file)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw DataError(file.string(), 0, "cannot open manifest");
+    std::vector<VideoItem> items;
+    std::set<std::string> ids;
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+        if (trim(line).empty())
+            continue;
+        const auto comma = line.find(',');
+        if (comma == std::string::npos)
+            throw DataError(file.string(), n, "expected item_id,video_path");
+        const std::string id = trim(line.substr(0, comma));
+        const std::string path = trim(line.substr(comma + 1));
+        if (items.empty() && ids.empty() && (id == "item_id" || id == "item" || id == "movieId"))
+            continue;  // header
+        if (id.empty() || path.empty())
+            throw DataError(file.string(), n, "empty item id or video path");
+        if (!ids.insert(id).second)
+            throw DataError(file.string(), n, "duplicate item id '" + id + "'");
+        fs::path p(path);
+        if (p.is_relative())
+            p = file.parent_path() / p;
+        items.push_back({id, p});
+    }
+    if (items.empty())
+        throw DataError(file.string(), 0, "the manifest lists no video");
+    return items;
+}
+
+fs::path executableDir()
+{
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : exe.parent_path();
+}
+
+FeatureMatrix reduce(const FeatureMatrix& mip, const std::string& spec, std::uint64_t seed, const JobContext& ctx)
+{
+    if (spec == "none")
+        return mip;
+    const auto colon = spec.find(':');
+    const std::string kind = spec.substr(0, colon);
+    long k = 0;
+    try {
+        k = colon == std::string::npos ? 0 : std::stol(spec.substr(colon + 1));
+    } catch (const std::exception&) {
+    }
+    if (k <= 0)
+        throw UsageError("--reduce " + spec + ": expected none, topk:K, pca:K or ae:K with K > 0");
+    if (kind == "topk")
+        return topKByVariance(mip, static_cast<std::size_t>(k)).reduced;
+    if (kind == "pca")
+        return fitPca(mip, static_cast<std::size_t>(k)).transform(mip);
+    if (kind == "ae") {
+        AutoencoderOptions o;
+        o.codeSize = static_cast<std::size_t>(k);
+        o.seed = seed;
+        return trainAutoencoder(mip, o, ctx).codes;
+    }
+    throw UsageError("--reduce " + spec + ": unknown reduction '" + kind + "'");
+}
+
+}  // namespace
+
+int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    ArgParser p = makeParser();
+    if (!p.parse(args)) {
+        out << p.help();
+        return 0;
+    }
+    if (p.given("videos") == p.given("manifest"))
+        throw UsageError("give exactly one of --videos DIR and --manifest FILE");
+    const fs::path outPath = p.required("out");
+    const std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos")) : readManifest(*p.value("manifest"));
+
+    ModelSpec spec;
+    spec.model = *p.value("model");
+    if (auto w = p.value("weights"))
+        spec.weights = *w;
+    if (p.given("random-weights"))
+        spec.randomSeed = static_cast<std::uint64_t>(p.integer("random-weights"));
+    if (spec.model == "mobilenetv2" && spec.weights.empty() && !spec.randomSeed)
+        spec.weights = findDefaultMobileNetWeights(executableDir());
+    const std::string device = *p.value("device");
+    if (device == "cpu") spec.device = ComputeDevice::Cpu;
+    else if (device == "cuda") spec.device = ComputeDevice::Cuda;
+    else if (device == "auto") spec.device = ComputeDevice::Auto;
+    else throw UsageError("--device " + device + ": expected auto, cpu or cuda");
+    spec.half = p.flag("half");
+    const std::string mobilenetOutput = *p.value("mobilenet-output");
+    if (mobilenetOutput != "pooled" && mobilenetOutput != "map")
+        throw UsageError("--mobilenet-output " + mobilenetOutput + ": expected pooled or map");
+    spec.mobilenetOutput = mobilenetOutput == "map" ? MobileNetOutput::Map : MobileNetOutput::Pooled;
+    const Pooling pooling = parsePooling(*p.value("pooling"));
+
+    PipelineOptions options;
+    options.sampler.fps = p.number("fps");
+    if (p.flag("shots"))
+        options.sampler.mode = video::SamplingMode::Shots;
+    options.sampler.skipStart = p.number("skip-start");
+    options.sampler.skipEnd = p.number("skip-end");
+    options.sampler.dropUniform = !p.flag("keep-uniform");
+    if (p.given("batch"))
+        options.batchSize = static_cast<std::size_t>(std::max(1L, p.integer("batch")));
+    options.decodeWorkers = static_cast<int>(std::max(1L, p.integer("workers")));
+    if (auto c = p.value("cache"))
+        options.cacheDir = *c;
+    const std::string reduction = *p.value("reduce");
+    const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
+
+    auto extractor = createExtractor(spec);
+    err << "model: " << extractor->name() << " (" << extractor->featureDim() << " features per frame) on "
+        << extractor->deviceName() << "\nweights: " << extractor->provenance() << "\n";
+    if (extractor->randomWeights())
+        err << "WARNING: RANDOM WEIGHTS: these features carry no ImageNet knowledge\n";
+
+    ConsoleProgress progress(err, p.flag("quiet"));
+    const JobContext ctx = progress.context();
+    const ExtractionResult result = extractFeatures(*extractor, videos, options, ctx);
+
+    for (const auto& v : result.videos)
+        if (!v.ok)
+            err << "failed: " << v.id << " (" << v.path.string() << "): " << v.error << "\n";
+    if (result.profiles.empty())
+        throw DataError(videos.front().path.parent_path().string(), 0, "no video gave features");
+
+    const FeatureMatrix mip = reduce(itemProfileMatrix(result, pooling), reduction, seed, ctx);
+    writeFeatureMatrix(mip, outPath);
+
+    nlohmann::json meta = {{"model", result.model},
+                           {"provenance", result.provenance},
+                           {"random_weights", extractor->randomWeights()},
+                           {"device", result.device},
+                           {"sampling", describeSampling(options.sampler)},
+                           {"preprocessing", describePreprocessing(options.sampler)},
+                           {"pooling", toString(pooling)},
+                           {"reduction", reduction},
+                           {"items", mip.rows()},
+                           {"features", mip.dims()},
+                           {"frames_computed", result.framesComputed},
+                           {"videos_from_cache", result.cachedVideos}};
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& v : result.videos)
+        if (!v.ok)
+            failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
+    meta["failures"] = failures;
+    fs::path metaPath = outPath;
+    metaPath.replace_extension(".meta.json");
+    std::ofstream(metaPath) << meta.dump(2) << "\n";
+
+    out << std::fixed << std::setprecision(1) << "wrote " << outPath.string() << ": " << mip.rows() << " items x "
+        << mip.dims() << " features (" << toString(pooling) << " pooling" << (reduction != "none" ? ", " + reduction : "")
+        << "); " << result.framesComputed << " frames in " << result.seconds << " s ("
+        << result.framesPerSecond() << " frames/s), " << result.cachedVideos << " videos from cache, "
+        << result.failedVideos << " failed\n"
+        << "weights: " << result.provenance << "\n";
+    return 0;
+}
+
+}  // namespace tl::cli
