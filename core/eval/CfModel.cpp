@@ -1,0 +1,121 @@
+#include "core/eval/CfModel.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/Error.h"
+
+namespace tl {
+
+std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& split, const FeatureMatrix& features,
+                                              const CfModelSettings& settings, const JobContext& ctx)
+{
+    if (settings.kMax < 1)
+        throw ConfigError("kMax must be >= 1");
+    for (int k : settings.ks)
+        if (k < 1 || k > settings.kMax)
+            throw ConfigError("every K of the sweep must be in 1.." + std::to_string(settings.kMax));
+    std::shared_ptr<CfModel> model(new CfModel());
+    model->settings_ = settings;
+    model->scale_ = data.scale;
+    std::sort(model->settings_.ks.begin(), model->settings_.ks.end());
+    ctx.report("profiles", 0, 1);
+    model->train_ = TrainingMatrix::build(data, split.train);
+    model->test_ = TestSet::build(data, split.test);
+    model->items_ = alignItemProfiles(features, data.items, settings.normalization);
+    model->relevance_ = buildRelevance(model->train_, model->items_, settings.relevant);
+    ctx.report("profiles", 1, 1);
+    ctx.checkCancelled();
+    const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, model->items_);
+    model->lists_ = computeNeighbours(engine, settings.kMax, ctx);
+    ctx.checkCancelled();
+    const PredictOptions options{settings.clip, data.scale};
+    const auto sweep = predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks, options);
+    for (const auto& p : sweep.perK)
+        model->sweepMetrics_.push_back(computeMetrics(model->test_, p, settings.ranking));
+    model->testsOf_.resize(model->train_.users);
+    for (std::size_t t = 0; t < model->test_.size(); ++t)
+        if (model->test_.users[t] < model->train_.users)
+            model->testsOf_[model->test_.users[t]].push_back(t);
+    return model;
+}
+
+std::vector<FeatureUtility> CfModel::topFeatures(std::uint32_t user, std::size_t n) const
+{
+    const Eigen::VectorXf profile = userProfile(relevance_, items_, user);
+    std::vector<FeatureUtility> all;
+    for (Eigen::Index f = 0; f < profile.size(); ++f)
+        all.push_back({static_cast<std::size_t>(f), profile[f]});
+    const std::size_t keep = std::min(n, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
+                      [](const FeatureUtility& a, const FeatureUtility& b) {
+                          return a.value != b.value ? a.value > b.value : a.feature < b.feature;
+                      });
+    all.resize(keep);
+    return all;
+}
+
+std::vector<std::pair<Neighbour, int>> CfModel::neighbours(std::uint32_t user, int k) const
+{
+    std::vector<std::pair<Neighbour, int>> out;
+    for (const Neighbour& n : lists_.of(user, k)) {
+        int common = 0;
+        for (std::size_t e = train_.userOffsets[user]; e < train_.userOffsets[user + 1]; ++e)
+            common += train_.rating(n.user, train_.userItems[e]).has_value();
+        out.push_back({n, common});
+    }
+    return out;
+}
+
+std::vector<TestPrediction> CfModel::testPredictions(std::uint32_t user, int k) const
+{
+    std::vector<TestPrediction> out;
+    if (user >= testsOf_.size())
+        return out;
+    TestSet mine;
+    for (std::size_t t : testsOf_[user]) {
+        mine.users.push_back(test_.users[t]);
+        mine.items.push_back(test_.items[t]);
+        mine.ratings.push_back(test_.ratings[t]);
+    }
+    const auto sweep = predictOffline(train_, lists_, mine, {std::clamp(k, 1, settings_.kMax)},
+                                      {settings_.clip, scale_});
+    for (std::size_t t = 0; t < mine.size(); ++t)
+        out.push_back({mine.items[t], mine.ratings[t], sweep.perK[0].values[t], sweep.perK[0].sources[t]});
+    return out;
+}
+
+std::vector<Recommendation> CfModel::recommend(std::uint32_t user, int k, std::size_t n) const
+{
+    // Candidate items: those rated by the first K neighbours and not by the user.
+    std::vector<double> numerator(train_.items, 0.0), denominator(train_.items, 0.0);
+    std::vector<int> supporters(train_.items, 0);
+    for (const Neighbour& nb : lists_.of(user, k))
+        for (std::size_t e = train_.userOffsets[nb.user]; e < train_.userOffsets[nb.user + 1]; ++e) {
+            const std::uint32_t item = train_.userItems[e];
+            numerator[item] += nb.similarity * (train_.userValues[e] - train_.userMean[nb.user]);
+            denominator[item] += std::fabs(nb.similarity);
+            ++supporters[item];
+        }
+    std::vector<Recommendation> out;
+    for (std::uint32_t item = 0; item < train_.items; ++item)
+        if (denominator[item] > 0 && !train_.rating(user, item))
+            out.push_back({item, static_cast<float>(train_.userMean[user] + numerator[item] / denominator[item]),
+                           supporters[item]});
+    const std::size_t keep = std::min(n, out.size());
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
+                      [](const Recommendation& a, const Recommendation& b) {
+                          return a.prediction != b.prediction ? a.prediction > b.prediction : a.item < b.item;
+                      });
+    out.resize(keep);
+    return out;
+}
+
+Metrics CfModel::metricsAt(int k) const
+{
+    const auto sweep =
+        predictOffline(train_, lists_, test_, {std::clamp(k, 1, settings_.kMax)}, {settings_.clip, scale_});
+    return computeMetrics(test_, sweep.perK[0], settings_.ranking);
+}
+
+}  // namespace tl

@@ -1,0 +1,91 @@
+#pragma once
+// An inspectable, precomputed CF model for one configuration (one split, one
+// content source, one set of options): the offline half of method.md section 5.
+// Build once (profiles, similarity pass, neighbour lists up to kMax, the
+// predictions of every test rating for every K); afterwards every query is a
+// lookup or a short walk, so an interface can move K instantly.
+//
+// Thread-safety: build() is long (run it in a worker); a built model is
+// immutable and its const methods may be called from any thread.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cf/CfOptions.h"
+#include "core/cf/Neighbours.h"
+#include "core/cf/Prediction.h"
+#include "core/cf/Profiles.h"
+#include "core/common/JobContext.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Split.h"
+#include "core/eval/Metrics.h"
+
+namespace tl {
+
+struct CfModelSettings {
+    int kMax = 100;
+    std::vector<int> ks = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};  // the sweep, each <= kMax
+    RelevantRule relevant;
+    Normalization normalization = Normalization::MinMax100;
+    bool clip = false;
+    RankingOptions ranking;
+};
+
+struct FeatureUtility {
+    std::size_t feature;  // column of the item feature matrix
+    float value;          // MUP(u, feature)
+};
+
+struct TestPrediction {
+    std::uint32_t item;
+    float truth;
+    float prediction;
+    PredictionSource source;
+};
+
+struct Recommendation {
+    std::uint32_t item;
+    float prediction;
+    int supporters;  // neighbours (among the first K) who rated the item
+};
+
+class CfModel {
+public:
+    static std::shared_ptr<const CfModel> build(const Dataset& data, const Split& split, const FeatureMatrix& features,
+                                                const CfModelSettings& settings,
+                                                const JobContext& ctx = JobContext::none());
+
+    const CfModelSettings& settings() const { return settings_; }
+    const TrainingMatrix& train() const { return train_; }
+    const TestSet& test() const { return test_; }
+    const ItemProfiles& items() const { return items_; }
+    const NeighbourLists& neighbourLists() const { return lists_; }
+
+    // The n features with the highest utility MUP(u, f), largest first.
+    std::vector<FeatureUtility> topFeatures(std::uint32_t user, std::size_t n) const;
+    // The first K neighbours, with the number of training items each co-rated with `user`.
+    std::vector<std::pair<Neighbour, int>> neighbours(std::uint32_t user, int k) const;
+    // The user's test ratings with the predictions at K (any K <= kMax).
+    std::vector<TestPrediction> testPredictions(std::uint32_t user, int k) const;
+    // Top-n unrated items for the user at K, by predicted rating (ties: lower item index).
+    std::vector<Recommendation> recommend(std::uint32_t user, int k, std::size_t n) const;
+    // Metrics at each K of the sweep (precomputed).
+    const std::vector<Metrics>& sweepMetrics() const { return sweepMetrics_; }
+    // Metrics at any K <= kMax (computed on demand from the neighbour lists).
+    Metrics metricsAt(int k) const;
+
+private:
+    CfModel() = default;
+    CfModelSettings settings_;
+    RatingScale scale_;
+    TrainingMatrix train_;
+    TestSet test_;
+    ItemProfiles items_;
+    RelevanceMatrix relevance_;
+    NeighbourLists lists_;
+    std::vector<Metrics> sweepMetrics_;
+    std::vector<std::vector<std::size_t>> testsOf_;  // per user: indices into test_
+};
+
+}  // namespace tl
