@@ -323,7 +323,7 @@ void SamplingRun::runUniform()
     std::set<std::size_t> badEntries;
 
     const auto seekTo = [&](int entry) {
-        decoder_->seek(keyframes_[static_cast<std::size_t>(entry)].dts);
+        decoder_->seek(keyframes_[static_cast<std::size_t>(entry)].pts);  // indexes are by presentation time (mov: dts shifted by the edit list)
         ++result_.seeks;
         lastPts_ = AV_NOPTS_VALUE;
         discardBefore_ = keyframes_[static_cast<std::size_t>(entry)].pts;
@@ -341,6 +341,11 @@ void SamplingRun::runUniform()
                     entry = static_cast<int>(i);
             const double position = pending.valid ? pending.time : prev.valid ? prev.time : -1e300;
             if (entry >= 0 && !eof && keyframes_[static_cast<std::size_t>(entry)].time > position + minSkip) {
+                // Prime a fresh decoder with the stream's first frame: some decoders learn
+                // stream-wide facts there (H.264: the x264 build in an SEI, which selects bug
+                // workarounds; cockatoo.mp4 decodes to garbage from 3.8 s without it).
+                if (result_.framesDecoded == 0 && pull(pending))
+                    pending.valid = false;
                 seekTo(entry);
                 verifyingEntry = entry;
             }

@@ -51,6 +51,8 @@ VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* 
         bool audio = false;
         for (unsigned i = 0; i < raw->nb_streams; ++i)
             audio = audio || raw->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO;
+        if (raw->nb_streams == 0)
+            throw DecodeError(name, "no media streams (zero-length or empty container)");
         throw DecodeError(name, audio ? "no video stream (audio only)" : "no video stream");
     }
     best = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
