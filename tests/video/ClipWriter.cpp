@@ -74,7 +74,9 @@ void writeClip(const std::filesystem::path& file, const ClipSpec& spec, const Pa
     if (spec.rotation != 0) {
         auto* matrix = reinterpret_cast<std::int32_t*>(
             av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(std::int32_t)));
-        av_display_rotation_set(matrix, -spec.rotation);  // counter-clockwise angle
+        // set() takes a clockwise angle (get() returns the counter-clockwise one); the viewer
+        // shows the frame turned clockwise by -get() = spec.rotation, as the ffmpeg tool does.
+        av_display_rotation_set(matrix, spec.rotation);
     }
     if (!(format->oformat->flags & AVFMT_NOFILE))
         check(avio_open(&format->pb, name.c_str(), AVIO_FLAG_WRITE), "open " + name);
