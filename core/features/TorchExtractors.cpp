@@ -153,15 +153,22 @@ protected:
     {
         const int s = inputSize();
         auto t = torch::from_blob(const_cast<float*>(frames), {static_cast<std::int64_t>(n), 3, s, s}, torch::kFloat);
-        return t.to(device_, half_ ? torch::kHalf : torch::kFloat);
+        return t.to(device_, half_ ? torch::kHalf : torch::kFloat).contiguous(torch::MemoryFormat::ChannelsLast);
     }
 
+    // Channels-last (NHWC) weights and inputs: oneDNN's and cuDNN's fast path; ~2x on
+    // MobileNetV2's depthwise convs on CPU, neutral for VGG. Outputs are made NCHW-contiguous
+    // again in toMatrix(), so feature order stays C, H, W.
     void finishSetup(torch::nn::Module& m)
     {
         m.eval();
         m.to(device_);
         if (half_)
             m.to(torch::kHalf);
+        torch::NoGradGuard noGrad;
+        for (auto& p : m.parameters())
+            if (p.dim() == 4)
+                p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
     }
 
     void stampPretrained(const std::filesystem::path& file)
