@@ -10,10 +10,21 @@ namespace tl {
 
 const ItemInfo* ItemCatalog::find(const std::string& id) const
 {
+    if (byId_.size() == items.size()) {
+        auto it = byId_.find(id);
+        return it == byId_.end() ? nullptr : &items[it->second];
+    }
     for (const auto& item : items)
         if (item.id == id)
             return &item;
     return nullptr;
+}
+
+void ItemCatalog::index()
+{
+    byId_.clear();
+    for (std::size_t i = 0; i < items.size(); ++i)
+        byId_.emplace(items[i].id, i);
 }
 
 namespace {
@@ -154,6 +165,7 @@ ItemCatalog readItems(const std::filesystem::path& path)
     if (kind == Pipe)
         catalog.genreNames = flagGenres;
     collectGenres(catalog);
+    catalog.index();
     return catalog;
 }
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/data/FeatureMatrix.h"
@@ -24,7 +25,12 @@ struct ItemCatalog {
     std::vector<ItemInfo> items;
     std::vector<std::string> genreNames;  // every genre seen, in a stable order
 
+    // O(1) after index() (readItems calls it); a linear scan otherwise.
     const ItemInfo* find(const std::string& id) const;
+    void index();
+
+private:
+    std::unordered_map<std::string, std::size_t> byId_;
 };
 
 ItemCatalog readItems(const std::filesystem::path& path);

@@ -47,6 +47,8 @@ SyntheticData generateSynthetic(const SyntheticSpec& spec)
         out.dataset.items.intern(info.id);
     }
 
+    out.catalog.index();
+
     // Features: ReLU(A z + noise), a non-negative view of the latent style.
     if (spec.withFeatures && spec.features > 0) {
         Eigen::MatrixXf a(static_cast<Eigen::Index>(L), static_cast<Eigen::Index>(spec.features));
