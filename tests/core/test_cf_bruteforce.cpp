@@ -149,8 +149,9 @@ TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
                         << "seed " << seed << " users " << first + static_cast<std::size_t>(rr) << "," << v;
         });
         EXPECT_EQ(covered, train.users);
-        if (blockBytes < 4096)
+        if (blockBytes < 4096) {
             EXPECT_GT(blocks, 3u) << "small block budget must split the pass";
+        }
 
         const int kMax = 25;
         const auto lists = computeNeighbours(engine, kMax);
@@ -162,8 +163,9 @@ TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
                 // Ties within float noise may swap: compare similarities, and ids where they differ clearly.
                 EXPECT_NEAR(got[p].similarity, brute.sim[u][expected[p]], 2e-5);
                 if (p + 1 < expected.size() && std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p + 1]]) > 1e-4 &&
-                    (p == 0 || std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p - 1]]) > 1e-4))
+                    (p == 0 || std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p - 1]]) > 1e-4)) {
                     EXPECT_EQ(got[p].user, expected[p]) << "user " << u << " position " << p;
+                }
             }
         }
 

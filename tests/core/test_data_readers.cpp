@@ -30,8 +30,9 @@ void expectDataError(const std::function<void()>& fn, const std::filesystem::pat
         EXPECT_EQ(e.file(), file.string());
         EXPECT_EQ(e.line(), line) << e.what();
         EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
-        if (line > 0)
+        if (line > 0) {
             EXPECT_NE(std::string(e.what()).find(file.string() + ":" + std::to_string(line)), std::string::npos);
+        }
     }
 }
 
