@@ -17,7 +17,9 @@
 #include "core/features/FeatureExtractor.h"
 #include "core/features/FeatureStore.h"
 #include "core/features/Sha256.h"
+#ifndef TRAILERLAB_NO_VIDEO
 #include "core/video/FrameSampler.h"
+#endif
 
 namespace tl::features {
 
@@ -48,7 +50,7 @@ std::string describePreprocessing(const video::SamplerOptions& o)
 {
     std::ostringstream s;
     s.precision(10);
-    s << video::toString(o.resize) << " size=" << o.inputSize << " shorter=" << o.resizeShorterSide << " mean="
+    s << (o.resize == video::ResizeMode::Direct224 ? "direct" : "shorter-side-crop") << " size=" << o.inputSize << " shorter=" << o.resizeShorterSide << " mean="
       << o.mean[0] << "," << o.mean[1] << "," << o.mean[2] << " std=" << o.stdDev[0] << "," << o.stdDev[1] << ","
       << o.stdDev[2];
     if (o.dropUniform)
@@ -166,11 +168,15 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     }
     FrameSource source = options.source;
     if (!source) {
+#ifdef TRAILERLAB_NO_VIDEO
+        throw ConfigError("this build has no video decoding (TRAILERLAB_NO_VIDEO): pass a frame source");
+#else
         auto frameSampler = std::make_shared<video::FrameSampler>(sampler);  // throws ConfigError on bad options
         source = [frameSampler](const VideoItem& item, const FrameSink& sink, const JobContext& c) {
             const video::SamplingResult r = frameSampler->run(item.path, [&](video::SampledFrame&& f) { sink(std::move(f.chw)); }, c);
             return r.warnings.total();
         };
+#endif
     }
 
     std::optional<FeatureStore> store;
