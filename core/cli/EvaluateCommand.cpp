@@ -64,34 +64,6 @@ ArgParser makeParser()
     return p;
 }
 
-struct SplitSpec {
-    std::string kind;  // holdout, kfold, peruser
-    double ratio = 0.2;
-    int folds = 0;
-};
-
-SplitSpec parseSplit(const std::string& text)
-{
-    const auto colon = text.find(':');
-    const std::string kind = text.substr(0, colon);
-    const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
-    SplitSpec spec{kind};
-    if (kind == "holdout" || kind == "peruser") {
-        auto v = text::parseDouble(arg);
-        if (!v || !(*v > 0 && *v < 1))
-            throw UsageError("option --split: '" + text + "': the ratio must be between 0 and 1, e.g. holdout:0.2");
-        spec.ratio = *v;
-    } else if (kind == "kfold") {
-        auto v = text::parseInt(arg);
-        if (!v || *v < 2)
-            throw UsageError("option --split: '" + text + "': k-fold needs k >= 2, e.g. kfold:5");
-        spec.folds = static_cast<int>(*v);
-    } else {
-        throw UsageError("option --split: '" + text + "' is not holdout:RATIO, kfold:K or peruser:RATIO");
-    }
-    return spec;
-}
-
 void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int topN, bool withStd)
 {
     auto cell = [&](double mean, double sd) {
@@ -205,7 +177,12 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         throw UsageError("--train and --test go together");
     if (!explicitFiles && !p.given("ratings"))
         throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
-    const SplitSpec splitSpec = parseSplit(*p.value("split"));
+    SplitSpec splitSpec;
+    try {
+        splitSpec = parseSplitSpec(*p.value("split"));
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("option --split: ") + e.what());
+    }
     const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
 
 
@@ -224,12 +201,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         splits.push_back(explicitSplit(data, trainCount));
     } else {
         report(readRatings(p.required("ratings"), data, readOptions));
-        if (splitSpec.kind == "holdout")
-            splits.push_back(randomHoldout(data, splitSpec.ratio, seed));
-        else if (splitSpec.kind == "peruser")
-            splits.push_back(perUserHoldout(data, splitSpec.ratio, seed));
-        else
-            splits = kFold(data, splitSpec.folds, seed);
+        splits = makeSplits(data, splitSpec, seed);
     }
 
     // Content sources: each feature file, then genres. Reserved so pointers stay valid.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 #include "core/common/Error.h"
@@ -95,6 +96,43 @@ Split explicitSplit(const Dataset& data, std::size_t trainCount)
     split.test.resize(data.ratings.size() - trainCount);
     std::iota(split.test.begin(), split.test.end(), trainCount);
     return split;
+}
+
+}  // namespace tl
+
+namespace tl {
+
+SplitSpec parseSplitSpec(const std::string& text)
+{
+    const auto colon = text.find(':');
+    const std::string kind = text.substr(0, colon);
+    const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
+    char* end = nullptr;
+    const double value = std::strtod(arg.c_str(), &end);
+    const bool number = !arg.empty() && *end == '\0';
+    SplitSpec spec;
+    if ((kind == "holdout" || kind == "peruser") && number && value > 0 && value < 1) {
+        spec.kind = kind == "holdout" ? SplitSpec::Holdout : SplitSpec::PerUser;
+        spec.ratio = value;
+        return spec;
+    }
+    if (kind == "kfold" && number && value >= 2 && value <= 100 && value == std::floor(value)) {
+        spec.kind = SplitSpec::KFold;
+        spec.folds = static_cast<int>(value);
+        return spec;
+    }
+    throw ConfigError("split '" + text +
+                      "' is not holdout:RATIO, kfold:K (K >= 2) or peruser:RATIO (0 < RATIO < 1)");
+}
+
+std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::uint64_t seed)
+{
+    switch (spec.kind) {
+    case SplitSpec::Holdout: return {randomHoldout(data, spec.ratio, seed)};
+    case SplitSpec::PerUser: return {perUserHoldout(data, spec.ratio, seed)};
+    case SplitSpec::KFold: return kFold(data, spec.folds, seed);
+    }
+    return {};
 }
 
 }  // namespace tl

@@ -4,6 +4,7 @@
 // machine (tl::Rng, no std distributions).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/data/Ratings.h"
@@ -28,5 +29,20 @@ Split perUserHoldout(const Dataset& data, double testRatio, std::uint64_t seed);
 // The first `trainCount` ratings are train, the rest test (explicit train and
 // test files read one after the other into one Dataset).
 Split explicitSplit(const Dataset& data, std::size_t trainCount);
+
+}  // namespace tl
+
+namespace tl {
+
+// A split named in options and project files: "holdout:RATIO", "kfold:K" or "peruser:RATIO".
+struct SplitSpec {
+    enum Kind { Holdout, KFold, PerUser } kind = Holdout;
+    double ratio = 0.2;  // Holdout, PerUser
+    int folds = 5;       // KFold
+};
+// Throws ConfigError naming the text for anything else.
+SplitSpec parseSplitSpec(const std::string& text);
+// The splits of a spec: one, or K folds.
+std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::uint64_t seed);
 
 }  // namespace tl

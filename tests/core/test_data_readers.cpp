@@ -305,6 +305,11 @@ TEST(Splits, DeterministicAcrossRunsAndMachines)
         EXPECT_GE(testCount[u], 1);
         EXPECT_LT(testCount[u], total[u]);
     }
+    EXPECT_EQ(makeSplits(d, parseSplitSpec("kfold:4"), 7).size(), 4u);
+    EXPECT_EQ(makeSplits(d, parseSplitSpec("holdout:0.25"), 42)[0].test.size(), 200u);
+    EXPECT_EQ(makeSplits(d, parseSplitSpec("peruser:0.25"), 1)[0].test, perUser.test);
+    for (const char* bad : {"holdout", "holdout:1", "kfold:1", "kfold:2.5", "random:0.2", "peruser:x"})
+        EXPECT_THROW(parseSplitSpec(bad), ConfigError) << bad;
     EXPECT_THROW(randomHoldout(d, 1.5, 1), ConfigError);
     EXPECT_THROW(kFold(d, 1, 1), ConfigError);
 }
