@@ -1,18 +1,305 @@
 #include "ui/MainWindow.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
 #include <QLabel>
+#include <QMediaPlayer>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QShortcut>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+#include "core/workbench/DeviceInfo.h"
+#include "ui/ExperimentsView.h"
+#include "ui/ExtractionView.h"
+#include "ui/JobRunner.h"
+#include "ui/JobsView.h"
+#include "ui/LibraryView.h"
+#include "ui/TrailerView.h"
+#include "ui/UserExplorerView.h"
+#include "ui/Workbench.h"
 
 namespace tl::ui {
+
+namespace {
+
+// Trailers for the synthetic demo when the shared reference videos are at hand:
+// $TRAILERLAB_SHARED/videos, else ../shared/videos above the executable.
+QStringList demoVideos()
+{
+    QStringList roots;
+    if (!qEnvironmentVariableIsEmpty("TRAILERLAB_SHARED"))
+        roots << qEnvironmentVariable("TRAILERLAB_SHARED") + QStringLiteral("/videos");
+    QDir dir(QCoreApplication::applicationDirPath());
+    for (int up = 0; up < 6 && !dir.isRoot(); ++up, dir.cdUp())
+        roots << dir.filePath(QStringLiteral("../shared/videos"));
+    for (const auto& root : roots) {
+        const QDir videos(root);
+        if (!videos.exists())
+            continue;
+        QStringList files;
+        for (const auto& f : videos.entryInfoList({"*.mp4", "*.avi", "*.ogv", "*.mkv", "*.webm"}, QDir::Files, QDir::Name))
+            files << f.absoluteFilePath();
+        if (!files.isEmpty())
+            return files;
+    }
+    return {};
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("TrailerLab"));
-    auto* empty = new QLabel(tr("No project open.\n\nRun the pipeline headless with trailerlab-cli "
-                                "(trailerlab-cli --help)."),
-                             this);
-    empty->setAlignment(Qt::AlignCenter);
-    setCentralWidget(empty);
-    resize(1200, 800);
+    setObjectName(QStringLiteral("MainWindow"));
+    jobs_ = new JobRunner(this);
+    workbench_ = new Workbench(jobs_, this);
+
+    empty_ = new QLabel(tr("<h2>No project open</h2>"
+                           "<p>Open a project file with <b>File &gt; Open Project…</b> (Ctrl+O),<br>"
+                           "or try the workbench on generated data with <b>File &gt; New Synthetic Demo</b>.</p>"
+                           "<p>Headless runs: <tt>trailerlab-cli --help</tt></p>"),
+                        this);
+    empty_->setAlignment(Qt::AlignCenter);
+    setCentralWidget(empty_);
+
+    experiments_ = new ExperimentsView(workbench_, this);
+    users_ = new UserExplorerView(workbench_, this);
+    library_ = new LibraryView(workbench_, this);
+    trailer_ = new TrailerView(jobs_, this);
+    extraction_ = new ExtractionView(workbench_, jobs_, this);
+    jobsView_ = new JobsView(jobs_, this);
+
+    setDockNestingEnabled(true);
+    auto* expDock = addView(tr("Experiments"), QStringLiteral("ExperimentsDock"), experiments_, Qt::LeftDockWidgetArea);
+    auto* jobsDock = addView(tr("Jobs"), QStringLiteral("JobsDock"), jobsView_, Qt::LeftDockWidgetArea);
+    auto* userDock = addView(tr("User explorer"), QStringLiteral("UserDock"), users_, Qt::RightDockWidgetArea);
+    auto* trailerDock = addView(tr("Trailer"), QStringLiteral("TrailerDock"), trailer_, Qt::RightDockWidgetArea);
+    auto* libraryDock = addView(tr("Library"), QStringLiteral("LibraryDock"), library_, Qt::RightDockWidgetArea);
+    auto* extractionDock = addView(tr("Extraction"), QStringLiteral("ExtractionDock"), extraction_, Qt::RightDockWidgetArea);
+    splitDockWidget(expDock, jobsDock, Qt::Vertical);
+    tabifyDockWidget(userDock, trailerDock);
+    tabifyDockWidget(trailerDock, libraryDock);
+    tabifyDockWidget(libraryDock, extractionDock);
+    userDock->raise();
+    resizeDocks({expDock, userDock}, {780, 800}, Qt::Horizontal);
+    resizeDocks({expDock, jobsDock}, {760, 170}, Qt::Vertical);
+
+    // Wiring: views emit intents; the state and the player act on them.
+    connect(experiments_, &ExperimentsView::kRequested, workbench_, &Workbench::setK);
+    connect(experiments_, &ExperimentsView::sourceRequested, workbench_, &Workbench::setActiveSource);
+    connect(users_, &UserExplorerView::userRequested, workbench_, &Workbench::setUser);
+    connect(users_, &UserExplorerView::sourceRequested, workbench_, &Workbench::setActiveSource);
+    connect(users_, &UserExplorerView::playRequested, this, &MainWindow::playItem);
+    connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
+    connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
+
+    connect(workbench_, &Workbench::projectOpened, this, [this] {
+        empty_->hide();
+        QSettings().setValue(QStringLiteral("project/last"), workbench_->projectFile());
+        trailer_->setItem({}, {}, {});
+        if (!workbench_->project()->warnings.empty()) {
+            QStringList w;
+            for (const auto& s : workbench_->project()->warnings)
+                w << QString::fromStdString(s);
+            showError(tr("Project opened with warnings"), w.join(QStringLiteral("\n")));
+        }
+        updateStatus();
+    });
+    connect(workbench_, &Workbench::projectClosed, this, [this] {
+        empty_->show();
+        updateStatus();
+    });
+    connect(workbench_, &Workbench::projectFailed, this,
+            [this](const QString& message) { showError(tr("Cannot open the project"), message); });
+    connect(workbench_, &Workbench::kChanged, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::activeSourceChanged, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::userChanged, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::modelReady, this, &MainWindow::updateStatus);
+
+    projectLabel_ = new QLabel(this);
+    configLabel_ = new QLabel(this);
+    deviceLabel_ = new QLabel(this);
+    deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(workbench::computeDevice().description)));
+    statusBar()->addWidget(projectLabel_, 1);
+    statusBar()->addPermanentWidget(configLabel_);
+    statusBar()->addPermanentWidget(deviceLabel_);
+
+    createMenus();
+    resize(1560, 960);
+    defaultState_ = saveState();
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    jobs_->cancelAll();
+    jobs_->waitForAll();
+}
+
+QDockWidget* MainWindow::addView(const QString& title, const QString& objectName, QWidget* view, Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(view);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    docks_ << dock;
+    return dock;
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Project…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                          tr("TrailerLab project (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            openProject(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("New &Synthetic Demo"), this, [this] {
+        const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+        openSyntheticDemo(base + QStringLiteral("/synthetic-demo"));
+    });
+    file->addAction(tr("&Close Project"), workbench_, &Workbench::closeProject);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* playback = menuBar()->addMenu(tr("&Playback"));
+    QAction* play = playback->addAction(tr("Play / Pause"), trailer_, &TrailerView::togglePlay);
+    play->setShortcut(Qt::Key_Space);
+    play->setShortcutContext(Qt::WindowShortcut);
+    QAction* kUp = playback->addAction(tr("More neighbours (K up)"), this, [this] { workbench_->stepK(+1); });
+    kUp->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Up), QKeySequence(Qt::Key_Equal)});
+    QAction* kDown = playback->addAction(tr("Fewer neighbours (K down)"), this, [this] { workbench_->stepK(-1); });
+    kDown->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence(Qt::CTRL | Qt::Key_Down)});
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* dock : docks_)
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Reset layout"), this, [this] {
+        restoreState(defaultState_);
+        for (QDockWidget* dock : docks_)
+            dock->show();
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About TrailerLab"), this, [this] {
+        QMessageBox::about(this, tr("About TrailerLab"),
+                           tr("<b>TrailerLab</b><br>Collaborative filtering whose user profiles come from deep "
+                              "features of movie trailers (Ben Hassen et al., WEBIST 2025).<br><br>"
+                              "Space: play/pause · + / − or Ctrl+Up / Ctrl+Down: change K"));
+    });
+}
+
+void MainWindow::openProject(const QString& file)
+{
+    workbench_->openProject(file);
+}
+
+void MainWindow::openSyntheticDemo(const QString& dir)
+{
+    workbench_->openSyntheticDemo(dir, demoVideos());
+}
+
+void MainWindow::restoreLastProject()
+{
+    const QString last = QSettings().value(QStringLiteral("project/last")).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last))
+        openProject(last);
+}
+
+void MainWindow::playItem(const QString& itemId)
+{
+    trailer_->setItem(itemId, workbench_->titleOf(itemId), workbench_->videoOf(itemId));
+    for (QDockWidget* dock : docks_)
+        if (dock->widget() == trailer_) {
+            dock->show();
+            dock->raise();
+        }
+    if (!workbench_->videoOf(itemId).isEmpty())
+        trailer_->player()->play();
+}
+
+void MainWindow::updateStatus()
+{
+    if (!workbench_->hasProject()) {
+        projectLabel_->setText(tr("No project"));
+        configLabel_->clear();
+        return;
+    }
+    const auto& pd = *workbench_->project();
+    projectLabel_->setText(tr("Project: %1 (%2)")
+                               .arg(QString::fromStdString(pd.project.name),
+                                    QString::fromStdString(pd.project.file.string())));
+    const QString source = workbench_->activeSource();
+    QString state;
+    if (!workbench_->model(source))
+        state = workbench_->modelError(source).isEmpty() ? tr(" (building)") : tr(" (failed)");
+    configLabel_->setText(tr("Configuration: %1%2 · K = %3 · user %4 · split %5")
+                              .arg(source.isEmpty() ? tr("none") : source, state)
+                              .arg(workbench_->k())
+                              .arg(QString::fromStdString(pd.data.users.size() > workbench_->user()
+                                                              ? pd.data.users.id(workbench_->user())
+                                                              : std::string("-")),
+                                   QString::fromStdString(pd.project.split)));
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0), 15000);
+    if (QGuiApplication::platformName() == QLatin1String("offscreen") || qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS"))
+        return;  // tests and screenshots: the status bar carries it
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    jobs_->cancelAll();
+    QMainWindow::closeEvent(event);
+}
+
+QStringList MainWindow::saveScreenshots(const QString& dir)
+{
+    QDir().mkpath(dir);
+    QStringList written;
+    auto save = [&](QWidget* w, const QString& name) {
+        const QString file = QDir(dir).filePath(name + QStringLiteral(".png"));
+        if (w->grab().save(file))
+            written << file;
+    };
+    save(this, QStringLiteral("main-window"));
+    for (QDockWidget* dock : docks_) {
+        QWidget* w = dock->widget();
+        const QSize old = w->size();
+        const bool hidden = !w->isVisible() || w->visibleRegion().isEmpty();
+        if (hidden) {
+            // Tabified docks are not laid out: give the view a real size to render.
+            w->resize(std::max(old.width(), 900), std::max(old.height(), 700));
+        }
+        save(w, dock->objectName().remove(QStringLiteral("Dock")).toLower());
+        if (hidden)
+            w->resize(old);
+    }
+    return written;
 }
 
 }  // namespace tl::ui

@@ -1,15 +1,77 @@
 #pragma once
-// The workbench's main window. It owns the views and wires their intent
-// signals to the core through worker threads.
+// The workbench's main window. It owns the job runner, the shared Workbench
+// state and the views (each in a dock; the layout is remembered with
+// QSettings), and wires the views' intent signals to the state and the player.
 
 #include <QMainWindow>
 
+#include <cstdint>
+
+QT_BEGIN_NAMESPACE
+class QDockWidget;
+class QLabel;
+class QStackedWidget;
+QT_END_NAMESPACE
+
 namespace tl::ui {
+
+class ExperimentsView;
+class ExtractionView;
+class JobRunner;
+class JobsView;
+class LibraryView;
+class TrailerView;
+class UserExplorerView;
+class Workbench;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    JobRunner* jobs() const { return jobs_; }
+    Workbench* workbench() const { return workbench_; }
+    ExperimentsView* experimentsView() const { return experiments_; }
+    UserExplorerView* userView() const { return users_; }
+    LibraryView* libraryView() const { return library_; }
+    TrailerView* trailerView() const { return trailer_; }
+    ExtractionView* extractionView() const { return extraction_; }
+    JobsView* jobsView() const { return jobsView_; }
+
+    void openProject(const QString& file);
+    void openSyntheticDemo(const QString& dir);
+    // Reopens the project of the last session, if any.
+    void restoreLastProject();
+    // Renders the window and each view to DIR/*.png; returns the files written.
+    QStringList saveScreenshots(const QString& dir);
+
+public Q_SLOTS:
+    void playItem(const QString& itemId);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QDockWidget* addView(const QString& title, const QString& objectName, QWidget* view, Qt::DockWidgetArea area);
+    void createMenus();
+    void updateStatus();
+    void showError(const QString& title, const QString& message);
+
+    JobRunner* jobs_;
+    Workbench* workbench_;
+    ExperimentsView* experiments_;
+    UserExplorerView* users_;
+    LibraryView* library_;
+    TrailerView* trailer_;
+    ExtractionView* extraction_;
+    JobsView* jobsView_;
+    QLabel* empty_;
+    QLabel* projectLabel_;
+    QLabel* configLabel_;
+    QLabel* deviceLabel_;
+    QByteArray defaultState_;
+    QList<QDockWidget*> docks_;
 };
 
 }  // namespace tl::ui

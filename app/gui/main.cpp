@@ -1,7 +1,17 @@
 // trailerlab: the desktop workbench. Only wiring: the window lives in ui/.
+//   trailerlab [PROJECT.json]
+//   trailerlab --screenshot DIR [--project FILE]   render every view to DIR/*.png and quit
+//                                                  (without --project: a synthetic demo in a temporary folder)
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QMediaPlayer>
+#include <QTemporaryDir>
+#include <QTimer>
 
+#include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
+#include "ui/TrailerView.h"
+#include "ui/Workbench.h"
 
 int main(int argc, char** argv)
 {
@@ -11,7 +21,69 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName("TrailerLab");
     QApplication::setOrganizationName("TrailerLab");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "TrailerLab desktop workbench"));
+    parser.addHelpOption();
+    QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Render each view to DIR/*.png and quit."),
+                                  "DIR");
+    QCommandLineOption project("project", QApplication::translate("main", "Open this project file."), "FILE");
+    parser.addOption(screenshot);
+    parser.addOption(project);
+    parser.addPositionalArgument("project", QApplication::translate("main", "Project file to open."), "[PROJECT]");
+    parser.process(app);
+
+    QString projectFile = parser.value(project);
+    if (projectFile.isEmpty() && !parser.positionalArguments().isEmpty())
+        projectFile = parser.positionalArguments().front();
+
     tl::ui::MainWindow window;
+    if (!parser.isSet(screenshot)) {
+        window.show();
+        if (!projectFile.isEmpty())
+            window.openProject(projectFile);
+        else
+            window.restoreLastProject();
+        return app.exec();
+    }
+
+    // Screenshot mode: a fixed layout, a project, wait for the background work, render, quit.
+    window.restoreState(QByteArray());
+    window.resize(1600, 1000);
     window.show();
-    return app.exec();
+    QTemporaryDir demoDir;
+    if (!projectFile.isEmpty())
+        window.openProject(projectFile);
+    else
+        window.openSyntheticDemo(demoDir.path());
+    const QString out = parser.value(screenshot);
+    int rc = 1;
+    auto* workbench = window.workbench();
+    auto* jobs = window.jobs();
+    bool trailerShown = false;
+    QObject::connect(jobs, &tl::ui::JobRunner::idle, &window, [&] {
+        if (!workbench->hasProject() || workbench->modelPending(workbench->activeSource()))
+            return;
+        if (!trailerShown) {
+            trailerShown = true;
+            for (const auto& [id, path] : workbench->project()->videoOf) {
+                window.playItem(QString::fromStdString(id));
+                window.trailerView()->player()->pause();
+                return;  // keyframes sample in the background; the next idle renders
+            }
+        }
+        QTimer::singleShot(300, &window, [&] {
+            const QStringList files = window.saveScreenshots(out);
+            for (const auto& f : files)
+                qInfo("%s", qPrintable(f));
+            rc = files.isEmpty() ? 1 : 0;
+            app.quit();
+        });
+    });
+    QTimer::singleShot(120000, &app, [&] {
+        qWarning("screenshot: timed out waiting for the background jobs");
+        app.quit();
+    });
+    app.exec();
+    return rc;
 }

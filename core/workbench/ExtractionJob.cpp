@@ -1,0 +1,115 @@
+#include "core/workbench/ExtractionJob.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace tl::workbench {
+
+std::string configurationName(const ExtractionSettings& settings)
+{
+    std::string name = settings.model.model;
+    for (char& c : name)
+        if (c == ':' || c == '/' || c == '\\' || c == ' ')
+            c = '_';
+    if (settings.mode == video::SamplingMode::Shots) {
+        name += "-shots";
+    } else {
+        std::ostringstream fps;
+        fps << settings.fps;
+        name += "-fps" + fps.str();
+    }
+    if (settings.model.randomSeed)
+        name += "-random";
+    return name;
+}
+
+ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings, const JobContext& ctx,
+                                const ItemCallback& onItem)
+{
+    if (data.videoOf.empty())
+        throw ConfigError("the project lists no trailer: add a manifest (item_id,video) to the project");
+    ctx.report("extract", 0, static_cast<double>(data.videoOf.size()), "loading " + settings.model.model);
+    auto extractor = features::createExtractor(settings.model);
+
+    features::PipelineOptions options;
+    options.sampler.mode = settings.mode;
+    options.sampler.fps = settings.fps;
+    options.cacheDir = data.project.cache / "features";
+
+    ExtractionSummary summary;
+    summary.configuration = configurationName(settings);
+    summary.provenance = extractor->provenance();
+    summary.randomWeights = extractor->randomWeights();
+    summary.device = extractor->deviceName();
+
+    std::vector<features::VideoItem> items;
+    for (const auto& [id, path] : data.videoOf)
+        items.push_back({id, path});
+    const auto start = std::chrono::steady_clock::now();
+    features::ExtractionResult all;
+    const double total = static_cast<double>(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        ctx.checkCancelled();
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const JobContext itemCtx(
+            [&](const Progress& p) {
+                std::ostringstream detail;
+                detail << items[i].id << ": " << p.detail;
+                if (i > 0)
+                    detail << " | overall ETA "
+                           << std::lround(elapsed / static_cast<double>(i) * (total - static_cast<double>(i))) << " s";
+                const double within = p.total > 0 ? std::min(1.0, p.done / p.total) : 0.0;
+                ctx.report("extract", static_cast<double>(i) + within, total, detail.str());
+            },
+            ctx.token());
+        features::ExtractionResult one = features::extractFeatures(*extractor, {items[i]}, options, itemCtx);
+        all.framesComputed += one.framesComputed;
+        for (auto& p : one.profiles)
+            all.profiles.push_back(std::move(p));
+        for (auto& v : one.videos) {
+            if (onItem)
+                onItem(i, v);
+            summary.videos.push_back(std::move(v));
+        }
+    }
+    summary.framesComputed = all.framesComputed;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (all.profiles.empty())
+        return summary;
+
+    const fs::path dir = profilesDir(data.project);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw DataError(dir.string(), 0, "cannot create the profile folder: " + ec.message());
+    summary.profileFile = dir / (summary.configuration + ".npy");
+    writeFeatureMatrix(features::itemProfileMatrix(all), summary.profileFile);
+    nlohmann::json meta = {{"model", extractor->name()},
+                           {"provenance", summary.provenance},
+                           {"random_weights", summary.randomWeights},
+                           {"device", summary.device},
+                           {"sampling", features::describeSampling(options.sampler)},
+                           {"preprocessing", features::describePreprocessing(options.sampler)},
+                           {"pooling", "mean"},
+                           {"items", all.profiles.size()},
+                           {"frames_computed", summary.framesComputed}};
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& v : summary.videos)
+        if (!v.ok)
+            failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
+    meta["failures"] = failures;
+    fs::path metaPath = summary.profileFile;
+    metaPath.replace_extension(".meta.json");
+    const fs::path tmp = metaPath.string() + ".tmp";
+    std::ofstream(tmp) << meta.dump(2) << "\n";
+    fs::rename(tmp, metaPath, ec);
+    return summary;
+}
+
+}  // namespace tl::workbench

@@ -1,0 +1,53 @@
+#pragma once
+// Feature extraction for a project's trailers, as the workbench runs it: one
+// configuration (model, weights, sampling, device) over every video of the
+// manifest, item by item, with the project's feature store (<cache>/features)
+// so finished videos survive a cancel and are never recomputed. The pooled
+// item profiles go to <cache>/profiles/<configuration>.npy with a .meta.json
+// sidecar that records the weights provenance (ProjectSession lists them as
+// content sources).
+//
+// Threading: runExtraction() is synchronous (run it in a worker). onItem is
+// called on the calling thread after each video.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/JobContext.h"
+#include "core/features/ExtractionPipeline.h"
+#include "core/features/FeatureExtractor.h"
+#include "core/workbench/ProjectSession.h"
+
+namespace tl::workbench {
+
+struct ExtractionSettings {
+    features::ModelSpec model;          // model name, weights file or random seed, device
+    video::SamplingMode mode = video::SamplingMode::Uniform;
+    double fps = 1.0;
+};
+
+// "mobilenetv2-fps1", "vgg19-fps2-random", "mobilenetv2-shots".
+std::string configurationName(const ExtractionSettings& settings);
+
+struct ExtractionSummary {
+    std::string configuration;
+    std::string provenance;
+    bool randomWeights = false;
+    std::string device;
+    std::filesystem::path profileFile;  // empty when no video gave features
+    std::vector<features::VideoOutcome> videos;
+    std::size_t framesComputed = 0;
+    double seconds = 0;
+};
+
+using ItemCallback = std::function<void(std::size_t index, const features::VideoOutcome& outcome)>;
+
+// Throws ModelError when the model cannot be built, ConfigError when the project
+// lists no video, Cancelled on cancel (videos finished so far stay in the store).
+ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings,
+                                const JobContext& ctx = JobContext::none(), const ItemCallback& onItem = {});
+
+}  // namespace tl::workbench

@@ -1,0 +1,74 @@
+#pragma once
+// A project loaded into memory for the workbench (method.md 4-5): ratings, item
+// catalog, the items-to-videos manifest, the split and the K sweep, plus the
+// content sources an experiment can use: genre one-hot profiles and every item
+// profile matrix stored in the project's profile folder (<cache>/profiles/,
+// written by the extraction job or the synthetic demo, each with an optional
+// <name>.meta.json sidecar carrying the weights provenance).
+//
+// Threading: every function here is synchronous; the long ones take a JobContext.
+// A loaded ProjectData is immutable and may be shared across threads.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/JobContext.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Items.h"
+#include "core/data/Ratings.h"
+#include "core/data/Split.h"
+#include "core/eval/CfModel.h"
+#include "core/eval/Evaluator.h"
+#include "core/project/Project.h"
+
+namespace tl::workbench {
+
+// "10:100:10" (from:to:step) or "10,20,50"; sorted, unique, all > 0. ConfigError otherwise.
+std::vector<int> parseKRange(const std::string& text);
+
+// "holdout:R", "peruser:R" or "kfold:K" (its first fold). ConfigError otherwise.
+Split makeSplit(const Dataset& data, const std::string& spec, std::uint64_t seed);
+
+struct ContentSourceInfo {
+    std::string name;                // "genre", or the profile file's stem ("mobilenetv2-fps1")
+    std::filesystem::path file;      // empty for "genre"
+    std::string provenance;          // weights provenance from the sidecar, or how it was made
+    bool randomWeights = false;
+};
+
+struct ProjectData {
+    Project project;
+    Dataset data;
+    ItemCatalog catalog;                               // empty when the project has no item file
+    std::map<std::string, std::filesystem::path> videoOf;  // item id -> video file (from the manifest)
+    Split split;
+    std::vector<int> ks;
+    std::vector<std::string> warnings;                 // non-fatal problems met while loading
+
+    std::string titleOf(const std::string& itemId) const;
+};
+
+// Reads ratings, items and manifest. Throws tl::Error subclasses for unusable input
+// (missing ratings file, malformed lines); an unreadable item file or manifest
+// becomes a warning, because the ratings alone still make a project.
+std::shared_ptr<const ProjectData> loadProjectData(const Project& project, const JobContext& ctx = JobContext::none());
+
+std::filesystem::path profilesDir(const Project& project);
+
+// "genre" (when the catalog has genres) followed by the profile files, sorted by name.
+std::vector<ContentSourceInfo> listContentSources(const ProjectData& data);
+
+// The item x feature matrix of one source. Throws DataError for an unreadable file.
+FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& source);
+
+// One configuration's CF model over the project's split and K sweep (kMax = largest K).
+std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features,
+                                          const JobContext& ctx = JobContext::none());
+
+// Rating-only baselines (global/user/item mean, bias; user k-NN cosine and Pearson over the sweep).
+std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx = JobContext::none());
+
+}  // namespace tl::workbench

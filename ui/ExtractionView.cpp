@@ -1,0 +1,312 @@
+#include "ui/ExtractionView.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "core/workbench/DeviceInfo.h"
+#include "ui/JobRunner.h"
+#include "ui/Workbench.h"
+
+namespace tl::ui {
+
+namespace {
+
+enum ItemColumn { ItemId, ItemTitle, ItemStatus, ItemFrames, ItemMessage, ItemColumns };
+
+QTableWidgetItem* cell(const QString& text)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    return item;
+}
+
+}  // namespace
+
+ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* parent)
+    : QWidget(parent), workbench_(workbench), jobs_(jobs)
+{
+    model_ = new QComboBox(this);
+    model_->addItem(tr("MobileNetV2 (1280 features, ImageNet int8 ONNX)"), QStringLiteral("mobilenetv2"));
+    model_->addItem(tr("VGG11 (25,088 features)"), QStringLiteral("vgg11"));
+    model_->addItem(tr("VGG16 (25,088 features)"), QStringLiteral("vgg16"));
+    model_->addItem(tr("VGG19 (25,088 features)"), QStringLiteral("vgg19"));
+    weights_ = new QLineEdit(this);
+    weights_->setPlaceholderText(tr("default for the model"));
+    browse_ = new QPushButton(tr("Browse…"), this);
+    random_ = new QCheckBox(tr("Random weights, seed"), this);
+    random_->setToolTip(tr("For timing and tests only: features from random weights carry no ImageNet knowledge"));
+    seed_ = new QSpinBox(this);
+    seed_->setRange(0, 1000000);
+    seed_->setValue(1);
+    provenance_ = new QLabel(this);
+    provenance_->setWordWrap(true);
+    provenance_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fps_ = new QDoubleSpinBox(this);
+    fps_->setRange(0.1, 30.0);
+    fps_->setValue(1.0);
+    fps_->setSingleStep(1.0);
+    fps_->setSuffix(tr(" frames/s"));
+    mode_ = new QComboBox(this);
+    mode_->addItem(tr("Uniform (N frames per second)"), 0);
+    mode_->addItem(tr("One keyframe per shot"), 1);
+    device_ = new QComboBox(this);
+    const auto& device = workbench::computeDevice();
+    device_->addItem(tr("Automatic (%1)").arg(QString::fromStdString(device.description)), 0);
+    device_->addItem(tr("CPU"), 1);
+    if (device.cuda)
+        device_->addItem(tr("CUDA: %1").arg(QString::fromStdString(device.name)), 2);
+    start_ = new QPushButton(tr("Start extraction"), this);
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    overall_ = new QProgressBar(this);
+    overall_->setRange(0, 1000);
+    overall_->setValue(0);
+    overall_->setFormat(QStringLiteral("%p %"));
+    status_ = new QLabel(this);
+    status_->setWordWrap(true);
+    items_ = new QTableWidget(0, ItemColumns, this);
+    items_->setHorizontalHeaderLabels({tr("Item"), tr("Title"), tr("Status"), tr("Frames"), tr("Message")});
+    items_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    items_->horizontalHeader()->setStretchLastSection(true);
+    items_->verticalHeader()->hide();
+    items_->setAlternatingRowColors(true);
+
+    auto* weightsRow = new QHBoxLayout;
+    weightsRow->addWidget(weights_, 1);
+    weightsRow->addWidget(browse_);
+    auto* randomRow = new QHBoxLayout;
+    randomRow->addWidget(random_);
+    randomRow->addWidget(seed_);
+    randomRow->addStretch(1);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Model:"), model_);
+    form->addRow(tr("Weights file:"), weightsRow);
+    form->addRow(QString(), randomRow);
+    form->addRow(tr("Provenance:"), provenance_);
+    form->addRow(tr("Sampling:"), mode_);
+    form->addRow(tr("Rate:"), fps_);
+    form->addRow(tr("Device:"), device_);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(start_);
+    buttons->addWidget(cancel_);
+    buttons->addWidget(overall_, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(status_);
+    layout->addWidget(items_, 1);
+
+    connect(model_, &QComboBox::currentIndexChanged, this, &ExtractionView::updateProvenance);
+    connect(weights_, &QLineEdit::textChanged, this, &ExtractionView::updateProvenance);
+    connect(random_, &QCheckBox::toggled, this, &ExtractionView::updateProvenance);
+    connect(seed_, &QSpinBox::valueChanged, this, &ExtractionView::updateProvenance);
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] { fps_->setEnabled(mode_->currentData().toInt() == 0); });
+    connect(browse_, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Model weights"), QString(),
+                                                          tr("Weights (*.onnx *.safetensors);;All files (*)"));
+        if (!file.isEmpty())
+            weights_->setText(file);
+    });
+    connect(start_, &QPushButton::clicked, this, &ExtractionView::start);
+    connect(cancel_, &QPushButton::clicked, this, &ExtractionView::cancel);
+    connect(jobs_, &JobRunner::progressed, this, [this](int id, const Progress& p) {
+        if (id != job_ || p.total <= 0)
+            return;
+        overall_->setValue(static_cast<int>(1000.0 * p.done / p.total));
+        status_->setText(QString::fromStdString(p.detail));
+        const int row = static_cast<int>(std::floor(p.done));
+        if (row >= 0 && row < items_->rowCount() && items_->item(row, ItemStatus)->text() == tr("waiting"))
+            items_->item(row, ItemStatus)->setText(tr("running"));
+        if (row >= 0 && row < items_->rowCount() && items_->item(row, ItemStatus)->text().startsWith(tr("running")))
+            items_->item(row, ItemStatus)->setText(tr("running %1 %").arg(static_cast<int>(100.0 * (p.done - row))));
+    });
+    connect(workbench_, &Workbench::projectOpened, this, &ExtractionView::fillItems);
+    connect(workbench_, &Workbench::projectClosed, this, &ExtractionView::fillItems);
+    updateProvenance();
+    fillItems();
+    setRunning(false);
+}
+
+workbench::ExtractionSettings ExtractionView::settings() const
+{
+    workbench::ExtractionSettings s;
+    s.model.model = model_->currentData().toString().toStdString();
+    if (!weights_->text().trimmed().isEmpty())
+        s.model.weights = weights_->text().trimmed().toStdString();
+    else if (s.model.model == "mobilenetv2")
+        s.model.weights = features::findDefaultMobileNetWeights(QCoreApplication::applicationDirPath().toStdString());
+    if (random_->isChecked())
+        s.model.randomSeed = static_cast<std::uint64_t>(seed_->value());
+    switch (device_->currentData().toInt()) {
+    case 1: s.model.device = features::ComputeDevice::Cpu; break;
+    case 2: s.model.device = features::ComputeDevice::Cuda; break;
+    default: s.model.device = features::ComputeDevice::Auto; break;
+    }
+    s.mode = mode_->currentData().toInt() == 1 ? video::SamplingMode::Shots : video::SamplingMode::Uniform;
+    s.fps = fps_->value();
+    return s;
+}
+
+void ExtractionView::updateProvenance()
+{
+    const auto s = settings();
+    QString text;
+    bool warn = false;
+    if (s.model.randomSeed) {
+        text = tr("RANDOM WEIGHTS (seed %1): these features carry no ImageNet knowledge; use them for timing and "
+                  "tests only.")
+                   .arg(*s.model.randomSeed);
+        warn = true;
+    } else if (s.model.weights.empty()) {
+        text = s.model.model == "mobilenetv2"
+                   ? tr("MobileNetV2 weights not found: choose mobilenetv2-12-int8.onnx (ONNX Model Zoo) or set "
+                        "$TRAILERLAB_MOBILENET.")
+                   : tr("VGG needs a safetensors file with torchvision's weights (models/export_weights.py), or tick "
+                        "Random weights.");
+        warn = true;
+    } else {
+        const QString file = QString::fromStdString(s.model.weights.string());
+        text = QFileInfo::exists(file) ? tr("pretrained: %1").arg(file) : tr("file not found: %1").arg(file);
+        warn = !QFileInfo::exists(file);
+    }
+    provenance_->setText(text);
+    provenance_->setStyleSheet(warn ? QStringLiteral("color: #b02020; font-weight: bold") : QString());
+}
+
+void ExtractionView::fillItems()
+{
+    items_->setRowCount(0);
+    if (!workbench_->hasProject()) {
+        status_->setText(tr("Open a project with trailers (a manifest item_id,video) to extract features."));
+        return;
+    }
+    const auto& pd = *workbench_->project();
+    for (const auto& [id, path] : pd.videoOf) {
+        const int row = items_->rowCount();
+        items_->insertRow(row);
+        items_->setItem(row, ItemId, cell(QString::fromStdString(id)));
+        items_->setItem(row, ItemTitle, cell(QString::fromStdString(pd.titleOf(id))));
+        items_->setItem(row, ItemStatus, cell(tr("waiting")));
+        items_->setItem(row, ItemFrames, cell({}));
+        items_->setItem(row, ItemMessage, cell(QFileInfo(QString::fromStdString(path.string())).fileName()));
+    }
+    status_->setText(pd.videoOf.empty()
+                         ? tr("This project lists no trailer. Add a manifest (item_id,video) to the project file to "
+                              "extract features; genre profiles work without one.")
+                         : tr("%n trailer(s) ready. Finished videos are cached in %1, so a cancelled run resumes.",
+                              nullptr, static_cast<int>(pd.videoOf.size()))
+                               .arg(QString::fromStdString((pd.project.cache / "features").string())));
+    setRunning(false);
+}
+
+void ExtractionView::setRunning(bool running)
+{
+    const bool hasVideos = workbench_->hasProject() && !workbench_->project()->videoOf.empty();
+    start_->setEnabled(!running && hasVideos);
+    cancel_->setEnabled(running);
+    for (QWidget* w : std::initializer_list<QWidget*>{model_, weights_, browse_, random_, seed_, mode_, device_})
+        w->setEnabled(!running);
+    fps_->setEnabled(!running && mode_->currentData().toInt() == 0);
+}
+
+void ExtractionView::start()
+{
+    if (job_ != 0 || !workbench_->hasProject())
+        return;
+    const auto settings = this->settings();
+    auto project = workbench_->project();
+    fillItems();
+    overall_->setValue(0);
+    done_ = 0;
+    QPointer<ExtractionView> self(this);
+    const QString configuration = QString::fromStdString(workbench::configurationName(settings));
+    auto onItem = [self](std::size_t index, const features::VideoOutcome& outcome) {
+        // Worker thread: hand the outcome to the GUI thread.
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, index, outcome] {
+                if (!self)
+                    return;
+                const int row = static_cast<int>(index);
+                if (row >= self->items_->rowCount())
+                    return;
+                ++self->done_;
+                auto* status = self->items_->item(row, ItemStatus);
+                status->setText(outcome.ok ? (outcome.cached ? tr("cached") : tr("done")) : tr("FAILED"));
+                status->setForeground(outcome.ok ? QColor(0x20, 0x80, 0x20) : QColor(0xc0, 0x20, 0x20));
+                self->items_->item(row, ItemFrames)->setText(QString::number(outcome.frames));
+                if (!outcome.ok)
+                    self->items_->item(row, ItemMessage)
+                        ->setText(QString::fromStdString(outcome.error) +
+                                  tr(" — check that the file plays; it is retried on the next run."));
+                else if (outcome.warnings > 0)
+                    self->items_->item(row, ItemMessage)->setText(tr("%n warning(s)", nullptr, outcome.warnings));
+                Q_EMIT self->itemFinished(row, outcome.ok);
+            },
+            Qt::QueuedConnection);
+    };
+    job_ = jobs_->run<workbench::ExtractionSummary>(
+        tr("Extract %1").arg(configuration),
+        [project, settings, onItem](const JobContext& ctx) {
+            return workbench::runExtraction(*project, settings, ctx, onItem);
+        },
+        [this](workbench::ExtractionSummary summary) {
+            job_ = 0;
+            setRunning(false);
+            overall_->setValue(1000);
+            int failed = 0;
+            for (const auto& v : summary.videos)
+                failed += v.ok ? 0 : 1;
+            status_->setText(
+                summary.profileFile.empty()
+                    ? tr("No video gave features (%1 failed): see the messages above.").arg(failed)
+                    : tr("%1: %2 frames in %3 s (%4 frames/s), %5 failed. Weights: %6. Profiles: %7")
+                          .arg(QString::fromStdString(summary.configuration))
+                          .arg(summary.framesComputed)
+                          .arg(summary.seconds, 0, 'f', 1)
+                          .arg(summary.seconds > 0 ? static_cast<double>(summary.framesComputed) / summary.seconds : 0.0,
+                               0, 'f', 1)
+                          .arg(failed)
+                          .arg(QString::fromStdString(summary.provenance),
+                               QString::fromStdString(summary.profileFile.string())));
+            workbench_->refreshSources();
+            Q_EMIT finished(!summary.profileFile.empty(), done_);
+        },
+        [this](const QString& message, bool cancelled) {
+            job_ = 0;
+            setRunning(false);
+            // Items that never started go back to "waiting".
+            for (int row = 0; row < items_->rowCount(); ++row)
+                if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
+                    items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
+            status_->setText(cancelled ? tr("Cancelled. %n finished video(s) are kept in the feature store; start again "
+                                            "to resume.", nullptr, done_)
+                                       : tr("Extraction failed: %1").arg(message));
+            Q_EMIT finished(false, done_);
+        });
+    setRunning(true);
+}
+
+void ExtractionView::cancel()
+{
+    if (job_ != 0)
+        jobs_->cancel(job_);
+}
+
+}  // namespace tl::ui

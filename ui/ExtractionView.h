@@ -1,0 +1,79 @@
+#pragma once
+// Extraction: choose the model (and see where its weights come from: a
+// pretrained file or RANDOM weights), the sampling (N frames/s or one per shot)
+// and the device; start and cancel; per-item and overall progress with frames
+// per second and ETA. Each run is a job in the job list; items that fail stay
+// listed with their message. Finished videos are kept in the project's feature
+// store, so a cancelled run resumes where it stopped and a repeated run costs
+// nothing. A finished run adds its configuration to the Experiments view.
+
+#include <QWidget>
+
+#include "core/workbench/ExtractionJob.h"
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+QT_END_NAMESPACE
+
+namespace tl::ui {
+
+class JobRunner;
+class Workbench;
+
+class ExtractionView : public QWidget {
+    Q_OBJECT
+public:
+    ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* parent = nullptr);
+
+    workbench::ExtractionSettings settings() const;
+    bool running() const { return job_ != 0; }
+    QTableWidget* itemsTable() const { return items_; }
+    QComboBox* modelBox() const { return model_; }
+    QCheckBox* randomBox() const { return random_; }
+    QDoubleSpinBox* fpsBox() const { return fps_; }
+    QLabel* provenanceLabel() const { return provenance_; }
+    QLabel* statusLabel() const { return status_; }
+
+public Q_SLOTS:
+    void start();
+    void cancel();
+
+Q_SIGNALS:
+    // After a run ends (done, failed or cancelled); itemsDone counts the videos finished in it.
+    void finished(bool ok, int itemsDone);
+    void itemFinished(int index, bool ok);
+
+private:
+    void fillItems();
+    void updateProvenance();
+    void setRunning(bool running);
+
+    Workbench* workbench_;
+    JobRunner* jobs_;
+    QComboBox* model_;
+    QLineEdit* weights_;
+    QPushButton* browse_;
+    QCheckBox* random_;
+    QSpinBox* seed_;
+    QLabel* provenance_;
+    QDoubleSpinBox* fps_;
+    QComboBox* mode_;
+    QComboBox* device_;
+    QPushButton* start_;
+    QPushButton* cancel_;
+    QProgressBar* overall_;
+    QLabel* status_;
+    QTableWidget* items_;
+    int job_ = 0;
+    int done_ = 0;
+};
+
+}  // namespace tl::ui

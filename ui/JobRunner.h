@@ -1,0 +1,170 @@
+#pragma once
+// Runs core jobs off the GUI thread (conventions #3-#5): each job is a
+// synchronous core call taking a tl::JobContext; it runs on the global thread
+// pool through QtConcurrent, its progress is stored under a mutex by the worker
+// and published to the job list by a 40 ms coalescing timer on the GUI thread,
+// and its result (or error message) comes back on the GUI thread through a
+// QFutureWatcher. Exceptions never cross the thread boundary: the worker turns
+// them into an error message. Failed and cancelled jobs stay in the list.
+//
+// Threading: every member function is for the GUI thread.
+
+#include <QAbstractTableModel>
+#include <QColor>
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/common/JobContext.h"
+
+namespace tl::ui {
+
+enum class JobStatus { Running, Done, Failed, Cancelled };
+
+struct JobRecord {
+    int id = 0;
+    QString title;
+    JobStatus status = JobStatus::Running;
+    Progress progress;   // latest published progress
+    QString message;     // error, or a short result summary
+    double seconds = 0;
+};
+
+// The job list shown by JobsView: title, progress, status, message.
+class JobListModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Title, ProgressColumn, Status, Message, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    const std::vector<JobRecord>& records() const { return records_; }
+    int add(const QString& title);
+    JobRecord* find(int id);
+    void changed(int id);
+    static QString statusText(JobStatus status);
+
+private:
+    std::vector<JobRecord> records_;
+};
+
+template <class R>
+struct JobOutcome {
+    std::optional<R> value;
+    QString error;
+    bool cancelled = false;
+};
+
+class JobRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit JobRunner(QObject* parent = nullptr);
+    ~JobRunner() override;  // cancels and waits for running jobs
+
+    JobListModel* model() { return &model_; }
+    int runningCount() const { return static_cast<int>(live_.size()); }
+    bool isRunning(int id) const;
+    void cancel(int id);
+    void cancelAll();
+    // Blocks until no job runs (for tests and shutdown; never called from a slot in normal use).
+    void waitForAll();
+
+    // Starts `work` on the thread pool. `done` runs on the GUI thread with the value;
+    // `failed` (optional) with the message, after the job list shows it. Returns the job id.
+    template <class R>
+    int run(const QString& title, std::function<R(const JobContext&)> work, std::function<void(R)> done,
+            std::function<void(const QString&, bool cancelled)> failed = {});
+
+Q_SIGNALS:
+    void progressed(int id, const tl::Progress& progress);  // coalesced, at most every 40 ms per job
+    void finished(int id, tl::ui::JobStatus status, const QString& message);
+    void idle();  // no job left running
+
+private:
+    struct Live {
+        int id;
+        CancelToken token;
+        std::shared_ptr<std::mutex> mutex;
+        std::shared_ptr<std::optional<Progress>> pending;
+        std::function<void()> wait;
+        std::chrono::steady_clock::time_point started;
+    };
+    void publish();
+    void complete(int id, JobStatus status, const QString& message);
+    Live* live(int id);
+
+    JobListModel model_;
+    QTimer repaint_;
+    std::vector<Live> live_;
+    int nextId_ = 1;
+};
+
+template <class R>
+int JobRunner::run(const QString& title, std::function<R(const JobContext&)> work, std::function<void(R)> done,
+                   std::function<void(const QString&, bool)> failed)
+{
+    const int id = model_.add(title);
+    Live entry{id, CancelToken{}, std::make_shared<std::mutex>(), std::make_shared<std::optional<Progress>>(), {},
+               std::chrono::steady_clock::now()};
+    auto mutex = entry.mutex;
+    auto pending = entry.pending;
+    JobContext ctx(
+        [mutex, pending](const Progress& p) {
+            std::lock_guard lock(*mutex);
+            *pending = p;
+        },
+        entry.token);
+    auto* watcher = new QFutureWatcher<JobOutcome<R>>(this);
+    QFuture<JobOutcome<R>> future = QtConcurrent::run([work = std::move(work), ctx]() {
+        JobOutcome<R> out;
+        try {
+            out.value.emplace(work(ctx));
+        } catch (const Cancelled&) {
+            out.cancelled = true;
+        } catch (const std::exception& e) {
+            out.error = QString::fromStdString(e.what());
+        } catch (...) {
+            out.error = QStringLiteral("unknown error");
+        }
+        return out;
+    });
+    entry.wait = [future]() mutable { future.waitForFinished(); };
+    live_.push_back(std::move(entry));
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, id, done = std::move(done), failed = std::move(failed)] {
+        JobOutcome<R> out = watcher->result();
+        watcher->deleteLater();
+        if (out.cancelled) {
+            complete(id, JobStatus::Cancelled, tr("Cancelled; finished work is kept."));
+            if (failed)
+                failed(tr("cancelled"), true);
+        } else if (!out.value) {
+            complete(id, JobStatus::Failed, out.error);
+            if (failed)
+                failed(out.error, false);
+        } else {
+            complete(id, JobStatus::Done, {});
+            if (done)
+                done(std::move(*out.value));
+        }
+        if (live_.empty())
+            Q_EMIT idle();
+    });
+    watcher->setFuture(future);
+    if (!repaint_.isActive())
+        repaint_.start();
+    return id;
+}
+
+}  // namespace tl::ui

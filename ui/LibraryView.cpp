@@ -1,0 +1,210 @@
+#include "ui/LibraryView.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <set>
+
+#include "ui/Workbench.h"
+
+namespace tl::ui {
+
+namespace {
+
+// Filters on the title/id text and on one genre at once.
+class LibraryFilter : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setCriteria(const QString& text, const QString& genre)
+    {
+        text_ = text;
+        genre_ = genre;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override
+    {
+        const auto* m = sourceModel();
+        if (!genre_.isEmpty()) {
+            const QStringList genres = m->index(row, LibraryView::Genres, parent).data(Qt::UserRole).toStringList();
+            if (!genres.contains(genre_))
+                return false;
+        }
+        if (text_.isEmpty())
+            return true;
+        return m->index(row, LibraryView::Title, parent).data().toString().contains(text_, Qt::CaseInsensitive) ||
+               m->index(row, LibraryView::Id, parent).data().toString() == text_;
+    }
+
+private:
+    QString text_, genre_;
+};
+
+}  // namespace
+
+LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(parent), workbench_(workbench)
+{
+    search_ = new QLineEdit(this);
+    search_->setPlaceholderText(tr("Search titles…"));
+    search_->setClearButtonEnabled(true);
+    genre_ = new QComboBox(this);
+    genre_->setMinimumContentsLength(12);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    model_ = new QStandardItemModel(0, ColumnCount, this);
+    model_->setHorizontalHeaderLabels({tr("ID"), tr("Title"), tr("Genres"), tr("Trailer"), tr("Features")});
+    proxy_ = new LibraryFilter(this);
+    proxy_->setSourceModel(model_);
+    proxy_->setSortRole(Qt::UserRole + 1);
+    table_ = new QTableView(this);
+    table_->setModel(proxy_);
+    table_->setSortingEnabled(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(search_, 1);
+    top->addWidget(new QLabel(tr("Genre:"), this));
+    top->addWidget(genre_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(summary_);
+    layout->addWidget(table_, 1);
+
+    connect(search_, &QLineEdit::textChanged, this, &LibraryView::applyFilter);
+    connect(genre_, &QComboBox::currentIndexChanged, this, &LibraryView::applyFilter);
+    connect(table_, &QTableView::activated, this, [this](const QModelIndex& index) {
+        Q_EMIT playRequested(proxy_->index(index.row(), Id).data().toString());
+    });
+    connect(workbench_, &Workbench::projectOpened, this, &LibraryView::rebuild);
+    connect(workbench_, &Workbench::projectClosed, this, &LibraryView::rebuild);
+    connect(workbench_, &Workbench::modelReady, this, &LibraryView::updateFeatureColumn);
+    connect(workbench_, &Workbench::sourcesChanged, this, &LibraryView::updateFeatureColumn);
+    rebuild();
+}
+
+int LibraryView::visibleRows() const
+{
+    return proxy_->rowCount();
+}
+
+void LibraryView::rebuild()
+{
+    model_->removeRows(0, model_->rowCount());
+    {
+        const QSignalBlocker block(genre_);
+        genre_->clear();
+        genre_->addItem(tr("All genres"), QString());
+    }
+    if (!workbench_->hasProject()) {
+        summary_->setText(tr("No project open. Use File > Open Project… or File > New Synthetic Demo."));
+        return;
+    }
+    const auto& pd = *workbench_->project();
+    std::set<std::string> genres(pd.catalog.genreNames.begin(), pd.catalog.genreNames.end());
+    {
+        const QSignalBlocker block(genre_);
+        for (const auto& g : pd.catalog.genreNames)
+            genre_->addItem(QString::fromStdString(g), QString::fromStdString(g));
+    }
+    int present = 0, missing = 0, broken = 0;
+    for (std::uint32_t i = 0; i < pd.data.items.size(); ++i) {
+        const std::string& id = pd.data.items.id(i);
+        QList<QStandardItem*> row;
+        auto* idItem = new QStandardItem(QString::fromStdString(id));
+        bool numeric = false;
+        const long long n = QString::fromStdString(id).toLongLong(&numeric);
+        idItem->setData(numeric ? QVariant(n) : QVariant(QString::fromStdString(id)), Qt::UserRole + 1);
+        row << idItem;
+        auto* title = new QStandardItem(QString::fromStdString(pd.titleOf(id)));
+        title->setData(title->text(), Qt::UserRole + 1);
+        row << title;
+        QStringList itemGenres;
+        if (const ItemInfo* info = pd.catalog.find(id))
+            for (const auto& g : info->genres)
+                itemGenres << QString::fromStdString(g);
+        auto* genreItem = new QStandardItem(itemGenres.join(QStringLiteral(", ")));
+        genreItem->setData(itemGenres, Qt::UserRole);
+        genreItem->setData(genreItem->text(), Qt::UserRole + 1);
+        row << genreItem;
+        auto* trailer = new QStandardItem;
+        auto it = pd.videoOf.find(id);
+        if (it == pd.videoOf.end()) {
+            trailer->setText(tr("missing"));
+            trailer->setForeground(QColor(Qt::gray));
+            ++missing;
+        } else if (!QFileInfo::exists(QString::fromStdString(it->second.string()))) {
+            trailer->setText(tr("file not found"));
+            trailer->setToolTip(tr("%1 does not exist: fix the manifest or restore the file")
+                                    .arg(QString::fromStdString(it->second.string())));
+            trailer->setForeground(QColor(0xc0, 0x30, 0x30));
+            ++broken;
+        } else {
+            trailer->setText(QStringLiteral("▶ ") + QFileInfo(QString::fromStdString(it->second.string())).fileName());
+            trailer->setToolTip(tr("Double-click to play"));
+            trailer->setForeground(QColor(0x20, 0x70, 0x20));
+            ++present;
+        }
+        trailer->setData(trailer->text(), Qt::UserRole + 1);
+        row << trailer;
+        row << new QStandardItem;
+        model_->appendRow(row);
+    }
+    summary_->setText(tr("%1 items · trailers: %2 present, %3 missing, %4 not found")
+                          .arg(pd.data.items.size())
+                          .arg(present)
+                          .arg(missing)
+                          .arg(broken));
+    table_->resizeColumnToContents(Id);
+    table_->setColumnWidth(Title, 260);
+    table_->setColumnWidth(Genres, 180);
+    table_->setColumnWidth(Trailer, 150);
+    updateFeatureColumn();
+    applyFilter();
+}
+
+void LibraryView::updateFeatureColumn()
+{
+    if (!workbench_->hasProject())
+        return;
+    QStringList built, pending;
+    for (const auto& s : workbench_->sources()) {
+        const QString name = QString::fromStdString(s.name);
+        (workbench_->model(name) ? built : pending) << name;
+    }
+    for (int row = 0; row < model_->rowCount(); ++row) {
+        const QString id = model_->item(row, Id)->text();
+        QStringList have;
+        for (const auto& name : built)
+            if (workbench_->profiledItems(name).contains(id))
+                have << name;
+        QString text = have.isEmpty() ? (built.isEmpty() ? QString() : tr("no profile")) : have.join(QStringLiteral(", "));
+        if (!pending.isEmpty())
+            text += (text.isEmpty() ? QString() : QStringLiteral(" · ")) + tr("%n pending", nullptr, static_cast<int>(pending.size()));
+        QStandardItem* item = model_->item(row, Features);
+        item->setText(text);
+        item->setData(text, Qt::UserRole + 1);
+        item->setForeground(have.isEmpty() ? QColor(Qt::gray) : QColor(Qt::black));
+    }
+}
+
+void LibraryView::applyFilter()
+{
+    static_cast<LibraryFilter*>(proxy_)->setCriteria(search_->text().trimmed(), genre_->currentData().toString());
+}
+
+}  // namespace tl::ui

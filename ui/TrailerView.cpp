@@ -1,0 +1,269 @@
+#include "ui/TrailerView.h"
+
+#include <QAudioOutput>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMediaPlayer>
+#include <QPushButton>
+#include <QSlider>
+#include <QStyle>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QVideoWidget>
+
+#include <filesystem>
+
+#include "core/video/FrameSampler.h"
+#include "ui/JobRunner.h"
+
+namespace tl::ui {
+
+namespace {
+
+struct SampledStrip {
+    std::vector<Keyframe> keyframes;
+    QString info;
+};
+
+QString clock(qint64 ms)
+{
+    return QStringLiteral("%1:%2").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
+}
+
+}  // namespace
+
+TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jobs_(jobs)
+{
+    player_ = new QMediaPlayer(this);
+    audio_ = new QAudioOutput(this);
+    player_->setAudioOutput(audio_);
+    video_ = new QVideoWidget(this);
+    video_->setMinimumSize(320, 180);
+    video_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    player_->setVideoOutput(video_);
+
+    title_ = new QLabel(this);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    message_ = new QLabel(this);
+    message_->setWordWrap(true);
+    message_->setStyleSheet(QStringLiteral("color: #a03030"));
+    message_->hide();
+
+    play_ = new QPushButton(this);
+    play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    play_->setToolTip(tr("Play / pause (Space)"));
+    play_->setFocusPolicy(Qt::NoFocus);
+    position_ = new QSlider(Qt::Horizontal, this);
+    position_->setToolTip(tr("Seek"));
+    time_ = new QLabel(QStringLiteral("0:00 / 0:00"), this);
+    volume_ = new QSlider(Qt::Horizontal, this);
+    volume_->setRange(0, 100);
+    volume_->setValue(70);
+    volume_->setMaximumWidth(90);
+    volume_->setToolTip(tr("Volume"));
+    audio_->setVolume(0.7f);
+
+    fps_ = new QDoubleSpinBox(this);
+    fps_->setRange(0.25, 10.0);
+    fps_->setSingleStep(0.5);
+    fps_->setDecimals(2);
+    fps_->setValue(1.0);
+    fps_->setSuffix(tr(" frames/s"));
+    fps_->setToolTip(tr("Sampling rate of the keyframe strip (the paper's N)"));
+    mode_ = new QComboBox(this);
+    mode_->addItem(tr("Uniform"), 0);
+    mode_->addItem(tr("One per shot"), 1);
+    mode_->setToolTip(tr("Uniform: N frames per second. One per shot: a keyframe per detected shot."));
+    samplingInfo_ = new QLabel(this);
+
+    strip_ = new KeyframeStrip(this);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(play_);
+    controls->addWidget(position_, 1);
+    controls->addWidget(time_);
+    controls->addWidget(new QLabel(tr("Vol"), this));
+    controls->addWidget(volume_);
+    auto* sampling = new QHBoxLayout;
+    sampling->addWidget(new QLabel(tr("Keyframes:"), this));
+    sampling->addWidget(mode_);
+    sampling->addWidget(fps_);
+    sampling->addWidget(samplingInfo_, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(title_);
+    layout->addWidget(message_);
+    layout->addWidget(video_, 1);
+    layout->addLayout(controls);
+    layout->addLayout(sampling);
+    layout->addWidget(strip_);
+
+    connect(play_, &QPushButton::clicked, this, &TrailerView::togglePlay);
+    connect(position_, &QSlider::sliderMoved, this, [this](int ms) { seek(ms); });
+    connect(volume_, &QSlider::valueChanged, this, [this](int v) { audio_->setVolume(static_cast<float>(v) / 100.0f); });
+    connect(player_, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+        position_->setRange(0, static_cast<int>(ms));
+        updateTime();
+    });
+    connect(player_, &QMediaPlayer::positionChanged, this, [this](qint64 ms) {
+        if (!position_->isSliderDown()) {
+            const QSignalBlocker block(position_);
+            position_->setValue(static_cast<int>(ms));
+        }
+        updateTime();
+        strip_->highlightNearest(ms);
+    });
+    connect(player_, &QMediaPlayer::playbackStateChanged, this, [this](QMediaPlayer::PlaybackState state) {
+        play_->setIcon(style()->standardIcon(state == QMediaPlayer::PlayingState ? QStyle::SP_MediaPause
+                                                                                  : QStyle::SP_MediaPlay));
+    });
+    connect(player_, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& text) {
+        message_->setText(tr("The player cannot play this trailer: %1\nThe keyframes below may still work; check the "
+                             "file or convert it to H.264/MP4.")
+                              .arg(text));
+        message_->show();
+    });
+    connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
+    connect(fps_, &QDoubleSpinBox::valueChanged, this, &TrailerView::resample);
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
+        fps_->setEnabled(mode_->currentData().toInt() == 0);
+        resample();
+    });
+    setItem({}, {}, {});
+}
+
+void TrailerView::setItem(const QString& itemId, const QString& title, const QString& video)
+{
+    player_->stop();
+    itemId_ = itemId;
+    videoPath_ = video;
+    message_->hide();
+    strip_->setKeyframes({});
+    if (itemId.isEmpty()) {
+        title_->setText(tr("No trailer selected: double-click an item with a trailer in the Library, or click a "
+                           "recommendation in the User explorer."));
+        player_->setSource({});
+        samplingInfo_->clear();
+        return;
+    }
+    if (video.isEmpty() || !QFileInfo::exists(video)) {
+        title_->setText(title);
+        message_->setText(video.isEmpty()
+                              ? tr("This item has no trailer in the project's manifest. Add one (item_id,video) to "
+                                   "the manifest to play it and extract its features.")
+                              : tr("Trailer file not found: %1. Restore the file or fix the manifest.").arg(video));
+        message_->show();
+        player_->setSource({});
+        samplingInfo_->clear();
+        return;
+    }
+    title_->setText(tr("%1 — %2").arg(title, QFileInfo(video).fileName()));
+    player_->setSource(QUrl::fromLocalFile(video));
+    resample();
+}
+
+void TrailerView::togglePlay()
+{
+    if (player_->source().isEmpty())
+        return;
+    if (player_->playbackState() == QMediaPlayer::PlayingState)
+        player_->pause();
+    else
+        player_->play();
+}
+
+void TrailerView::seek(qint64 ms)
+{
+    lastSeek_ = ms;
+    player_->setPosition(ms);
+    strip_->highlightNearest(ms);
+    updateTime();
+}
+
+void TrailerView::updateTime()
+{
+    time_->setText(QStringLiteral("%1 / %2").arg(clock(player_->position()), clock(player_->duration())));
+}
+
+QString TrailerView::samplingKey() const
+{
+    return videoPath_ + QLatin1Char('|') + QString::number(mode_->currentData().toInt()) + QLatin1Char('|') +
+           QString::number(fps_->value());
+}
+
+void TrailerView::resample()
+{
+    if (videoPath_.isEmpty() || !QFileInfo::exists(videoPath_))
+        return;
+    if (samplingJob_ != 0)
+        jobs_->cancel(samplingJob_);
+    const QString key = samplingKey();
+    if (auto it = sampled_.find(key); it != sampled_.end()) {
+        strip_->setKeyframes(*it);
+        samplingInfo_->setText(sampledInfo_.value(key));
+        strip_->highlightNearest(player_->position());
+        samplingJob_ = 0;
+        Q_EMIT keyframesReady(static_cast<int>(it->size()));
+        return;
+    }
+    video::SamplerOptions options;
+    options.mode = mode_->currentData().toInt() == 1 ? video::SamplingMode::Shots : video::SamplingMode::Uniform;
+    options.fps = fps_->value();
+    options.makeTensor = false;
+    options.thumbWidth = 112;
+    options.dropUniform = false;  // the strip shows what the rate picks, black frames included
+    const std::filesystem::path path = videoPath_.toStdString();
+    samplingInfo_->setText(tr("sampling…"));
+    int* job = &samplingJob_;
+    samplingJob_ = jobs_->run<SampledStrip>(
+        tr("Keyframes: %1 @ %2").arg(QFileInfo(videoPath_).fileName(),
+                                     options.mode == video::SamplingMode::Shots ? tr("shots")
+                                                                                : tr("%1 fps").arg(options.fps)),
+        [options, path](const JobContext& ctx) {
+            SampledStrip out;
+            const video::FrameSampler sampler(options);
+            const video::SamplingResult result = sampler.run(path, [&](video::SampledFrame&& f) {
+                Keyframe k;
+                k.ms = static_cast<qint64>(f.timestamp * 1000.0 + 0.5);
+                k.shotId = f.shotId;
+                if (!f.thumbRgb.empty())
+                    k.thumbnail = QImage(f.thumbRgb.data(), f.thumbWidth, f.thumbHeight, 3 * f.thumbWidth,
+                                         QImage::Format_RGB888).copy();
+                out.keyframes.push_back(std::move(k));
+            }, ctx);
+            out.info = QObject::tr("%1 keyframes from %2 decoded frames%3")
+                           .arg(result.framesEmitted)
+                           .arg(result.framesDecoded)
+                           .arg(result.warnings.total() > 0
+                                    ? QObject::tr(", %1 warning(s)").arg(result.warnings.total())
+                                    : QString());
+            if (options.mode == video::SamplingMode::Shots)
+                out.info += QObject::tr(", %1 shots").arg(result.shots.size());
+            return out;
+        },
+        [this, key, job](SampledStrip strip) {
+            sampled_.insert(key, strip.keyframes);
+            sampledInfo_.insert(key, strip.info);
+            if (key != samplingKey())
+                return;
+            *job = 0;
+            strip_->setKeyframes(strip.keyframes);
+            samplingInfo_->setText(strip.info);
+            strip_->highlightNearest(player_->position());
+            Q_EMIT keyframesReady(static_cast<int>(strip.keyframes.size()));
+        },
+        [this, key, job](const QString& message, bool cancelled) {
+            if (key != samplingKey())
+                return;
+            *job = 0;
+            if (!cancelled)
+                samplingInfo_->setText(tr("sampling failed: %1").arg(message));
+        });
+}
+
+}  // namespace tl::ui

@@ -1,0 +1,309 @@
+#include "ui/UserExplorerView.h"
+
+#include <QComboBox>
+#include <QCompleter>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPainter>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "ui/ChartAdapter.h"
+#include "ui/Workbench.h"
+
+namespace tl::ui {
+
+namespace {
+
+QTableWidgetItem* cell(const QString& text, bool number = false)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    if (number)
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
+{
+    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setHorizontalHeaderLabels(headers);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->verticalHeader()->hide();
+    t->verticalHeader()->setDefaultSectionSize(22);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setAlternatingRowColors(true);
+    return t;
+}
+
+QString sourceText(PredictionSource s)
+{
+    switch (s) {
+    case PredictionSource::Neighbours: return UserExplorerView::tr("neighbours");
+    case PredictionSource::UserMean: return UserExplorerView::tr("user mean (no neighbour rated it)");
+    case PredictionSource::ItemMean: return UserExplorerView::tr("item mean");
+    case PredictionSource::GlobalMean: return UserExplorerView::tr("global mean");
+    case PredictionSource::Model: return UserExplorerView::tr("model");
+    }
+    return {};
+}
+
+QIcon placeholderIcon(const QString& text)
+{
+    QPixmap pix(160, 90);
+    pix.fill(QColor(0x30, 0x30, 0x30));
+    QPainter p(&pix);
+    p.setPen(QColor(0xcc, 0xcc, 0xcc));
+    p.drawText(pix.rect(), Qt::AlignCenter, text);
+    return QIcon(pix);
+}
+
+}  // namespace
+
+UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) : QWidget(parent), workbench_(workbench)
+{
+    users_ = new QComboBox(this);
+    users_->setEditable(true);
+    users_->setInsertPolicy(QComboBox::NoInsert);
+    users_->completer()->setFilterMode(Qt::MatchStartsWith);
+    users_->setMinimumContentsLength(8);
+    users_->setToolTip(tr("Type a user id or pick one"));
+    sources_ = new QComboBox(this);
+    sources_->setToolTip(tr("Content source whose profiles and neighbours are shown"));
+    sources_->setMinimumContentsLength(16);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("User:"), this));
+    top->addWidget(users_);
+    top->addSpacing(12);
+    top->addWidget(new QLabel(tr("Configuration:"), this));
+    top->addWidget(sources_, 1);
+
+    profile_ = new ChartAdapter(this);
+    neighbours_ = makeTable(this, {tr("#"), tr("Neighbour"), tr("Similarity"), tr("Co-rated")});
+    predictions_ = makeTable(this, {tr("Item"), tr("Rating"), tr("Prediction"), tr("Error"), tr("From")});
+    recommendations_ = new QListWidget(this);
+    recommendations_->setViewMode(QListView::IconMode);
+    recommendations_->setFlow(QListView::LeftToRight);
+    recommendations_->setWrapping(false);
+    recommendations_->setIconSize(QSize(128, 72));
+    recommendations_->setGridSize(QSize(150, 118));
+    recommendations_->setWordWrap(true);
+    recommendations_->setMovement(QListView::Static);
+    recommendations_->setMinimumHeight(136);
+    recommendations_->setToolTip(tr("Top-N recommendations at K; click one to play its trailer"));
+
+    auto wrap = [this](const QString& title, QWidget* w) {
+        auto* box = new QGroupBox(title, this);
+        auto* l = new QVBoxLayout(box);
+        l->setContentsMargins(4, 4, 4, 4);
+        l->addWidget(w);
+        return box;
+    };
+    auto* upper = new QSplitter(Qt::Horizontal, this);
+    upper->addWidget(wrap(tr("Profile: highest utility"), profile_));
+    upper->addWidget(wrap(tr("Nearest neighbours"), neighbours_));
+    auto* lower = new QSplitter(Qt::Horizontal, this);
+    lower->addWidget(wrap(tr("Test ratings vs predictions"), predictions_));
+    auto* all = new QSplitter(Qt::Vertical, this);
+    all->addWidget(upper);
+    all->addWidget(lower);
+    all->addWidget(wrap(tr("Top-10 recommendations (click to play the trailer)"), recommendations_));
+    all->setStretchFactor(0, 3);
+    all->setStretchFactor(1, 2);
+    all->setStretchFactor(2, 0);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(summary_);
+    layout->addWidget(all, 1);
+
+    connect(users_, &QComboBox::activated, this, [this](int index) {
+        Q_EMIT userRequested(users_->itemData(index).toUInt());
+    });
+    connect(sources_, &QComboBox::activated, this,
+            [this](int index) { Q_EMIT sourceRequested(sources_->itemData(index).toString()); });
+    connect(recommendations_, &QListWidget::itemClicked, this,
+            [this](QListWidgetItem* item) { Q_EMIT playRequested(item->data(Qt::UserRole).toString()); });
+
+    connect(workbench_, &Workbench::projectOpened, this, [this] {
+        fillUsers();
+        fillSources();
+        refresh();
+    });
+    connect(workbench_, &Workbench::projectClosed, this, [this] {
+        fillUsers();
+        fillSources();
+        refresh();
+    });
+    connect(workbench_, &Workbench::sourcesChanged, this, [this] { fillSources(); });
+    connect(workbench_, &Workbench::modelReady, this, [this](const QString& s) {
+        if (s == workbench_->activeSource())
+            refresh();
+    });
+    connect(workbench_, &Workbench::modelFailed, this, [this] { refresh(); });
+    connect(workbench_, &Workbench::kChanged, this, [this] { refresh(); });
+    connect(workbench_, &Workbench::userChanged, this, [this](std::uint32_t user) {
+        const QSignalBlocker block(users_);
+        users_->setCurrentIndex(users_->findData(user));
+        refresh();
+    });
+    connect(workbench_, &Workbench::activeSourceChanged, this, [this](const QString& s) {
+        const QSignalBlocker block(sources_);
+        sources_->setCurrentIndex(sources_->findData(s));
+        refresh();
+    });
+    connect(workbench_, &Workbench::thumbnailsReady, this, [this] { refreshThumbnails(); });
+    fillUsers();
+    fillSources();
+    refresh();
+}
+
+void UserExplorerView::fillUsers()
+{
+    const QSignalBlocker block(users_);
+    users_->clear();
+    if (!workbench_->hasProject())
+        return;
+    const auto& users = workbench_->project()->data.users;
+    for (std::uint32_t u = 0; u < users.size(); ++u)
+        users_->addItem(QString::fromStdString(users.id(u)), u);
+    users_->setCurrentIndex(users_->findData(workbench_->user()));
+}
+
+void UserExplorerView::fillSources()
+{
+    const QSignalBlocker block(sources_);
+    sources_->clear();
+    for (const auto& s : workbench_->sources()) {
+        const QString name = QString::fromStdString(s.name);
+        sources_->addItem(s.randomWeights ? name + tr(" (RANDOM weights)") : name, name);
+    }
+    sources_->setCurrentIndex(sources_->findData(workbench_->activeSource()));
+}
+
+void UserExplorerView::refresh()
+{
+    neighbours_->setRowCount(0);
+    predictions_->setRowCount(0);
+    recommendations_->clear();
+    profile_->clear();
+    if (!workbench_->hasProject()) {
+        summary_->setText(tr("No project open. Use File > Open Project… or File > New Synthetic Demo."));
+        profile_->setEmptyText(tr("No project"));
+        return;
+    }
+    const QString source = workbench_->activeSource();
+    auto model = workbench_->model(source);
+    if (!model) {
+        const QString error = workbench_->modelError(source);
+        const QString text = source.isEmpty()
+            ? tr("This project has no content source: add an item file with genres or extract trailer features.")
+            : error.isEmpty() ? tr("Building the model of %1 in the background…").arg(source)
+                              : tr("The model of %1 failed: %2").arg(source, error);
+        summary_->setText(text);
+        profile_->setEmptyText(text);
+        return;
+    }
+    const auto& pd = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const int k = workbench_->k();
+
+    // Profile.
+    const auto top = model->topFeatures(user, 12);
+    const bool genre = source == QLatin1String("genre");
+    QStringList labels;
+    std::vector<double> values;
+    for (const auto& f : top) {
+        if (f.value <= 0)
+            continue;
+        labels << (genre && f.feature < pd.catalog.genreNames.size()
+                       ? QString::fromStdString(pd.catalog.genreNames[f.feature])
+                       : tr("feature %1").arg(f.feature));
+        values.push_back(f.value);
+    }
+    if (values.empty()) {
+        profile_->setEmptyText(tr("This user has no relevant training item with a profile,\nso the profile is empty "
+                                  "and predictions fall back to the user's mean."));
+    } else {
+        profile_->setEmptyText({});
+        profile_->setBars(genre ? tr("Genres by utility") : tr("Features by utility"), labels, values);
+    }
+
+    // Neighbours.
+    const auto neighbours = model->neighbours(user, k);
+    neighbours_->setRowCount(static_cast<int>(neighbours.size()));
+    for (int i = 0; i < static_cast<int>(neighbours.size()); ++i) {
+        const auto& [n, coRated] = neighbours[static_cast<std::size_t>(i)];
+        neighbours_->setItem(i, 0, cell(QString::number(i + 1), true));
+        neighbours_->setItem(i, 1, cell(QString::fromStdString(pd.data.users.id(n.user))));
+        neighbours_->setItem(i, 2, cell(QString::number(n.similarity, 'f', 4), true));
+        neighbours_->setItem(i, 3, cell(QString::number(coRated), true));
+    }
+
+    // Test predictions.
+    const auto tests = model->testPredictions(user, k);
+    predictions_->setRowCount(static_cast<int>(tests.size()));
+    double se = 0;
+    for (int i = 0; i < static_cast<int>(tests.size()); ++i) {
+        const auto& t = tests[static_cast<std::size_t>(i)];
+        const double error = t.prediction - t.truth;
+        se += error * error;
+        predictions_->setItem(i, 0, cell(QString::fromStdString(pd.titleOf(pd.data.items.id(t.item)))));
+        predictions_->setItem(i, 1, cell(QString::number(t.truth, 'g', 3), true));
+        predictions_->setItem(i, 2, cell(QString::number(t.prediction, 'f', 2), true));
+        auto* e = cell(QString::asprintf("%+.2f", error), true);
+        e->setForeground(std::abs(error) >= 1.0 ? QColor(0xc0, 0x30, 0x30) : QColor(0x20, 0x80, 0x20));
+        predictions_->setItem(i, 3, e);
+        predictions_->setItem(i, 4, cell(sourceText(t.source)));
+    }
+
+    // Recommendations.
+    QStringList ids;
+    for (const auto& r : model->recommend(user, k, 10)) {
+        const QString id = QString::fromStdString(pd.data.items.id(r.item));
+        ids << id;
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1\n%2").arg(workbench_->titleOf(id)).arg(r.prediction, 0, 'f', 2), recommendations_);
+        item->setData(Qt::UserRole, id);
+        item->setToolTip(tr("%1: predicted %2 from %3 neighbour(s)")
+                             .arg(workbench_->titleOf(id))
+                             .arg(r.prediction, 0, 'f', 2)
+                             .arg(r.supporters));
+    }
+    refreshThumbnails();
+    Q_EMIT thumbnailsWanted(ids);
+
+    summary_->setText(tr("User %1 · %2 · K = %3 · %n neighbour(s) · %4 test rating(s), RMSE %5",
+                         nullptr, static_cast<int>(neighbours.size()))
+                          .arg(QString::fromStdString(pd.data.users.id(user)), source)
+                          .arg(k)
+                          .arg(tests.size())
+                          .arg(tests.empty() ? QStringLiteral("–")
+                                             : QString::number(std::sqrt(se / static_cast<double>(tests.size())), 'f', 3)));
+}
+
+void UserExplorerView::refreshThumbnails()
+{
+    for (int i = 0; i < recommendations_->count(); ++i) {
+        QListWidgetItem* item = recommendations_->item(i);
+        const QString id = item->data(Qt::UserRole).toString();
+        const QImage image = workbench_->thumbnail(id);
+        if (!image.isNull())
+            item->setIcon(QIcon(QPixmap::fromImage(image)));
+        else
+            item->setIcon(placeholderIcon(workbench_->videoOf(id).isEmpty() ? tr("no trailer") : tr("loading…")));
+    }
+}
+
+}  // namespace tl::ui

@@ -1,0 +1,59 @@
+#pragma once
+// User explorer: pick a user; their profile (the features or genres with the
+// highest utility MUP(u, f)), their K nearest neighbours with similarity and
+// co-rated count, their test ratings next to the predictions at K with the
+// error, and their top-N recommendations with trailer thumbnails (a click asks
+// to play the trailer). Everything is a lookup in the configuration's CfModel,
+// so moving K refreshes instantly. Passive: emits intent signals.
+
+#include <QWidget>
+
+#include <cstdint>
+
+QT_BEGIN_NAMESPACE
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QTableWidget;
+QT_END_NAMESPACE
+
+namespace tl::ui {
+
+class ChartAdapter;
+class Workbench;
+
+class UserExplorerView : public QWidget {
+    Q_OBJECT
+public:
+    explicit UserExplorerView(const Workbench* workbench, QWidget* parent = nullptr);
+
+    QComboBox* userBox() const { return users_; }
+    QComboBox* sourceBox() const { return sources_; }
+    QTableWidget* neighboursTable() const { return neighbours_; }
+    QTableWidget* predictionsTable() const { return predictions_; }
+    QListWidget* recommendationsList() const { return recommendations_; }
+    ChartAdapter* profileChart() const { return profile_; }
+
+Q_SIGNALS:
+    void userRequested(std::uint32_t user);
+    void sourceRequested(const QString& source);
+    void playRequested(const QString& itemId);
+    void thumbnailsWanted(const QStringList& itemIds);
+
+private:
+    void fillUsers();
+    void fillSources();
+    void refresh();
+    void refreshThumbnails();
+
+    const Workbench* workbench_;
+    QComboBox* users_;
+    QComboBox* sources_;
+    QLabel* summary_;
+    ChartAdapter* profile_;
+    QTableWidget* neighbours_;
+    QTableWidget* predictions_;
+    QListWidget* recommendations_;
+};
+
+}  // namespace tl::ui

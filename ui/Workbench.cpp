@@ -1,0 +1,347 @@
+#include "ui/Workbench.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/video/FrameSampler.h"
+#include "core/workbench/SyntheticDemo.h"
+#include "ui/JobRunner.h"
+
+namespace fs = std::filesystem;
+
+namespace tl::ui {
+
+namespace {
+
+struct BuiltModel {
+    std::shared_ptr<const CfModel> model;
+    QSet<QString> profiled;
+};
+
+struct Thumb {
+    QString item;
+    QImage image;
+};
+
+}  // namespace
+
+Workbench::Workbench(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
+
+QString Workbench::projectFile() const
+{
+    return project_ ? QString::fromStdString(project_->project.file.string()) : QString();
+}
+
+void Workbench::openProject(const QString& file)
+{
+    const int generation = ++generation_;
+    const fs::path path = file.toStdString();
+    jobs_->run<std::shared_ptr<const workbench::ProjectData>>(
+        tr("Open project %1").arg(QFileInfo(file).fileName()),
+        [path](const JobContext& ctx) { return workbench::loadProjectData(loadProject(path), ctx); },
+        [this, generation](std::shared_ptr<const workbench::ProjectData> data) {
+            if (generation == generation_)
+                adopt(std::move(data));
+        },
+        [this, file](const QString& message, bool cancelled) {
+            if (!cancelled)
+                Q_EMIT projectFailed(tr("Could not open %1:\n%2\n\nCheck that the project's ratings file exists and "
+                                        "is a MovieLens or user,item,rating CSV, or create a demo with "
+                                        "File > New Synthetic Demo.")
+                                         .arg(file, message));
+        });
+}
+
+void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
+{
+    const int generation = ++generation_;
+    const fs::path folder = dir.toStdString();
+    std::vector<fs::path> clips;
+    for (const auto& v : videos)
+        clips.push_back(v.toStdString());
+    jobs_->run<std::shared_ptr<const workbench::ProjectData>>(
+        tr("Create synthetic demo"),
+        [folder, clips](const JobContext& ctx) {
+            ctx.report("demo", 0, 1, "writing synthetic ratings and features");
+            const Project project = workbench::writeSyntheticDemo(folder, workbench::demoSpec(), clips);
+            return workbench::loadProjectData(project, ctx);
+        },
+        [this, generation](std::shared_ptr<const workbench::ProjectData> data) {
+            if (generation == generation_)
+                adopt(std::move(data));
+        },
+        [this, dir](const QString& message, bool cancelled) {
+            if (!cancelled)
+                Q_EMIT projectFailed(tr("Could not create the demo in %1:\n%2\n\nChoose a writable folder.").arg(dir, message));
+        });
+}
+
+void Workbench::closeProject()
+{
+    ++generation_;
+    project_.reset();
+    sources_.clear();
+    models_.clear();
+    modelErrors_.clear();
+    pending_.clear();
+    profiled_.clear();
+    baselines_.clear();
+    baselinesReady_ = false;
+    thumbnails_.clear();
+    thumbnailsRequested_.clear();
+    activeSource_.clear();
+    Q_EMIT projectClosed();
+}
+
+void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
+{
+    const int generation = generation_;
+    project_ = std::move(data);
+    sources_ = workbench::listContentSources(*project_);
+    models_.clear();
+    modelErrors_.clear();
+    pending_.clear();
+    profiled_.clear();
+    baselines_.clear();
+    baselinesReady_ = false;
+    thumbnails_.clear();
+    thumbnailsRequested_.clear();
+    activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
+    // Prefer a video-derived configuration when there is one.
+    for (const auto& s : sources_)
+        if (!s.file.empty()) {
+            activeSource_ = QString::fromStdString(s.name);
+            break;
+        }
+    k_ = std::clamp(k_, kMin(), kMax());
+    user_ = 0;
+    Q_EMIT projectOpened();
+    Q_EMIT sourcesChanged();
+    Q_EMIT kChanged(k_);
+    Q_EMIT activeSourceChanged(activeSource_);
+    Q_EMIT userChanged(user_);
+
+    auto project = project_;
+    jobs_->run<std::vector<ResultRow>>(
+        tr("Baselines"), [project](const JobContext& ctx) { return workbench::evaluateBaselines(*project, ctx); },
+        [this, generation](std::vector<ResultRow> rows) {
+            if (generation != generation_)
+                return;
+            baselines_ = std::move(rows);
+            baselinesReady_ = true;
+            Q_EMIT baselinesChanged();
+        });
+    buildMissing();
+}
+
+QString Workbench::cacheKey(const workbench::ContentSourceInfo& info)
+{
+    QString key = QString::fromStdString(info.name);
+    if (!info.file.empty()) {
+        std::error_code ec;
+        const auto stamp = fs::last_write_time(info.file, ec).time_since_epoch().count();
+        key += QLatin1Char('|') + QString::number(static_cast<qlonglong>(stamp));
+    }
+    return key;
+}
+
+void Workbench::buildMissing()
+{
+    if (!project_)
+        return;
+    const int generation = generation_;
+    for (const auto& info : sources_) {
+        const QString name = QString::fromStdString(info.name);
+        const QString key = cacheKey(info);
+        if (models_.count(key) || pending_.contains(name))
+            continue;
+        pending_.insert(name);
+        modelErrors_.remove(name);
+        auto project = project_;
+        jobs_->run<BuiltModel>(
+            tr("Build CF model: %1").arg(name),
+            [project, info](const JobContext& ctx) {
+                ctx.report("features", 0, 1, info.name);
+                const FeatureMatrix features = workbench::loadContent(*project, info);
+                BuiltModel built;
+                for (const auto& id : features.ids)
+                    built.profiled.insert(QString::fromStdString(id));
+                built.model = workbench::buildModel(*project, features, ctx);
+                return built;
+            },
+            [this, generation, name, key](BuiltModel built) {
+                if (generation != generation_)
+                    return;
+                pending_.remove(name);
+                models_[key] = built.model;
+                profiled_[name] = std::move(built.profiled);
+                Q_EMIT modelReady(name);
+            },
+            [this, generation, name](const QString& message, bool cancelled) {
+                if (generation != generation_)
+                    return;
+                pending_.remove(name);
+                modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
+                Q_EMIT modelFailed(name, modelErrors_[name]);
+            });
+    }
+}
+
+void Workbench::refreshSources()
+{
+    if (!project_)
+        return;
+    sources_ = workbench::listContentSources(*project_);
+    Q_EMIT sourcesChanged();
+    buildMissing();
+}
+
+const workbench::ContentSourceInfo* Workbench::source(const QString& name) const
+{
+    for (const auto& s : sources_)
+        if (QString::fromStdString(s.name) == name)
+            return &s;
+    return nullptr;
+}
+
+std::shared_ptr<const CfModel> Workbench::model(const QString& name) const
+{
+    const auto* info = source(name);
+    if (!info)
+        return nullptr;
+    auto it = models_.find(cacheKey(*info));
+    return it == models_.end() ? nullptr : it->second;
+}
+
+const QSet<QString>& Workbench::profiledItems(const QString& source) const
+{
+    static const QSet<QString> none;
+    auto it = profiled_.find(source);
+    return it == profiled_.end() ? none : *it;
+}
+
+int Workbench::kMin() const
+{
+    return 1;
+}
+
+int Workbench::kMax() const
+{
+    return project_ ? project_->ks.back() : 100;
+}
+
+void Workbench::setK(int k)
+{
+    k = std::clamp(k, kMin(), kMax());
+    if (k == k_)
+        return;
+    k_ = k;
+    Q_EMIT kChanged(k_);
+}
+
+void Workbench::stepK(int direction)
+{
+    if (!project_) {
+        setK(k_ + direction);
+        return;
+    }
+    const auto& ks = project_->ks;
+    int next = k_;
+    if (direction > 0) {
+        auto it = std::upper_bound(ks.begin(), ks.end(), k_);
+        next = it == ks.end() ? k_ + 1 : *it;
+    } else {
+        auto it = std::lower_bound(ks.begin(), ks.end(), k_);
+        next = it == ks.begin() ? k_ - 1 : *std::prev(it);
+    }
+    setK(next);
+}
+
+void Workbench::setActiveSource(const QString& source)
+{
+    if (source == activeSource_ || !this->source(source))
+        return;
+    activeSource_ = source;
+    Q_EMIT activeSourceChanged(activeSource_);
+}
+
+void Workbench::setUser(std::uint32_t user)
+{
+    if (!project_ || user >= project_->data.users.size() || user == user_)
+        return;
+    user_ = user;
+    Q_EMIT userChanged(user_);
+}
+
+QString Workbench::videoOf(const QString& itemId) const
+{
+    if (!project_)
+        return {};
+    auto it = project_->videoOf.find(itemId.toStdString());
+    return it == project_->videoOf.end() ? QString() : QString::fromStdString(it->second.string());
+}
+
+QString Workbench::titleOf(const QString& itemId) const
+{
+    return project_ ? QString::fromStdString(project_->titleOf(itemId.toStdString())) : itemId;
+}
+
+void Workbench::requestThumbnails(const QStringList& itemIds)
+{
+    std::vector<std::pair<QString, fs::path>> todo;
+    for (const auto& id : itemIds) {
+        const QString video = videoOf(id);
+        if (video.isEmpty() || thumbnailsRequested_.contains(id))
+            continue;
+        thumbnailsRequested_.insert(id);
+        todo.emplace_back(id, fs::path(video.toStdString()));
+    }
+    if (todo.empty())
+        return;
+    const int generation = generation_;
+    jobs_->run<std::vector<Thumb>>(
+        tr("Trailer thumbnails (%n videos)", nullptr, static_cast<int>(todo.size())),
+        [todo](const JobContext& ctx) {
+            std::vector<Thumb> out;
+            video::SamplerOptions options;
+            options.fps = 0.5;
+            options.makeTensor = false;
+            options.thumbWidth = 160;
+            const video::FrameSampler sampler(options);
+            for (std::size_t i = 0; i < todo.size(); ++i) {
+                ctx.checkCancelled();
+                ctx.report("thumbnails", static_cast<double>(i), static_cast<double>(todo.size()));
+                QImage best;
+                try {
+                    // The second sample (2 s in) when there is one: first frames are often titles.
+                    int seen = 0;
+                    sampler.run(todo[i].second, [&](video::SampledFrame&& f) {
+                        if (seen++ > 1 || f.thumbRgb.empty())
+                            return;
+                        best = QImage(f.thumbRgb.data(), f.thumbWidth, f.thumbHeight, 3 * f.thumbWidth,
+                                      QImage::Format_RGB888).copy();
+                        if (seen > 1)
+                            throw Cancelled();  // enough: stop decoding this video
+                    }, ctx);
+                } catch (const Cancelled&) {
+                    ctx.checkCancelled();
+                } catch (const Error&) {
+                    // A missing or broken trailer has no thumbnail; the views say "no trailer".
+                }
+                out.push_back({todo[i].first, best});
+            }
+            return out;
+        },
+        [this, generation](std::vector<Thumb> thumbs) {
+            if (generation != generation_)
+                return;
+            for (auto& t : thumbs)
+                if (!t.image.isNull())
+                    thumbnails_.insert(t.item, t.image);
+            Q_EMIT thumbnailsReady();
+        });
+}
+
+}  // namespace tl::ui

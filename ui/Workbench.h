@@ -1,0 +1,111 @@
+#pragma once
+// The workbench's shared state: the open project, its content sources, the CF
+// model of each configuration (built once in the background and kept: moving
+// K or revisiting a configuration never recomputes), the baselines, and the
+// selection every view follows (K, active configuration, user). Views read from
+// it and call its setters; it emits one signal per change.
+//
+// Threading: GUI thread only. Long work goes through JobRunner.
+
+#include <QHash>
+#include <QImage>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/eval/CfModel.h"
+#include "core/workbench/ProjectSession.h"
+
+namespace tl::ui {
+
+class JobRunner;
+
+class Workbench : public QObject {
+    Q_OBJECT
+public:
+    explicit Workbench(JobRunner* jobs, QObject* parent = nullptr);
+
+    JobRunner* jobs() const { return jobs_; }
+
+    // Loads a project file in the background; projectOpened or projectFailed follows.
+    void openProject(const QString& file);
+    // Writes a synthetic demo project into `dir` (with the given trailers), then opens it.
+    void openSyntheticDemo(const QString& dir, const QStringList& videos = {});
+    void closeProject();
+
+    const std::shared_ptr<const workbench::ProjectData>& project() const { return project_; }
+    bool hasProject() const { return project_ != nullptr; }
+    QString projectFile() const;
+
+    const std::vector<workbench::ContentSourceInfo>& sources() const { return sources_; }
+    const workbench::ContentSourceInfo* source(const QString& name) const;
+    // The model of a configuration, or null while it is being built (or failed).
+    std::shared_ptr<const CfModel> model(const QString& source) const;
+    QString modelError(const QString& source) const { return modelErrors_.value(source); }
+    bool modelPending(const QString& source) const { return pending_.contains(source); }
+    // The item ids each configuration has a profile for.
+    const QSet<QString>& profiledItems(const QString& source) const;
+    const std::vector<ResultRow>& baselines() const { return baselines_; }
+    bool baselinesReady() const { return baselinesReady_; }
+
+    int k() const { return k_; }
+    int kMin() const;
+    int kMax() const;
+    QString activeSource() const { return activeSource_; }
+    std::uint32_t user() const { return user_; }
+
+    // Re-lists the content sources (after an extraction) and builds the new ones.
+    void refreshSources();
+
+    // Item thumbnails for the trailers (first keyframes), sampled in the background.
+    QImage thumbnail(const QString& itemId) const { return thumbnails_.value(itemId); }
+    void requestThumbnails(const QStringList& itemIds);
+    QString videoOf(const QString& itemId) const;
+    QString titleOf(const QString& itemId) const;
+
+public Q_SLOTS:
+    void setK(int k);
+    void stepK(int direction);  // one step of the sweep (or 1 beyond it) up or down
+    void setActiveSource(const QString& source);
+    void setUser(std::uint32_t user);
+
+Q_SIGNALS:
+    void projectOpened();
+    void projectClosed();
+    void projectFailed(const QString& message);
+    void sourcesChanged();
+    void modelReady(const QString& source);
+    void modelFailed(const QString& source, const QString& message);
+    void baselinesChanged();
+    void kChanged(int k);
+    void activeSourceChanged(const QString& source);
+    void userChanged(std::uint32_t user);
+    void thumbnailsReady();
+
+private:
+    void adopt(std::shared_ptr<const workbench::ProjectData> data);
+    void buildMissing();
+    static QString cacheKey(const workbench::ContentSourceInfo& info);
+
+    JobRunner* jobs_;
+    std::shared_ptr<const workbench::ProjectData> project_;
+    std::vector<workbench::ContentSourceInfo> sources_;
+    std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey
+    QHash<QString, QString> modelErrors_;
+    QSet<QString> pending_;
+    QHash<QString, QSet<QString>> profiled_;
+    std::vector<ResultRow> baselines_;
+    bool baselinesReady_ = false;
+    int generation_ = 0;  // bumps on every project change; late results of older projects are dropped
+    int k_ = 50;
+    QString activeSource_;
+    std::uint32_t user_ = 0;
+    QHash<QString, QImage> thumbnails_;
+    QSet<QString> thumbnailsRequested_;
+};
+
+}  // namespace tl::ui
