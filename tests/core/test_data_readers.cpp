@@ -76,7 +76,7 @@ INSTANTIATE_TEST_SUITE_P(
                    RatingsFormat::GenericCsv, true},
         FormatCase{"genericBomNoTrailingNewline", "\xEF\xBB\xBF" "196,10,3,881250949\n196,20,4,1\n7,20,1,2",
                    RatingsFormat::GenericCsv, false}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& testInfo) { return testInfo.param.name; });
 
 TEST(RatingsReader, HalfStarsAndExplicitFormat)
 {
