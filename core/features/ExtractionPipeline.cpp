@@ -299,6 +299,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             if (store)
                 store->recordFailure(keyFor(st.videoHash), videos[slot].id, videos[slot].path, out.error);
         }
+        st.pooler = FeaturePooler();
         report(videos[slot].id);
     };
 
@@ -316,6 +317,8 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         result.framesComputed += owners.size() * perSample;
         for (std::size_t i = 0; i < owners.size(); ++i) {
             VideoState& st = states[owners[i]];
+            if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
+                st.pooler = FeaturePooler(extractor.featureDim());
             st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
             --st.pendingSamples;
         }
@@ -335,8 +338,6 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             runBatch();
     };
 
-    for (auto& st : states)
-        st.pooler = FeaturePooler(extractor.featureDim());
     report({});
     while (auto message = queue.pop()) {
         ctx.checkCancelled();
