@@ -1,0 +1,168 @@
+// bench_features: frames per second end to end (decode + preprocess + inference through
+// extractFeatures) next to the model's forward-only rate on the same batch size, both
+// measured in this run, median of --repeats. Target: end to end >= 90 % of forward-only.
+//
+//   bench_features [--models mobilenetv2,vgg19] [--device cpu|cuda] [--batch N] [--half]
+//                  [--frames N] [--fps N] [--repeats 3] [--synthetic] [--videos DIR] [--workers N]
+//
+// Without ../shared (or with --synthetic) the end-to-end pass uses synthetic frames (no
+// decoding) and the models run with random weights, so it runs on a GPU server that has
+// neither the videos nor FFmpeg's headers.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/common/Error.h"
+#include "core/features/ExtractionPipeline.h"
+#include "core/features/FeatureExtractor.h"
+#include "core/features/MobileNetV2Weights.h"
+
+using namespace tl::features;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+std::vector<std::string> split(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string item; std::getline(in, item, ',');)
+        out.push_back(item);
+    return out;
+}
+
+std::vector<VideoItem> findVideos(const std::filesystem::path& dir)
+{
+    std::vector<VideoItem> items;
+    if (!dir.empty() && std::filesystem::is_directory(dir))
+        for (const auto& e : std::filesystem::directory_iterator(dir)) {
+            const auto ext = e.path().extension().string();
+            if (ext == ".mp4" || ext == ".avi" || ext == ".ogv" || ext == ".mkv")
+                items.push_back({e.path().stem().string(), e.path()});
+        }
+    std::sort(items.begin(), items.end(), [](const VideoItem& a, const VideoItem& b) { return a.path < b.path; });
+    return items;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> models{"mobilenetv2", "vgg19"};
+    std::string device = "cpu";
+    std::size_t batch = 0, frames = 0;
+    int repeats = 3, workers = 1;
+    double fps = 0;
+    bool synthetic = false, half = false;
+#ifdef TRAILERLAB_SHARED_DIR
+    std::filesystem::path videosDir = std::filesystem::path(TRAILERLAB_SHARED_DIR) / "videos";
+#else
+    std::filesystem::path videosDir;
+#endif
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << a << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--models") models = split(next());
+        else if (a == "--device") device = next();
+        else if (a == "--batch") batch = std::stoul(next());
+        else if (a == "--frames") frames = std::stoul(next());
+        else if (a == "--fps") fps = std::stod(next());
+        else if (a == "--repeats") repeats = std::max(1, std::stoi(next()));
+        else if (a == "--workers") workers = std::max(1, std::stoi(next()));
+        else if (a == "--videos") videosDir = next();
+        else if (a == "--synthetic") synthetic = true;
+        else if (a == "--half") half = true;
+        else {
+            std::cerr << "usage: bench_features [--models LIST] [--device cpu|cuda] [--batch N] [--half] [--frames N]"
+                         " [--fps N] [--repeats N] [--synthetic] [--videos DIR] [--workers N]\n";
+            return a == "--help" ? 0 : 2;
+        }
+    }
+    const bool cuda = device == "cuda";
+    std::vector<VideoItem> videos = synthetic ? std::vector<VideoItem>{} : findVideos(videosDir);
+    if (videos.empty())
+        synthetic = true;
+    std::printf("device %s%s, %s end-to-end input, median of %d\n", device.c_str(), half ? " (half)" : "",
+                synthetic ? "synthetic-frame" : "decoded-video", repeats);
+    std::printf("%-12s %6s %8s %14s %14s %8s  %s\n", "model", "batch", "frames", "forward f/s", "end2end f/s", "ratio",
+                "weights");
+
+    try {
+        for (const std::string& model : models) {
+            ModelSpec spec;
+            spec.model = model;
+            spec.device = cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+            spec.half = half;
+            if (model == "mobilenetv2" && onnxSupportBuilt())
+                spec.weights = findDefaultMobileNetWeights();
+            if (spec.weights.empty() && model.rfind("torchscript:", 0) != 0)
+                spec.randomSeed = 1;
+            auto net = createExtractor(spec);
+            const std::size_t b = batch ? batch : (cuda ? 64 : (model == "mobilenetv2" ? 16 : 8));
+            const bool heavy = model.rfind("vgg", 0) == 0;
+            const std::size_t n = frames ? frames : (cuda ? 20 * b : (heavy ? 2 * b : 8 * b));
+            const std::size_t frameFloats = 3u * net->inputSize() * net->inputSize();
+            std::vector<float> input(b * frameFloats);
+            for (std::size_t i = 0; i < input.size(); ++i)
+                input[i] = static_cast<float>((i * 2654435761u) % 1000) / 500.f - 1.f;
+            net->forward(input.data(), b);  // warm-up (allocations, cuDNN autotune)
+
+            std::vector<double> forwardRates, endRates;
+            for (int r = 0; r < repeats; ++r) {
+                const std::size_t batches = (n + b - 1) / b;
+                const auto t0 = Clock::now();
+                for (std::size_t k = 0; k < batches; ++k)
+                    net->forward(input.data(), b);
+                forwardRates.push_back(static_cast<double>(batches * b) /
+                                       std::chrono::duration<double>(Clock::now() - t0).count());
+
+                PipelineOptions options;
+                options.batchSize = b;
+                options.decodeWorkers = workers;
+                std::vector<VideoItem> items = videos;
+                if (synthetic) {
+                    const std::size_t perVideo = 4 * b;
+                    items.clear();
+                    for (std::size_t v = 0; v * perVideo < n; ++v)
+                        items.push_back({"synthetic" + std::to_string(v), {}});
+                    options.source = [&, perVideo](const VideoItem&, const FrameSink& sink, const tl::JobContext&) {
+                        for (std::size_t k = 0; k < perVideo; ++k)
+                            sink(std::vector<float>(input.begin() + static_cast<std::ptrdiff_t>((k % b) * frameFloats),
+                                                    input.begin() + static_cast<std::ptrdiff_t>((k % b + 1) * frameFloats)));
+                        return 0;
+                    };
+                } else {
+                    // Enough frames for a stable figure: sampling rate scaled to the requested count.
+                    options.sampler.fps = fps > 0 ? fps : (heavy ? 1.0 : 4.0);
+                }
+                const ExtractionResult result = extractFeatures(*net, items, options);
+                endRates.push_back(result.framesPerSecond());
+            }
+            const double fwd = median(forwardRates), e2e = median(endRates);
+            std::printf("%-12s %6zu %8zu %14.2f %14.2f %7.0f%%  %s\n", model.c_str(), b, n, fwd, e2e, 100.0 * e2e / fwd,
+                        net->provenance().substr(0, 40).c_str());
+            std::fflush(stdout);
+        }
+    } catch (const tl::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
