@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <map>
 #include <cmath>
 #include <mutex>
@@ -303,31 +304,64 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         report(videos[slot].id);
     };
 
-    auto runBatch = [&] {
-        if (owners.empty())
-            return;
-        ctx.checkCancelled();
-        const auto t0 = Clock::now();
-        const RowMatrixF features = extractor.forward(batch.data(), owners.size() * perSample);
-        result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-        if (static_cast<std::size_t>(features.rows()) != owners.size() ||
+    // Pooling of one finished forward pass; finalises the videos it completes.
+    auto absorb = [&](const RowMatrixF& features, const std::vector<std::size_t>& samples) {
+        if (static_cast<std::size_t>(features.rows()) != samples.size() ||
             static_cast<std::size_t>(features.cols()) != extractor.featureDim())
             throw ModelError(extractor.name() + " returned " + std::to_string(features.rows()) + " x " +
-                             std::to_string(features.cols()) + " features for " + std::to_string(owners.size()) + " samples");
-        result.framesComputed += owners.size() * perSample;
-        for (std::size_t i = 0; i < owners.size(); ++i) {
-            VideoState& st = states[owners[i]];
+                             std::to_string(features.cols()) + " features for " + std::to_string(samples.size()) + " samples");
+        result.framesComputed += samples.size() * perSample;
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            VideoState& st = states[samples[i]];
             if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
                 st.pooler = FeaturePooler(extractor.featureDim());
             st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
             --st.pendingSamples;
         }
-        const std::vector<std::size_t> touched = owners;
-        batch.clear();
-        owners.clear();
-        for (std::size_t slot : touched)
+        for (std::size_t slot : samples)
             finalise(slot);
         report({});
+    };
+
+    // Overlapped mode (default on CUDA): batch k runs on a helper thread while this thread
+    // assembles batch k + 1; results are absorbed in batch order. Off on CPU, where the
+    // cores are already busy with the forward pass.
+    const bool overlap = options.overlapInference < 0 ? gpu : options.overlapInference > 0;
+    std::vector<float> flightBatch;
+    std::vector<std::size_t> flightOwners;
+    std::future<std::pair<RowMatrixF, double>> inFlight;
+    auto collect = [&] {
+        if (!inFlight.valid())
+            return;
+        auto [features, seconds] = inFlight.get();
+        result.forwardSeconds += seconds;
+        absorb(features, flightOwners);
+        flightOwners.clear();
+    };
+    auto runBatch = [&] {
+        if (owners.empty())
+            return;
+        ctx.checkCancelled();
+        if (!overlap) {
+            const auto t0 = Clock::now();
+            const RowMatrixF features = extractor.forward(batch.data(), owners.size() * perSample);
+            result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+            const std::vector<std::size_t> samples = std::move(owners);
+            batch.clear();
+            owners.clear();
+            absorb(features, samples);
+            return;
+        }
+        collect();
+        std::swap(batch, flightBatch);
+        std::swap(owners, flightOwners);
+        batch.clear();
+        owners.clear();
+        inFlight = std::async(std::launch::async, [&extractor, data = flightBatch.data(), n = flightOwners.size() * perSample] {
+            const auto t0 = Clock::now();
+            RowMatrixF features = extractor.forward(data, n);
+            return std::make_pair(std::move(features), std::chrono::duration<double>(Clock::now() - t0).count());
+        });
     };
 
     auto addSample = [&](std::size_t slot, const float* data) {
@@ -380,6 +414,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     }
     ctx.checkCancelled();
     runBatch();
+    collect();
 
     std::map<std::string, std::size_t> position;
     for (std::size_t i = 0; i < videos.size(); ++i)

@@ -47,6 +47,7 @@ struct PipelineOptions {
     std::size_t queueCapacity = 0;      // frames waiting for inference; 0: 2 x batch
     std::filesystem::path cacheDir;     // FeatureStore folder; empty: no cache
     FrameSource source;                 // empty: FrameSampler with `sampler`
+    int overlapInference = -1;          // run batch k while assembling k + 1: -1 auto (CUDA), 0 off, 1 on
 };
 
 struct VideoOutcome {

@@ -183,6 +183,17 @@ TEST(Pipeline, ResumesAfterCancellationWithTheSameResult)
     for (const auto& v : resumed.videos)
         EXPECT_TRUE(v.ok || v.id == "broken") << v.id << ": " << v.error;
     const auto a = itemProfileMatrix(uninterrupted), b = itemProfileMatrix(resumed);
+    {  // the overlapped inference mode (CUDA's default) gives the same profiles
+        PipelineOptions overlapped = options;
+        overlapped.cacheDir.clear();
+        overlapped.overlapInference = 1;
+        overlapped.source = syntheticSource();
+        FakeExtractor fake;
+        const ExtractionResult o = extractFeatures(fake, videos, overlapped);
+        EXPECT_EQ(o.framesComputed, uninterrupted.framesComputed);
+        EXPECT_EQ(itemProfileMatrix(o).values, itemProfileMatrix(uninterrupted).values);
+        EXPECT_EQ(itemProfileMatrix(o).ids, itemProfileMatrix(uninterrupted).ids);
+    }
     EXPECT_EQ(a.ids, b.ids);
     EXPECT_EQ(a.values, b.values);
     EXPECT_EQ(itemProfileMatrix(uninterrupted, Pooling::Std).values, itemProfileMatrix(resumed, Pooling::Std).values);
