@@ -1,0 +1,91 @@
+#include "UiTestSupport.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <filesystem>
+
+#include "core/workbench/SyntheticDemo.h"
+#include "tests/video/ClipWriter.h"
+#include "ui/JobRunner.h"
+#include "ui/MainWindow.h"
+#include "ui/Workbench.h"
+
+namespace tl::ui::test {
+
+SyntheticSpec smallSpec()
+{
+    SyntheticSpec spec;
+    spec.users = 150;
+    spec.items = 120;
+    spec.ratings = 6000;
+    spec.features = 16;
+    spec.latentDims = 4;
+    spec.genres = 4;
+    spec.seed = 3;
+    return spec;
+}
+
+QStringList makeClips(const QString& dir, int count, double seconds)
+{
+    QStringList files;
+    for (int i = 0; i < count; ++i) {
+        video::test::ClipSpec spec;
+        spec.width = 320;
+        spec.height = 240;
+        spec.fps = 25;
+        spec.frames = static_cast<int>(seconds * spec.fps);
+        const QString file = QDir(dir).filePath(QStringLiteral("clip%1.mp4").arg(i + 1));
+        video::test::writeClip(file.toStdString(), spec, [i](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
+            video::test::paintIndex(index + 1000 * i, w, h, rgb);
+        });
+        files << file;
+    }
+    return files;
+}
+
+QString makeProject(const QString& dir, const QStringList& videos, const SyntheticSpec& spec)
+{
+    std::vector<std::filesystem::path> clips;
+    for (const auto& v : videos)
+        clips.push_back(v.toStdString());
+    const Project project = workbench::writeSyntheticDemo(dir.toStdString(), spec, clips);
+    return QString::fromStdString(project.file.string());
+}
+
+bool openAndWait(MainWindow& window, const QString& projectFile, int timeoutMs)
+{
+    window.openProject(projectFile);
+    Workbench* wb = window.workbench();
+    return QTest::qWaitFor(
+        [&] {
+            if (!wb->hasProject() || !wb->baselinesReady())
+                return false;
+            for (const auto& s : wb->sources())
+                if (!wb->model(QString::fromStdString(s.name)))
+                    return false;
+            return window.jobs()->runningCount() == 0;
+        },
+        timeoutMs);
+}
+
+QString mobileNetWeights()
+{
+    const QString file = QStringLiteral(TRAILERLAB_SHARED_DIR) + QStringLiteral("/models/mobilenetv2-12-int8.onnx");
+    return QFileInfo::exists(file) ? file : QString();
+}
+
+void initTestApplication()
+{
+    // As in app/gui/main.cpp: the GStreamer backend is unreliable here (conventions).
+    if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
+        qputenv("QT_MEDIA_BACKEND", "ffmpeg");
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TrailerLabTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("TrailerLabUiTests"));
+}
+
+}  // namespace tl::ui::test

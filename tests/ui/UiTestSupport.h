@@ -1,0 +1,36 @@
+#pragma once
+// Shared fixtures of the UI tests: a small generated project (synthetic ratings,
+// genres and features, optionally with generated trailer clips), and helpers
+// that wait for the workbench's background jobs.
+
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include "core/data/SyntheticData.h"
+
+namespace tl::ui {
+class MainWindow;
+}
+
+namespace tl::ui::test {
+
+// A small, fast synthetic spec (150 users, 120 items).
+SyntheticSpec smallSpec();
+
+// Writes `count` clips (320x240, 25 fps, `seconds` long, frames painted with their index) into dir.
+QStringList makeClips(const QString& dir, int count, double seconds = 3.0);
+
+// Writes a demo project into dir; returns the project file.
+QString makeProject(const QString& dir, const QStringList& videos = {}, const SyntheticSpec& spec = smallSpec());
+
+// Opens the project and waits until every configuration's model and the baselines are ready.
+bool openAndWait(MainWindow& window, const QString& projectFile, int timeoutMs = 30000);
+
+// The MobileNetV2 ONNX file of the shared reference data, or empty.
+QString mobileNetWeights();
+
+// Prepares QSettings/QStandardPaths for a test (test mode, separate organisation).
+void initTestApplication();
+
+}  // namespace tl::ui::test
