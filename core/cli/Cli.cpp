@@ -19,6 +19,8 @@ const std::vector<Command>& commands()
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},
+        {"experiment", "run the paper's experiment on a project: every model x fps, K sweep, baselines, report",
+         experimentCommand},
         {"synth", "write a synthetic MovieLens-style data set with item features (for demos and benchmarks)",
          synthCommand},
     };

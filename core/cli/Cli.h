@@ -29,6 +29,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int synthCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int sampleCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int experimentCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace tl::cli

@@ -1,0 +1,319 @@
+#include "core/experiment/Experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/Error.h"
+#include "core/common/Lists.h"
+#include "core/data/Items.h"
+#include "core/features/ExtractionPipeline.h"
+#include "core/features/FeatureExtractor.h"
+
+namespace tl {
+
+namespace {
+
+std::string fpsLabel(double fps)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", fps);
+    return buffer;
+}
+
+features::ComputeDevice parseDevice(const std::string& name)
+{
+    if (name == "auto")
+        return features::ComputeDevice::Auto;
+    if (name == "cpu")
+        return features::ComputeDevice::Cpu;
+    if (name == "cuda")
+        return features::ComputeDevice::Cuda;
+    throw ConfigError("unknown device '" + name + "' (auto, cpu, cuda)");
+}
+
+}  // namespace
+
+std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows)
+{
+    std::vector<TableRow> table;
+    std::map<std::string, std::size_t> index;
+    for (const auto& r : rows) {
+        auto it = index.find(r.method);
+        if (it == index.end()) {
+            index[r.method] = table.size();
+            table.push_back({r.method, r.k, r.metrics});
+        } else if (r.metrics.rmse < table[it->second].metrics.rmse) {
+            table[it->second] = {r.method, r.k, r.metrics};
+        }
+    }
+    return table;
+}
+
+ExperimentReport runExperiment(const Project& project, const ExperimentOptions& options, const JobContext& ctx)
+{
+    const auto start = std::chrono::steady_clock::now();
+    ExperimentReport report;
+    report.project = project.name;
+
+    Dataset data;
+    ReadOptions read;
+    read.format = parseRatingsFormat(project.ratingsFormat);
+    readRatings(project.ratings, data, read);
+    const auto splits = makeSplits(data, parseSplitSpec(project.split), project.seed);
+
+    std::vector<features::VideoItem> videos;
+    if (!project.manifest.empty())
+        for (const auto& entry : readManifest(project.manifest))
+            videos.push_back({entry.item, entry.video});
+
+    const auto models = options.models.empty() ? project.models : options.models;
+    const auto fpsList = options.fps.empty() ? project.fps : options.fps;
+    EvalSettings settings = options.eval;
+    settings.ks = options.ks.empty() ? parseIntList(project.k, "project K range") : options.ks;
+    settings.baselines = true;
+
+    // One feature matrix per configuration (model x fps); storage stays put for the pointers.
+    std::vector<FeatureMatrix> matrices;
+    matrices.reserve(models.size() * fpsList.size() + 1);
+    std::vector<ContentSource> sources;
+    if (!videos.empty()) {
+        for (const auto& model : models) {
+            features::ModelSpec spec;
+            spec.model = model;
+            spec.device = parseDevice(options.device);
+            if (model.rfind("vgg", 0) == 0) {
+                const auto weights = options.weightsDir / (model + ".safetensors");
+                if (!options.weightsDir.empty() && std::filesystem::exists(weights))
+                    spec.weights = weights;
+                else if (options.randomWeightsSeed)
+                    spec.randomSeed = options.randomWeightsSeed;
+                else
+                    throw ModelError("no weights for " + model + ": export them with models/export_weights.py into " +
+                                     (options.weightsDir.empty() ? std::string("a folder given as the weights folder")
+                                                                 : options.weightsDir.string()) +
+                                     ", or ask for seeded random weights");
+            } else if (model == "mobilenetv2") {
+                const auto onnx = options.weightsDir / "mobilenetv2-12-int8.onnx";
+                if (!options.weightsDir.empty() && std::filesystem::exists(onnx))
+                    spec.weights = onnx;
+                else if (options.randomWeightsSeed && features::findDefaultMobileNetWeights().empty())
+                    spec.randomSeed = options.randomWeightsSeed;
+            }
+            const auto extractor = features::createExtractor(spec);
+            for (double fps : fpsList) {
+                ctx.checkCancelled();
+                ConfigurationSummary summary;
+                summary.model = model;
+                summary.fps = fps;
+                summary.name = model + "@" + fpsLabel(fps) + "fps";
+                summary.provenance = extractor->provenance();
+                features::PipelineOptions pipeline;
+                pipeline.sampler.fps = fps;
+                pipeline.cacheDir = project.cache;
+                pipeline.decodeWorkers = std::max(1, options.decodeWorkers);
+                const auto result = features::extractFeatures(*extractor, videos, pipeline, ctx);
+                summary.videos = result.videos.size();
+                summary.failedVideos = result.failedVideos;
+                summary.cachedVideos = result.cachedVideos;
+                summary.frames = result.framesComputed;
+                summary.extractSeconds = result.seconds;
+                for (const auto& v : result.videos)
+                    if (!v.ok)
+                        summary.failures.push_back(v.id + ": " + v.error);
+                report.configurations.push_back(summary);
+                if (result.profiles.empty())
+                    continue;
+                matrices.push_back(features::itemProfileMatrix(result));
+                sources.push_back({summary.name, &matrices.back()});
+            }
+        }
+    }
+    if (options.genres && !project.items.empty()) {
+        matrices.push_back(genreFeatures(readItems(project.items)));
+        sources.push_back({"genre", &matrices.back()});
+    }
+
+    if (splits.size() == 1) {
+        report.results = evaluateSplit(data, splits.front(), sources, settings, ctx);
+    } else {
+        std::vector<SplitResult> folds;
+        for (const auto& split : splits)
+            folds.push_back(evaluateSplit(data, split, sources, settings, ctx));
+        report.results = folds.front();
+        report.results.rows.clear();
+        for (const auto& row : aggregate(folds))
+            report.results.rows.push_back({row.method, row.k, row.mean});
+    }
+    report.table = bestPerMethod(report.results.rows);
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+}
+
+std::string rmseChartSvg(const std::vector<ResultRow>& rows, const std::string& title)
+{
+    std::map<std::string, std::vector<std::pair<int, double>>> curves;
+    std::vector<std::string> order;
+    std::vector<std::pair<std::string, double>> baselines;
+    double lo = 1e9, hi = -1e9;
+    int kMin = 1 << 30, kMax = 0;
+    for (const auto& r : rows) {
+        lo = std::min(lo, r.metrics.rmse);
+        hi = std::max(hi, r.metrics.rmse);
+        if (r.k == 0) {
+            baselines.push_back({r.method, r.metrics.rmse});
+            continue;
+        }
+        if (!curves.count(r.method))
+            order.push_back(r.method);
+        curves[r.method].push_back({r.k, r.metrics.rmse});
+        kMin = std::min(kMin, r.k);
+        kMax = std::max(kMax, r.k);
+    }
+    if (kMax <= kMin)
+        kMax = kMin + 1;
+    if (hi <= lo)
+        hi = lo + 0.01;
+    const double pad = (hi - lo) * 0.08;
+    lo -= pad;
+    hi += pad;
+    const double W = 820, H = 480, left = 70, right = 230, top = 40, bottom = 55;
+    const double pw = W - left - right, ph = H - top - bottom;
+    auto X = [&](double k) { return left + (k - kMin) / (kMax - kMin) * pw; };
+    auto Y = [&](double v) { return top + (hi - v) / (hi - lo) * ph; };
+    static const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+                                    "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"};
+    std::ostringstream svg;
+    svg.setf(std::ios::fixed);
+    svg.precision(1);
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
+        << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        << "<text x=\"" << left << "\" y=\"24\" font-size=\"15\">" << title << "</text>\n"
+        << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << pw << "\" height=\"" << ph
+        << "\" fill=\"none\" stroke=\"#444\"/>\n";
+    for (int t = 0; t <= 5; ++t) {
+        const double v = lo + (hi - lo) * t / 5.0, y = Y(v);
+        svg << "<line x1=\"" << left << "\" x2=\"" << left + pw << "\" y1=\"" << y << "\" y2=\"" << y
+            << "\" stroke=\"#ddd\"/><text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">";
+        svg.precision(3);
+        svg << v;
+        svg.precision(1);
+        svg << "</text>\n";
+    }
+    std::vector<int> kTicks;
+    for (const auto& [method, points] : curves)
+        for (const auto& [k, v] : points)
+            if (std::find(kTicks.begin(), kTicks.end(), k) == kTicks.end())
+                kTicks.push_back(k);
+    std::sort(kTicks.begin(), kTicks.end());
+    for (int k : kTicks)
+        svg << "<text x=\"" << X(k) << "\" y=\"" << top + ph + 18 << "\" text-anchor=\"middle\">" << k << "</text>\n";
+    svg << "<text x=\"" << left + pw / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">K (neighbours)</text>\n"
+        << "<text transform=\"translate(18," << top + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">RMSE</text>\n";
+    double legendY = top + 10;
+    std::size_t colour = 0;
+    for (const auto& method : order) {
+        const char* c = colours[colour++ % 10];
+        svg << "<polyline fill=\"none\" stroke=\"" << c << "\" stroke-width=\"2\" points=\"";
+        for (const auto& [k, v] : curves[method])
+            svg << X(k) << "," << Y(v) << " ";
+        svg << "\"/>\n";
+        for (const auto& [k, v] : curves[method])
+            svg << "<circle cx=\"" << X(k) << "\" cy=\"" << Y(v) << "\" r=\"2.5\" fill=\"" << c << "\"/>\n";
+        svg << "<line x1=\"" << W - right + 12 << "\" x2=\"" << W - right + 36 << "\" y1=\"" << legendY << "\" y2=\""
+            << legendY << "\" stroke=\"" << c << "\" stroke-width=\"2\"/><text x=\"" << W - right + 42 << "\" y=\""
+            << legendY + 4 << "\">" << method << "</text>\n";
+        legendY += 18;
+    }
+    for (const auto& [method, v] : baselines) {
+        const char* c = colours[colour++ % 10];
+        svg << "<line x1=\"" << left << "\" x2=\"" << left + pw << "\" y1=\"" << Y(v) << "\" y2=\"" << Y(v)
+            << "\" stroke=\"" << c << "\" stroke-dasharray=\"6,4\"/>\n"
+            << "<line x1=\"" << W - right + 12 << "\" x2=\"" << W - right + 36 << "\" y1=\"" << legendY << "\" y2=\""
+            << legendY << "\" stroke=\"" << c << "\" stroke-dasharray=\"6,4\"/><text x=\"" << W - right + 42
+            << "\" y=\"" << legendY + 4 << "\">" << method << " (baseline)</text>\n";
+        legendY += 18;
+    }
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport& report,
+                                                         const std::filesystem::path& dir)
+{
+    std::filesystem::create_directories(dir);
+    std::vector<std::filesystem::path> written;
+    auto write = [&](const std::string& name, const std::string& text) {
+        const auto path = dir / name;
+        std::ofstream out(path, std::ios::binary);
+        if (!out)
+            throw DataError(path.string(), 0, "cannot write");
+        out << text;
+        written.push_back(path);
+    };
+    char line[512];
+    std::ostringstream csv, md, all;
+    csv << "method,best_k,rmse,mae,coverage,precision,recall,ndcg\n";
+    md << "| method | best K | RMSE | MAE | from neighbours | P@N | R@N | NDCG@N |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : report.table) {
+        std::snprintf(line, sizeof line, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.method.c_str(), r.bestK,
+                      r.metrics.rmse, r.metrics.mae, r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall,
+                      r.metrics.ndcg);
+        csv << line;
+        std::snprintf(line, sizeof line, "| %s | %s | %.4f | %.4f | %.3f | %.4f | %.4f | %.4f |\n", r.method.c_str(),
+                      r.bestK ? std::to_string(r.bestK).c_str() : "-", r.metrics.rmse, r.metrics.mae,
+                      r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall, r.metrics.ndcg);
+        md << line;
+    }
+    all << "method,k,rmse,mae,coverage,precision,recall,ndcg,predictions\n";
+    for (const auto& r : report.results.rows) {
+        std::snprintf(line, sizeof line, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%zu\n", r.method.c_str(), r.k,
+                      r.metrics.rmse, r.metrics.mae, r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall,
+                      r.metrics.ndcg, r.metrics.predictions);
+        all << line;
+    }
+    nlohmann::json doc;
+    doc["project"] = report.project;
+    doc["seconds"] = report.seconds;
+    doc["configurations"] = nlohmann::json::array();
+    for (const auto& c : report.configurations)
+        doc["configurations"].push_back({{"name", c.name},
+                                         {"model", c.model},
+                                         {"fps", c.fps},
+                                         {"provenance", c.provenance},
+                                         {"videos", c.videos},
+                                         {"failed_videos", c.failedVideos},
+                                         {"cached_videos", c.cachedVideos},
+                                         {"frames", c.frames},
+                                         {"extract_seconds", c.extractSeconds},
+                                         {"failures", c.failures}});
+    doc["coverage"] = nlohmann::json::array();
+    for (const auto& c : report.results.coverage)
+        doc["coverage"].push_back(
+            {{"source", c.source}, {"with_profile", c.withProfile}, {"without_profile", c.withoutProfile}});
+    doc["rows"] = nlohmann::json::array();
+    for (const auto& r : report.results.rows)
+        doc["rows"].push_back({{"method", r.method},
+                               {"k", r.k},
+                               {"rmse", r.metrics.rmse},
+                               {"mae", r.metrics.mae},
+                               {"coverage", r.metrics.fromNeighbours},
+                               {"precision", r.metrics.precision},
+                               {"recall", r.metrics.recall},
+                               {"ndcg", r.metrics.ndcg}});
+    write("table.csv", csv.str());
+    write("table.md", md.str());
+    write("results.csv", all.str());
+    write("results.json", doc.dump(2) + "\n");
+    write("rmse_vs_k.svg", rmseChartSvg(report.results.rows, "RMSE vs K: " + report.project));
+    return written;
+}
+
+}  // namespace tl

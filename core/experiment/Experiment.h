@@ -1,0 +1,75 @@
+#pragma once
+// The paper's experiment, end to end, on a project: for every model x fps
+// configuration, sample + extract trailer features (cached in the project's
+// feature store), build item profiles and evaluate content-based user k-NN over
+// the K sweep; add genre-profile CF and the rating-only baselines; report the
+// best RMSE (and its K) per configuration like the paper's Table 1.
+//
+// Synchronous, with progress and cancellation through the JobContext (stages
+// "extract <config>" from the pipeline, then "similarity"). Videos that fail
+// are recorded per configuration and leave their item without a profile
+// (method.md: items without a video).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/JobContext.h"
+#include "core/eval/Evaluator.h"
+#include "core/project/Project.h"
+
+namespace tl {
+
+struct ExperimentOptions {
+    std::vector<std::string> models;  // empty: the project's
+    std::vector<double> fps;          // empty: the project's
+    std::vector<int> ks;              // empty: the project's K range
+    EvalSettings eval;                // ks is overwritten from the above
+    bool genres = true;               // genre-profile CF when the project has item metadata
+    std::string device = "auto";      // auto, cpu, cuda
+    std::optional<std::uint64_t> randomWeightsSeed;  // for models without weights (stamped)
+    std::filesystem::path weightsDir;  // <model>.safetensors (VGG), mobilenetv2-12-int8.onnx
+    int decodeWorkers = 1;
+};
+
+struct ConfigurationSummary {
+    std::string name;        // e.g. "mobilenetv2@1fps"
+    std::string model;
+    double fps = 0;
+    std::string provenance;  // weights: pretrained file or RANDOM WEIGHTS
+    std::size_t videos = 0, failedVideos = 0, cachedVideos = 0, frames = 0;
+    double extractSeconds = 0;
+    std::vector<std::string> failures;  // "item: reason"
+};
+
+struct TableRow {
+    std::string method;  // configuration name, "genre" or a baseline
+    int bestK = 0;       // 0 for methods without neighbours
+    Metrics metrics;     // at bestK
+};
+
+struct ExperimentReport {
+    std::string project;
+    std::vector<ConfigurationSummary> configurations;
+    SplitResult results;          // every method at every K
+    std::vector<TableRow> table;  // best RMSE per method, in run order
+    double seconds = 0;
+};
+
+ExperimentReport runExperiment(const Project& project, const ExperimentOptions& options,
+                               const JobContext& ctx = JobContext::none());
+
+// Best RMSE per method (ties: smaller K), in the rows' order.
+std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows);
+
+// Writes table.csv, table.md, results.csv (every method and K), results.json and
+// rmse_vs_k.svg into dir; returns the paths written.
+std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport& report,
+                                                         const std::filesystem::path& dir);
+
+// The RMSE-vs-K chart as a standalone SVG document (one line per method with
+// neighbours, dashed horizontal reference lines for the baselines).
+std::string rmseChartSvg(const std::vector<ResultRow>& rows, const std::string& title);
+
+}  // namespace tl
