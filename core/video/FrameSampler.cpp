@@ -198,7 +198,6 @@ void SamplingRun::harvestCounters()
     harvested_.framesOut += c.framesOut;
     if (decoder_->endedWithErrors())
         result_.warnings.truncated = true;
-    // Zero the live decoder's contribution by replacing it later; callers reset decoder_ after this.
 }
 
 bool SamplingRun::pull(Decoded& into)

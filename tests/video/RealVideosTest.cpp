@@ -46,8 +46,9 @@ TEST(RealVideosTest, AllSampleAtOneTwoThreeFps)
                 EXPECT_EQ(f.chw.size(), 3u * 224 * 224);
                 EXPECT_EQ(f.thumbWidth, 160);
                 EXPECT_EQ(f.thumbRgb.size(), static_cast<std::size_t>(f.thumbWidth) * f.thumbHeight * 3);
-                if (f.targetIndex > 0)  // a target before the first frame shows the first frame
+                if (f.targetIndex > 0) {  // a target before the first frame shows the first frame
                     EXPECT_LE(f.timestamp, f.targetTime + 1e-7);
+                }
             }
         }
     }
@@ -83,8 +84,9 @@ TEST(RealVideosTest, CockatooSeekingNeverUsesTheBadKeyframes)
                 EXPECT_TRUE(frames[k].thumbRgb == reference[k].thumbRgb) << k;
             }
             EXPECT_EQ(result.warnings.decodeErrors, 0);
-            if (strategy == SamplingStrategy::Seek && fps < 1)
+            if (strategy == SamplingStrategy::Seek && fps < 1) {
                 EXPECT_LT(result.framesDecoded, sequentialResult.framesDecoded);  // seeking did skip frames
+            }
         }
     }
 }
