@@ -3,6 +3,7 @@
 // genres and features, optionally with generated trailer clips), and helpers
 // that wait for the workbench's background jobs.
 
+#include <QSettings>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
