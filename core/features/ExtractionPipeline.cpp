@@ -6,7 +6,8 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <future>
+#include <exception>
+#include <utility>
 #include <map>
 #include <cmath>
 #include <mutex>
@@ -126,6 +127,83 @@ private:
 };
 
 struct StopProducing {};  // thrown through the frame source when the queue is closed
+
+// One persistent thread that runs forward passes handed to it (overlapped mode). Persistent
+// because LibTorch keeps per-thread state (cuDNN / cuBLAS handles): a fresh thread per batch
+// costs a handle creation each time. An exception of the forward pass is captured and
+// rethrown by wait() on the consumer's thread.
+class ForwardWorker {
+public:
+    explicit ForwardWorker(FeatureExtractor& extractor) : extractor_(extractor), thread_([this] { loop(); }) {}
+    ~ForwardWorker()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            quit_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+    void submit(const float* data, std::size_t n)
+    {
+        std::lock_guard lock(mutex_);
+        data_ = data;
+        n_ = n;
+        busy_ = true;
+        wake_.notify_all();
+    }
+    // Blocks until the submitted pass is done; returns its features and duration.
+    std::pair<RowMatrixF, double> wait()
+    {
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, [&] { return !busy_; });
+        if (error_) {
+            auto e = std::exchange(error_, nullptr);
+            std::rethrow_exception(e);
+        }
+        return {std::move(features_), seconds_};
+    }
+
+private:
+    void loop()
+    {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            wake_.wait(lock, [&] { return quit_ || busy_; });
+            if (quit_)
+                return;
+            const float* data = data_;
+            const std::size_t n = n_;
+            lock.unlock();
+            RowMatrixF features;
+            std::exception_ptr error;
+            const auto t0 = Clock::now();
+            try {
+                features = extractor_.forward(data, n);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+            lock.lock();
+            features_ = std::move(features);
+            error_ = error;
+            seconds_ = seconds;
+            busy_ = false;
+            done_.notify_all();
+        }
+    }
+
+    FeatureExtractor& extractor_;
+    std::mutex mutex_;
+    std::condition_variable wake_, done_;
+    const float* data_ = nullptr;
+    std::size_t n_ = 0;
+    bool busy_ = false, quit_ = false;
+    RowMatrixF features_;
+    std::exception_ptr error_;
+    double seconds_ = 0;
+    std::thread thread_;  // last: starts after the members it uses exist
+};
 
 struct VideoState {
     FeaturePooler pooler;
@@ -329,11 +407,15 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     const bool overlap = options.overlapInference < 0 ? gpu : options.overlapInference > 0;
     std::vector<float> flightBatch;
     std::vector<std::size_t> flightOwners;
-    std::future<std::pair<RowMatrixF, double>> inFlight;
+    std::optional<ForwardWorker> worker;
+    if (overlap)
+        worker.emplace(extractor);
+    bool inFlight = false;
     auto collect = [&] {
-        if (!inFlight.valid())
+        if (!inFlight)
             return;
-        auto [features, seconds] = inFlight.get();
+        inFlight = false;
+        auto [features, seconds] = worker->wait();
         result.forwardSeconds += seconds;
         absorb(features, flightOwners);
         flightOwners.clear();
@@ -357,11 +439,8 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         std::swap(owners, flightOwners);
         batch.clear();
         owners.clear();
-        inFlight = std::async(std::launch::async, [&extractor, data = flightBatch.data(), n = flightOwners.size() * perSample] {
-            const auto t0 = Clock::now();
-            RowMatrixF features = extractor.forward(data, n);
-            return std::make_pair(std::move(features), std::chrono::duration<double>(Clock::now() - t0).count());
-        });
+        worker->submit(flightBatch.data(), flightOwners.size() * perSample);
+        inFlight = true;
     };
 
     auto addSample = [&](std::size_t slot, const float* data) {
