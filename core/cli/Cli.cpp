@@ -14,6 +14,7 @@ namespace tl::cli {
 const std::vector<Command>& commands()
 {
     static const std::vector<Command> table = {
+        {"demo", "create the embedded demo project (generated trailers, users and ratings)", demoCommand},
         {"evaluate", "evaluate content-based user k-NN CF and baselines (RMSE, MAE, ranking metrics)",
          evaluateCommand},
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
@@ -21,6 +22,8 @@ const std::vector<Command>& commands()
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},
         {"experiment", "run the paper's experiment on a project: every model x fps, K sweep, baselines, report",
          experimentCommand},
+        {"import", "make a project from a MovieLens folder and a folder of trailers (with a coverage report)",
+         importCommand},
         {"synth", "write a synthetic MovieLens-style data set with item features (for demos and benchmarks)",
          synthCommand},
     };

@@ -30,6 +30,8 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
 int synthCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int sampleCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int experimentCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int importCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int demoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace tl::cli

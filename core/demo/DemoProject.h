@@ -1,0 +1,60 @@
+#pragma once
+// The embedded demo project: a small, fully synthetic "movie" catalogue with
+// trailers, made from a seed on first use (deterministic), so TrailerLab shows
+// the whole method on a fresh machine without any download.
+//
+// Generating model (documented in the project's README.txt too):
+//  - Items belong to visual families. Each family has a centre in a
+//    five-dimensional space of visual properties, all in [0, 1]:
+//    warmth (palette hue: cold blue -> warm orange), brightness, texture
+//    (strength of stripes and grain), motion (speed of moving shapes) and
+//    cut rate (shots per second). An item's properties are its family's
+//    centre plus N(0, 0.08) jitter, clipped to [0, 1].
+//  - Each item's trailer is painted from those properties: a palette gradient,
+//    textured overlay, moving shapes; a new shot (new layout and shade) at
+//    each cut. 5-10 s, small resolution, H.264.
+//  - Genres: the family's name, plus "Bright"/"Dark" and "Fast"/"Slow" when the
+//    brightness or motion property is far from the middle.
+//  - Users have tastes for the five properties, t ~ N(0, 1) each, a bias
+//    b_u ~ N(0, 0.35^2); items a bias b_i ~ N(0, 0.25^2). A rating is
+//    round(3.3 + b_u + b_i + 1.6 * sum_j t_j (p_j - 0.5) / sqrt(5) * 2 + N(0, 0.5^2))
+//    clamped to 1..5, for ~6 % of the user-item pairs (94 % missing),
+//    items picked with a mild popularity skew.
+//  So what a user likes is visible in the trailers: collaborative filtering on
+//  video features can beat the user-mean baseline, and the demo tests that.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/common/JobContext.h"
+
+namespace tl {
+
+struct DemoSpec {
+    int items = 150;
+    int users = 600;
+    double density = 0.07;
+    int width = 160;
+    int height = 120;
+    int fps = 12;
+    double minSeconds = 5;
+    double maxSeconds = 10;
+    std::uint64_t seed = 2025;
+    double affinity = 4.0;    // weight of taste . (properties - 0.5) / sqrt(5)
+    double noise = 0.4;       // standard deviation of the rating noise
+    bool writeClips = true;   // false: ratings and metadata only (tests of the rating model)
+};
+
+// Where the demo lives by default: $XDG_DATA_HOME/trailerlab/demo
+// (~/.local/share/trailerlab/demo).
+std::filesystem::path defaultDemoDir();
+
+// Writes the demo project into dir (clips/, ratings.csv, movies.csv,
+// manifest.csv, properties.csv, README.txt and demo.trailerlab.json) and
+// returns the project file. Existing complete demos (same spec) are reused.
+// Progress stage "demo" (clips written).
+std::filesystem::path createDemoProject(const std::filesystem::path& dir, const DemoSpec& spec = {},
+                                        const JobContext& ctx = JobContext::none());
+
+}  // namespace tl

@@ -1,0 +1,147 @@
+// The embedded demo project (deterministic, its rating model holds) and the
+// MovieLens + trailer-folder import (missing, corrupt and unmatched trailers).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Text.h"
+#include "core/demo/DemoProject.h"
+#include "core/eval/Evaluator.h"
+#include "core/project/Import.h"
+#include "core/video/ClipWriter.h"
+#include "tests/support/TestSupport.h"
+
+namespace tl {
+namespace {
+
+std::string slurp(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(Demo, DeterministicFilesAndClips)
+{
+    test::TempDir a, b;
+    DemoSpec spec;
+    spec.items = 4;
+    spec.users = 30;
+    spec.density = 0.25;
+    spec.minSeconds = spec.maxSeconds = 1;
+    createDemoProject(a.path(), spec);
+    createDemoProject(b.path(), spec);
+    for (const char* file : {"ratings.csv", "movies.csv", "properties.csv", "clips/trailer_1.mp4", "clips/trailer_4.mp4"})
+        EXPECT_EQ(slurp(a / file), slurp(b / file)) << file;
+    EXPECT_GT(std::filesystem::file_size(a / "clips/trailer_2.mp4"), 1000u);
+    const Project project = loadProject(a / "demo.trailerlab.json");
+    EXPECT_EQ(readManifest(project.manifest).size(), 4u);
+    // A different seed gives different ratings; the same spec is reused, not rewritten.
+    const auto before = std::filesystem::last_write_time(a / "ratings.csv");
+    createDemoProject(a.path(), spec);
+    EXPECT_EQ(std::filesystem::last_write_time(a / "ratings.csv"), before);
+    spec.seed = 7;
+    spec.writeClips = false;
+    createDemoProject(b.path(), spec);
+    EXPECT_NE(slurp(a / "ratings.csv"), slurp(b / "ratings.csv"));
+}
+
+// The rating model: users' tastes act on the visual properties, so CF on the
+// true properties beats the user-mean baseline by a clear margin.
+TEST(Demo, RatingsFollowTheVisualProperties)
+{
+    test::TempDir dir;
+    DemoSpec spec;
+    spec.writeClips = false;
+    createDemoProject(dir.path(), spec);
+    FeatureMatrix properties;
+    {
+        auto in = text::openForRead(dir / "properties.csv");
+        std::string line;
+        bool first = true;
+        std::vector<float> values;
+        while (text::readLine(in, line, first)) {
+            const bool header = first;
+            first = false;
+            if (header || line.empty())
+                continue;
+            auto fields = text::split(line, ",");
+            properties.ids.emplace_back(fields[0]);
+            for (int f = 2; f < 7; ++f)
+                values.push_back(static_cast<float>(*text::parseDouble(fields[static_cast<std::size_t>(f)])));
+        }
+        properties.values = Eigen::Map<RowMatrixF>(values.data(), static_cast<Eigen::Index>(properties.ids.size()), 5);
+    }
+    Dataset data;
+    readRatings(dir / "ratings.csv", data);
+    EXPECT_GT(data.ratings.size(), 5000u);
+    const double missing = 1.0 - static_cast<double>(data.ratings.size()) / (150.0 * 600.0);
+    EXPECT_GT(missing, 0.9);
+    EvalSettings settings;
+    settings.ks = {100};
+    settings.baselines = true;
+    const auto result = evaluateSplit(data, randomHoldout(data, 0.2, 42), {{"properties", &properties}}, settings);
+    double userMean = 0, cf = 0;
+    for (const auto& row : result.rows) {
+        if (row.method == "user-mean")
+            userMean = row.metrics.rmse;
+        if (row.method == "properties")
+            cf = row.metrics.rmse;
+    }
+    EXPECT_LT(cf, userMean - 0.05) << "properties " << cf << ", user mean " << userMean;
+}
+
+TEST(Import, MovieLensFolderWithMissingCorruptAndUnmatchedTrailers)
+{
+    test::TempDir dir;
+    const auto ml = dir / "ml";
+    const auto trailers = dir / "trailers";
+    std::filesystem::create_directories(ml);
+    std::filesystem::create_directories(trailers / "sub");
+    test::writeFile(ml / "ratings.csv", "userId,movieId,rating,timestamp\n1,1,4,0\n1,2,3,0\n2,3,5,0\n2,4,1,0\n3,5,2,0\n");
+    test::writeFile(ml / "movies.csv",
+                    "movieId,title,genres\n1,A,Drama\n2,\"B, The\",Comedy\n3,C,Drama\n4,D,Drama\n5,E,Comedy\n");
+    test::writeFile(ml / "ml-youtube.csv", "youtubeId,movieId,title\nabcXYZ_123,2,\"B, The\"\n");
+    video::ClipSpec clip;
+    clip.width = 64;
+    clip.height = 48;
+    clip.frames = 10;
+    clip.fps = 10;
+    auto grey = [](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
+        rgb.assign(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3, static_cast<std::uint8_t>(index * 20));
+    };
+    video::writeClip(trailers / "1.mp4", clip, grey);
+    video::writeClip(trailers / "sub" / "abcXYZ_123.mp4", clip, grey);
+    test::writeFile(trailers / "3.mp4", "this is not a video");
+    video::writeClip(trailers / "99.mp4", clip, grey);
+
+    ImportOptions options;
+    options.movielensDir = ml;
+    options.trailersDir = trailers;
+    options.projectFile = dir / "project" / "ml.trailerlab.json";
+    const ImportReport report = importMovieLens(options);
+    EXPECT_EQ(report.items, 5u);
+    EXPECT_EQ(report.withTrailer, 2u);
+    EXPECT_EQ(report.withoutTrailer, 3u);
+    ASSERT_EQ(report.unreadable.size(), 1u);
+    EXPECT_NE(report.unreadable[0].find("3.mp4"), std::string::npos);
+    ASSERT_EQ(report.unmatched.size(), 1u);
+    EXPECT_NE(report.unmatched[0].find("99.mp4"), std::string::npos);
+    const Project project = loadProject(options.projectFile);
+    const auto manifest = readManifest(project.manifest);
+    ASSERT_EQ(manifest.size(), 2u);
+    EXPECT_EQ(manifest[0].item, "1");
+    EXPECT_EQ(manifest[1].item, "2");
+    EXPECT_EQ(manifest[1].video.filename(), "abcXYZ_123.mp4");
+    const std::string text = describeImport(report);
+    EXPECT_NE(text.find("2 items with a readable trailer, 3 without"), std::string::npos) << text;
+
+    options.movielensDir = dir / "nothing";
+    EXPECT_THROW(importMovieLens(options), DataError);
+}
+
+}  // namespace
+}  // namespace tl
