@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The main job: sets up a Debian 12 machine, builds TrailerLab, and runs the
-# collaborative-filtering pipeline headless on a synthetic MovieLens-style data
-# set (ratings + item features + genres, generated deterministically), then
-# writes a report. Idempotent: data and build are reused when present.
+# The main job. Sets up a Debian 12 machine, builds TrailerLab, creates the
+# embedded demo project on first use (generated trailers, users and ratings in
+# $XDG_DATA_HOME/trailerlab/demo), then
+#  - with a display: opens the workbench on it;
+#  - without one (or with TRAILERLAB_HEADLESS=1): runs the paper's experiment on
+#    it headless and writes the report (table + RMSE-vs-K chart) to a printed path.
+# Idempotent: the build, the demo and the feature cache are reused.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,14 +14,17 @@ cmake --preset release
 cmake --build --preset release --target trailerlab-cli trailerlab
 
 cli="$root/build/release/app/trailerlab-cli"
-data_home="${XDG_DATA_HOME:-$HOME/.local/share}/trailerlab"
-demo="$data_home/synthetic-demo"
-report="$data_home/reports/synthetic-demo"
-if [[ ! -f "$demo/ratings.csv" ]]; then
-  "$cli" synth --out "$demo" --users 943 --items 1682 --ratings 100000 --features 64 --seed 42
+gui="$root/build/release/app/trailerlab"
+project="$("$cli" demo --quiet)"
+echo "demo project: $project"
+
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && "${TRAILERLAB_HEADLESS:-0}" != 1 ]]; then
+  exec "$gui" "$project"
 fi
-mkdir -p "$report"
-"$cli" evaluate --ratings "$demo/ratings.csv" --item-features "$demo/features.csv" \
-  --genres "$demo/movies.csv" --baselines --k 10:100:10 --out "$report/results.csv" | tee "$report/summary.txt"
+
+report="$(dirname "$project")/reports/experiment"
+# MobileNetV2's pretrained weights are found in models/ or ../shared/models; without
+# them the run uses seeded random weights, and every output says so.
+"$cli" experiment "$project" --out "$report" --random-weights 1 --fps 1
 echo
-echo "report: $report/summary.txt and $report/results.csv"
+echo "report: $report/table.md (Table 1 of the paper, on the demo), $report/rmse_vs_k.svg, $report/results.csv"
