@@ -77,11 +77,12 @@ struct Message {
 
 // Bounded multi-producer, single-consumer queue. close() wakes everyone: push() then
 // returns false, pop() drains what is left and then returns nothing.
+template <typename Item>
 class BoundedQueue {
 public:
     explicit BoundedQueue(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
 
-    bool push(Message&& m)
+    bool push(Item&& m)
     {
         std::unique_lock lock(mutex_);
         notFull_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
@@ -91,13 +92,13 @@ public:
         notEmpty_.notify_one();
         return true;
     }
-    std::optional<Message> pop()
+    std::optional<Item> pop()
     {
         std::unique_lock lock(mutex_);
         notEmpty_.wait(lock, [&] { return !items_.empty() || closed_ || producers_ == 0; });
         if (items_.empty())
             return std::nullopt;
-        Message m = std::move(items_.front());
+        Item m = std::move(items_.front());
         items_.pop_front();
         notFull_.notify_one();
         return m;
@@ -121,94 +122,27 @@ private:
     std::size_t capacity_;
     std::mutex mutex_;
     std::condition_variable notFull_, notEmpty_;
-    std::deque<Message> items_;
+    std::deque<Item> items_;
     int producers_ = 0;
     bool closed_ = false;
 };
 
 struct StopProducing {};  // thrown through the frame source when the queue is closed
 
-// One persistent thread that runs forward passes handed to it (overlapped mode). Persistent
-// because LibTorch keeps per-thread state (cuDNN / cuBLAS handles): a fresh thread per batch
-// costs a handle creation each time. An exception of the forward pass is captured and
-// rethrown by wait() on the consumer's thread.
-class ForwardWorker {
-public:
-    explicit ForwardWorker(FeatureExtractor& extractor) : extractor_(extractor), thread_([this] { loop(); }) {}
-    ~ForwardWorker()
-    {
-        {
-            std::lock_guard lock(mutex_);
-            quit_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
-    void submit(const float* data, std::size_t n)
-    {
-        std::lock_guard lock(mutex_);
-        data_ = data;
-        n_ = n;
-        busy_ = true;
-        wake_.notify_all();
-    }
-    // Blocks until the submitted pass is done; returns its features and duration.
-    std::pair<RowMatrixF, double> wait()
-    {
-        std::unique_lock lock(mutex_);
-        done_.wait(lock, [&] { return !busy_; });
-        if (error_) {
-            auto e = std::exchange(error_, nullptr);
-            std::rethrow_exception(e);
-        }
-        return {std::move(features_), seconds_};
-    }
 
-private:
-    void loop()
-    {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-            wake_.wait(lock, [&] { return quit_ || busy_; });
-            if (quit_)
-                return;
-            const float* data = data_;
-            const std::size_t n = n_;
-            lock.unlock();
-            RowMatrixF features;
-            std::exception_ptr error;
-            const auto t0 = Clock::now();
-            try {
-                features = extractor_.forward(data, n);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-            lock.lock();
-            features_ = std::move(features);
-            error_ = error;
-            seconds_ = seconds;
-            busy_ = false;
-            done_.notify_all();
-        }
-    }
-
-    FeatureExtractor& extractor_;
-    std::mutex mutex_;
-    std::condition_variable wake_, done_;
-    const float* data_ = nullptr;
-    std::size_t n_ = 0;
-    bool busy_ = false, quit_ = false;
-    RowMatrixF features_;
-    std::exception_ptr error_;
-    double seconds_ = 0;
-    std::thread thread_;  // last: starts after the members it uses exist
+// What the assembler hands to the inference thread, in order: a full (or last) batch, or
+// the end of a video with the number of samples the assembler made of it.
+struct Work {
+    std::vector<float> batch;
+    std::vector<std::size_t> owners;  // video slot of each sample of the batch
+    std::optional<Message> end;
+    std::size_t samples = 0;          // with `end`: the video's samples in all batches
 };
 
-struct VideoState {
+struct VideoState {  // inference thread only
     FeaturePooler pooler;
-    std::vector<float> clip;          // clip models: frames of the clip being assembled
-    std::size_t pendingSamples = 0;   // samples in the batch, not yet through the model
+    std::size_t absorbed = 0;         // samples through the model
+    std::size_t samples = 0;          // samples in total (known at the end)
     bool ended = false;
     bool finalised = false;
     std::string videoHash;
@@ -268,7 +202,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     };
 
     // Decoders ---------------------------------------------------------------
-    BoundedQueue queue(capacity);
+    BoundedQueue<Message> queue(capacity);
     const int workers = std::clamp(options.decodeWorkers, 1, std::max(1, static_cast<int>(videos.size())));
     queue.setProducers(workers);
     std::atomic<std::size_t> next{0};
@@ -317,25 +251,85 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         queue.producerDone();
     };
     std::vector<std::thread> threads;
+    BoundedQueue<Work> ready(2);
+    ready.setProducers(1);
     struct Joiner {
-        BoundedQueue& q;
+        BoundedQueue<Message>& q;
+        BoundedQueue<Work>& r;
         std::vector<std::thread>& t;
         ~Joiner()
         {
             q.close();
+            r.close();
             for (auto& th : t)
                 if (th.joinable())
                     th.join();
         }
-    } joiner{queue, threads};
+    } joiner{queue, ready, threads};
     for (int i = 0; i < workers; ++i)
         threads.emplace_back(produce);
 
-    // Inference on this thread ---------------------------------------------------
+    // Assembler thread: frames -> batches (clips for clip models), in arrival order, so that
+    // the copying overlaps the forward pass. It owns the clip buffers and sample counts.
+    threads.emplace_back([&] {
+        std::vector<std::vector<float>> clips(videos.size());
+        std::vector<std::size_t> samples(videos.size(), 0);
+        Work work;
+        auto ship = [&] {
+            if (work.owners.empty())
+                return true;
+            Work full = std::move(work);
+            work = Work{};
+            work.batch.reserve(batchSamples * perSample * frameFloats);
+            return ready.push(std::move(full));
+        };
+        auto add = [&](std::size_t slot, const float* data) {
+            work.batch.insert(work.batch.end(), data, data + perSample * frameFloats);
+            work.owners.push_back(slot);
+            ++samples[slot];
+            return work.owners.size() < batchSamples || ship();
+        };
+        work.batch.reserve(batchSamples * perSample * frameFloats);
+        bool open = true;
+        while (open) {
+            std::optional<Message> message = queue.pop();
+            if (!message)
+                break;
+            const std::size_t slot = message->slot;
+            std::vector<float>& clip = clips[slot];
+            if (message->kind == Message::Kind::Frame) {
+                if (perSample == 1) {
+                    open = add(slot, message->chw.data());
+                } else {
+                    clip.insert(clip.end(), message->chw.begin(), message->chw.end());
+                    if (clip.size() == perSample * frameFloats) {
+                        open = add(slot, clip.data());
+                        clip.clear();
+                    }
+                }
+                continue;
+            }
+            if (!clip.empty()) {  // clip models: pad the last clip with its last frame
+                const std::vector<float> last(clip.end() - static_cast<std::ptrdiff_t>(frameFloats), clip.end());
+                while (clip.size() < perSample * frameFloats)
+                    clip.insert(clip.end(), last.begin(), last.end());
+                open = add(slot, clip.data());
+                clip = {};
+            }
+            // The end may overtake the partial batch holding the video's last samples: the
+            // inference thread finalises a video once all `samples` are absorbed.
+            Work end;
+            end.samples = samples[slot];
+            end.end = std::move(message);
+            open = open && ready.push(std::move(end));
+        }
+        if (open)
+            ship();
+        ready.producerDone();
+    });
+
+    // Inference on this thread (LibTorch keeps per-thread state, e.g. cuDNN plans) ----------
     std::vector<VideoState> states(videos.size());
-    std::vector<float> batch;
-    batch.reserve(batchSamples * perSample * frameFloats);
-    std::vector<std::size_t> owners;  // video slot of each sample in the batch
     std::size_t videosDone = 0;
 
     auto report = [&](const std::string& current) {
@@ -354,7 +348,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     auto finalise = [&](std::size_t slot) {
         VideoState& st = states[slot];
         VideoOutcome& out = result.videos[slot];
-        if (st.finalised || !st.ended || st.pendingSamples > 0 || !st.clip.empty())
+        if (st.finalised || !st.ended || st.absorbed < st.samples)
             return;
         st.finalised = true;
         ++videosDone;
@@ -382,118 +376,52 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         report(videos[slot].id);
     };
 
-    // Pooling of one finished forward pass; finalises the videos it completes.
-    auto absorb = [&](const RowMatrixF& features, const std::vector<std::size_t>& samples) {
-        if (static_cast<std::size_t>(features.rows()) != samples.size() ||
-            static_cast<std::size_t>(features.cols()) != extractor.featureDim())
-            throw ModelError(extractor.name() + " returned " + std::to_string(features.rows()) + " x " +
-                             std::to_string(features.cols()) + " features for " + std::to_string(samples.size()) + " samples");
-        result.framesComputed += samples.size() * perSample;
-        for (std::size_t i = 0; i < samples.size(); ++i) {
-            VideoState& st = states[samples[i]];
-            if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
-                st.pooler = FeaturePooler(extractor.featureDim());
-            st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
-            --st.pendingSamples;
-        }
-        for (std::size_t slot : samples)
-            finalise(slot);
-        report({});
-    };
-
-    // Overlapped mode (default on CUDA): batch k runs on a helper thread while this thread
-    // assembles batch k + 1; results are absorbed in batch order. Off on CPU, where the
-    // cores are already busy with the forward pass.
-    const bool overlap = options.overlapInference < 0 ? gpu : options.overlapInference > 0;
-    std::vector<float> flightBatch;
-    std::vector<std::size_t> flightOwners;
-    std::optional<ForwardWorker> worker;
-    if (overlap)
-        worker.emplace(extractor);
-    bool inFlight = false;
-    auto collect = [&] {
-        if (!inFlight)
-            return;
-        inFlight = false;
-        auto [features, seconds] = worker->wait();
-        result.forwardSeconds += seconds;
-        absorb(features, flightOwners);
-        flightOwners.clear();
-    };
-    auto runBatch = [&] {
-        if (owners.empty())
-            return;
-        ctx.checkCancelled();
-        if (!overlap) {
-            const auto t0 = Clock::now();
-            const RowMatrixF features = extractor.forward(batch.data(), owners.size() * perSample);
-            result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-            const std::vector<std::size_t> samples = std::move(owners);
-            batch.clear();
-            owners.clear();
-            absorb(features, samples);
-            return;
-        }
-        collect();
-        std::swap(batch, flightBatch);
-        std::swap(owners, flightOwners);
-        batch.clear();
-        owners.clear();
-        worker->submit(flightBatch.data(), flightOwners.size() * perSample);
-        inFlight = true;
-    };
-
-    auto addSample = [&](std::size_t slot, const float* data) {
-        batch.insert(batch.end(), data, data + perSample * frameFloats);
-        owners.push_back(slot);
-        ++states[slot].pendingSamples;
-        if (owners.size() >= batchSamples)
-            runBatch();
-    };
-
     report({});
-    while (auto message = queue.pop()) {
+    while (std::optional<Work> work = ready.pop()) {
         ctx.checkCancelled();
-        VideoState& st = states[message->slot];
-        if (message->kind == Message::Kind::Frame) {
-            if (perSample == 1) {
-                addSample(message->slot, message->chw.data());
-            } else {
-                st.clip.insert(st.clip.end(), message->chw.begin(), message->chw.end());
-                if (st.clip.size() == perSample * frameFloats) {
-                    addSample(message->slot, st.clip.data());
-                    st.clip.clear();
-                }
+        if (!work->owners.empty()) {
+            const auto t0 = Clock::now();
+            const RowMatrixF features = extractor.forward(work->batch.data(), work->owners.size() * perSample);
+            result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+            if (static_cast<std::size_t>(features.rows()) != work->owners.size() ||
+                static_cast<std::size_t>(features.cols()) != extractor.featureDim())
+                throw ModelError(extractor.name() + " returned " + std::to_string(features.rows()) + " x " +
+                                 std::to_string(features.cols()) + " features for " +
+                                 std::to_string(work->owners.size()) + " samples");
+            result.framesComputed += work->owners.size() * perSample;
+            for (std::size_t i = 0; i < work->owners.size(); ++i) {
+                VideoState& st = states[work->owners[i]];
+                if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
+                    st.pooler = FeaturePooler(extractor.featureDim());
+                st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
+                ++st.absorbed;
             }
-            continue;
+            for (std::size_t slot : work->owners)
+                finalise(slot);
+            report({});
         }
-        VideoOutcome& out = result.videos[message->slot];
-        st.ended = true;
-        st.videoHash = message->videoHash;
-        st.warnings = message->warnings;
-        out.ok = message->ok;
-        out.error = message->error;
-        out.warnings = message->warnings;
-        if (message->stored) {
-            out.cached = true;
-            out.frames = message->stored->frames;
-            ++result.cachedVideos;
-            result.profiles.push_back({videos[message->slot].id, message->stored->frames, std::move(message->stored->mean),
-                                       std::move(message->stored->max), std::move(message->stored->stdDev)});
+        if (work->end) {
+            Message& message = *work->end;
+            VideoState& st = states[message.slot];
+            VideoOutcome& out = result.videos[message.slot];
+            st.ended = true;
+            st.samples = work->samples;
+            st.videoHash = message.videoHash;
+            st.warnings = message.warnings;
+            out.ok = message.ok;
+            out.error = message.error;
+            out.warnings = message.warnings;
+            if (message.stored) {
+                out.cached = true;
+                out.frames = message.stored->frames;
+                ++result.cachedVideos;
+                result.profiles.push_back({videos[message.slot].id, message.stored->frames, std::move(message.stored->mean),
+                                           std::move(message.stored->max), std::move(message.stored->stdDev)});
+            }
+            finalise(message.slot);
         }
-        if (!st.clip.empty()) {  // clip models: pad the last clip with its last frame
-            const std::vector<float> last(st.clip.end() - static_cast<std::ptrdiff_t>(frameFloats), st.clip.end());
-            while (st.clip.size() < perSample * frameFloats)
-                st.clip.insert(st.clip.end(), last.begin(), last.end());
-            std::vector<float> clip = std::move(st.clip);
-            st.clip.clear();
-            addSample(message->slot, clip.data());
-        }
-        finalise(message->slot);
     }
     ctx.checkCancelled();
-    runBatch();
-    collect();
 
     std::map<std::string, std::size_t> position;
     for (std::size_t i = 0; i < videos.size(); ++i)

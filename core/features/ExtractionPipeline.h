@@ -6,7 +6,8 @@
 // run resumes where it stopped.
 //
 // Threading: extractFeatures() is synchronous (conventions #3). It runs inference on
-// the calling thread and `decodeWorkers` threads that sample videos; exceptions of a
+// the calling thread, `decodeWorkers` threads that sample videos and one thread that
+// assembles batches (so copying overlaps the forward pass); exceptions of a
 // worker never cross threads: a video that fails to decode becomes a recorded failure
 // (VideoOutcome::error), the others go on. Progress is reported as stage "extract"
 // (done/total = videos; detail: frames, frames/s, ETA), per batch and per video;
@@ -47,7 +48,6 @@ struct PipelineOptions {
     std::size_t queueCapacity = 0;      // frames waiting for inference; 0: 2 x batch
     std::filesystem::path cacheDir;     // FeatureStore folder; empty: no cache
     FrameSource source;                 // empty: FrameSampler with `sampler`
-    int overlapInference = -1;          // run batch k while assembling k + 1: -1 auto (CUDA), 0 off, 1 on
 };
 
 struct VideoOutcome {

@@ -4,6 +4,7 @@
 //
 //   bench_features [--models mobilenetv2,vgg19] [--device cpu|cuda] [--batch N] [--half]
 //                  [--frames N] [--fps N] [--repeats 3] [--synthetic] [--videos DIR] [--workers N]
+//                 
 //
 // Without ../shared (or with --synthetic) the end-to-end pass uses synthetic frames (no
 // decoding) and the models run with random weights, so it runs on a GPU server that has

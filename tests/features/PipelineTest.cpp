@@ -183,10 +183,9 @@ TEST(Pipeline, ResumesAfterCancellationWithTheSameResult)
     for (const auto& v : resumed.videos)
         EXPECT_TRUE(v.ok || v.id == "broken") << v.id << ": " << v.error;
     const auto a = itemProfileMatrix(uninterrupted), b = itemProfileMatrix(resumed);
-    {  // the overlapped inference mode (CUDA's default) gives the same profiles
+    {  // a second run without the cache gives the same profiles
         PipelineOptions overlapped = options;
         overlapped.cacheDir.clear();
-        overlapped.overlapInference = 1;
         overlapped.source = syntheticSource();
         FakeExtractor fake;
         const ExtractionResult o = extractFeatures(fake, videos, overlapped);
