@@ -11,6 +11,7 @@
 #include <QScatterSeries>
 #include <QStackedLayout>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -34,6 +35,23 @@ ChartAdapter::ChartAdapter(QWidget* parent) : QWidget(parent)
     stack_->addWidget(view_);
     stack_->addWidget(empty_);
     setMinimumSize(240, 180);
+    rebuildTimer_ = new QTimer(this);
+    rebuildTimer_->setSingleShot(true);
+    rebuildTimer_->setInterval(40);
+    connect(rebuildTimer_, &QTimer::timeout, this, &ChartAdapter::ensureBuilt);
+}
+
+void ChartAdapter::scheduleRebuild()
+{
+    dirty_ = true;
+    if (!rebuildTimer_->isActive())
+        rebuildTimer_->start();
+}
+
+void ChartAdapter::ensureBuilt()
+{
+    if (dirty_)
+        rebuild();
 }
 
 void ChartAdapter::setEmptyText(const QString& text)
@@ -49,7 +67,7 @@ void ChartAdapter::clear()
     barLabels_.clear();
     barValues_.clear();
     markerShown_ = false;
-    rebuild();
+    scheduleRebuild();
 }
 
 void ChartAdapter::setTitle(const QString& title)
@@ -62,29 +80,37 @@ void ChartAdapter::setAxisTitles(const QString& x, const QString& y)
 {
     xTitle_ = x;
     yTitle_ = y;
-    rebuild();
+    scheduleRebuild();
 }
 
 void ChartAdapter::addCurve(const QString& name, const std::vector<QPointF>& points, bool emphasised)
 {
     bars_ = false;
     curves_.push_back({name, points, emphasised, false});
-    rebuild();
+    scheduleRebuild();
 }
 
 void ChartAdapter::addReferenceLine(const QString& name, double y)
 {
     bars_ = false;
     curves_.push_back({name, {QPointF(0, y)}, false, true});
-    rebuild();
+    scheduleRebuild();
 }
 
 void ChartAdapter::setMarker(double x, const QString& label)
 {
-    markerShown_ = !std::isnan(x);
-    markerX_ = markerShown_ ? x : 0;
+    const bool show = !std::isnan(x);
+    const bool wasShown = markerShown_;
+    markerShown_ = show;
+    markerX_ = show ? x : 0;
     markerLabel_ = label;
-    rebuild();
+    if (!dirty_ && show && wasShown && markerSeries_) {
+        // Only the marker moves (K changed): no rebuild.
+        markerSeries_->setName(label);
+        markerSeries_->replace({QPointF(markerX_, yLow_), QPointF(markerX_, yHigh_)});
+        return;
+    }
+    scheduleRebuild();
 }
 
 QStringList ChartAdapter::curveNames() const
@@ -103,11 +129,13 @@ void ChartAdapter::setBars(const QString& title, const QStringList& labels, cons
     title_ = title;
     barLabels_ = labels;
     barValues_ = values;
-    rebuild();
+    scheduleRebuild();
 }
 
 void ChartAdapter::rebuild()
 {
+    dirty_ = false;
+    markerSeries_ = nullptr;
     chart_->removeAllSeries();
     for (QAbstractAxis* axis : chart_->axes())
         chart_->removeAxis(axis);
@@ -202,8 +230,11 @@ void ChartAdapter::rebuild()
         s->attachAxis(x);
         s->attachAxis(y);
     }
+    yLow_ = yMin - pad;
+    yHigh_ = yMax + pad;
     if (markerShown_) {
         auto* m = new QLineSeries;
+        markerSeries_ = m;
         m->setName(markerLabel_);
         m->append(markerX_, yMin - pad);
         m->append(markerX_, yMax + pad);
@@ -219,6 +250,7 @@ void ChartAdapter::rebuild()
 
 void ChartAdapter::renderTo(QPainter& painter, QSize size)
 {
+    ensureBuilt();
     // Lay the chart out at the export size, draw its scene, then restore the on-screen layout.
     const QRectF old = chart_->geometry();
     const QRectF target(QPointF(0, 0), QSizeF(size));

@@ -15,6 +15,8 @@ QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
 class QLabel;
+class QLineSeries;
+class QTimer;
 class QPainter;
 class QStackedLayout;
 QT_END_NAMESPACE
@@ -56,10 +58,18 @@ private:
         bool emphasised;
         bool reference;
     };
+    // Changes mark the chart dirty; one rebuild follows on a 40 ms coalescing timer
+    // (conventions #5), so a burst of curves or K steps costs one redraw.
+    void scheduleRebuild();
     void rebuild();
+    void ensureBuilt();
     void renderTo(QPainter& painter, QSize size);
 
     QChart* chart_;
+    QTimer* rebuildTimer_;
+    bool dirty_ = false;
+    QLineSeries* markerSeries_ = nullptr;
+    double yLow_ = 0, yHigh_ = 1;
     QChartView* view_;
     QLabel* empty_;
     QStackedLayout* stack_;

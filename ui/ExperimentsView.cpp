@@ -40,7 +40,7 @@ QTableWidgetItem* cell(const QString& text, bool number = false)
 
 }  // namespace
 
-ExperimentsView::ExperimentsView(const Workbench* workbench, QWidget* parent) : QWidget(parent), workbench_(workbench)
+ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidget(parent), workbench_(workbench)
 {
     chart_ = new ChartAdapter(this);
     chart_->setAxisTitles(tr("K (neighbours)"), tr("RMSE"));
@@ -64,7 +64,7 @@ ExperimentsView::ExperimentsView(const Workbench* workbench, QWidget* parent) : 
     table_ = new QTableWidget(0, 7, this);
     table_->setHorizontalHeaderLabels({tr("Configuration"), tr("Best RMSE"), tr("at K"), tr("RMSE at K"),
                                        tr("MAE at K"), tr("From neighbours"), tr("Provenance")});
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->hide();
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -112,6 +112,7 @@ ExperimentsView::ExperimentsView(const Workbench* workbench, QWidget* parent) : 
     });
     connect(workbench_, &Workbench::sourcesChanged, this, [this] { rebuildTable(); });
     connect(workbench_, &Workbench::kChanged, this, &ExperimentsView::showK);
+    connect(workbench_, &Workbench::metricsReady, this, [this] { showK(workbench_->k()); });
     connect(workbench_, &Workbench::activeSourceChanged, this, [this] { rebuildChart(); rebuildTable(); });
     rebuildChart();
     rebuildTable();
@@ -128,16 +129,18 @@ void ExperimentsView::showK(int k)
         spin_->setValue(k);
     }
     chart_->setMarker(workbench_->hasProject() ? k : std::numeric_limits<double>::quiet_NaN(), tr("K = %1").arg(k));
-    // Only the "at K" columns change: no recomputation, the models answer from their lists.
+    // Only the "at K" columns change: sweep values are precomputed; other K values
+    // are computed once in the background and cached (metricsReady refreshes).
+    Workbench* wb = workbench_;
     for (int row = 0; row < table_->rowCount(); ++row) {
         const QString source = table_->item(row, 0)->data(Qt::UserRole).toString();
-        auto model = source.isEmpty() ? nullptr : workbench_->model(source);
-        if (!model)
+        if (source.isEmpty() || !workbench_->model(source))
             continue;
-        const Metrics m = model->metricsAt(k);
-        table_->item(row, 3)->setText(QString::number(m.rmse, 'f', 4));
-        table_->item(row, 4)->setText(QString::number(m.mae, 'f', 4));
-        table_->item(row, 5)->setText(QString::number(100.0 * m.fromNeighbours, 'f', 1) + QStringLiteral(" %"));
+        const std::optional<Metrics> m = wb->metricsAt(source, k);
+        table_->item(row, 3)->setText(m ? QString::number(m->rmse, 'f', 4) : tr("…"));
+        table_->item(row, 4)->setText(m ? QString::number(m->mae, 'f', 4) : tr("…"));
+        table_->item(row, 5)->setText(m ? QString::number(100.0 * m->fromNeighbours, 'f', 1) + QStringLiteral(" %")
+                                        : tr("…"));
     }
 }
 
@@ -272,6 +275,8 @@ void ExperimentsView::rebuildTable()
         text += tr(" — no content source: add an item file with genres or extract trailer features (Extraction view).");
     status_->setText(text);
     showK(workbench_->k());
+    // Sized once per rebuild (ResizeToContents would re-measure on every cell change).
+    table_->resizeColumnsToContents();
 }
 
 bool ExperimentsView::exportChart(const QString& file)

@@ -22,7 +22,7 @@ class Workbench;
 class ExperimentsView : public QWidget {
     Q_OBJECT
 public:
-    explicit ExperimentsView(const Workbench* workbench, QWidget* parent = nullptr);
+    explicit ExperimentsView(Workbench* workbench, QWidget* parent = nullptr);
 
     ChartAdapter* chart() const { return chart_; }
     QTableWidget* table() const { return table_; }
@@ -42,7 +42,7 @@ private:
     void showK(int k);
     void askExport(bool chartExport);
 
-    const Workbench* workbench_;
+    Workbench* workbench_;
     ChartAdapter* chart_;
     QSlider* slider_;
     QSpinBox* spin_;

@@ -82,7 +82,7 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     status_->setWordWrap(true);
     items_ = new QTableWidget(0, ItemColumns, this);
     items_->setHorizontalHeaderLabels({tr("Item"), tr("Title"), tr("Status"), tr("Frames"), tr("Message")});
-    items_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    items_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     items_->horizontalHeader()->setStretchLastSection(true);
     items_->verticalHeader()->hide();
     items_->setAlternatingRowColors(true);
@@ -206,6 +206,7 @@ void ExtractionView::fillItems()
         items_->setItem(row, ItemFrames, cell({}));
         items_->setItem(row, ItemMessage, cell(QFileInfo(QString::fromStdString(path.string())).fileName()));
     }
+    items_->resizeColumnsToContents();
     status_->setText(pd.videoOf.empty()
                          ? tr("This project lists no trailer. Add a manifest (item_id,video) to the project file to "
                               "extract features; genre profiles work without one.")

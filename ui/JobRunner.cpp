@@ -1,8 +1,28 @@
 #include "ui/JobRunner.h"
 
+#include <QThread>
+
 #include <algorithm>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tl::ui {
+
+void lowerWorkerPriority()
+{
+#ifdef __linux__
+    thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        // Per-thread nice value (Linux threads are scheduled entities of their own).
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+    }
+#endif
+}
 
 int JobListModel::rowCount(const QModelIndex& parent) const
 {
@@ -104,6 +124,7 @@ void JobListModel::changed(int id)
 
 JobRunner::JobRunner(QObject* parent) : QObject(parent), model_(this)
 {
+    pool_.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
     repaint_.setInterval(40);
     connect(&repaint_, &QTimer::timeout, this, &JobRunner::publish);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Runs core jobs off the GUI thread (conventions #3-#5): each job is a
-// synchronous core call taking a tl::JobContext; it runs on the global thread
-// pool through QtConcurrent, its progress is stored under a mutex by the worker
+// synchronous core call taking a tl::JobContext; it runs on the runner's own
+// thread pool through QtConcurrent, its progress is stored under a mutex by the worker
 // and published to the job list by a 40 ms coalescing timer on the GUI thread,
 // and its result (or error message) comes back on the GUI thread through a
 // QFutureWatcher. Exceptions never cross the thread boundary: the worker turns
@@ -14,6 +14,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -59,6 +60,10 @@ public:
 private:
     std::vector<JobRecord> records_;
 };
+
+// Lowers the calling worker thread's scheduling priority (Linux: nice +5, once per
+// thread), so that the GUI thread wins the CPU while jobs run on every core.
+void lowerWorkerPriority();
 
 template <class R>
 struct JobOutcome {
@@ -106,6 +111,9 @@ private:
     Live* live(int id);
 
     JobListModel model_;
+    // Jobs get their own pool: Qt's raster painting and image conversion use the
+    // global pool, and long jobs occupying it stalled repaints for seconds.
+    QThreadPool pool_;
     QTimer repaint_;
     std::vector<Live> live_;
     int nextId_ = 1;
@@ -127,7 +135,8 @@ int JobRunner::run(const QString& title, std::function<R(const JobContext&)> wor
         },
         entry.token);
     auto* watcher = new QFutureWatcher<JobOutcome<R>>(this);
-    QFuture<JobOutcome<R>> future = QtConcurrent::run([work = std::move(work), ctx]() {
+    QFuture<JobOutcome<R>> future = QtConcurrent::run(&pool_, [work = std::move(work), ctx]() {
+        lowerWorkerPriority();
         JobOutcome<R> out;
         try {
             out.value.emplace(work(ctx));

@@ -65,6 +65,9 @@ LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(
     proxy_ = new LibraryFilter(this);
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(Qt::UserRole + 1);
+    // Sorted on request (header click) only: re-sorting on every cell update of a
+    // large catalog would stall the GUI thread.
+    proxy_->setDynamicSortFilter(false);
     table_ = new QTableView(this);
     table_->setModel(proxy_);
     table_->setSortingEnabled(true);
@@ -104,6 +107,7 @@ int LibraryView::visibleRows() const
 
 void LibraryView::rebuild()
 {
+    table_->setSortingEnabled(false);
     model_->removeRows(0, model_->rowCount());
     {
         const QSignalBlocker block(genre_);
@@ -122,6 +126,8 @@ void LibraryView::rebuild()
             genre_->addItem(QString::fromStdString(g), QString::fromStdString(g));
     }
     int present = 0, missing = 0, broken = 0;
+    // Filled detached from the view: one reset instead of a notification per row.
+    proxy_->setSourceModel(nullptr);
     for (std::uint32_t i = 0; i < pd.data.items.size(); ++i) {
         const std::string& id = pd.data.items.id(i);
         QList<QStandardItem*> row;
@@ -164,6 +170,7 @@ void LibraryView::rebuild()
         row << new QStandardItem;
         model_->appendRow(row);
     }
+    proxy_->setSourceModel(model_);
     summary_->setText(tr("%1 items · trailers: %2 present, %3 missing, %4 not found")
                           .arg(pd.data.items.size())
                           .arg(present)
@@ -175,6 +182,8 @@ void LibraryView::rebuild()
     table_->setColumnWidth(Trailer, 150);
     updateFeatureColumn();
     applyFilter();
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(Id, Qt::AscendingOrder);
 }
 
 void LibraryView::updateFeatureColumn()
@@ -186,6 +195,8 @@ void LibraryView::updateFeatureColumn()
         const QString name = QString::fromStdString(s.name);
         (workbench_->model(name) ? built : pending) << name;
     }
+    // One dataChanged for the whole column instead of one per cell.
+    model_->blockSignals(true);
     for (int row = 0; row < model_->rowCount(); ++row) {
         const QString id = model_->item(row, Id)->text();
         QStringList have;
@@ -200,6 +211,9 @@ void LibraryView::updateFeatureColumn()
         item->setData(text, Qt::UserRole + 1);
         item->setForeground(have.isEmpty() ? QColor(Qt::gray) : QColor(Qt::black));
     }
+    model_->blockSignals(false);
+    if (model_->rowCount() > 0)
+        Q_EMIT model_->dataChanged(model_->index(0, Features), model_->index(model_->rowCount() - 1, Features));
 }
 
 void LibraryView::applyFilter()

@@ -34,8 +34,9 @@ QTableWidgetItem* cell(const QString& text, bool number = false)
 QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
 {
     auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
+    t->setWordWrap(false);
     t->setHorizontalHeaderLabels(headers);
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     t->horizontalHeader()->setStretchLastSection(true);
     t->verticalHeader()->hide();
     t->verticalHeader()->setDefaultSectionSize(22);
@@ -129,7 +130,8 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     layout->addWidget(all, 1);
 
     connect(users_, &QComboBox::activated, this, [this](int index) {
-        Q_EMIT userRequested(users_->itemData(index).toUInt());
+        if (index >= 0)
+            Q_EMIT userRequested(static_cast<std::uint32_t>(index));
     });
     connect(sources_, &QComboBox::activated, this,
             [this](int index) { Q_EMIT sourceRequested(sources_->itemData(index).toString()); });
@@ -155,7 +157,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     connect(workbench_, &Workbench::kChanged, this, [this] { refresh(); });
     connect(workbench_, &Workbench::userChanged, this, [this](std::uint32_t user) {
         const QSignalBlocker block(users_);
-        users_->setCurrentIndex(users_->findData(user));
+        users_->setCurrentIndex(static_cast<int>(user));
         refresh();
     });
     connect(workbench_, &Workbench::activeSourceChanged, this, [this](const QString& s) {
@@ -175,10 +177,14 @@ void UserExplorerView::fillUsers()
     users_->clear();
     if (!workbench_->hasProject())
         return;
+    // Row r is user index r: one batch insert (thousands of users).
     const auto& users = workbench_->project()->data.users;
+    QStringList ids;
+    ids.reserve(static_cast<qsizetype>(users.size()));
     for (std::uint32_t u = 0; u < users.size(); ++u)
-        users_->addItem(QString::fromStdString(users.id(u)), u);
-    users_->setCurrentIndex(users_->findData(workbench_->user()));
+        ids << QString::fromStdString(users.id(u));
+    users_->addItems(ids);
+    users_->setCurrentIndex(static_cast<int>(workbench_->user()));
 }
 
 void UserExplorerView::fillSources()
@@ -283,6 +289,8 @@ void UserExplorerView::refresh()
     }
     refreshThumbnails();
     Q_EMIT thumbnailsWanted(ids);
+    neighbours_->resizeColumnsToContents();
+    predictions_->resizeColumnsToContents();
 
     summary_->setText(tr("User %1 · %2 · K = %3 · %n neighbour(s) · %4 test rating(s), RMSE %5",
                          nullptr, static_cast<int>(neighbours.size()))

@@ -91,6 +91,8 @@ void Workbench::closeProject()
     baselinesReady_ = false;
     thumbnails_.clear();
     thumbnailsRequested_.clear();
+    metricsCache_.clear();
+    metricsPending_.clear();
     activeSource_.clear();
     Q_EMIT projectClosed();
 }
@@ -108,6 +110,8 @@ void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
     baselinesReady_ = false;
     thumbnails_.clear();
     thumbnailsRequested_.clear();
+    metricsCache_.clear();
+    metricsPending_.clear();
     activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
     // Prefer a video-derived configuration when there is one.
     for (const auto& s : sources_)
@@ -220,6 +224,36 @@ const QSet<QString>& Workbench::profiledItems(const QString& source) const
     static const QSet<QString> none;
     auto it = profiled_.find(source);
     return it == profiled_.end() ? none : *it;
+}
+
+std::optional<Metrics> Workbench::metricsAt(const QString& source, int k)
+{
+    auto built = model(source);
+    if (!built)
+        return std::nullopt;
+    const auto& ks = built->settings().ks;
+    for (std::size_t i = 0; i < ks.size() && i < built->sweepMetrics().size(); ++i)
+        if (ks[i] == k)
+            return built->sweepMetrics()[i];
+    const QString key = source + QLatin1Char('|') + QString::number(k);
+    if (auto it = metricsCache_.find(key); it != metricsCache_.end())
+        return *it;
+    if (!metricsPending_.contains(key)) {
+        metricsPending_.insert(key);
+        const int generation = generation_;
+        jobs_->run<Metrics>(
+            tr("Metrics of %1 at K = %2").arg(source).arg(k),
+            [built, k](const JobContext&) { return built->metricsAt(k); },
+            [this, generation, key](Metrics m) {
+                if (generation != generation_)
+                    return;
+                metricsPending_.remove(key);
+                metricsCache_.insert(key, m);
+                Q_EMIT metricsReady();
+            },
+            [this, key](const QString&, bool) { metricsPending_.remove(key); });
+    }
+    return std::nullopt;
 }
 
 int Workbench::kMin() const

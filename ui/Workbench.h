@@ -15,6 +15,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/eval/CfModel.h"
@@ -49,6 +50,9 @@ public:
     bool modelPending(const QString& source) const { return pending_.contains(source); }
     // The item ids each configuration has a profile for.
     const QSet<QString>& profiledItems(const QString& source) const;
+    // Metrics of a configuration at K: from the sweep, or from a cache filled in the
+    // background (metricsReady follows) for K values off the sweep. Empty until known.
+    std::optional<Metrics> metricsAt(const QString& source, int k);
     const std::vector<ResultRow>& baselines() const { return baselines_; }
     bool baselinesReady() const { return baselinesReady_; }
 
@@ -85,6 +89,7 @@ Q_SIGNALS:
     void activeSourceChanged(const QString& source);
     void userChanged(std::uint32_t user);
     void thumbnailsReady();
+    void metricsReady();
 
 private:
     void adopt(std::shared_ptr<const workbench::ProjectData> data);
@@ -104,6 +109,8 @@ private:
     int k_ = 50;
     QString activeSource_;
     std::uint32_t user_ = 0;
+    QHash<QString, Metrics> metricsCache_;  // "source|k" -> metrics off the sweep
+    QSet<QString> metricsPending_;
     QHash<QString, QImage> thumbnails_;
     QSet<QString> thumbnailsRequested_;
 };
