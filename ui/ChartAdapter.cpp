@@ -155,8 +155,11 @@ void ChartAdapter::rebuild()
         chart_->addSeries(series);
         auto* y = new QBarCategoryAxis;
         y->append(labels);
+        y->setTruncateLabels(false);
         auto* x = new QValueAxis;
-        x->setLabelFormat("%.3g");
+        const double top = barValues_.empty() ? 1.0 : *std::max_element(barValues_.begin(), barValues_.end());
+        x->setLabelFormat(top >= 100 ? "%.0f" : "%.2f");
+        x->setTickCount(4);
         const double maxValue = barValues_.empty() ? 1.0 : *std::max_element(barValues_.begin(), barValues_.end());
         x->setRange(0, maxValue > 0 ? maxValue * 1.05 : 1.0);
         chart_->addAxis(y, Qt::AlignLeft);

@@ -227,13 +227,18 @@ void MainWindow::restoreLastProject()
 void MainWindow::playItem(const QString& itemId)
 {
     trailer_->setItem(itemId, workbench_->titleOf(itemId), workbench_->videoOf(itemId));
+    raiseView(trailer_);
+    if (!workbench_->videoOf(itemId).isEmpty())
+        trailer_->player()->play();
+}
+
+void MainWindow::raiseView(QWidget* view)
+{
     for (QDockWidget* dock : docks_)
-        if (dock->widget() == trailer_) {
+        if (dock->widget() == view) {
             dock->show();
             dock->raise();
         }
-    if (!workbench_->videoOf(itemId).isEmpty())
-        trailer_->player()->play();
 }
 
 void MainWindow::updateStatus()

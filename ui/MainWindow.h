@@ -45,6 +45,8 @@ public:
     void restoreLastProject();
     // Renders the window and each view to DIR/*.png; returns the files written.
     QStringList saveScreenshots(const QString& dir);
+    // Shows and raises the dock that holds `view`.
+    void raiseView(QWidget* view);
 
 public Q_SLOTS:
     void playItem(const QString& itemId);

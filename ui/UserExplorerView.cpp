@@ -101,7 +101,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     recommendations_->setGridSize(QSize(150, 118));
     recommendations_->setWordWrap(true);
     recommendations_->setMovement(QListView::Static);
-    recommendations_->setMinimumHeight(136);
+    recommendations_->setFixedHeight(142);
     recommendations_->setToolTip(tr("Top-N recommendations at K; click one to play its trailer"));
 
     auto wrap = [this](const QString& title, QWidget* w) {

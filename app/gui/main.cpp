@@ -11,6 +11,7 @@
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/TrailerView.h"
+#include "ui/UserExplorerView.h"
 #include "ui/Workbench.h"
 
 int main(int argc, char** argv)
@@ -72,6 +73,7 @@ int main(int argc, char** argv)
                 return;  // keyframes sample in the background; the next idle renders
             }
         }
+        window.raiseView(window.userView());
         QTimer::singleShot(300, &window, [&] {
             const QStringList files = window.saveScreenshots(out);
             for (const auto& f : files)
