@@ -14,6 +14,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -138,6 +139,18 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     });
     connect(workbench_, &Workbench::projectOpened, this, &ExtractionView::fillItems);
     connect(workbench_, &Workbench::projectClosed, this, &ExtractionView::fillItems);
+    // Choices persist across sessions.
+    QSettings settings;
+    model_->setCurrentIndex(std::max(0, model_->findData(settings.value(QStringLiteral("extraction/model"), "mobilenetv2"))));
+    weights_->setText(settings.value(QStringLiteral("extraction/weights")).toString());
+    fps_->setValue(settings.value(QStringLiteral("extraction/fps"), 1.0).toDouble());
+    mode_->setCurrentIndex(settings.value(QStringLiteral("extraction/mode"), 0).toInt());
+    connect(model_, &QComboBox::currentIndexChanged, this,
+            [this] { QSettings().setValue(QStringLiteral("extraction/model"), model_->currentData()); });
+    connect(weights_, &QLineEdit::editingFinished, this,
+            [this] { QSettings().setValue(QStringLiteral("extraction/weights"), weights_->text()); });
+    connect(fps_, &QDoubleSpinBox::valueChanged, this, [](double v) { QSettings().setValue(QStringLiteral("extraction/fps"), v); });
+    connect(mode_, &QComboBox::currentIndexChanged, this, [](int i) { QSettings().setValue(QStringLiteral("extraction/mode"), i); });
     updateProvenance();
     fillItems();
     setRunning(false);

@@ -140,6 +140,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    workbench_->setK(settings.value(QStringLiteral("experiments/k"), 50).toInt());
     updateStatus();
 }
 
@@ -278,6 +279,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("experiments/k"), workbench_->k());
     jobs_->cancelAll();
     QMainWindow::closeEvent(event);
 }

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QMediaPlayer>
 #include <QPushButton>
+#include <QSettings>
 #include <QSlider>
 #include <QStyle>
 #include <QUrl>
@@ -129,6 +130,16 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
         message_->show();
     });
     connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
+    // The rate and mode persist across sessions.
+    QSettings settings;
+    fps_->setValue(settings.value(QStringLiteral("trailer/fps"), 1.0).toDouble());
+    mode_->setCurrentIndex(settings.value(QStringLiteral("trailer/mode"), 0).toInt());
+    volume_->setValue(settings.value(QStringLiteral("trailer/volume"), 70).toInt());
+    audio_->setVolume(static_cast<float>(volume_->value()) / 100.0f);
+    fps_->setEnabled(mode_->currentData().toInt() == 0);
+    connect(fps_, &QDoubleSpinBox::valueChanged, this, [](double v) { QSettings().setValue(QStringLiteral("trailer/fps"), v); });
+    connect(mode_, &QComboBox::currentIndexChanged, this, [](int i) { QSettings().setValue(QStringLiteral("trailer/mode"), i); });
+    connect(volume_, &QSlider::valueChanged, this, [](int v) { QSettings().setValue(QStringLiteral("trailer/volume"), v); });
     connect(fps_, &QDoubleSpinBox::valueChanged, this, &TrailerView::resample);
     connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
         fps_->setEnabled(mode_->currentData().toInt() == 0);
