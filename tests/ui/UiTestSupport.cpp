@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "core/workbench/SyntheticDemo.h"
-#include "tests/video/ClipWriter.h"
+#include "core/video/ClipWriter.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/Workbench.h"
@@ -33,14 +33,21 @@ QStringList makeClips(const QString& dir, int count, double seconds)
 {
     QStringList files;
     for (int i = 0; i < count; ++i) {
-        video::test::ClipSpec spec;
+        video::ClipSpec spec;
         spec.width = 320;
         spec.height = 240;
         spec.fps = 25;
         spec.frames = static_cast<int>(seconds * spec.fps);
         const QString file = QDir(dir).filePath(QStringLiteral("clip%1.mp4").arg(i + 1));
-        video::test::writeClip(file.toStdString(), spec, [i](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
-            video::test::paintIndex(index + 1000 * i, w, h, rgb);
+        // A moving diagonal gradient, tinted per clip: never a uniform frame.
+        video::writeClip(file.toStdString(), spec, [i](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    std::uint8_t* p = &rgb[static_cast<std::size_t>(3 * (y * w + x))];
+                    p[0] = static_cast<std::uint8_t>((x + 4 * index) & 0xff);
+                    p[1] = static_cast<std::uint8_t>((y * 2 + 60 * i) & 0xff);
+                    p[2] = static_cast<std::uint8_t>(((x + y) / 2 + 3 * index) & 0xff);
+                }
         });
         files << file;
     }
