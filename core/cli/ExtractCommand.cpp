@@ -18,6 +18,7 @@
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/Reductions.h"
+#include "core/project/Project.h"
 
 namespace tl::cli {
 
@@ -90,40 +91,11 @@ std::vector<VideoItem> listFolder(const fs::path& dir)
     return items;
 }
 
-std::string trim(std::string s)
-{
-    const auto b = s.find_first_not_of(" \t\r\"");
-    const auto e = s.find_last_not_of(" \t\r\"");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 std::vector<VideoItem> readManifest(const fs::path& file)
 {
-    std::ifstream in(file);
-    if (!in)
-        throw DataError(file.string(), 0, "cannot open manifest");
     std::vector<VideoItem> items;
-    std::set<std::string> ids;
-    std::string line;
-    for (std::size_t n = 1; std::getline(in, line); ++n) {
-        if (trim(line).empty())
-            continue;
-        const auto comma = line.find(',');
-        if (comma == std::string::npos)
-            throw DataError(file.string(), n, "expected item_id,video_path");
-        const std::string id = trim(line.substr(0, comma));
-        const std::string path = trim(line.substr(comma + 1));
-        if (items.empty() && ids.empty() && (id == "item_id" || id == "item" || id == "movieId"))
-            continue;  // header
-        if (id.empty() || path.empty())
-            throw DataError(file.string(), n, "empty item id or video path");
-        if (!ids.insert(id).second)
-            throw DataError(file.string(), n, "duplicate item id '" + id + "'");
-        fs::path p(path);
-        if (p.is_relative())
-            p = file.parent_path() / p;
-        items.push_back({id, p});
-    }
+    for (const auto& entry : tl::readManifest(file))
+        items.push_back({entry.item, entry.video});
     if (items.empty())
         throw DataError(file.string(), 0, "the manifest lists no video");
     return items;
