@@ -15,17 +15,11 @@
 #include "core/data/Items.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
+#include "core/workbench/ExtractionJob.h"
 
 namespace tl {
 
 namespace {
-
-std::string fpsLabel(double fps)
-{
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", fps);
-    return buffer;
-}
 
 features::ComputeDevice parseDevice(const std::string& name)
 {
@@ -112,11 +106,14 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                 ConfigurationSummary summary;
                 summary.model = model;
                 summary.fps = fps;
-                summary.name = model + "@" + fpsLabel(fps) + "fps";
+                workbench::ExtractionSettings named;
+                named.model = spec;
+                named.fps = fps;
+                summary.name = workbench::configurationName(named);
                 summary.provenance = extractor->provenance();
                 features::PipelineOptions pipeline;
                 pipeline.sampler.fps = fps;
-                pipeline.cacheDir = project.cache;
+                pipeline.cacheDir = project.cache / "features";  // the workbench's store too
                 pipeline.decodeWorkers = std::max(1, options.decodeWorkers);
                 const auto result = features::extractFeatures(*extractor, videos, pipeline, ctx);
                 summary.videos = result.videos.size();
@@ -132,6 +129,9 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                     continue;
                 matrices.push_back(features::itemProfileMatrix(result));
                 sources.push_back({summary.name, &matrices.back()});
+                // The workbench lists this configuration from <cache>/profiles.
+                workbench::writeConfigurationProfiles(project, summary.name, matrices.back(), *extractor,
+                                                      pipeline.sampler, result.framesComputed, result.videos);
             }
         }
     }

@@ -34,7 +34,7 @@ struct ExperimentOptions {
 };
 
 struct ConfigurationSummary {
-    std::string name;        // e.g. "mobilenetv2@1fps"
+    std::string name;        // e.g. "mobilenetv2-fps1"
     std::string model;
     double fps = 0;
     std::string provenance;  // weights: pretrained file or RANDOM WEIGHTS

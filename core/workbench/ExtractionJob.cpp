@@ -29,6 +29,40 @@ std::string configurationName(const ExtractionSettings& settings)
     return name;
 }
 
+fs::path writeConfigurationProfiles(const Project& project, const std::string& configuration,
+                                    const FeatureMatrix& profiles, const features::FeatureExtractor& extractor,
+                                    const video::SamplerOptions& sampler, std::size_t framesComputed,
+                                    const std::vector<features::VideoOutcome>& videos)
+{
+    const fs::path dir = profilesDir(project);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw DataError(dir.string(), 0, "cannot create the profile folder: " + ec.message());
+    const fs::path file = dir / (configuration + ".npy");
+    writeFeatureMatrix(profiles, file);
+    nlohmann::json meta = {{"model", extractor.name()},
+                           {"provenance", extractor.provenance()},
+                           {"random_weights", extractor.randomWeights()},
+                           {"device", extractor.deviceName()},
+                           {"sampling", features::describeSampling(sampler)},
+                           {"preprocessing", features::describePreprocessing(sampler)},
+                           {"pooling", "mean"},
+                           {"items", profiles.rows()},
+                           {"frames_computed", framesComputed}};
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& v : videos)
+        if (!v.ok)
+            failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
+    meta["failures"] = failures;
+    fs::path metaPath = file;
+    metaPath.replace_extension(".meta.json");
+    const fs::path tmp = metaPath.string() + ".tmp";
+    std::ofstream(tmp) << meta.dump(2) << "\n";
+    fs::rename(tmp, metaPath, ec);
+    return file;
+}
+
 ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings, const JobContext& ctx,
                                 const ItemCallback& onItem)
 {
@@ -83,32 +117,9 @@ ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSetting
     if (all.profiles.empty())
         return summary;
 
-    const fs::path dir = profilesDir(data.project);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec)
-        throw DataError(dir.string(), 0, "cannot create the profile folder: " + ec.message());
-    summary.profileFile = dir / (summary.configuration + ".npy");
-    writeFeatureMatrix(features::itemProfileMatrix(all), summary.profileFile);
-    nlohmann::json meta = {{"model", extractor->name()},
-                           {"provenance", summary.provenance},
-                           {"random_weights", summary.randomWeights},
-                           {"device", summary.device},
-                           {"sampling", features::describeSampling(options.sampler)},
-                           {"preprocessing", features::describePreprocessing(options.sampler)},
-                           {"pooling", "mean"},
-                           {"items", all.profiles.size()},
-                           {"frames_computed", summary.framesComputed}};
-    nlohmann::json failures = nlohmann::json::array();
-    for (const auto& v : summary.videos)
-        if (!v.ok)
-            failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
-    meta["failures"] = failures;
-    fs::path metaPath = summary.profileFile;
-    metaPath.replace_extension(".meta.json");
-    const fs::path tmp = metaPath.string() + ".tmp";
-    std::ofstream(tmp) << meta.dump(2) << "\n";
-    fs::rename(tmp, metaPath, ec);
+    summary.profileFile = writeConfigurationProfiles(data.project, summary.configuration,
+                                                     features::itemProfileMatrix(all), *extractor, options.sampler,
+                                                     summary.framesComputed, summary.videos);
     return summary;
 }
 

@@ -43,6 +43,16 @@ struct ExtractionSummary {
     double seconds = 0;
 };
 
+// Writes <cache>/profiles/<configuration>.npy (the item-profile matrix) and its
+// .meta.json sidecar (model, weights provenance, sampling, failures); returns the
+// .npy path. Shared by the workbench's extraction and the experiment runner, so
+// both produce configurations the other lists.
+std::filesystem::path writeConfigurationProfiles(const Project& project, const std::string& configuration,
+                                                 const FeatureMatrix& profiles,
+                                                 const features::FeatureExtractor& extractor,
+                                                 const video::SamplerOptions& sampler, std::size_t framesComputed,
+                                                 const std::vector<features::VideoOutcome>& videos);
+
 using ItemCallback = std::function<void(std::size_t index, const features::VideoOutcome& outcome)>;
 
 // Throws ModelError when the model cannot be built, ConfigError when the project

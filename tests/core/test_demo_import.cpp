@@ -116,7 +116,7 @@ TEST(Demo, VideoFeatureCfBeatsUserMean)
     for (const auto& row : report.table) {
         if (row.method == "user-mean")
             userMean = row.metrics.rmse;
-        if (row.method == "mobilenetv2@1fps")
+        if (row.method == "mobilenetv2-fps1")
             video = row.metrics.rmse;
     }
     ASSERT_GT(video, 0);

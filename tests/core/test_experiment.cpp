@@ -40,7 +40,7 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
     options.weightsDir = onnx.parent_path();
     const ExperimentReport report = runExperiment(loadProject(dir / "tiny.trailerlab.json"), options);
     ASSERT_EQ(report.configurations.size(), 1u);
-    EXPECT_EQ(report.configurations[0].name, "mobilenetv2@1fps");
+    EXPECT_EQ(report.configurations[0].name, "mobilenetv2-fps1");
     EXPECT_EQ(report.configurations[0].failedVideos, 0u);
     // 4 baselines + mobilenet + genre + 2 rating k-NN = 8 methods; 4 + 4 x 2 K rows.
     EXPECT_EQ(report.table.size(), 8u);
@@ -68,12 +68,18 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
         const auto& expected = direct.rows[k].metrics;
         bool found = false;
         for (const auto& row : report.results.rows)
-            if (row.method == "mobilenetv2@1fps" && row.k == direct.rows[k].k) {
+            if (row.method == "mobilenetv2-fps1" && row.k == direct.rows[k].k) {
                 EXPECT_NEAR(row.metrics.rmse, expected.rmse, 1e-6);
                 found = true;
             }
         EXPECT_TRUE(found);
     }
+
+    // The workbench finds the configuration in <cache>/profiles.
+    const FeatureMatrix saved = readFeatureMatrix(dir / "cache" / "profiles" / "mobilenetv2-fps1.npy");
+    EXPECT_EQ(saved.ids, matrix.ids);
+    EXPECT_TRUE(saved.values.isApprox(matrix.values, 1e-6f));
+    EXPECT_TRUE(std::filesystem::exists(dir / "cache" / "profiles" / "mobilenetv2-fps1.meta.json"));
 
     // The second run reads the feature store instead of extracting again.
     const ExperimentReport again = runExperiment(loadProject(dir / "tiny.trailerlab.json"), options);
@@ -86,7 +92,7 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
     std::ifstream md(dir / "report" / "table.md");
     std::stringstream text;
     text << md.rdbuf();
-    EXPECT_NE(text.str().find("| mobilenetv2@1fps |"), std::string::npos);
+    EXPECT_NE(text.str().find("| mobilenetv2-fps1 |"), std::string::npos);
     std::ifstream svg(dir / "report" / "rmse_vs_k.svg");
     std::stringstream chart;
     chart << svg.rdbuf();
