@@ -267,7 +267,8 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
               "Each item has five visual properties in [0, 1] (properties.csv): warmth (palette hue), brightness,\n"
               "texture (stripes and grain), motion (speed of the moving shapes) and cut rate (shots per second).\n"
               "Its trailer (clips/) is painted from them. Users have tastes for the five properties; a rating is\n"
-              "round(3.3 + user bias + item bias + 1.6 * taste . (properties - 0.5) / sqrt(5) * 2 + noise),\n"
+              "round(3.3 + user bias + item bias + " + std::to_string(spec.affinity) +
+              " * taste . (properties - 0.5) / sqrt(5) + N(0, " + std::to_string(spec.noise) + "^2)),\n"
               "clamped to 1..5. What a user likes is therefore visible in the trailers, so collaborative\n"
               "filtering on video features should beat the user-mean baseline.\n");
 

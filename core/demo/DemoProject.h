@@ -16,9 +16,10 @@
 //  - Genres: the family's name, plus "Bright"/"Dark" and "Fast"/"Slow" when the
 //    brightness or motion property is far from the middle.
 //  - Users have tastes for the five properties, t ~ N(0, 1) each, a bias
-//    b_u ~ N(0, 0.35^2); items a bias b_i ~ N(0, 0.25^2). A rating is
-//    round(3.3 + b_u + b_i + 1.6 * sum_j t_j (p_j - 0.5) / sqrt(5) * 2 + N(0, 0.5^2))
-//    clamped to 1..5, for ~6 % of the user-item pairs (94 % missing),
+//    b_u ~ N(0, 0.3^2); items a bias b_i ~ N(0, 0.25^2). A rating is
+//    round(3.3 + b_u + b_i + affinity * sum_j t_j (p_j - 0.5) / sqrt(5) + N(0, noise^2))
+//    (affinity 4, noise 0.4 by default) clamped to 1..5, for ~7 % of the
+//    user-item pairs (93 % missing),
 //    items picked with a mild popularity skew.
 //  So what a user likes is visible in the trailers: collaborative filtering on
 //  video features can beat the user-mean baseline, and the demo tests that.
