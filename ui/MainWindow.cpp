@@ -1,3 +1,6 @@
+#include "core/demo/DemoProject.h"
+#include "core/project/Import.h"
+#include "ui/ImportDialog.h"
 #include "ui/MainWindow.h"
 
 #include <QAction>
@@ -175,6 +178,8 @@ void MainWindow::createMenus()
         const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
         openSyntheticDemo(base + QStringLiteral("/synthetic-demo"));
     });
+    file->addAction(tr("Open &Demo Project"), this, &MainWindow::openDemoProject);
+    file->addAction(tr("&Import MovieLens with Trailers…"), this, &MainWindow::importMovieLensProject);
     file->addAction(tr("&Close Project"), workbench_, &Workbench::closeProject);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -211,6 +216,50 @@ void MainWindow::createMenus()
 void MainWindow::openProject(const QString& file)
 {
     workbench_->openProject(file);
+}
+
+void MainWindow::openDemoProject()
+{
+    jobs_->run<QString>(
+        tr("Create demo project"),
+        [](const JobContext& ctx) {
+            return QString::fromStdString(createDemoProject(defaultDemoDir(), DemoSpec{}, ctx).string());
+        },
+        [this](QString file) { openProject(file); });
+}
+
+void MainWindow::importMovieLensProject()
+{
+    ImportDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    ImportOptions options;
+    options.movielensDir = dialog.movielensDir().toStdString();
+    options.trailersDir = dialog.trailersDir().toStdString();
+    options.projectFile = dialog.projectFile().toStdString();
+    options.name = dialog.projectName().toStdString();
+    options.probeVideos = dialog.probeTrailers();
+    runImport(options);
+}
+
+int MainWindow::runImport(const ImportOptions& options)
+{
+    return jobs_->run<ImportReport>(
+        tr("Import %1").arg(QString::fromStdString(options.movielensDir.string())),
+        [options](const JobContext& ctx) { return importMovieLens(options, ctx); },
+        [this](ImportReport report) {
+            const QString text = QString::fromStdString(describeImport(report));
+            lastImportReport_ = text;
+            statusBar()->showMessage(text.section(QLatin1Char('\n'), 2, 2), 15000);
+            if (QGuiApplication::platformName() != QLatin1String("offscreen") &&
+                !qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS"))
+                QMessageBox::information(this, tr("Import done"), text);
+            openProject(QString::fromStdString(report.project.file.string()));
+        },
+        [this](const QString& message, bool cancelled) {
+            if (!cancelled)
+                showError(tr("Import failed"), message + tr("\n\nCheck the folders and try again; nothing was written."));
+        });
 }
 
 void MainWindow::openSyntheticDemo(const QString& dir)

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include "core/project/Import.h"
+
 #include <cstdint>
 
 QT_BEGIN_NAMESPACE
@@ -41,6 +43,14 @@ public:
 
     void openProject(const QString& file);
     void openSyntheticDemo(const QString& dir);
+    // Creates (first time) or finds the embedded demo project in the user's data folder, then opens it.
+    void openDemoProject();
+    // Asks for a MovieLens folder and a trailers folder, imports them in the background, opens the project.
+    void importMovieLensProject();
+    // The import itself, in a background job; opens the project when done. Returns the job id.
+    int runImport(const ImportOptions& options);
+    // The coverage report of the last import (also in a dialog, and in the status bar).
+    const QString& lastImportReport() const { return lastImportReport_; }
     // Reopens the project of the last session, if any.
     void restoreLastProject();
     // Renders the window and each view to DIR/*.png; returns the files written.
@@ -61,6 +71,7 @@ private:
     void showError(const QString& title, const QString& message);
 
     JobRunner* jobs_;
+    QString lastImportReport_;
     Workbench* workbench_;
     ExperimentsView* experiments_;
     UserExplorerView* users_;
