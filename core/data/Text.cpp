@@ -114,6 +114,26 @@ std::optional<std::int64_t> parseInt(std::string_view s)
     return v;
 }
 
+void forEachCsvRecord(const std::filesystem::path& file,
+                      const std::function<void(std::size_t, const std::vector<std::string>&, bool)>& fn)
+{
+    auto in = openForRead(file);
+    std::string line;
+    std::size_t number = 0;
+    bool firstLine = true, firstRecord = true;
+    while (readLine(in, line, firstLine)) {
+        ++number;
+        firstLine = false;
+        if (trim(line).empty())
+            continue;
+        auto fields = splitCsv(line);
+        if (!fields)
+            throw DataError(file.string(), number, "unterminated quote");
+        fn(number, *fields, firstRecord);
+        firstRecord = false;
+    }
+}
+
 bool isValidUtf8(std::string_view s)
 {
     std::size_t i = 0;

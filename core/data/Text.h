@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ std::string_view trim(std::string_view s);
 
 std::optional<double> parseDouble(std::string_view s);
 std::optional<std::int64_t> parseInt(std::string_view s);
+
+// Calls fn(lineNumber, fields, firstRecord) for every non-empty line of a CSV
+// file (quotes honoured, LF/CRLF, BOM). Throws DataError(file, line,
+// "unterminated quote") and DataError(file, 0, ...) when the file cannot be read.
+void forEachCsvRecord(const std::filesystem::path& file,
+                      const std::function<void(std::size_t line, const std::vector<std::string>& fields,
+                                               bool firstRecord)>& fn);
 
 bool isValidUtf8(std::string_view s);
 // Returns s unchanged when it is valid UTF-8, else reads it as latin-1 and converts.

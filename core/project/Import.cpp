@@ -35,23 +35,13 @@ bool isVideoFile(const std::filesystem::path& p)
 std::map<std::string, std::string> readYoutubeIds(const std::filesystem::path& file)
 {
     std::map<std::string, std::string> ids;
-    auto in = text::openForRead(file);
-    std::string line;
-    std::size_t number = 0;
-    bool first = true;
-    while (text::readLine(in, line, first)) {
-        ++number;
-        const bool header = first;
-        first = false;
-        if (text::trim(line).empty())
-            continue;
-        auto fields = text::splitCsv(line);
-        if (!fields || fields->size() < 2)
+    text::forEachCsvRecord(file, [&](std::size_t number, const std::vector<std::string>& fields, bool first) {
+        if (fields.size() < 2)
             throw DataError(file.string(), number, "expected youtubeId,movieId,title");
-        if (header && (*fields)[0] == "youtubeId")
-            continue;
-        ids[std::string(text::trim((*fields)[0]))] = std::string(text::trim((*fields)[1]));
-    }
+        if (first && fields[0] == "youtubeId")
+            return;  // header
+        ids[std::string(text::trim(fields[0]))] = std::string(text::trim(fields[1]));
+    });
     return ids;
 }
 

@@ -108,35 +108,23 @@ void saveProject(Project& project, const std::filesystem::path& path)
 
 std::vector<ManifestEntry> readManifest(const std::filesystem::path& file)
 {
-    auto in = text::openForRead(file);
     const auto base = std::filesystem::absolute(file).parent_path();
     std::vector<ManifestEntry> entries;
     std::map<std::string, std::size_t> firstLine;
-    std::string line;
-    std::size_t number = 0;
-    bool first = true;
-    while (text::readLine(in, line, first)) {
-        ++number;
-        const bool header = first;
-        first = false;
-        if (text::trim(line).empty())
-            continue;
-        auto fields = text::splitCsv(line);
-        if (!fields)
-            throw DataError(file.string(), number, "unterminated quote");
-        if (fields->size() != 2)
+    text::forEachCsvRecord(file, [&](std::size_t number, const std::vector<std::string>& fields, bool first) {
+        if (fields.size() != 2)
             throw DataError(file.string(), number, "expected item_id,video");
-        const std::string item(text::trim((*fields)[0]));
-        const std::string video(text::trim((*fields)[1]));
-        if (header && (item == "item_id" || item == "movieId" || item == "item"))
-            continue;
+        const std::string item(text::trim(fields[0]));
+        const std::string video(text::trim(fields[1]));
+        if (first && (item == "item_id" || item == "movieId" || item == "item"))
+            return;  // header
         if (item.empty() || video.empty())
             throw DataError(file.string(), number, "empty item id or video path");
         if (auto [it, inserted] = firstLine.emplace(item, number); !inserted)
             throw DataError(file.string(), number,
                             "item " + item + " listed twice (first on line " + std::to_string(it->second) + ")");
         entries.push_back({item, resolve(base, video)});
-    }
+    });
     return entries;
 }
 
