@@ -78,11 +78,8 @@ void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
         });
 }
 
-void Workbench::closeProject()
+void Workbench::clearDerivedState()
 {
-    ++generation_;
-    project_.reset();
-    sources_.clear();
     models_.clear();
     modelErrors_.clear();
     pending_.clear();
@@ -93,6 +90,14 @@ void Workbench::closeProject()
     thumbnailsRequested_.clear();
     metricsCache_.clear();
     metricsPending_.clear();
+}
+
+void Workbench::closeProject()
+{
+    ++generation_;
+    project_.reset();
+    sources_.clear();
+    clearDerivedState();
     activeSource_.clear();
     Q_EMIT projectClosed();
 }
@@ -102,16 +107,7 @@ void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
     const int generation = generation_;
     project_ = std::move(data);
     sources_ = workbench::listContentSources(*project_);
-    models_.clear();
-    modelErrors_.clear();
-    pending_.clear();
-    profiled_.clear();
-    baselines_.clear();
-    baselinesReady_ = false;
-    thumbnails_.clear();
-    thumbnailsRequested_.clear();
-    metricsCache_.clear();
-    metricsPending_.clear();
+    clearDerivedState();
     activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
     // Prefer a video-derived configuration when there is one.
     for (const auto& s : sources_)

@@ -92,6 +92,8 @@ Q_SIGNALS:
     void metricsReady();
 
 private:
+    // Models, baselines, metrics and thumbnails computed for the current project.
+    void clearDerivedState();
     void adopt(std::shared_ptr<const workbench::ProjectData> data);
     void buildMissing();
     static QString cacheKey(const workbench::ContentSourceInfo& info);
