@@ -1,5 +1,7 @@
 #include "ui/ExperimentsView.h"
 
+#include "ui/TableCells.h"
+
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -29,14 +31,6 @@ QString baselineLabel(const std::string& method)
     return QString::fromStdString(method);
 }
 
-QTableWidgetItem* cell(const QString& text, bool number = false)
-{
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    if (number)
-        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "ui/ExtractionView.h"
 
+#include "ui/TableCells.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -31,12 +33,6 @@ namespace {
 
 enum ItemColumn { ItemId, ItemTitle, ItemStatus, ItemFrames, ItemMessage, ItemColumns };
 
-QTableWidgetItem* cell(const QString& text)
-{
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    return item;
-}
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "ui/UserExplorerView.h"
 
+#include "ui/TableCells.h"
+
 #include <QComboBox>
 #include <QCompleter>
 #include <QGridLayout>
@@ -22,14 +24,6 @@ namespace tl::ui {
 
 namespace {
 
-QTableWidgetItem* cell(const QString& text, bool number = false)
-{
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    if (number)
-        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
 {
