@@ -30,6 +30,11 @@ void ArgParser::addPositional(const std::string& name, const std::string& help, 
     positionals_.push_back({name, help, required});
 }
 
+void ArgParser::addPositionalList(const std::string& name, const std::string& help, bool required)
+{
+    rest_ = Positional{name, help, required};
+}
+
 const ArgParser::Option* ArgParser::find(const std::string& name) const
 {
     for (const auto& option : options_)
@@ -68,6 +73,10 @@ bool ArgParser::parse(const std::vector<std::string>& args)
             }
             continue;
         }
+        if (nextPositional >= positionals_.size() && rest_) {
+            restValues_.push_back(arg);
+            continue;
+        }
         if (nextPositional >= positionals_.size())
             throw UsageError("unexpected argument '" + arg + "' (see --help)");
         positionalValues_[positionals_[nextPositional++].name] = arg;
@@ -75,6 +84,8 @@ bool ArgParser::parse(const std::vector<std::string>& args)
     for (std::size_t p = nextPositional; p < positionals_.size(); ++p)
         if (positionals_[p].required)
             throw UsageError("missing argument " + positionals_[p].name + " (see --help)");
+    if (rest_ && rest_->required && restValues_.empty())
+        throw UsageError("missing argument " + rest_->name + "... (see --help)");
     return true;
 }
 
@@ -136,10 +147,13 @@ std::string ArgParser::help() const
 {
     std::ostringstream out;
     out << "usage: " << usage_ << "\n\n" << summary_ << "\n";
-    if (!positionals_.empty()) {
+    if (!positionals_.empty() || rest_) {
         out << "\narguments:\n";
         for (const auto& p : positionals_)
             out << "  " << p.name << (p.required ? "" : " (optional)") << "\n      " << p.help << "\n";
+        if (rest_)
+            out << "  " << rest_->name << "..." << (rest_->required ? "" : " (optional)") << "\n      " << rest_->help
+                << "\n";
     }
     if (!options_.empty()) {
         out << "\noptions:\n";

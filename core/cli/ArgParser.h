@@ -26,6 +26,9 @@ public:
                    std::optional<std::string> defaultValue = std::nullopt);
     void addFlag(const std::string& name, const std::string& help);
     void addPositional(const std::string& name, const std::string& help, bool required = true);
+    // Collects every positional argument after the named ones (NAME... in help); at least
+    // one is required when `required`.
+    void addPositionalList(const std::string& name, const std::string& help, bool required = true);
     // Free text appended to help(): examples, notes.
     void addEpilog(const std::string& text) { epilog_ += text; }
 
@@ -40,6 +43,7 @@ public:
     double number(const std::string& name) const;                     // throws on a non-number
     long integer(const std::string& name) const;                      // throws on a non-integer
     std::optional<std::string> positional(const std::string& name) const;
+    const std::vector<std::string>& positionalList() const { return restValues_; }
 
     std::string help() const;
 
@@ -62,6 +66,8 @@ private:
     std::string epilog_;
     std::vector<Option> options_;
     std::vector<Positional> positionals_;
+    std::optional<Positional> rest_;
+    std::vector<std::string> restValues_;
     std::map<std::string, std::string> values_;
     std::map<std::string, std::string> positionalValues_;
 };
