@@ -20,6 +20,7 @@ const std::vector<Command>& commands()
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},
+        {"merge", "combine the outputs (and feature stores) of `extract --shard I/N` runs into one", mergeCommand},
         {"experiment", "run the paper's experiment on a project: every model x fps, K sweep, baselines, report",
          experimentCommand},
         {"import", "make a project from a MovieLens folder and a folder of trailers (with a coverage report)",

@@ -33,5 +33,6 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
 int importCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int demoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int mergeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace tl::cli

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -13,11 +15,12 @@
 #include "core/cli/ArgParser.h"
 #include "core/cli/Cli.h"
 #include "core/cli/ConsoleProgress.h"
+#include "core/cli/ProfileReduction.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
-#include "core/features/Reductions.h"
+#include "core/features/StoreMerge.h"
 #include "core/project/Project.h"
 
 namespace tl::cli {
@@ -55,11 +58,19 @@ ArgParser makeParser()
     p.addOption("seed", "N", "seed of the autoencoder", "1");
     p.addOption("out", "FILE", "item profiles: .npy (+ .ids.txt) or .csv; a .meta.json with provenance is written next to it");
     p.addOption("cache", "DIR", "feature store: finished videos are kept and reused, so an interrupted run resumes");
+    p.addOption("shard", "I/N",
+                "extract only shard I of N (numbered 1..N, e.g. 3/8): the items sorted by id, every N-th "
+                "starting with the I-th. --out FILE becomes FILE.shard-I-of-N.EXT and --cache DIR becomes "
+                "DIR/shard-I-of-N, so shards may run at the same time on a shared filesystem; combine them "
+                "with `trailerlab-cli merge`. Not with --reduce (give it to merge)");
     p.addFlag("quiet", "no progress messages");
     p.addEpilog("examples:\n"
                 "  trailerlab-cli extract --videos trailers/ --fps 1 --out mip.npy --cache cache/\n"
                 "  trailerlab-cli extract --manifest items.csv --model vgg19 --weights vgg19.safetensors --device cuda --out vgg19.npy\n"
-                "  trailerlab-cli evaluate --ratings ratings.csv --item-features mip.npy\n");
+                "  trailerlab-cli evaluate --ratings ratings.csv --item-features mip.npy\n"
+                "  # four machines, then one merge:\n"
+                "  trailerlab-cli extract --manifest items.csv --shard 1/4 --out mip.npy --cache cache/   # ... 4/4\n"
+                "  trailerlab-cli merge --out mip.npy mip.shard-*-of-4.npy\n");
     return p;
 }
 
@@ -108,32 +119,6 @@ fs::path executableDir()
     return ec ? fs::path() : exe.parent_path();
 }
 
-FeatureMatrix reduce(const FeatureMatrix& mip, const std::string& spec, std::uint64_t seed, const JobContext& ctx)
-{
-    if (spec == "none")
-        return mip;
-    const auto colon = spec.find(':');
-    const std::string kind = spec.substr(0, colon);
-    long k = 0;
-    try {
-        k = colon == std::string::npos ? 0 : std::stol(spec.substr(colon + 1));
-    } catch (const std::exception&) {
-    }
-    if (k <= 0)
-        throw UsageError("--reduce " + spec + ": expected none, topk:K, pca:K or ae:K with K > 0");
-    if (kind == "topk")
-        return topKByVariance(mip, static_cast<std::size_t>(k)).reduced;
-    if (kind == "pca")
-        return fitPca(mip, static_cast<std::size_t>(k)).transform(mip);
-    if (kind == "ae") {
-        AutoencoderOptions o;
-        o.codeSize = static_cast<std::size_t>(k);
-        o.seed = seed;
-        return trainAutoencoder(mip, o, ctx).codes;
-    }
-    throw UsageError("--reduce " + spec + ": unknown reduction '" + kind + "'");
-}
-
 }  // namespace
 
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
@@ -145,8 +130,40 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     }
     if (p.given("videos") == p.given("manifest"))
         throw UsageError("give exactly one of --videos DIR and --manifest FILE");
-    const fs::path outPath = p.required("out");
-    const std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos")) : readManifest(*p.value("manifest"));
+    fs::path outPath = p.required("out");
+    const std::string reduction = *p.value("reduce");
+    std::optional<ShardSpec> shard;
+    if (p.given("shard")) {
+        try {
+            shard = parseShardSpec(*p.value("shard"));
+        } catch (const ConfigError& e) {
+            throw UsageError(e.what());
+        }
+        if (reduction != "none")
+            throw UsageError("--reduce " + reduction + " with --shard: a reduction is fitted on all items; extract the "
+                             "shards without it and give --reduce to `trailerlab-cli merge`");
+    }
+    std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos")) : readManifest(*p.value("manifest"));
+
+    // Sharding: keep this shard's items (input order) and their positions in the full list.
+    const std::size_t itemsTotal = videos.size();
+    std::string itemsDigest;
+    std::map<std::string, std::size_t> positionOf;
+    if (shard) {
+        std::vector<std::string> ids;
+        for (const auto& v : videos)
+            ids.push_back(v.id);
+        itemsDigest = itemListDigest(ids);
+        std::vector<VideoItem> mine;
+        for (std::size_t position : shardPositions(ids, *shard)) {
+            positionOf.emplace(videos[position].id, position);
+            mine.push_back(videos[position]);
+        }
+        videos = std::move(mine);
+        outPath = shardPath(outPath, *shard, false);
+        err << "shard " << shard->index << "/" << shard->count << ": " << videos.size() << " of " << itemsTotal
+            << " items -> " << outPath.string() << "\n";
+    }
 
     ModelSpec spec;
     spec.model = *p.value("model");
@@ -179,8 +196,7 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
         options.batchSize = static_cast<std::size_t>(std::max(1L, p.integer("batch")));
     options.decodeWorkers = static_cast<int>(std::max(1L, p.integer("workers")));
     if (auto c = p.value("cache"))
-        options.cacheDir = *c;
-    const std::string reduction = *p.value("reduce");
+        options.cacheDir = shard ? shardPath(*c, *shard, true) : fs::path(*c);
     const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
 
     auto extractor = createExtractor(spec);
@@ -196,16 +212,20 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     for (const auto& v : result.videos)
         if (!v.ok)
             err << "failed: " << v.id << " (" << v.path.string() << "): " << v.error << "\n";
-    if (result.profiles.empty())
+    if (result.profiles.empty() && !shard)  // a shard writes its failures for merge even then
         throw DataError(videos.front().path.parent_path().string(), 0, "no video gave features");
 
-    const FeatureMatrix mip = reduce(itemProfileMatrix(result, pooling), reduction, seed, ctx);
+    FeatureMatrix mip = reduceProfiles(itemProfileMatrix(result, pooling), reduction, seed, ctx);
+    if (mip.rows() == 0)
+        mip.values.resize(0, static_cast<Eigen::Index>(extractor->featureDim()));
     writeFeatureMatrix(mip, outPath);
 
     nlohmann::json meta = {{"model", result.model},
                            {"provenance", result.provenance},
+                           {"weights_id", extractor->weightsId()},
                            {"random_weights", extractor->randomWeights()},
                            {"device", result.device},
+                           {"precision", result.device.find("half") != std::string::npos ? "half" : "float32"},
                            {"sampling", describeSampling(options.sampler)},
                            {"preprocessing", describePreprocessing(options.sampler)},
                            {"pooling", toString(pooling)},
@@ -214,14 +234,36 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
                            {"features", mip.dims()},
                            {"frames_computed", result.framesComputed},
                            {"videos_from_cache", result.cachedVideos}};
+    if (!options.cacheDir.empty())
+        meta["cache"] = fs::absolute(options.cacheDir).lexically_normal().string();
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& v : result.videos)
-        if (!v.ok)
+        if (!v.ok) {
             failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
+            if (shard)
+                failures.back()["position"] = positionOf.at(v.id);
+        }
     meta["failures"] = failures;
+    if (shard) {
+        nlohmann::json positions = nlohmann::json::array();
+        for (const auto& id : mip.ids)
+            positions.push_back(positionOf.at(id));
+        meta["shard"] = {{"index", shard->index},
+                         {"count", shard->count},
+                         {"assignment", "items sorted by id (byte order); the k-th goes to shard k mod N + 1"},
+                         {"items_total", itemsTotal},
+                         {"items_digest", itemsDigest},
+                         {"assigned", videos.size()},
+                         {"positions", positions}};
+    }
     fs::path metaPath = outPath;
     metaPath.replace_extension(".meta.json");
-    std::ofstream(metaPath) << meta.dump(2) << "\n";
+    {  // temp + rename: `merge` never reads half a file, even while shards are still running
+        fs::path temp = metaPath;
+        temp += ".tmp";
+        std::ofstream(temp) << meta.dump(2) << "\n";
+        fs::rename(temp, metaPath);
+    }
 
     out << std::fixed << std::setprecision(1) << "wrote " << outPath.string() << ": " << mip.rows() << " items x "
         << mip.dims() << " features (" << toString(pooling) << " pooling" << (reduction != "none" ? ", " + reduction : "")
