@@ -1,0 +1,93 @@
+// The workbench's background-extraction queue (core/workbench/AutoExtraction):
+// which configurations of the project are missing and in what order they run.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/workbench/AutoExtraction.h"
+#include "tests/support/TestSupport.h"
+
+namespace tl::workbench {
+namespace {
+
+std::vector<std::string> names(const std::vector<PlannedExtraction>& plan)
+{
+    std::vector<std::string> out;
+    for (const auto& p : plan)
+        out.push_back(p.configuration);
+    return out;
+}
+
+Project projectWithTrailers()
+{
+    Project project;
+    project.manifest = "/nowhere/manifest.csv";
+    project.models = {"mobilenetv2"};
+    project.fps = {1, 2, 3};
+    return project;
+}
+
+TEST(AutoExtraction, LowestRateOfTheDefaultModelFirst)
+{
+    Project project = projectWithTrailers();
+    project.fps = {3, 1, 2};
+    project.models = {"mobilenetv2", "vgg19"};
+    const auto plan = planAutoExtraction(project, {});
+    EXPECT_EQ(names(plan), (std::vector<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3",
+                                                      "vgg19-fps1", "vgg19-fps2", "vgg19-fps3"}));
+    ASSERT_FALSE(plan.empty());
+    EXPECT_TRUE(plan[0].first);
+    for (std::size_t i = 1; i < plan.size(); ++i)
+        EXPECT_FALSE(plan[i].first);
+    EXPECT_EQ(plan[0].settings.model.model, "mobilenetv2");
+    EXPECT_EQ(plan[0].settings.mode, video::SamplingMode::Uniform);
+    EXPECT_DOUBLE_EQ(plan[2].settings.fps, 3.0);
+    EXPECT_TRUE(plan[3].settings.model.weights.empty());  // VGG: no default weights, the runner reports it
+}
+
+TEST(AutoExtraction, SkipsWhatTheProfileFolderHas)
+{
+    const Project project = projectWithTrailers();
+    // 1 fps is there: the rest is background work only.
+    const auto plan = planAutoExtraction(project, {"mobilenetv2-fps1", "genre-like", "synthetic-visual"});
+    EXPECT_EQ(names(plan), (std::vector<std::string>{"mobilenetv2-fps2", "mobilenetv2-fps3"}));
+    EXPECT_FALSE(plan[0].first);
+    // A middle rate present: the others keep their order, the lowest missing one is not "first".
+    const auto gap = planAutoExtraction(project, {"mobilenetv2-fps2"});
+    EXPECT_EQ(names(gap), (std::vector<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps3"}));
+    EXPECT_FALSE(gap[0].first);
+    EXPECT_TRUE(planAutoExtraction(project, {"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3"}).empty());
+}
+
+TEST(AutoExtraction, NothingWithoutTrailersOrRates)
+{
+    Project project = projectWithTrailers();
+    project.manifest.clear();
+    EXPECT_TRUE(planAutoExtraction(project, {}).empty());
+    project = projectWithTrailers();
+    project.fps = {0, -1};
+    EXPECT_TRUE(planAutoExtraction(project, {}).empty());
+    project = projectWithTrailers();
+    project.fps = {2, 2, 0.5};
+    project.models = {"mobilenetv2", "mobilenetv2"};
+    EXPECT_EQ(names(planAutoExtraction(project, {})),
+              (std::vector<std::string>{"mobilenetv2-fps0.5", "mobilenetv2-fps2"}));
+}
+
+TEST(AutoExtraction, ExistingProfilesListsTheProfileFolder)
+{
+    test::TempDir dir;
+    Project project = projectWithTrailers();
+    project.cache = dir / "cache";
+    EXPECT_TRUE(existingProfiles(project).empty());  // no folder yet
+    std::filesystem::create_directories(project.cache / "profiles");
+    std::ofstream(project.cache / "profiles" / "mobilenetv2-fps1.npy") << "x";
+    std::ofstream(project.cache / "profiles" / "mobilenetv2-fps1.meta.json") << "{}";
+    std::ofstream(project.cache / "profiles" / "synthetic-visual.csv") << "x";
+    EXPECT_EQ(existingProfiles(project), (std::set<std::string>{"mobilenetv2-fps1", "synthetic-visual"}));
+    EXPECT_EQ(names(planAutoExtraction(project, existingProfiles(project))),
+              (std::vector<std::string>{"mobilenetv2-fps2", "mobilenetv2-fps3"}));
+}
+
+}  // namespace
+}  // namespace tl::workbench
