@@ -12,15 +12,17 @@
 
 namespace tl::ui {
 
-void lowerWorkerPriority()
+void lowerWorkerPriority(int niceness)
 {
 #ifdef __linux__
     thread_local bool lowered = false;
     if (!lowered) {
         lowered = true;
         // Per-thread nice value (Linux threads are scheduled entities of their own).
-        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), niceness);
     }
+#else
+    (void)niceness;
 #endif
 }
 
@@ -125,6 +127,7 @@ void JobListModel::changed(int id)
 JobRunner::JobRunner(QObject* parent) : QObject(parent), model_(this)
 {
     pool_.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    background_.setMaxThreadCount(1);
     repaint_.setInterval(40);
     connect(&repaint_, &QTimer::timeout, this, &JobRunner::publish);
 }

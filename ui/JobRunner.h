@@ -61,9 +61,10 @@ private:
     std::vector<JobRecord> records_;
 };
 
-// Lowers the calling worker thread's scheduling priority (Linux: nice +5, once per
-// thread), so that the GUI thread wins the CPU while jobs run on every core.
-void lowerWorkerPriority();
+// Lowers the calling worker thread's scheduling priority (Linux: nice +5, or
+// `niceness`, once per thread), so that the GUI thread wins the CPU while jobs run
+// on every core.
+void lowerWorkerPriority(int niceness = 5);
 
 template <class R>
 struct JobOutcome {
@@ -90,7 +91,19 @@ public:
     // `failed` (optional) with the message, after the job list shows it. Returns the job id.
     template <class R>
     int run(const QString& title, std::function<R(const JobContext&)> work, std::function<void(R)> done,
-            std::function<void(const QString&, bool cancelled)> failed = {});
+            std::function<void(const QString&, bool cancelled)> failed = {})
+    {
+        return start<R>(pool_, 5, title, std::move(work), std::move(done), std::move(failed));
+    }
+    // The same at background priority: one job at a time on a thread of its own
+    // (nice +10), for work nobody waits for (extracting the project's other
+    // configurations); interactive jobs keep the CPU.
+    template <class R>
+    int runInBackground(const QString& title, std::function<R(const JobContext&)> work, std::function<void(R)> done,
+                        std::function<void(const QString&, bool cancelled)> failed = {})
+    {
+        return start<R>(background_, 10, title, std::move(work), std::move(done), std::move(failed));
+    }
 
 Q_SIGNALS:
     void progressed(int id, const tl::Progress& progress);  // coalesced, at most every 40 ms per job
@@ -106,6 +119,9 @@ private:
         std::function<void()> wait;
         std::chrono::steady_clock::time_point started;
     };
+    template <class R>
+    int start(QThreadPool& pool, int niceness, const QString& title, std::function<R(const JobContext&)> work,
+              std::function<void(R)> done, std::function<void(const QString&, bool cancelled)> failed);
     void publish();
     void complete(int id, JobStatus status, const QString& message);
     Live* live(int id);
@@ -114,14 +130,15 @@ private:
     // Jobs get their own pool: Qt's raster painting and image conversion use the
     // global pool, and long jobs occupying it stalled repaints for seconds.
     QThreadPool pool_;
+    QThreadPool background_;  // one thread, lower priority still
     QTimer repaint_;
     std::vector<Live> live_;
     int nextId_ = 1;
 };
 
 template <class R>
-int JobRunner::run(const QString& title, std::function<R(const JobContext&)> work, std::function<void(R)> done,
-                   std::function<void(const QString&, bool)> failed)
+int JobRunner::start(QThreadPool& pool, int niceness, const QString& title, std::function<R(const JobContext&)> work,
+                     std::function<void(R)> done, std::function<void(const QString&, bool)> failed)
 {
     const int id = model_.add(title);
     Live entry{id, CancelToken{}, std::make_shared<std::mutex>(), std::make_shared<std::optional<Progress>>(), {},
@@ -135,8 +152,8 @@ int JobRunner::run(const QString& title, std::function<R(const JobContext&)> wor
         },
         entry.token);
     auto* watcher = new QFutureWatcher<JobOutcome<R>>(this);
-    QFuture<JobOutcome<R>> future = QtConcurrent::run(&pool_, [work = std::move(work), ctx]() {
-        lowerWorkerPriority();
+    QFuture<JobOutcome<R>> future = QtConcurrent::run(&pool, [work = std::move(work), ctx, niceness]() {
+        lowerWorkerPriority(niceness);
         JobOutcome<R> out;
         try {
             out.value.emplace(work(ctx));
