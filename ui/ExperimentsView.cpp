@@ -2,8 +2,18 @@
 
 #include "ui/TableCells.h"
 
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QDesktopServices>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QTabWidget>
+#include <QUrl>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -17,9 +27,13 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <map>
 #include <limits>
 
+#include "core/common/Lists.h"
+#include "core/features/FeatureExtractor.h"
 #include "ui/ChartAdapter.h"
+#include "ui/JobRunner.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -29,6 +43,21 @@ namespace {
 QString baselineLabel(const std::string& method)
 {
     return QString::fromStdString(method);
+}
+
+enum ResultColumn { RMethod, RBestK, RRmse, RMae, RFromNeighbours, RPrecision, RRecall, RNdcg, RSource, RColumns };
+
+struct ExperimentRun {
+    ExperimentReport report;
+    QString folder;
+};
+
+QString joined(const std::vector<double>& values)
+{
+    QStringList parts;
+    for (double v : values)
+        parts << QString::number(v);
+    return parts.join(QLatin1Char(','));
 }
 
 
@@ -55,6 +84,54 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     controls->addWidget(exportPng_);
     controls->addWidget(exportCsv_);
 
+    // The paper's experiment, as trailerlab-cli experiment runs it.
+    runModels_ = new QLineEdit(this);
+    runModels_->setToolTip(tr("Comma-separated models: mobilenetv2, vgg11, vgg16, vgg19 (from the project file)"));
+    runFps_ = new QLineEdit(this);
+    runFps_->setToolTip(tr("Comma-separated frames per second, e.g. 1,2,3 (from the project file)"));
+    runKs_ = new QLineEdit(this);
+    runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
+    runRandom_ = new QCheckBox(tr("Random weights where none"), this);
+    runRandom_->setToolTip(tr("Models without weights use seeded random weights (seed 1), as trailerlab-cli "
+                              "--random-weights 1; every output says RANDOM WEIGHTS"));
+    run_ = new QPushButton(tr("Run experiment"), this);
+    run_->setToolTip(tr("Extract every model x frame rate (resuming from the feature store), evaluate CF over the K "
+                        "sweep with genre profiles and the rating-only baselines, and write the report — the same "
+                        "as trailerlab-cli experiment PROJECT"));
+    cancelRun_ = new QPushButton(tr("Cancel"), this);
+    openReport_ = new QPushButton(tr("Open report folder"), this);
+    runProgress_ = new QProgressBar(this);
+    runProgress_->setRange(0, 1000);
+    runProgress_->setTextVisible(true);
+    runProgress_->setFormat(QString());
+    runStatus_ = new QLabel(this);
+    runStatus_->setWordWrap(true);
+    runStatus_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    runStatus_->setOpenExternalLinks(false);
+    auto* runFields = new QHBoxLayout;
+    runFields->addWidget(new QLabel(tr("Models:"), this));
+    runFields->addWidget(runModels_, 2);
+    runFields->addWidget(new QLabel(tr("Frames/s:"), this));
+    runFields->addWidget(runFps_, 1);
+    runFields->addWidget(new QLabel(tr("K:"), this));
+    runFields->addWidget(runKs_, 1);
+    runFields->addWidget(runRandom_);
+    auto* runButtons = new QHBoxLayout;
+    runButtons->addWidget(run_);
+    runButtons->addWidget(cancelRun_);
+    runButtons->addWidget(runProgress_, 1);
+    runButtons->addWidget(openReport_);
+
+    results_ = new QTableWidget(0, RColumns, this);
+    results_->setHorizontalHeaderLabels({tr("Method"), tr("Best K"), tr("RMSE"), tr("MAE"), tr("From neighbours"),
+                                         tr("P@10"), tr("R@10"), tr("NDCG@10"), tr("Source")});
+    results_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    results_->horizontalHeader()->setStretchLastSection(true);
+    results_->verticalHeader()->hide();
+    results_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    results_->setSelectionMode(QAbstractItemView::SingleSelection);
+    results_->setAlternatingRowColors(true);
+
     table_ = new QTableWidget(0, 7, this);
     table_->setHorizontalHeaderLabels({tr("Configuration"), tr("Best RMSE"), tr("at K"), tr("RMSE at K"),
                                        tr("MAE at K"), tr("From neighbours"), tr("Provenance")});
@@ -65,14 +142,20 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setAlternatingRowColors(true);
 
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(table_, tr("Configurations"));
+    tabs_->addTab(results_, tr("Experiment results"));
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(chart_);
-    splitter->addWidget(table_);
+    splitter->addWidget(tabs_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({520, 300});
 
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(runFields);
+    layout->addLayout(runButtons);
+    layout->addWidget(runStatus_);
     layout->addLayout(controls);
     layout->addWidget(status_);
     layout->addWidget(splitter, 1);
@@ -86,12 +169,39 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
         if (!source.isEmpty())
             Q_EMIT sourceRequested(source);
     });
+    connect(results_, &QTableWidget::cellClicked, this, [this](int row, int) {
+        const QString source = results_->item(row, RMethod)->data(Qt::UserRole).toString();
+        if (!source.isEmpty())
+            Q_EMIT sourceRequested(source);
+    });
+    connect(run_, &QPushButton::clicked, this, &ExperimentsView::runExperiment);
+    connect(cancelRun_, &QPushButton::clicked, this, &ExperimentsView::cancelExperiment);
+    connect(openReport_, &QPushButton::clicked, this, &ExperimentsView::openReportFolder);
+    connect(runStatus_, &QLabel::linkActivated, this, [this](const QString&) { openReportFolder(); });
+    connect(workbench_->jobs(), &JobRunner::progressed, this, [this](int id, const Progress& p) {
+        if (id != runJob_)
+            return;
+        if (p.total > 0)
+            runProgress_->setValue(static_cast<int>(1000.0 * std::min(1.0, p.done / p.total)));
+        const QString stage = QString::fromStdString(p.stage);
+        runProgress_->setFormat(p.total > 0 ? stage + QStringLiteral(" %p %") : stage);
+        runStatus_->setText(tr("Running the experiment: %1 %2").arg(stage, QString::fromStdString(p.detail)));
+    });
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
+        cancelExperiment();
+        report_.reset();
+        results_->setRowCount(0);
+        tabs_->setCurrentWidget(table_);
+        fillRunFields();
         rebuildChart();
         rebuildTable();
     });
     connect(workbench_, &Workbench::projectClosed, this, [this] {
+        cancelExperiment();
+        report_.reset();
+        results_->setRowCount(0);
+        fillRunFields();
         rebuildChart();
         rebuildTable();
     });
@@ -108,9 +218,203 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     connect(workbench_, &Workbench::kChanged, this, &ExperimentsView::showK);
     connect(workbench_, &Workbench::metricsReady, this, [this] { showK(workbench_->k()); });
     connect(workbench_, &Workbench::activeSourceChanged, this, [this] { rebuildChart(); rebuildTable(); });
+    fillRunFields();
     rebuildChart();
     rebuildTable();
     showK(workbench_->k());
+}
+
+void ExperimentsView::fillRunFields()
+{
+    const bool has = workbench_->hasProject();
+    if (has) {
+        const auto& project = workbench_->project()->project;
+        QStringList models;
+        for (const auto& m : project.models)
+            models << QString::fromStdString(m);
+        runModels_->setText(models.join(QLatin1Char(',')));
+        runFps_->setText(joined(project.fps));
+        runKs_->setText(QString::fromStdString(project.k));
+        runStatus_->setText(tr("Run the paper's experiment on this project (the same as <tt>trailerlab-cli experiment "
+                               "%1</tt>); the report goes to %2.")
+                                .arg(QFileInfo(workbench_->projectFile()).fileName().toHtmlEscaped(),
+                                     reportFolder().toHtmlEscaped()));
+    } else {
+        runModels_->clear();
+        runFps_->clear();
+        runKs_->clear();
+        runStatus_->clear();
+    }
+    runProgress_->setValue(0);
+    runProgress_->setFormat(QString());
+    setRunning(runJob_ != 0);
+}
+
+void ExperimentsView::setRunning(bool running)
+{
+    const bool has = workbench_->hasProject();
+    run_->setEnabled(has && !running);
+    cancelRun_->setEnabled(running);
+    for (QWidget* w : std::initializer_list<QWidget*>{runModels_, runFps_, runKs_, runRandom_})
+        w->setEnabled(has && !running);
+    openReport_->setEnabled(has && QFileInfo::exists(reportFolder() + QStringLiteral("/table.md")));
+}
+
+QString ExperimentsView::reportFolder() const
+{
+    if (!workbench_->hasProject())
+        return {};
+    return QString::fromStdString((workbench_->project()->project.folder() / "reports" / "experiment").string());
+}
+
+std::optional<ExperimentOptions> ExperimentsView::experimentOptions(QString* error) const
+{
+    ExperimentOptions options;
+    try {
+        for (const auto& m : runModels_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (!m.trimmed().isEmpty())
+                options.models.push_back(m.trimmed().toStdString());
+        if (options.models.empty())
+            throw ConfigError("models: name at least one (mobilenetv2, vgg11, vgg16, vgg19)");
+        options.fps = parseDoubleList(runFps_->text().trimmed().toStdString(), "frames per second");
+        options.ks = parseIntList(runKs_->text().trimmed().toStdString(), "K range");
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        return std::nullopt;
+    }
+    // The MobileNetV2 file the rest of the workbench uses (beside the program, or $TRAILERLAB_MOBILENET).
+    const auto mobilenet =
+        features::findDefaultMobileNetWeights(QCoreApplication::applicationDirPath().toStdString());
+    if (!mobilenet.empty() && mobilenet.filename() == "mobilenetv2-12-int8.onnx")
+        options.weightsDir = mobilenet.parent_path();
+    if (runRandom_->isChecked())
+        options.randomWeightsSeed = 1;
+    return options;
+}
+
+void ExperimentsView::runExperiment()
+{
+    if (runJob_ != 0 || !workbench_->hasProject())
+        return;
+    QString error;
+    const auto options = experimentOptions(&error);
+    if (!options) {
+        runStatus_->setText(tr("Cannot run: %1").arg(error.toHtmlEscaped()));
+        return;
+    }
+    const Project project = workbench_->project()->project;
+    const QString folder = reportFolder();
+    runProgress_->setValue(0);
+    runStatus_->setText(tr("Running the experiment…"));
+    const auto owner = workbench_->project();
+    runJob_ = workbench_->jobs()->run<ExperimentRun>(
+        tr("Experiment on %1").arg(QString::fromStdString(project.name)),
+        [project, options = *options, folder](const JobContext& ctx) {
+            ExperimentRun run;
+            run.report = tl::runExperiment(project, options, ctx);
+            writeExperimentReport(run.report, folder.toStdString());
+            run.folder = folder;
+            return run;
+        },
+        [this, owner](ExperimentRun run) {
+            runJob_ = 0;
+            setRunning(false);
+            if (workbench_->project() != owner)
+                return;
+            report_ = std::move(run.report);
+            reportDir_ = run.folder;
+            setRunning(false);  // the report folder exists now
+            runProgress_->setValue(1000);
+            runProgress_->setFormat(tr("done"));
+            showReport();
+            // The run wrote <cache>/profiles/<configuration>.npy: the live views list them too.
+            workbench_->refreshSources();
+            Q_EMIT experimentFinished(true);
+        },
+        [this](const QString& message, bool cancelled) {
+            runJob_ = 0;
+            setRunning(false);
+            runProgress_->setFormat(cancelled ? tr("cancelled") : tr("failed"));
+            runStatus_->setText(cancelled ? tr("Experiment cancelled; extracted videos are kept in the feature store, so "
+                                               "the next run resumes.")
+                                          : tr("Experiment failed: %1").arg(message.toHtmlEscaped()));
+            Q_EMIT experimentFinished(false);
+        });
+    setRunning(true);
+    Q_EMIT experimentStarted();
+}
+
+void ExperimentsView::cancelExperiment()
+{
+    if (runJob_ != 0)
+        workbench_->jobs()->cancel(runJob_);
+}
+
+void ExperimentsView::openReportFolder()
+{
+    const QString folder = reportFolder();
+    if (folder.isEmpty() || QGuiApplication::platformName() == QLatin1String("offscreen"))
+        return;
+    QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+}
+
+void ExperimentsView::showReport()
+{
+    results_->setRowCount(0);
+    if (!report_)
+        return;
+    std::map<std::string, const ConfigurationSummary*> configurations;
+    for (const auto& c : report_->configurations)
+        configurations[c.name] = &c;
+    for (const auto& r : report_->table) {
+        const int row = results_->rowCount();
+        results_->insertRow(row);
+        const QString method = QString::fromStdString(r.method);
+        auto* name = cell(method);
+        const auto config = configurations.find(r.method);
+        const bool content = config != configurations.end() || r.method == "genre";
+        if (content)
+            name->setData(Qt::UserRole, method);  // a click selects it in every view
+        else
+            name->setForeground(QColor(Qt::darkGray));
+        results_->setItem(row, RMethod, name);
+        results_->setItem(row, RBestK, cell(r.bestK ? QString::number(r.bestK) : QStringLiteral("–"), true));
+        // The same rounding as the CLI's table.md.
+        results_->setItem(row, RRmse, cell(QString::number(r.metrics.rmse, 'f', 4), true));
+        results_->setItem(row, RMae, cell(QString::number(r.metrics.mae, 'f', 4), true));
+        results_->setItem(row, RFromNeighbours, cell(QString::number(r.metrics.fromNeighbours, 'f', 3), true));
+        results_->setItem(row, RPrecision, cell(QString::number(r.metrics.precision, 'f', 4), true));
+        results_->setItem(row, RRecall, cell(QString::number(r.metrics.recall, 'f', 4), true));
+        results_->setItem(row, RNdcg, cell(QString::number(r.metrics.ndcg, 'f', 4), true));
+        QString source;
+        if (config != configurations.end()) {
+            const auto& c = *config->second;
+            source = tr("%1/%2 trailers, %3 frames extracted (%4 cached); weights %5")
+                         .arg(c.videos - c.failedVideos)
+                         .arg(c.videos)
+                         .arg(c.frames)
+                         .arg(c.cachedVideos)
+                         .arg(QString::fromStdString(c.provenance));
+        } else if (r.method == "genre") {
+            source = tr("genre one-hot profiles");
+        } else {
+            source = tr("baseline from ratings only");
+        }
+        results_->setItem(row, RSource, cell(source));
+    }
+    results_->resizeColumnsToContents();
+    int failed = 0;
+    for (const auto& c : report_->configurations)
+        failed += static_cast<int>(c.failedVideos);
+    runStatus_->setText(tr("Experiment done in %1 s: %n configuration(s), %2 failed video(s). Report: "
+                           "<a href=\"report\">%3</a> (table.md, table.csv, results.csv, results.json, rmse_vs_k.svg)",
+                           nullptr, static_cast<int>(report_->configurations.size()))
+                            .arg(report_->seconds, 0, 'f', 1)
+                            .arg(failed)
+                            .arg(reportDir_.toHtmlEscaped()));
+    tabs_->setCurrentWidget(results_);
+    rebuildChart();
 }
 
 void ExperimentsView::showK(int k)
@@ -144,6 +448,26 @@ void ExperimentsView::rebuildChart()
     chart_->setAxisTitles(tr("K (neighbours)"), tr("RMSE"));
     if (!workbench_->hasProject()) {
         chart_->setEmptyText(tr("No project open.\nUse File > Open Project… or File > New Synthetic Demo."));
+        return;
+    }
+    if (report_) {
+        chart_->setTitle(tr("RMSE vs K: experiment run (lower is better)"));
+        std::map<std::string, std::vector<QPointF>> curvesOf;
+        std::vector<std::string> order;
+        for (const auto& row : report_->results.rows) {
+            if (row.k == 0) {
+                chart_->addReferenceLine(baselineLabel(row.method), row.metrics.rmse);
+                continue;
+            }
+            if (!curvesOf.count(row.method))
+                order.push_back(row.method);
+            curvesOf[row.method].emplace_back(row.k, row.metrics.rmse);
+        }
+        for (const auto& method : order)
+            chart_->addCurve(QString::fromStdString(method), curvesOf[method],
+                             QString::fromStdString(method) == workbench_->activeSource());
+        chart_->setEmptyText({});
+        chart_->setMarker(workbench_->k(), tr("K = %1").arg(workbench_->k()));
         return;
     }
     chart_->setTitle(tr("RMSE vs K (lower is better)"));
