@@ -22,6 +22,7 @@
 #include <QStatusBar>
 
 #include "core/workbench/DeviceInfo.h"
+#include "ui/AutoExtractor.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
 #include "ui/JobRunner.h"
@@ -81,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     trailer_ = new TrailerView(jobs_, this);
     extraction_ = new ExtractionView(workbench_, jobs_, this);
     jobsView_ = new JobsView(jobs_, this);
+    auto_ = new AutoExtractor(workbench_, jobs_, this);
 
     setDockNestingEnabled(true);
     auto* expDock = addView(tr("Experiments"), QStringLiteral("ExperimentsDock"), experiments_, Qt::LeftDockWidgetArea);
@@ -105,6 +107,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(users_, &UserExplorerView::playRequested, this, &MainWindow::playItem);
     connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
+    // The experiment extracts every configuration itself: the background queue waits for it.
+    connect(experiments_, &ExperimentsView::experimentStarted, auto_, &AutoExtractor::suspend);
+    connect(experiments_, &ExperimentsView::experimentFinished, auto_, &AutoExtractor::resume);
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
         empty_->hide();
@@ -133,7 +138,36 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     configLabel_ = new QLabel(this);
     deviceLabel_ = new QLabel(this);
     deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(workbench::computeDevice().description)));
+    // "Extracting mobilenetv2 @ 2 fps in the background: 37/150 clips — Cancel"
+    backgroundLabel_ = new QLabel(this);
+    backgroundLabel_->setObjectName(QStringLiteral("BackgroundExtraction"));
+    backgroundLabel_->setTextFormat(Qt::RichText);
+    backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates) are extracted in "
+                                    "the background, lowest frame rate first. Turn this off in the Extraction menu."));
+    backgroundLabel_->hide();
+    connect(backgroundLabel_, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("cancel"))
+            auto_->cancel();
+        else if (link == QLatin1String("resume"))
+            auto_->start();
+    });
+    connect(auto_, &AutoExtractor::statusChanged, this, [this](const QString& text, const QString& action) {
+        QString html = text.toHtmlEscaped();
+        if (action == QLatin1String("cancel"))
+            html += tr(" — <a href=\"cancel\">Cancel</a>");
+        else if (action == QLatin1String("resume"))
+            html += tr(" — <a href=\"resume\">Resume</a>");
+        backgroundLabel_->setText(html);
+        backgroundLabel_->setVisible(!text.isEmpty());
+    });
+    connect(auto_, &AutoExtractor::configurationFinished, this, [this](const QString& name, bool ok, const QString& message) {
+        if (ok)
+            statusBar()->showMessage(tr("%1 extracted and evaluated: it is in the Experiments view").arg(name), 10000);
+        else if (message != tr("cancelled"))
+            statusBar()->showMessage(tr("Background extraction of %1 failed: %2").arg(name, message.section(QLatin1Char('\n'), 0, 0)), 15000);
+    });
     statusBar()->addWidget(projectLabel_, 1);
+    statusBar()->addPermanentWidget(backgroundLabel_);
     statusBar()->addPermanentWidget(configLabel_);
     statusBar()->addPermanentWidget(deviceLabel_);
 
@@ -193,6 +227,17 @@ void MainWindow::createMenus()
     kUp->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Up), QKeySequence(Qt::Key_Equal)});
     QAction* kDown = playback->addAction(tr("Fewer neighbours (K down)"), this, [this] { workbench_->stepK(-1); });
     kDown->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence(Qt::CTRL | Qt::Key_Down)});
+
+    QMenu* extraction = menuBar()->addMenu(tr("E&xtraction"));
+    QAction* automatic = extraction->addAction(tr("Extract Missing Configurations &Automatically"));
+    automatic->setObjectName(QStringLiteral("AutoExtractAction"));
+    automatic->setCheckable(true);
+    automatic->setChecked(auto_->enabled());
+    automatic->setToolTip(tr("When a project opens, extract its models x frame rates that have no profiles yet, "
+                             "lowest frame rate first, in the background"));
+    connect(automatic, &QAction::toggled, auto_, &AutoExtractor::setEnabled);
+    extraction->addAction(tr("Extract Missing Configurations &Now"), auto_, &AutoExtractor::start);
+    extraction->addAction(tr("&Cancel Background Extraction"), auto_, &AutoExtractor::cancel);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : docks_)

@@ -17,6 +17,7 @@ QT_END_NAMESPACE
 
 namespace tl::ui {
 
+class AutoExtractor;
 class ExperimentsView;
 class ExtractionView;
 class JobRunner;
@@ -40,6 +41,9 @@ public:
     TrailerView* trailerView() const { return trailer_; }
     ExtractionView* extractionView() const { return extraction_; }
     JobsView* jobsView() const { return jobsView_; }
+    // Extracts the open project's missing configurations in the background (see AutoExtractor).
+    AutoExtractor* autoExtractor() const { return auto_; }
+    QLabel* backgroundStatusLabel() const { return backgroundLabel_; }
 
     void openProject(const QString& file);
     void openSyntheticDemo(const QString& dir);
@@ -83,6 +87,8 @@ private:
     QLabel* projectLabel_;
     QLabel* configLabel_;
     QLabel* deviceLabel_;
+    QLabel* backgroundLabel_;
+    AutoExtractor* auto_;
     QByteArray defaultState_;
     QList<QDockWidget*> docks_;
 };

@@ -1,13 +1,15 @@
 // trailerlab: the desktop workbench. Only wiring: the window lives in ui/.
 //   trailerlab [PROJECT.json]
 //   trailerlab --screenshot DIR [--project FILE]   render every view to DIR/*.png and quit
-//                                                  (without --project: a synthetic demo in a temporary folder)
+//                                                  (without --project: a synthetic demo in a temporary folder;
+//                                                  no background extraction, so the pictures show a settled workbench)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMediaPlayer>
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include "ui/AutoExtractor.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/TrailerView.h"
@@ -50,6 +52,7 @@ int main(int argc, char** argv)
 
     // Screenshot mode: a fixed layout, a project, wait for the background work, render, quit.
     window.restoreState(QByteArray());
+    window.autoExtractor()->overrideEnabled(false);
     window.resize(1600, 1000);
     window.show();
     QTemporaryDir demoDir;

@@ -18,6 +18,7 @@
 
 #include "UiTestSupport.h"
 #include "core/experiment/Experiment.h"
+#include "ui/AutoExtractor.h"
 #include "ui/ChartAdapter.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
@@ -55,6 +56,7 @@ void TestExperimentRun::initTestCase()
 {
     test::initTestApplication();
     QSettings().clear();
+    QSettings().setValue(AutoExtractor::settingKey(), false);  // this test runs the extraction itself
     weights_ = test::mobileNetWeights();
     if (weights_.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");

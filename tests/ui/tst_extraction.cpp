@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include "UiTestSupport.h"
+#include "ui/AutoExtractor.h"
 #include "ui/ExtractionView.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
@@ -53,6 +54,7 @@ void TestExtraction::initTestCase()
 {
     test::initTestApplication();
     QSettings().clear();
+    QSettings().setValue(AutoExtractor::settingKey(), false);  // extraction is what this test drives
     const QString weights = test::mobileNetWeights();
     if (weights.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");

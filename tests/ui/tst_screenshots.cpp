@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "UiTestSupport.h"
+#include "ui/AutoExtractor.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/TrailerView.h"
@@ -17,7 +18,12 @@ using namespace tl::ui;
 class TestScreenshots : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { test::initTestApplication(); QSettings().clear(); }
+    void initTestCase()
+    {
+        test::initTestApplication();
+        QSettings().clear();
+        QSettings().setValue(AutoExtractor::settingKey(), false);  // pictures of a settled workbench
+    }
     void everyViewRenders();
 };
 

@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "UiTestSupport.h"
+#include "ui/AutoExtractor.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/TrailerView.h"
@@ -35,6 +36,7 @@ void TestTrailer::initTestCase()
 {
     test::initTestApplication();
     QSettings().clear();
+    QSettings().setValue(AutoExtractor::settingKey(), false);  // no background extraction beside the player
     const QStringList clips = test::makeClips(dir_.path(), 2, 4.0);
     const QString project = test::makeProject(dir_.filePath("demo"), clips);
     window_ = std::make_unique<MainWindow>();

@@ -1,0 +1,251 @@
+#include "ui/AutoExtractor.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+
+#include <cmath>
+
+#include "core/workbench/ExtractionJob.h"
+#include "ui/JobRunner.h"
+#include "ui/Workbench.h"
+
+namespace tl::ui {
+
+namespace {
+
+QString describe(const workbench::PlannedExtraction& p)
+{
+    return QStringLiteral("%1 @ %2 fps").arg(QString::fromStdString(p.settings.model.model)).arg(p.settings.fps);
+}
+
+}  // namespace
+
+AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* parent)
+    : QObject(parent), workbench_(workbench), jobs_(jobs)
+{
+    connect(workbench_, &Workbench::projectOpened, this, [this] {
+        // A new project: whatever ran belongs to the old one.
+        cancel();
+        suspended_ = false;
+        setStatus({}, {});
+        if (enabled())
+            start();
+    });
+    connect(workbench_, &Workbench::projectClosed, this, [this] {
+        cancel();
+        setStatus({}, {});
+    });
+    connect(jobs_, &JobRunner::progressed, this, [this](int id, const Progress& p) {
+        if (id != job_ || p.stage != "extract" || p.total <= 0)
+            return;
+        clipsDone_ = static_cast<int>(std::floor(p.done));
+        clipsTotal_ = static_cast<int>(p.total);
+        setStatus(tr("Extracting %1 in the background: %2/%3 clips")
+                      .arg(describe(current_))
+                      .arg(clipsDone_)
+                      .arg(clipsTotal_),
+                  QStringLiteral("cancel"));
+    });
+    auto modelDone = [this](const QString& source, bool ok, const QString& message) {
+        if (evaluating_.isEmpty() || source != evaluating_)
+            return;
+        const QString name = evaluating_;
+        const bool first = evaluatingFirst_;
+        evaluating_.clear();
+        if (ok) {
+            completed_ << name;
+            // The first video configuration is what the views should show.
+            if (first)
+                workbench_->setActiveSource(name);
+        }
+        Q_EMIT configurationFinished(name, ok, message);
+        next();
+    };
+    connect(workbench_, &Workbench::modelReady, this, [modelDone](const QString& s) { modelDone(s, true, {}); });
+    connect(workbench_, &Workbench::modelFailed, this,
+            [modelDone](const QString& s, const QString& message) { modelDone(s, false, message); });
+}
+
+bool AutoExtractor::enabled() const
+{
+    return override_ ? *override_ : QSettings().value(settingKey(), true).toBool();
+}
+
+void AutoExtractor::setEnabled(bool on)
+{
+    QSettings().setValue(settingKey(), on);
+    override_.reset();
+    if (!on)
+        cancel();
+}
+
+QString AutoExtractor::current() const
+{
+    if (job_ != 0)
+        return QString::fromStdString(current_.configuration);
+    return evaluating_;
+}
+
+QStringList AutoExtractor::pending() const
+{
+    QStringList out;
+    for (const auto& p : queue_)
+        out << QString::fromStdString(p.configuration);
+    return out;
+}
+
+void AutoExtractor::setStatus(const QString& text, const QString& action)
+{
+    if (text == status_ && action == action_)
+        return;
+    status_ = text;
+    action_ = action;
+    Q_EMIT statusChanged(status_, action_);
+}
+
+void AutoExtractor::start()
+{
+    if (!workbench_->hasProject() || active_)
+        return;
+    const auto& project = workbench_->project()->project;
+    const auto plan = workbench::planAutoExtraction(project, workbench::existingProfiles(project),
+                                                    QCoreApplication::applicationDirPath().toStdString());
+    queue_.assign(plan.begin(), plan.end());
+    project_ = workbench_->project();
+    suspended_ = false;
+    if (queue_.empty()) {
+        setStatus({}, {});
+        return;
+    }
+    active_ = true;
+    next();
+}
+
+void AutoExtractor::next()
+{
+    if (job_ != 0 || !evaluating_.isEmpty())
+        return;
+    if (!active_)
+        return;
+    if (queue_.empty() || !workbench_->hasProject() || workbench_->project() != project_) {
+        if (active_)
+            finishQueue(false, {}, {});
+        return;
+    }
+    current_ = queue_.front();
+    queue_.pop_front();
+    clipsDone_ = 0;
+    clipsTotal_ = static_cast<int>(workbench_->project()->videoOf.size());
+    const QString name = QString::fromStdString(current_.configuration);
+    const bool first = current_.first;
+    auto project = workbench_->project();
+    const auto settings = current_.settings;
+    const int ticket = ++ticket_;  // callbacks of a job cancelled since are stale
+    std::function<workbench::ExtractionSummary(const JobContext&)> work = [project, settings](const JobContext& ctx) {
+        return workbench::runExtraction(*project, settings, ctx);
+    };
+    std::function<void(workbench::ExtractionSummary)> done = [this, name, first, project,
+                                                              ticket](workbench::ExtractionSummary summary) {
+        if (ticket != ticket_) {
+            // Finished just as it was cancelled: the profiles are written, let the views list them.
+            if (workbench_->project() == project && !summary.profileFile.empty())
+                workbench_->refreshSources();
+            return;
+        }
+        job_ = 0;
+        if (summary.profileFile.empty()) {
+            Q_EMIT configurationFinished(name, false, tr("no trailer gave features"));
+            next();
+            return;
+        }
+        extracted(name, first);
+    };
+    std::function<void(const QString&, bool)> failed = [this, name, ticket](const QString& message, bool cancelled) {
+        if (ticket != ticket_)
+            return;  // cancel() / suspend() already dropped it and the queue
+        job_ = 0;
+        if (cancelled) {  // from the job list's own cancel
+            Q_EMIT configurationFinished(name, false, tr("cancelled"));
+            finishQueue(true, tr("Background extraction cancelled; finished clips are kept in the feature store"),
+                        QStringLiteral("resume"));
+            return;
+        }
+        // A model that cannot be built (no weights) fails at every rate: skip its other configurations.
+        const std::string model = current_.settings.model.model;
+        std::erase_if(queue_, [&](const auto& p) { return p.settings.model.model == model; });
+        Q_EMIT configurationFinished(name, false, message);
+        if (queue_.empty()) {
+            finishQueue(false, tr("Background extraction of %1 failed: %2").arg(name, message.section('\n', 0, 0)), {});
+            return;
+        }
+        next();
+    };
+    const QString title = tr("Extract %1 (automatic%2)").arg(name, first ? QString() : tr(", background"));
+    job_ = first ? jobs_->run<workbench::ExtractionSummary>(title, std::move(work), std::move(done), std::move(failed))
+                 : jobs_->runInBackground<workbench::ExtractionSummary>(title, std::move(work), std::move(done),
+                                                                        std::move(failed));
+    setStatus(tr("Extracting %1 in the background: %2/%3 clips").arg(describe(current_)).arg(0).arg(clipsTotal_),
+              QStringLiteral("cancel"));
+    Q_EMIT configurationStarted(name);
+}
+
+void AutoExtractor::extracted(const QString& configuration, bool first)
+{
+    evaluating_ = configuration;
+    evaluatingFirst_ = first;
+    setStatus(tr("Evaluating %1 (CF over the K sweep)…").arg(configuration), QStringLiteral("cancel"));
+    workbench_->refreshSources();
+    // refreshSources() starts the model build; modelReady / modelFailed continue the queue.
+    if (!workbench_->modelPending(configuration)) {
+        evaluating_.clear();
+        const bool ok = workbench_->model(configuration) != nullptr;
+        if (ok)
+            completed_ << configuration;
+        Q_EMIT configurationFinished(configuration, ok, ok ? QString() : workbench_->modelError(configuration));
+        next();
+    }
+}
+
+void AutoExtractor::finishQueue(bool cancelled, const QString& text, const QString& action)
+{
+    active_ = false;
+    queue_.clear();
+    evaluating_.clear();
+    setStatus(text, action);
+    Q_EMIT queueFinished(cancelled);
+}
+
+void AutoExtractor::cancel()
+{
+    if (!active_)
+        return;
+    if (job_ != 0) {
+        jobs_->cancel(job_);
+        Q_EMIT configurationFinished(QString::fromStdString(current_.configuration), false, tr("cancelled"));
+    }
+    job_ = 0;
+    ++ticket_;
+    finishQueue(true,
+                suspended_ ? tr("Background extraction paused while the experiment runs")
+                           : tr("Background extraction cancelled; finished clips are kept in the feature store"),
+                suspended_ ? QString() : QStringLiteral("resume"));
+}
+
+void AutoExtractor::suspend()
+{
+    if (!active_)
+        return;
+    suspended_ = true;
+    cancel();
+}
+
+void AutoExtractor::resume()
+{
+    if (!suspended_)
+        return;
+    suspended_ = false;
+    setStatus({}, {});
+    start();
+}
+
+}  // namespace tl::ui

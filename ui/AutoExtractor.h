@@ -1,0 +1,96 @@
+#pragma once
+// Background extraction of a project's missing configurations, so that a fresh
+// project (the demo) becomes useful without clicks. When a project opens (and
+// the setting is on), it asks core/workbench for the queue (planAutoExtraction:
+// the default model at the lowest frame rate first, then the other rates and
+// models) and runs it one configuration at a time: the first on the normal job
+// pool, the rest at background priority. After each extraction it re-lists the
+// content sources, waits for that configuration's CF model (the evaluation) and
+// only then starts the next, so each configuration appears in the Experiments
+// view as soon as it is done. Cancel stops the running extraction (finished
+// clips stay in the feature store) and drops the queue; Resume or reopening
+// the project plans again and picks up from the store.
+//
+// The setting "extraction/auto" (QSettings, default on) turns the automatic
+// start off; "Extract missing configurations now" runs the queue regardless.
+//
+// Threading: GUI thread only; the extractions run through JobRunner.
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "core/workbench/AutoExtraction.h"
+
+namespace tl::ui {
+
+class JobRunner;
+class Workbench;
+
+class AutoExtractor : public QObject {
+    Q_OBJECT
+public:
+    AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* parent = nullptr);
+
+    static QString settingKey() { return QStringLiteral("extraction/auto"); }
+    // Whether opening a project starts the queue (persisted).
+    bool enabled() const;
+    void setEnabled(bool on);
+    // For this window only, not persisted (the --screenshot mode's settled pictures).
+    void overrideEnabled(bool on) { override_ = on; }
+
+    bool running() const { return active_; }  // extracting or evaluating a queued configuration
+    int currentJob() const { return job_; }
+    QString current() const;        // configuration being extracted or evaluated, or empty
+    QStringList pending() const;    // configurations still queued after the current one
+    QStringList completed() const { return completed_; }  // finished in this session, in order
+    // The status-bar line: "Extracting mobilenetv2 @ 2 fps in the background: 37/150 clips" (empty when idle).
+    QString statusText() const { return status_; }
+    // What the status bar offers next to the text: "cancel", "resume" or empty.
+    QString action() const { return action_; }
+
+public Q_SLOTS:
+    // Plans the open project's missing configurations and runs them.
+    void start();
+    // Stops the running extraction (finished clips are kept) and drops the queue.
+    void cancel();
+    // For a job that extracts the same configurations itself (the experiment run):
+    // stop now, start() again on resume().
+    void suspend();
+    void resume();
+
+Q_SIGNALS:
+    void statusChanged(const QString& text, const QString& action);
+    void configurationStarted(const QString& configuration);
+    // After the extraction and the configuration's model (ok) or after a failure.
+    void configurationFinished(const QString& configuration, bool ok, const QString& message);
+    void queueFinished(bool cancelled);
+
+private:
+    void next();
+    void extracted(const QString& configuration, bool first);
+    void setStatus(const QString& text, const QString& action);
+    void finishQueue(bool cancelled, const QString& text, const QString& action);
+
+    Workbench* workbench_;
+    JobRunner* jobs_;
+    std::shared_ptr<const void> project_;  // the project the queue belongs to (identity only)
+    std::deque<workbench::PlannedExtraction> queue_;
+    workbench::PlannedExtraction current_;
+    QString evaluating_;  // configuration whose model is being built
+    bool evaluatingFirst_ = false;
+    int job_ = 0;
+    int ticket_ = 0;  // bumps when the running job is given up: its late callbacks are ignored
+    int clipsDone_ = 0, clipsTotal_ = 0;
+    bool suspended_ = false;
+    std::optional<bool> override_;
+    bool active_ = false;  // a queue is being worked on (extracting or evaluating)
+    QStringList completed_;
+    QString status_, action_;
+};
+
+}  // namespace tl::ui
