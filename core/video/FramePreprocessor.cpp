@@ -12,6 +12,15 @@ extern "C" {
 
 namespace tl::video {
 
+namespace {
+// torchvision's CenterCrop offset, int(round((length - crop) / 2.0)) with Python's round
+// (half to even): 1280x720 -> 455x256 crops x from 116, not 115.
+int centreCropOffset(int length, int crop)
+{
+    return static_cast<int>(std::nearbyint((length - crop) / 2.0));
+}
+}  // namespace
+
 FramePreprocessor::FramePreprocessor(const SamplerOptions& options, const VideoGeometry& geometry, std::string file)
     : options_(options), geometry_(geometry), file_(std::move(file))
 {
@@ -139,21 +148,20 @@ void FramePreprocessor::process(const AVFrame& frame, SampledFrame& out)
         const int size = options_.inputSize;
         int outWidth = size, outHeight = size;
         if (options_.resize == ResizeMode::ShorterSide256CentreCrop224) {
+            // torchvision's Resize(256): the longer side is truncated, int(256 * long / short).
             const int shorter = std::max(options_.resizeShorterSide, size);
             if (displayWidth <= displayHeight) {
                 outWidth = shorter;
-                outHeight = std::max(shorter, static_cast<int>(std::lround(
-                                                  static_cast<double>(displayHeight) * shorter / displayWidth)));
+                outHeight = std::max(shorter, static_cast<int>(static_cast<double>(displayHeight) * shorter / displayWidth));
             } else {
                 outHeight = shorter;
-                outWidth = std::max(shorter, static_cast<int>(std::lround(
-                                                 static_cast<double>(displayWidth) * shorter / displayHeight)));
+                outWidth = std::max(shorter, static_cast<int>(static_cast<double>(displayWidth) * shorter / displayHeight));
             }
         }
         int codedWidth = 0, codedHeight = 0;
         geometry.codedSizeFor(outWidth, outHeight, codedWidth, codedHeight);
         scale(frame, codedWidth, codedHeight, SWS_BILINEAR, inputScaler_);
-        normalise(inputScaler_, (outWidth - size) / 2, (outHeight - size) / 2, size, out.chw);
+        normalise(inputScaler_, centreCropOffset(outWidth, size), centreCropOffset(outHeight, size), size, out.chw);
         out.width = size;
         out.height = size;
     }
