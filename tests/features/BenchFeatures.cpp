@@ -4,7 +4,13 @@
 //
 //   bench_features [--models mobilenetv2,vgg19] [--device cpu|cuda] [--batch N] [--half]
 //                  [--frames N] [--fps N] [--repeats 3] [--synthetic] [--videos DIR] [--workers N]
-//                 
+//                  [--threads N] [--decode-threads N] [--stages]
+//
+// --stages also prints what each stage costs per sampled frame, measured alone in this run
+// (wall ms and CPU ms of the whole process): decoding (+ the uniform-frame test), decoding +
+// preprocessing, and the forward pass. On a CPU the three share the cores, so the best
+// possible end-to-end rate is cores / (CPU ms of decode + preprocess + forward) per frame,
+// and the ratio the pipeline can reach is bounded by forward-only CPU / total CPU.
 //
 // Without ../shared (or with --synthetic) the end-to-end pass uses synthetic frames (no
 // decoding) and the models run with random weights, so it runs on a GPU server that has
@@ -12,6 +18,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <thread>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -22,11 +30,50 @@
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/MobileNetV2Weights.h"
+#ifndef TRAILERLAB_NO_VIDEO
+#include "core/video/FrameSampler.h"
+#endif
 
 using namespace tl::features;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+double cpuSeconds()  // CPU time of the whole process (all threads)
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct StageCost {
+    double wall = 0, cpu = 0;   // seconds
+    std::size_t frames = 0;     // sampled frames (or forward frames)
+    std::size_t decoded = 0;    // frames the decoder produced
+    double wallMs() const { return frames ? 1e3 * wall / static_cast<double>(frames) : 0; }
+    double cpuMs() const { return frames ? 1e3 * cpu / static_cast<double>(frames) : 0; }
+};
+
+#ifndef TRAILERLAB_NO_VIDEO
+// Sampling alone, on this thread, as the pipeline's decode worker does it.
+StageCost sampleOnly(const std::vector<VideoItem>& videos, tl::video::SamplerOptions options, bool tensor)
+{
+    options.makeTensor = tensor;
+    options.thumbWidth = 0;
+    const tl::video::FrameSampler sampler(options);
+    StageCost cost;
+    const auto w0 = Clock::now();
+    const double c0 = cpuSeconds();
+    for (const VideoItem& v : videos) {
+        const auto r = sampler.run(v.path, [](tl::video::SampledFrame&&) {});
+        cost.frames += static_cast<std::size_t>(r.framesEmitted);
+        cost.decoded += static_cast<std::size_t>(r.framesDecoded);
+    }
+    cost.cpu = cpuSeconds() - c0;
+    cost.wall = std::chrono::duration<double>(Clock::now() - w0).count();
+    return cost;
+}
+#endif
 
 double median(std::vector<double> v)
 {
@@ -63,9 +110,9 @@ int main(int argc, char** argv)
     std::vector<std::string> models{"mobilenetv2", "vgg19"};
     std::string device = "cpu";
     std::size_t batch = 0, frames = 0;
-    int repeats = 3, workers = 1;
+    int repeats = 3, workers = 1, threads = 0, decodeThreads = -1;
     double fps = 0;
-    bool synthetic = false, half = false;
+    bool synthetic = false, half = false, stages = false;
 #ifdef TRAILERLAB_SHARED_DIR
     std::filesystem::path videosDir = std::filesystem::path(TRAILERLAB_SHARED_DIR) / "videos";
 #else
@@ -90,9 +137,13 @@ int main(int argc, char** argv)
         else if (a == "--videos") videosDir = next();
         else if (a == "--synthetic") synthetic = true;
         else if (a == "--half") half = true;
+        else if (a == "--threads") threads = std::stoi(next());
+        else if (a == "--decode-threads") decodeThreads = std::stoi(next());
+        else if (a == "--stages") stages = true;
         else {
             std::cerr << "usage: bench_features [--models LIST] [--device cpu|cuda] [--batch N] [--half] [--frames N]"
-                         " [--fps N] [--repeats N] [--synthetic] [--videos DIR] [--workers N]\n";
+                         " [--fps N] [--repeats N] [--synthetic] [--videos DIR] [--workers N] [--threads N]"
+                         " [--decode-threads N] [--stages]\n";
             return a == "--help" ? 0 : 2;
         }
     }
@@ -111,6 +162,7 @@ int main(int argc, char** argv)
             spec.model = model;
             spec.device = cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu;
             spec.half = half;
+            spec.cpuThreads = threads;
             if (model == "mobilenetv2" && onnxSupportBuilt())
                 spec.weights = findDefaultMobileNetWeights();
             if (spec.weights.empty() && model.rfind("torchscript:", 0) != 0)
@@ -125,18 +177,23 @@ int main(int argc, char** argv)
                 input[i] = static_cast<float>((i * 2654435761u) % 1000) / 500.f - 1.f;
             net->forward(input.data(), b);  // warm-up (allocations, cuDNN autotune)
 
-            std::vector<double> forwardRates, endRates;
+            std::vector<double> forwardRates, endRates, forwardCpuMs, endCpuMs, decodeMs, decodeCpuMs, prepMs, prepCpuMs;
+            double decodedPerSampled = 0;
             for (int r = 0; r < repeats; ++r) {
                 const std::size_t batches = (n + b - 1) / b;
                 const auto t0 = Clock::now();
+                const double c0 = cpuSeconds();
                 for (std::size_t k = 0; k < batches; ++k)
                     net->forward(input.data(), b);
+                forwardCpuMs.push_back(1e3 * (cpuSeconds() - c0) / static_cast<double>(batches * b));
                 forwardRates.push_back(static_cast<double>(batches * b) /
                                        std::chrono::duration<double>(Clock::now() - t0).count());
 
                 PipelineOptions options;
                 options.batchSize = b;
                 options.decodeWorkers = workers;
+                if (decodeThreads >= 0)
+                    options.sampler.decodeThreads = decodeThreads;
                 std::vector<VideoItem> items = videos;
                 if (synthetic) {
                     const std::size_t perVideo = 4 * b;
@@ -153,12 +210,39 @@ int main(int argc, char** argv)
                     // Enough frames for a stable figure: sampling rate scaled to the requested count.
                     options.sampler.fps = fps > 0 ? fps : (heavy ? 1.0 : 4.0);
                 }
+                const double e0 = cpuSeconds();
                 const ExtractionResult result = extractFeatures(*net, items, options);
+                endCpuMs.push_back(1e3 * (cpuSeconds() - e0) / static_cast<double>(std::max<std::size_t>(1, result.framesComputed)));
                 endRates.push_back(result.framesPerSecond());
+#ifndef TRAILERLAB_NO_VIDEO
+                if (stages && !synthetic) {
+                    const StageCost decode = sampleOnly(items, options.sampler, false);
+                    const StageCost prep = sampleOnly(items, options.sampler, true);
+                    decodeMs.push_back(decode.wallMs());
+                    decodeCpuMs.push_back(decode.cpuMs());
+                    prepMs.push_back(prep.wallMs() - decode.wallMs());
+                    prepCpuMs.push_back(prep.cpuMs() - decode.cpuMs());
+                    decodedPerSampled = static_cast<double>(decode.decoded) / static_cast<double>(std::max<std::size_t>(1, decode.frames));
+                }
+#endif
             }
             const double fwd = median(forwardRates), e2e = median(endRates);
             std::printf("%-12s %6zu %8zu %14.2f %14.2f %7.0f%%  %s\n", model.c_str(), b, n, fwd, e2e, 100.0 * e2e / fwd,
                         net->provenance().substr(0, 40).c_str());
+            if (stages) {
+                const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+                std::printf("  per sampled frame, ms (wall / CPU): forward %.2f / %.2f; end to end %.2f / %.2f\n",
+                            1e3 / fwd, median(forwardCpuMs), 1e3 / e2e, median(endCpuMs));
+                if (!decodeMs.empty()) {
+                    const double dec = median(decodeCpuMs), pre = median(prepCpuMs), f = median(forwardCpuMs);
+                    std::printf("  decode %.2f / %.2f (%.1f decoded frames per sampled frame); preprocess %.2f / %.2f\n",
+                                median(decodeMs), dec, decodedPerSampled, median(prepMs), pre);
+                    // The cores can give at most `cores` CPU seconds per second to decode + preprocess + forward.
+                    const double bound = std::min(fwd, 1e3 * cores / (dec + pre + f));
+                    std::printf("  CPU bound on %u cores: end to end <= %.2f f/s = %.0f%% of forward-only\n", cores, bound,
+                                100.0 * bound / fwd);
+                }
+            }
             std::fflush(stdout);
         }
     } catch (const tl::Error& e) {
