@@ -3,6 +3,8 @@
 //   trailerlab --screenshot DIR [--project FILE]   render every view to DIR/*.png and quit
 //                                                  (without --project: a synthetic demo in a temporary folder;
 //                                                  no background extraction, so the pictures show a settled workbench)
+//   trailerlab --screenshot DIR --project FILE --run-experiment
+//                                                  the same after the Experiments view's Run (the paper's experiment)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMediaPlayer>
@@ -10,6 +12,7 @@
 #include <QTimer>
 
 #include "ui/AutoExtractor.h"
+#include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
 #include "ui/TrailerView.h"
@@ -31,8 +34,11 @@ int main(int argc, char** argv)
     QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Render each view to DIR/*.png and quit."),
                                   "DIR");
     QCommandLineOption project("project", QApplication::translate("main", "Open this project file."), "FILE");
+    QCommandLineOption runExperiment(
+        "run-experiment", QApplication::translate("main", "With --screenshot: run the paper's experiment first (Experiments > Run)."));
     parser.addOption(screenshot);
     parser.addOption(project);
+    parser.addOption(runExperiment);
     parser.addPositionalArgument("project", QApplication::translate("main", "Project file to open."), "[PROJECT]");
     parser.process(app);
 
@@ -65,6 +71,7 @@ int main(int argc, char** argv)
     auto* workbench = window.workbench();
     auto* jobs = window.jobs();
     bool trailerShown = false;
+    bool experimentStarted = !parser.isSet(runExperiment);
     QObject::connect(jobs, &tl::ui::JobRunner::idle, &window, [&] {
         if (!workbench->hasProject() || workbench->modelPending(workbench->activeSource()))
             return;
@@ -76,6 +83,11 @@ int main(int argc, char** argv)
                 return;  // keyframes sample in the background; the next idle renders
             }
         }
+        if (!experimentStarted) {
+            experimentStarted = true;
+            window.experimentsView()->runExperiment();  // the next idle comes after it and its models
+            return;
+        }
         window.raiseView(window.userView());
         QTimer::singleShot(300, &window, [&] {
             const QStringList files = window.saveScreenshots(out);
@@ -85,7 +97,7 @@ int main(int argc, char** argv)
             app.quit();
         });
     });
-    QTimer::singleShot(120000, &app, [&] {
+    QTimer::singleShot(parser.isSet(runExperiment) ? 1800000 : 120000, &app, [&] {
         qWarning("screenshot: timed out waiting for the background jobs");
         app.quit();
     });
