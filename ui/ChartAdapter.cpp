@@ -171,6 +171,9 @@ void ChartAdapter::rebuild()
     }
 
     chart_->legend()->show();
+    // Many curves (an experiment with several configurations and the baselines): one
+    // legend entry per line at the right, so that names are not elided into "mobile...".
+    chart_->legend()->setAlignment(curves_.size() > 8 ? Qt::AlignRight : Qt::AlignBottom);
     double xMin = std::numeric_limits<double>::max(), xMax = std::numeric_limits<double>::lowest();
     double yMin = xMin, yMax = xMax;
     for (const auto& c : curves_)

@@ -72,6 +72,7 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     spin_ = new QSpinBox(this);
     spin_->setPrefix(tr("K = "));
     status_ = new QLabel(this);
+    status_->setWordWrap(true);  // a long summary must not widen the dock
     exportPng_ = new QPushButton(tr("Export chart…"), this);
     exportPng_->setToolTip(tr("Save the chart as PNG or SVG"));
     exportCsv_ = new QPushButton(tr("Export numbers…"), this);
@@ -131,6 +132,7 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     results_->setSelectionBehavior(QAbstractItemView::SelectRows);
     results_->setSelectionMode(QAbstractItemView::SingleSelection);
     results_->setAlternatingRowColors(true);
+    results_->setWordWrap(false);
 
     table_ = new QTableWidget(0, 7, this);
     table_->setHorizontalHeaderLabels({tr("Configuration"), tr("Best RMSE"), tr("at K"), tr("RMSE at K"),
@@ -387,21 +389,29 @@ void ExperimentsView::showReport()
         results_->setItem(row, RPrecision, cell(QString::number(r.metrics.precision, 'f', 4), true));
         results_->setItem(row, RRecall, cell(QString::number(r.metrics.recall, 'f', 4), true));
         results_->setItem(row, RNdcg, cell(QString::number(r.metrics.ndcg, 'f', 4), true));
-        QString source;
+        QString source, details;
         if (config != configurations.end()) {
             const auto& c = *config->second;
-            source = tr("%1/%2 trailers, %3 frames extracted (%4 cached); weights %5")
+            const QString provenance = QString::fromStdString(c.provenance);
+            const bool random = provenance.contains(QLatin1String("RANDOM"), Qt::CaseInsensitive);
+            source = tr("%1 trailer features, %2/%3 videos; %4")
+                         .arg(QString::fromStdString(c.model))
                          .arg(c.videos - c.failedVideos)
                          .arg(c.videos)
-                         .arg(c.frames)
-                         .arg(c.cachedVideos)
-                         .arg(QString::fromStdString(c.provenance));
+                         .arg(random ? tr("RANDOM WEIGHTS") : tr("pretrained weights"));
+            details = tr("%1 frames extracted in %2 s, %3 videos from the feature store; weights %4")
+                          .arg(c.frames)
+                          .arg(c.extractSeconds, 0, 'f', 1)
+                          .arg(c.cachedVideos)
+                          .arg(provenance);
         } else if (r.method == "genre") {
             source = tr("genre one-hot profiles");
         } else {
             source = tr("baseline from ratings only");
         }
-        results_->setItem(row, RSource, cell(source));
+        auto* sourceCell = cell(source);
+        sourceCell->setToolTip(details.isEmpty() ? source : details);
+        results_->setItem(row, RSource, sourceCell);
     }
     results_->resizeColumnsToContents();
     int failed = 0;

@@ -135,6 +135,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(workbench_, &Workbench::modelReady, this, &MainWindow::updateStatus);
 
     projectLabel_ = new QLabel(this);
+    // Long project paths are clipped, not allowed to widen the window past the screen.
+    projectLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     configLabel_ = new QLabel(this);
     deviceLabel_ = new QLabel(this);
     deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(workbench::computeDevice().description)));
@@ -347,6 +349,7 @@ void MainWindow::updateStatus()
     projectLabel_->setText(tr("Project: %1 (%2)")
                                .arg(QString::fromStdString(pd.project.name),
                                     QString::fromStdString(pd.project.file.string())));
+    projectLabel_->setToolTip(projectLabel_->text());
     const QString source = workbench_->activeSource();
     QString state;
     if (!workbench_->model(source))
