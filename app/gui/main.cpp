@@ -5,6 +5,10 @@
 //                                                  no background extraction, so the pictures show a settled workbench)
 //   trailerlab --screenshot DIR --project FILE --run-experiment
 //                                                  the same after the Experiments view's Run (the paper's experiment)
+//   trailerlab --version                           print the version (needs no display)
+#include <cstdio>
+#include <cstring>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMediaPlayer>
@@ -19,18 +23,33 @@
 #include "ui/UserExplorerView.h"
 #include "ui/Workbench.h"
 
+#ifndef TRAILERLAB_VERSION
+#define TRAILERLAB_VERSION "0.0.0"
+#endif
+
 int main(int argc, char** argv)
 {
+    // Answered before QApplication exists, so it works without a display.
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+            std::printf("trailerlab %s\n", TRAILERLAB_VERSION);
+            return 0;
+        }
     // Qt Multimedia's GStreamer backend proved unreliable here; ffmpeg did not fail.
     if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
         qputenv("QT_MEDIA_BACKEND", "ffmpeg");
     QApplication app(argc, argv);
-    QApplication::setApplicationName("TrailerLab");
-    QApplication::setOrganizationName("TrailerLab");
+    // Settings in $XDG_CONFIG_HOME/trailerlab/trailerlab.conf (QSettings: <organisation>/<application>.conf).
+    QApplication::setOrganizationName("trailerlab");
+    QApplication::setApplicationName("trailerlab");
+    QApplication::setApplicationDisplayName("TrailerLab");
+    QApplication::setApplicationVersion(TRAILERLAB_VERSION);
+    QGuiApplication::setDesktopFileName("org.trailerlab.TrailerLab");
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "TrailerLab desktop workbench"));
     parser.addHelpOption();
+    parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Render each view to DIR/*.png and quit."),
                                   "DIR");
     QCommandLineOption project("project", QApplication::translate("main", "Open this project file."), "FILE");
