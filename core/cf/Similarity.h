@@ -35,15 +35,22 @@ public:
     using BlockConsumer = std::function<void(std::size_t first, const Eigen::MatrixXf& block)>;
 
     // From item profiles and relevance weights (content CF).
+    // keepBytes bounds the memory the item Gram route may keep for H = W G between
+    // passes (above it, each block recomputes its rows of H).
+    static constexpr std::size_t kDefaultKeepBytes = std::size_t(512) << 20;
     static SimilarityEngine fromItemProfiles(const RelevanceMatrix& w, const ItemProfiles& items,
-                                             SimilarityRoute route = SimilarityRoute::Auto);
+                                             SimilarityRoute route = SimilarityRoute::Auto,
+                                             std::size_t keepBytes = kDefaultKeepBytes);
     // From explicit user profiles (rating-based k-NN baselines: rating rows).
     static SimilarityEngine fromUserProfiles(RowMatrixF profiles);
 
     std::size_t users() const { return norms_.size(); }
     bool isActive(std::size_t user) const { return norms_[user] > 0; }
     SimilarityRoute route() const { return route_; }
-    // Floating-point operations one full pass performs (for GFLOP/s reports).
+    // Floating-point operations building the engine performs (the item Gram route's
+    // G = MIP MIP^T and H = W G; 0 for the direct route) and one full pass performs
+    // (for GFLOP/s reports).
+    double buildFlops() const { return buildFlops_; }
     double passFlops() const;
 
     // Users per block: bounded so a block holds at most maxBlockBytes.
@@ -59,12 +66,16 @@ private:
     SimilarityRoute route_ = SimilarityRoute::Direct;
     // Direct route: row-normalised profiles.
     RowMatrixF normalised_;
-    // Item Gram route: W and G = MIP MIP^T (lower triangle filled, symmetric).
+    // Item Gram route: W and G = MIP MIP^T (only its lower triangle is filled).
     RelevanceMatrix w_;
     Eigen::MatrixXf gram_;
+    // H^T = (W G)^T, profiled x users, kept when it fits keepBytes so that a pass
+    // does not recompute it.
+    bool keepsH_ = false;
+    Eigen::MatrixXf hT_;
     std::vector<float> norms_;  // |MUP(u)|
     std::size_t maxBlockBytes_ = std::size_t(256) << 20;
-    double gramFlops_ = 0;
+    double buildFlops_ = 0;
 };
 
 }  // namespace tl

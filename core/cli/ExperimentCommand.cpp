@@ -24,7 +24,9 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     p.addOption("fps", "LIST", "comma-separated frames per second, e.g. 1,2,3 [default: the project's]");
     p.addOption("k", "LIST", "neighbourhood sizes, e.g. 10:100:10 [default: the project's]");
     p.addOption("out", "DIR", "report folder [default: <project folder>/reports/experiment]");
-    p.addOption("device", "NAME", "inference device: auto, cpu, cuda", "auto");
+    p.addOption("device", "NAME",
+                "device for inference and for content CF's similarity + top-K: auto (cuda when available), cpu, cuda",
+                "auto");
     p.addOption("weights-dir", "DIR", "folder with weights: <model>.safetensors for VGG (models/export_weights.py), mobilenetv2-12-int8.onnx");
     p.addOption("random-weights", "SEED",
                 "use seeded random weights for models without weights (stamped on every output)");

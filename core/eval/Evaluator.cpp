@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/cf/Baselines.h"
+#include "core/cf/DeviceNeighbours.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -87,12 +88,22 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
             result.rows.push_back(
                 {baselineName(b), 0, computeMetrics(test, predictBaseline(b, train, test, options), settings.ranking)});
     }
+    const std::string device = settings.device == "cpu" || settings.mode != NeighbourMode::Offline
+                                   ? std::string("cpu")
+                                   : resolveComputeDevice(settings.device);
     for (const auto& source : sources) {
         ctx.checkCancelled();
         ctx.report("profiles:" + source.name, 0, 1);
         const ItemProfiles items = alignItemProfiles(*source.features, data.items, settings.normalization);
         result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
         const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
+        if (device != "cpu") {
+            const NeighbourLists lists = computeNeighboursOnDevice(w, items, settings.ks.back(), device, ctx);
+            ctx.report("profiles:" + source.name, 1, 1);
+            addSweepRows(source.name, predictOffline(train, lists, test, settings.ks, options), test,
+                         settings.ranking, result);
+            continue;
+        }
         const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items, settings.route);
         ctx.report("profiles:" + source.name, 1, 1);
         addSweepRows(source.name, runKnn(engine, train, test, settings, options, ctx), test, settings.ranking, result);

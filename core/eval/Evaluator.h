@@ -34,6 +34,10 @@ struct EvalSettings {
     bool baselines = false;
     RankingOptions ranking;
     SimilarityRoute route = SimilarityRoute::Auto;
+    // Where content CF's similarity and top-K run in offline mode: cpu (the
+    // blockwise engine), cuda, cuda:N, or auto (cuda when available). Raters mode
+    // and the rating-based baselines always run on the CPU engine.
+    std::string device = "cpu";
 };
 
 struct ResultRow {

@@ -3,7 +3,11 @@
 // similarity step's GFLOP/s next to a plain single-precision matrix product of
 // the same shape measured in the same run. Prints medians.
 //
-//   bench_cf [--scale 1m|20m|small] [--reps N] [--features F]
+//   bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda|cuda:N]
+//
+// With a device other than cpu, profiles, similarity and top-K run through the
+// LibTorch route (core/cf/DeviceNeighbours) and the reference product runs on
+// that device; the K sweep stays on the CPU.
 //
 // 1m:  6,040 users, 3,706 items, 1,000,209 ratings, F = 25,088 (targets: sweep < 15 s,
 //      similarity >= 70 % of the plain product's rate)
@@ -18,6 +22,7 @@
 
 #include <Eigen/Core>
 
+#include "core/cf/DeviceNeighbours.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -56,6 +61,7 @@ int main(int argc, char** argv)
     std::string scale = "1m";
     int reps = 3;
     long features = -1;
+    std::string device = "cpu";
     for (int a = 1; a < argc; ++a) {
         if (!std::strcmp(argv[a], "--scale") && a + 1 < argc)
             scale = argv[++a];
@@ -63,8 +69,10 @@ int main(int argc, char** argv)
             reps = std::max(1, std::atoi(argv[++a]));
         else if (!std::strcmp(argv[a], "--features") && a + 1 < argc)
             features = std::atol(argv[++a]);
+        else if (!std::strcmp(argv[a], "--device") && a + 1 < argc)
+            device = argv[++a];
         else {
-            std::fprintf(stderr, "usage: bench_cf [--scale 1m|20m|small] [--reps N] [--features F]\n");
+            std::fprintf(stderr, "usage: bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda]\n");
             return 2;
         }
     }
@@ -99,6 +107,7 @@ int main(int argc, char** argv)
     std::vector<double> profileT, simT, sweepT, totalT, simFlops;
     double rmse50 = 0;
     const char* route = "";
+    std::string deviceName = "cpu";
     for (int rep = 0; rep < reps; ++rep) {
         const auto start = Clock::now();
         auto t = Clock::now();
@@ -107,14 +116,20 @@ int main(int argc, char** argv)
         profileT.push_back(seconds(t));
 
         t = Clock::now();
-        const auto engine = tl::SimilarityEngine::fromItemProfiles(w, items);
-        const tl::NeighbourLists lists = tl::computeNeighbours(engine, 100);
+        tl::NeighbourLists lists;
+        if (device == "cpu") {
+            const auto engine = tl::SimilarityEngine::fromItemProfiles(w, items);
+            lists = tl::computeNeighbours(engine, 100);
+            route = engine.route() == tl::SimilarityRoute::ItemGram ? "item Gram" : "direct";
+            simFlops.push_back(engine.buildFlops() + engine.passFlops());
+        } else {
+            tl::DeviceNeighbourStats stats;
+            lists = tl::computeNeighboursOnDevice(w, items, 100, device, tl::JobContext::none(), &stats);
+            route = "LibTorch device";
+            deviceName = stats.device;
+            simFlops.push_back(stats.flops);
+        }
         simT.push_back(seconds(t));
-        route = engine.route() == tl::SimilarityRoute::ItemGram ? "item Gram" : "direct";
-        const double profiled = static_cast<double>(items.withProfile()), dims = static_cast<double>(items.dims());
-        simFlops.push_back(engine.passFlops() +
-                           (engine.route() == tl::SimilarityRoute::ItemGram ? profiled * profiled * dims
-                                                                            : 2.0 * static_cast<double>(w.nonZeros()) * dims));
 
         t = Clock::now();
         const auto sweep = tl::predictOffline(train, lists, test, ks, {});
@@ -138,21 +153,26 @@ int main(int argc, char** argv)
         const Eigen::Index m = static_cast<Eigen::Index>(gram ? spec.items : std::min<std::size_t>(spec.users, 4096));
         const Eigen::Index n = gram ? m : static_cast<Eigen::Index>(spec.users);
         const Eigen::Index k = static_cast<Eigen::Index>(spec.features);
-        Eigen::MatrixXf a = Eigen::MatrixXf::Random(m, k), b = Eigen::MatrixXf::Random(n, k), c(m, n);
         plainFlops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-        for (int rep = 0; rep < std::max(reps, 3); ++rep) {
-            const auto t = Clock::now();
-            c.noalias() = a * b.transpose();
-            plainT.push_back(seconds(t));
+        if (device == "cpu") {
+            Eigen::MatrixXf a = Eigen::MatrixXf::Random(m, k), b = Eigen::MatrixXf::Random(n, k), c(m, n);
+            for (int rep = 0; rep < std::max(reps, 3); ++rep) {
+                const auto t = Clock::now();
+                c.noalias() = a * b.transpose();
+                plainT.push_back(seconds(t));
+            }
+        } else {
+            plainT.push_back(tl::timeDeviceProduct(m, k, n, device, std::max(reps, 3)));
         }
-        std::printf("plain sgemm [%ld x %ld] x [%ld x %ld]: median %.3f s\n", static_cast<long>(m),
-                    static_cast<long>(k), static_cast<long>(k), static_cast<long>(n), median(plainT));
+        std::printf("plain sgemm on %s [%ld x %ld] x [%ld x %ld]: median %.4f s\n", deviceName.c_str(),
+                    static_cast<long>(m), static_cast<long>(k), static_cast<long>(k), static_cast<long>(n),
+                    median(plainT));
     }
     const double simRate = median(simFlops) / median(simT) / 1e9;
     const double plainRate = plainFlops / median(plainT) / 1e9;
-    std::printf("\nmedians over %d runs (%s route):\n", reps, route);
+    std::printf("\nmedians over %d runs (%s route, %s):\n", reps, route, deviceName.c_str());
     std::printf("  profile building            %8.2f s\n", median(profileT));
-    std::printf("  similarity + top-100        %8.2f s   %.1f GFLOP/s\n", median(simT), simRate);
+    std::printf("  similarity + top-100        %8.3f s   %.1f GFLOP/s\n", median(simT), simRate);
     std::printf("  K sweep 10..100 + metrics   %8.2f s\n", median(sweepT));
     std::printf("  full sweep (all of the above) %6.2f s\n", median(totalT));
     std::printf("  plain sgemm, same shape     %8.1f GFLOP/s\n", plainRate);

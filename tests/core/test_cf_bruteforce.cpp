@@ -1,17 +1,21 @@
 // Every fast path of the CF engine against a plain brute-force twin written
 // here in double precision: blockwise similarity (both routes, several block
 // sizes) vs naive cosine of naive profiles; top-K lists vs a full sort;
-// offline and raters sweeps vs a direct loop over formula 5.
+// offline and raters sweeps vs a direct loop over formula 5; the LibTorch
+// device route's lists vs the same brute force.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <optional>
+#include <string>
 
+#include "core/cf/DeviceNeighbours.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
+#include "core/common/Error.h"
 #include "core/common/Random.h"
 
 namespace tl {
@@ -125,6 +129,25 @@ struct BruteForce {
     }
 };
 
+// Neighbour lists against the brute force: similarities at every position, and
+// ids wherever the similarities around that position differ clearly (ties within
+// float noise may swap).
+void expectListsMatch(const BruteForce& brute, const NeighbourLists& lists, int kMax, std::size_t users)
+{
+    for (std::size_t u = 0; u < users; ++u) {
+        const auto expected = brute.active(u) ? brute.ranking(u) : std::vector<std::size_t>{};
+        const auto got = lists.of(u);
+        ASSERT_EQ(got.size(), std::min<std::size_t>(expected.size(), static_cast<std::size_t>(kMax))) << "user " << u;
+        for (std::size_t p = 0; p < got.size(); ++p) {
+            EXPECT_NEAR(got[p].similarity, brute.sim[u][expected[p]], 2e-5);
+            if (p + 1 < expected.size() && std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p + 1]]) > 1e-4 &&
+                (p == 0 || std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p - 1]]) > 1e-4)) {
+                EXPECT_EQ(got[p].user, expected[p]) << "user " << u << " position " << p;
+            }
+        }
+    }
+}
+
 class CfBruteForce : public ::testing::TestWithParam<std::tuple<SimilarityRoute, Normalization, std::size_t>> {};
 
 TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
@@ -136,7 +159,9 @@ TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
         const auto test = TestSet::build(r.data, r.split.test);
         const BruteForce brute(r, train, norm);
         const auto items = alignItemProfiles(r.features, r.data.items, norm);
-        auto engine = SimilarityEngine::fromItemProfiles(buildRelevance(train, items, RelevantRule{}), items, route);
+        // A small budget also stops the item Gram route keeping H = W G, so each block recomputes it.
+        auto engine =
+            SimilarityEngine::fromItemProfiles(buildRelevance(train, items, RelevantRule{}), items, route, blockBytes);
         engine.setMaxBlockBytes(blockBytes);
 
         std::size_t blocks = 0, covered = 0;
@@ -155,19 +180,7 @@ TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
 
         const int kMax = 25;
         const auto lists = computeNeighbours(engine, kMax);
-        for (std::size_t u = 0; u < train.users; ++u) {
-            const auto expected = brute.active(u) ? brute.ranking(u) : std::vector<std::size_t>{};
-            const auto got = lists.of(u);
-            ASSERT_EQ(got.size(), std::min<std::size_t>(expected.size(), kMax)) << "user " << u;
-            for (std::size_t p = 0; p < got.size(); ++p) {
-                // Ties within float noise may swap: compare similarities, and ids where they differ clearly.
-                EXPECT_NEAR(got[p].similarity, brute.sim[u][expected[p]], 2e-5);
-                if (p + 1 < expected.size() && std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p + 1]]) > 1e-4 &&
-                    (p == 0 || std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p - 1]]) > 1e-4)) {
-                    EXPECT_EQ(got[p].user, expected[p]) << "user " << u << " position " << p;
-                }
-            }
-        }
+        expectListsMatch(brute, lists, kMax, train.users);
 
         const std::vector<int> ks = {1, 3, 10, 25};
         const auto offline = predictOffline(train, lists, test, ks, {});
@@ -197,6 +210,43 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple(SimilarityRoute::ItemGram, Normalization::ZScore, std::size_t(1000)),
                       std::make_tuple(SimilarityRoute::ItemGram, Normalization::L2, std::size_t(600)),
                       std::make_tuple(SimilarityRoute::Auto, Normalization::None, std::size_t(2000))));
+
+// The LibTorch route (GPU builds) on LibTorch's CPU kernels here, and on CUDA too
+// where this LibTorch has it: small budgets force several W chunks and blocks.
+TEST(CfDeviceRoute, NeighboursMatchBruteForce)
+{
+    std::vector<std::string> devices = {"cpu"};
+    if (resolveComputeDevice("auto") != "cpu")
+        devices.push_back("cuda");
+    for (const auto& device : devices)
+        for (std::size_t budget : {std::size_t(1) << 30, std::size_t(3000)})
+            for (Normalization norm : {Normalization::MinMax100, Normalization::ZScore})
+                for (std::uint64_t seed : {1u, 2u, 3u}) {
+                    SCOPED_TRACE(device + " budget " + std::to_string(budget) + " seed " + std::to_string(seed));
+                    const Random r = makeRandom(seed);
+                    const auto train = TrainingMatrix::build(r.data, r.split.train);
+                    const BruteForce brute(r, train, norm);
+                    const auto items = alignItemProfiles(r.features, r.data.items, norm);
+                    DeviceNeighbourStats stats;
+                    const auto lists = computeNeighboursOnDevice(buildRelevance(train, items, RelevantRule{}), items,
+                                                                 25, device, JobContext::none(), &stats, budget);
+                    if (budget < 4096) {
+                        EXPECT_LT(stats.blockRows, train.users) << "a small budget must split the pass";
+                    }
+                    expectListsMatch(brute, lists, 25, train.users);
+                }
+}
+
+TEST(CfDeviceRoute, RejectsUnknownAndUnavailableDevices)
+{
+    EXPECT_THROW(resolveComputeDevice("tpu"), ConfigError);
+    EXPECT_EQ(resolveComputeDevice("cpu"), "cpu");
+    if (resolveComputeDevice("auto") == "cpu") {
+        EXPECT_THROW(resolveComputeDevice("cuda"), ConfigError);
+    } else {
+        EXPECT_THROW(resolveComputeDevice("cuda:99"), ConfigError);
+    }
+}
 
 TEST(CfBruteForceTopK, SelectTopKEqualsFullSortOnRandomRows)
 {

@@ -1,6 +1,8 @@
 // trailerlab-cli evaluate and synth run in-process: outputs, exit codes and messages.
 #include <gtest/gtest.h>
 
+#include "core/cf/DeviceNeighbours.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -101,13 +103,60 @@ TEST(CliEvaluate, BadInputGivesClearMessagesAndExitCodes)
     EXPECT_EQ(run({"frobnicate"}).code, 2);
 }
 
+// --device picks the LibTorch route for content CF: where CUDA is present its
+// RMSE per K must equal the CPU engine's up to float noise; everywhere an
+// unusable device is a usage error naming it. (The route itself is checked
+// against the brute force in test_cf_bruteforce, on LibTorch's CPU kernels.)
+TEST(CliEvaluate, DeviceRouteGivesTheSameTable)
+{
+    test::TempDir dir;
+    const std::string data = (dir / "synth").string();
+    ASSERT_EQ(run({"synth", "--out", data, "--users", "150", "--items", "90", "--ratings", "3000", "--features", "12",
+                   "--seed", "9"})
+                  .code,
+              0);
+    const std::vector<std::string> base = {"evaluate", "--ratings", data + "/ratings.csv", "--item-features",
+                                           data + "/features.csv", "--k", "5,20", "--quiet"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run(args);
+    };
+    const CliRun cpu = with({"--out", (dir / "cpu.csv").string()});
+    ASSERT_EQ(cpu.code, 0) << cpu.err;
+    if (resolveComputeDevice("auto") != "cpu") {
+        const CliRun gpu = with({"--device", "cuda", "--out", (dir / "gpu.csv").string()});
+        ASSERT_EQ(gpu.code, 0) << gpu.err;
+        std::istringstream a(slurp(dir / "cpu.csv")), b(slurp(dir / "gpu.csv"));
+        std::string la, lb;
+        std::getline(a, la);
+        std::getline(b, lb);
+        int rows = 0;
+        while (std::getline(a, la) && std::getline(b, lb)) {
+            const auto fa = *text::splitCsv(la), fb = *text::splitCsv(lb);
+            ASSERT_EQ(fa[0] + fa[1], fb[0] + fb[1]);
+            EXPECT_NEAR(std::stod(fa[2]), std::stod(fb[2]), 1e-4) << la << " vs " << lb;
+            ++rows;
+        }
+        EXPECT_EQ(rows, 2);
+    } else {
+        const CliRun cuda = with({"--device", "cuda"});
+        EXPECT_EQ(cuda.code, 2);
+        EXPECT_NE(cuda.err.find("--device"), std::string::npos) << cuda.err;
+        EXPECT_NE(cuda.err.find("no CUDA"), std::string::npos) << cuda.err;
+    }
+    const CliRun bad = with({"--device", "tpu"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("'tpu'"), std::string::npos) << bad.err;
+}
+
 TEST(CliEvaluate, HelpDocumentsEveryOption)
 {
     const CliRun help = run({"evaluate", "--help"});
     ASSERT_EQ(help.code, 0);
     for (const char* option : {"--ratings", "--format", "--split", "--seed", "--train", "--test", "--scale",
                                "--skip-bad-lines", "--item-features", "--genres", "--k", "--normalize", "--relevant",
-                               "--neighbors", "--clip", "--baselines", "--restrict-to-profiled", "--top-n", "--out"})
+                               "--neighbors", "--clip", "--baselines", "--restrict-to-profiled", "--top-n", "--device", "--out"})
         EXPECT_NE(help.out.find(option), std::string::npos) << option;
     EXPECT_EQ(run({"--version"}).code, 0);
     EXPECT_NE(run({"--help"}).out.find("evaluate"), std::string::npos);
