@@ -139,6 +139,9 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
         } catch (const ConfigError& e) {
             throw UsageError(e.what());
         }
+        if (outPath.extension() != ".npy" && outPath.extension() != ".csv")
+            throw UsageError("--out " + outPath.string() + " with --shard: give a .npy or .csv file (the shard's "
+                             "name is made by inserting .shard-I-of-N before that extension)");
         if (reduction != "none")
             throw UsageError("--reduce " + reduction + " with --shard: a reduction is fitted on all items; extract the "
                              "shards without it and give --reduce to `trailerlab-cli merge`");

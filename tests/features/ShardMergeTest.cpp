@@ -198,6 +198,9 @@ TEST(ShardAssignment, BadShardValuesAreClearErrors)
             EXPECT_NE(std::string(e.what()).find(std::string("--shard ") + bad), std::string::npos) << e.what();
         }
     }
+    EXPECT_THROW(tl::cli::extractCommand({"--manifest", "/nonexistent.csv", "--shard", "1/2", "--out", "features"}, out,
+                                         err),
+                 tl::cli::UsageError);  // no extension to put .shard-1-of-2 before
     EXPECT_THROW(tl::cli::extractCommand({"--manifest", "/nonexistent.csv", "--shard", "1/2", "--reduce", "pca:2",
                                           "--out", "x.npy"},
                                          out, err),
