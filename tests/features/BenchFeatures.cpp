@@ -241,6 +241,9 @@ int main(int argc, char** argv)
                     const double bound = std::min(fwd, 1e3 * cores / (dec + pre + f));
                     std::printf("  CPU bound on %u cores: end to end <= %.2f f/s = %.0f%% of forward-only\n", cores, bound,
                                 100.0 * bound / fwd);
+                    // 90 % of forward-only needs decode + preprocess + forward <= cores / (0.9 x forward rate).
+                    std::printf("  for 90%%: decode + preprocess <= %.2f ms CPU per frame (now %.2f)\n",
+                                1e3 * cores / (0.9 * fwd) - f, dec + pre);
                 }
             }
             std::fflush(stdout);
