@@ -380,8 +380,17 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     while (std::optional<Work> work = ready.pop()) {
         ctx.checkCancelled();
         if (!work->owners.empty()) {
+            // A short last batch is padded to the full size: CPU kernels pick their blocking by
+            // batch size, so a frame's features would otherwise depend (in the last bits) on
+            // how many frames shared its forward pass, and a sharded run would not reproduce
+            // the unsharded one exactly.
+            const std::size_t used = work->batch.size();
+            work->batch.resize(batchSamples * perSample * frameFloats, 0.0f);
             const auto t0 = Clock::now();
-            const RowMatrixF features = extractor.forward(work->batch.data(), work->owners.size() * perSample);
+            RowMatrixF features = extractor.forward(work->batch.data(), batchSamples * perSample);
+            work->batch.resize(used);
+            if (static_cast<std::size_t>(features.rows()) == batchSamples)
+                features.conservativeResize(static_cast<Eigen::Index>(work->owners.size()), Eigen::NoChange);
             result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
             if (static_cast<std::size_t>(features.rows()) != work->owners.size() ||
                 static_cast<std::size_t>(features.cols()) != extractor.featureDim())
