@@ -196,7 +196,8 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     if (!options.cacheDir.empty())
         store.emplace(options.cacheDir);
     const std::string modelKey = extractor.name() + " dim=" + std::to_string(extractor.featureDim()) +
-                                 " frames/sample=" + std::to_string(perSample);
+                                 " frames/sample=" + std::to_string(perSample) +
+                                 (extractor.halfPrecision() ? " precision=fp16" : "");
     auto keyFor = [&](const std::string& hash) {
         return StoreKey{hash, modelKey, extractor.weightsId(), describeSampling(sampler), describePreprocessing(sampler)};
     };

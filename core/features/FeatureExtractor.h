@@ -64,6 +64,9 @@ public:
     // Identifies the weights for cache keys: the weights file's SHA-256 or "random-seed-N".
     virtual std::string weightsId() const = 0;
     virtual std::string deviceName() const = 0;  // "cpu", "cuda", "cuda (half)"
+    // Inference in half precision (CUDA --half): features differ from fp32 ones, so
+    // the feature store keys them apart.
+    virtual bool halfPrecision() const { return false; }
 
     // frames: n x 3 x S x S floats (C order, ImageNet-normalised RGB); returns
     // (n / framesPerSample()) x featureDim(). Runs under NoGradGuard in eval mode.

@@ -123,6 +123,7 @@ public:
     std::string provenance() const override { return provenance_; }
     bool randomWeights() const override { return random_; }
     std::string weightsId() const override { return weightsId_; }
+    bool halfPrecision() const override { return half_; }
     std::string deviceName() const override
     {
         return device_.is_cuda() ? (half_ ? "cuda (half)" : "cuda") : "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
