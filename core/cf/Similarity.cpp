@@ -130,9 +130,10 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
                  dims = static_cast<double>(items.dims()), nnz = static_cast<double>(w.nonZeros());
     if (route == SimilarityRoute::Auto) {
         // Multiply-adds of each route, with the Gram route's sparse products weighted by how much
-        // slower they run than BLAS here (measured: ~4 vs ~120 GFLOP/s on 2 cores; a weight of 2
-        // sent the MovieLens-20M shape down the Gram route at 891 s instead of the direct GEMMs).
-        constexpr double sparsePenalty = 25;
+        // slower they run than BLAS here (measured at MovieLens-1M on 2 cores: the packed strip
+        // kernels ~47 GFLOP/s, ssyrk/sgemm ~155). The MovieLens-20M shape stays on the direct route
+        // (1.3e13 vs 9.8e12); a weight of 2 once sent it down the Gram route at 891 s.
+        constexpr double sparsePenalty = 4;
         const double direct = nnz * dims + users * users * dims;
         const double gram = profiled * profiled * dims / 2 + sparsePenalty * (nnz * profiled + users * nnz);
         route = gram < direct ? SimilarityRoute::ItemGram : SimilarityRoute::Direct;
