@@ -190,15 +190,15 @@ if [[ $torch_route != none ]]; then
   cf_device=(--device "$DEVICE")
   for scale in $CF_SCALES; do
     [[ -x $cf ]] || { summary+=("$(printf '%-10s %-8s %6s  %s' "cf_$scale" MISSING - "$cf was not built")"); continue; }
-    max=60; [[ $scale == 20m ]] && max=220
-    run_step "cf_$scale" "$max" "$cf" --scale "$scale" "${cf_device[@]}"
+    max=60; reps=3; [[ $scale == 20m ]] && max=220 && reps=1
+    run_step "cf_$scale" "$max" "$cf" --scale "$scale" --reps "$reps" "${cf_device[@]}"
     rc=$?
     # A bench_cf without the --device option prints its usage and exits 2: run it on the CPU instead.
     if ((rc != 0 && rc != 124 && rc != 137)) && ((${#cf_device[@]})) &&
        grep -q "usage: bench_cf" "$OUT/cf_$scale.log" && ! grep "usage: bench_cf" "$OUT/cf_$scale.log" | grep -q -- "--device"; then
       echo "bench_cf rejects --device: running without it (CPU)"
       cf_device=()
-      run_step "cf_${scale}_cpu" "$max" "$cf" --scale "$scale"
+      run_step "cf_${scale}_cpu" "$max" "$cf" --scale "$scale" --reps "$reps"
     fi
   done
 
