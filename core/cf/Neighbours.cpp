@@ -67,8 +67,25 @@ NeighbourLists computeNeighbours(const SimilarityEngine& engine, int kMax, const
     // 16-float runs into row-major scratch (a row-by-row copy would touch one
     // cache line per element).
     constexpr Eigen::Index strip = 16;
+    const bool symmetric = engine.singleSymmetricBlock();
     engine.forEachBlock(
         [&](std::size_t first, const Eigen::MatrixXf& block) {
+            if (symmetric && first == 0 && static_cast<std::size_t>(block.rows()) == users) {
+                // Row u is column u: select straight from the contiguous column.
+#pragma omp parallel
+                {
+                    std::vector<Neighbour> top;
+                    std::vector<std::uint32_t> scratch;
+#pragma omp for schedule(dynamic, 16)
+                    for (Eigen::Index u = 0; u < block.cols(); ++u) {
+                        if (!active[static_cast<std::size_t>(u)])
+                            continue;
+                        selectTopK(block.col(u).data(), users, static_cast<std::size_t>(u), active, kMax, top, scratch);
+                        lists.set(static_cast<std::size_t>(u), top);
+                    }
+                }
+                return;
+            }
             const Eigen::Index strips = (block.rows() + strip - 1) / strip;
 #pragma omp parallel
             {

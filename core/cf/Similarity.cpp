@@ -106,6 +106,24 @@ void gramTimesWeights(const Eigen::MatrixXf& g, const RelevanceMatrix& w, std::s
     }
 }
 
+// s(u, v) = s(v, u) wherever v < u's strip start (what a symmetric pass left out), in
+// 64 x 64 tiles so that both the reads and the writes stay in cache.
+void mirrorBelowStrips(Eigen::MatrixXf& s)
+{
+    const Eigen::Index n = s.rows();
+    constexpr Eigen::Index tile = 64;
+    const Eigen::Index tiles = (n + tile - 1) / tile;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (Eigen::Index tv = 0; tv < tiles; ++tv)
+        for (Eigen::Index tu = tv; tu < tiles; ++tu)
+            for (Eigen::Index u = tu * tile; u < std::min(n, (tu + 1) * tile); ++u) {
+                const Eigen::Index stripStart = u / static_cast<Eigen::Index>(kStrip) * static_cast<Eigen::Index>(kStrip);
+                const Eigen::Index end = std::min(stripStart, (tv + 1) * tile);
+                for (Eigen::Index v = tv * tile; v < end; ++v)
+                    s(u, v) = s(v, u);
+            }
+}
+
 }  // namespace
 
 SimilarityEngine SimilarityEngine::fromUserProfiles(RowMatrixF profiles)
@@ -191,6 +209,14 @@ double SimilarityEngine::passFlops() const
     if (route_ == SimilarityRoute::Direct)
         return 2.0 * users * users * static_cast<double>(normalised_.cols());
     const double nnz = static_cast<double>(w_.nonZeros());
+    if (keepsH_ && blockRows() >= norms_.size()) {
+        // One symmetric block: strip s sums the weights of users k0_s.. only.
+        double sum = 0;
+        for (std::size_t k0 = 0; k0 < norms_.size(); k0 += kStrip)
+            sum += static_cast<double>(std::min(kStrip, norms_.size() - k0)) *
+                   static_cast<double>(w_.offsets[norms_.size()] - w_.offsets[k0]);
+        return 2.0 * sum;
+    }
     return 2.0 * users * nnz + (keepsH_ ? 0.0 : 2.0 * nnz * static_cast<double>(gram_.rows()));
 }
 
@@ -218,6 +244,9 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
     if (!keepsH_)
         gramTimesWeights(gram_, w_, first, rows, local);
     const float* ht = keepsH_ ? hT_.data() + first * n : local.data();
+    // A block of every user (the usual case when H is kept) is symmetric: each strip
+    // sums only v >= its first user, and the rest is mirrored afterwards.
+    const bool symmetric = first == 0 && rows == norms_.size();
     block.resize(r, users);
     const auto strips = static_cast<std::ptrdiff_t>((rows + kStrip - 1) / kStrip);
 #pragma omp parallel
@@ -227,7 +256,7 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
         for (std::ptrdiff_t s = 0; s < strips; ++s) {
             const std::size_t k0 = static_cast<std::size_t>(s) * kStrip, len = std::min(kStrip, rows - k0);
             packColumns(ht, n, n, k0, len, packed);
-            for (Eigen::Index v = 0; v < users; ++v) {
+            for (auto v = symmetric ? static_cast<Eigen::Index>(k0) : Eigen::Index(0); v < users; ++v) {
                 float* out = block.data() + v * r + static_cast<std::ptrdiff_t>(k0);
                 const std::size_t vu = static_cast<std::size_t>(v);
                 strip(packed, w_, vu, len, out);
@@ -239,6 +268,8 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
             }
         }
     }
+    if (symmetric)
+        mirrorBelowStrips(block);
 }
 
 void SimilarityEngine::forEachBlock(const BlockConsumer& consumer, const JobContext& ctx) const
