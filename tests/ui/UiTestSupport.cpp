@@ -92,7 +92,9 @@ void initTestApplication()
         qputenv("QT_MEDIA_BACKEND", "ffmpeg");
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("TrailerLabTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("TrailerLabUiTests"));
+    // One settings file per test program: CTest runs two at once, and one test turning
+    // background extraction off in a shared file stalled another that waits for it.
+    QCoreApplication::setApplicationName(QFileInfo(QCoreApplication::applicationFilePath()).completeBaseName());
 }
 
 }  // namespace tl::ui::test
