@@ -1,3 +1,4 @@
+#include "core/common/XdgPaths.h"
 #include "core/demo/DemoProject.h"
 #include "core/project/Import.h"
 #include "ui/ImportDialog.h"
@@ -18,7 +19,6 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QShortcut>
-#include <QStandardPaths>
 #include <QStatusBar>
 
 #include "core/workbench/DeviceInfo.h"
@@ -211,8 +211,9 @@ void MainWindow::createMenus()
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("New &Synthetic Demo"), this, [this] {
-        const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-        openSyntheticDemo(base + QStringLiteral("/synthetic-demo"));
+        // Next to the demo project, in $XDG_DATA_HOME/trailerlab (Qt's AppLocalDataLocation
+        // would add the organisation folder: ~/.local/share/trailerlab/trailerlab).
+        openSyntheticDemo(QString::fromStdString((tl::xdg::appDataDir() / "synthetic-demo").string()));
     });
     file->addAction(tr("Open &Demo Project"), this, &MainWindow::openDemoProject);
     file->addAction(tr("&Import MovieLens with Trailers…"), this, &MainWindow::importMovieLensProject);

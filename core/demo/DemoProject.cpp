@@ -1,3 +1,4 @@
+#include "core/common/XdgPaths.h"
 #include "core/demo/DemoProject.h"
 
 #include <algorithm>
@@ -128,11 +129,7 @@ std::string specSignature(const DemoSpec& s)
 
 std::filesystem::path defaultDemoDir()
 {
-    const char* xdg = std::getenv("XDG_DATA_HOME");
-    if (xdg && *xdg)
-        return std::filesystem::path(xdg) / "trailerlab" / "demo";
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home && *home ? home : ".") / ".local" / "share" / "trailerlab" / "demo";
+    return xdg::appDataDir() / "demo";
 }
 
 std::filesystem::path createDemoProject(const std::filesystem::path& dir, const DemoSpec& spec, const JobContext& ctx)
