@@ -23,13 +23,6 @@ void check(int rc, const std::string& what)
 }
 }  // namespace
 
-double frameTime(const ClipSpec& spec, int i)
-{
-    if (!spec.ptsMs.empty())
-        return static_cast<double>(spec.ptsMs[static_cast<std::size_t>(i)]) / 1000.0;
-    return static_cast<double>(i) / spec.fps;
-}
-
 void writeClip(const std::filesystem::path& file, const ClipSpec& spec, const Painter& painter)
 {
     const std::string name = file.string();

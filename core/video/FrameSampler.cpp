@@ -16,25 +16,6 @@
 
 namespace tl::video {
 
-const char* toString(SamplingStrategy strategy)
-{
-    switch (strategy) {
-    case SamplingStrategy::Auto: return "auto";
-    case SamplingStrategy::Sequential: return "sequential";
-    case SamplingStrategy::Seek: return "seek";
-    }
-    return "?";
-}
-
-const char* toString(ResizeMode mode)
-{
-    switch (mode) {
-    case ResizeMode::ShorterSide256CentreCrop224: return "shorter-side-crop";
-    case ResizeMode::Direct224: return "direct";
-    }
-    return "?";
-}
-
 FrameSampler::FrameSampler(SamplerOptions options) : options_(std::move(options))
 {
     const auto bad = [](const std::string& what) { throw ConfigError("sampler: " + what); };

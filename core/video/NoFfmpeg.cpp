@@ -2,8 +2,8 @@
 // the FFmpeg sources: for GPU servers that have a LibTorch but no FFmpeg
 // development files. The public functions of core/video keep their signatures;
 // every one that would decode or encode a video throws tl::ConfigError saying
-// so, with the file it was asked for. Pure helpers (option names, frame times,
-// pixel conversions) behave as in the FFmpeg build.
+// so, with the file it was asked for. The pure helpers live in FfmpegFree.cpp,
+// compiled in both builds.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -25,25 +25,6 @@ namespace {
 }
 
 }  // namespace
-
-const char* toString(SamplingStrategy strategy)
-{
-    switch (strategy) {
-    case SamplingStrategy::Auto: return "auto";
-    case SamplingStrategy::Sequential: return "sequential";
-    case SamplingStrategy::Seek: return "seek";
-    }
-    return "?";
-}
-
-const char* toString(ResizeMode mode)
-{
-    switch (mode) {
-    case ResizeMode::ShorterSide256CentreCrop224: return "shorter-side-crop";
-    case ResizeMode::Direct224: return "direct";
-    }
-    return "?";
-}
 
 // Keeps the options; run() is where decoding would start.
 FrameSampler::FrameSampler(SamplerOptions options) : options_(std::move(options)) {}
@@ -69,31 +50,9 @@ void writeClip(const std::filesystem::path& file, const ClipSpec&, const Painter
     noFfmpeg("encode", file);
 }
 
-double frameTime(const ClipSpec& spec, int i)
-{
-    if (!spec.ptsMs.empty())
-        return static_cast<double>(spec.ptsMs[static_cast<std::size_t>(i)]) / 1000.0;
-    return static_cast<double>(i) / spec.fps;
-}
-
 void writePng(const std::filesystem::path& file, int, int, const std::vector<std::uint8_t>&)
 {
     noFfmpeg("encode", file);
-}
-
-std::vector<std::uint8_t> chwToRgb(const std::vector<float>& chw, int width, int height, const float mean[3],
-                                   const float stdDev[3])
-{
-    const std::size_t plane = static_cast<std::size_t>(width) * height;
-    std::vector<std::uint8_t> rgb(plane * 3);
-    if (chw.size() < 3 * plane)
-        return rgb;
-    for (std::size_t i = 0; i < plane; ++i)
-        for (int c = 0; c < 3; ++c) {
-            const float v = (chw[c * plane + i] * stdDev[c] + mean[c]) * 255.0f;
-            rgb[3 * i + static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
-        }
-    return rgb;
 }
 
 }  // namespace tl::video

@@ -49,19 +49,4 @@ void writePng(const std::filesystem::path& file, int width, int height, const st
         throw Error(name + ": cannot write the file");
 }
 
-std::vector<std::uint8_t> chwToRgb(const std::vector<float>& chw, int width, int height, const float mean[3],
-                                   const float stdDev[3])
-{
-    const std::size_t plane = static_cast<std::size_t>(width) * height;
-    std::vector<std::uint8_t> rgb(plane * 3);
-    if (chw.size() < 3 * plane)
-        return rgb;
-    for (std::size_t i = 0; i < plane; ++i)
-        for (int c = 0; c < 3; ++c) {
-            const float v = (chw[c * plane + i] * stdDev[c] + mean[c]) * 255.0f;
-            rgb[3 * i + static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
-        }
-    return rgb;
-}
-
 }  // namespace tl::video
