@@ -149,12 +149,16 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
     if (route == SimilarityRoute::Auto) {
         // Multiply-adds of each route, with the Gram route's sparse products weighted by how much
         // slower they run than BLAS here (measured at MovieLens-1M on 2 cores: the packed strip
-        // kernels ~47 GFLOP/s, ssyrk/sgemm ~155). The MovieLens-20M shape stays on the direct route
-        // (1.3e13 vs 9.8e12); a weight of 2 once sent it down the Gram route at 891 s.
+        // kernels ~47 GFLOP/s, ssyrk/sgemm ~155). The Gram route also needs H = W G kept in
+        // memory: without it every block repacks all of G (2.9 GB at MovieLens-20M, hundreds of
+        // blocks), so it is only taken when H fits keepBytes. (A relevant-only nnz makes the
+        // MovieLens-20M shape look cheaper on the Gram route by flops, 6e12 vs 9.8e12, and
+        // without this rule it ran for over 8 minutes instead of the direct route's ~7.)
         constexpr double sparsePenalty = 4;
         const double direct = nnz * dims + users * users * dims;
         const double gram = profiled * profiled * dims / 2 + sparsePenalty * (nnz * profiled + users * nnz);
-        route = gram < direct ? SimilarityRoute::ItemGram : SimilarityRoute::Direct;
+        const bool hFits = sizeof(float) * users * profiled <= static_cast<double>(keepBytes);
+        route = hFits && gram < direct ? SimilarityRoute::ItemGram : SimilarityRoute::Direct;
     }
     if (route == SimilarityRoute::Direct) {
         SimilarityEngine engine = fromUserProfiles(buildUserProfiles(w, items));
