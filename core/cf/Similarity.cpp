@@ -218,15 +218,16 @@ double SimilarityEngine::passFlops() const
     if (route_ == SimilarityRoute::Direct)
         return 2.0 * users * users * static_cast<double>(normalised_.cols());
     const double nnz = static_cast<double>(w_.nonZeros());
-    if (keepsH_ && blockRows() >= norms_.size()) {
-        // One symmetric block: strip s sums the weights of users k0_s.. only.
+    const double recomputeH = keepsH_ ? 0.0 : 2.0 * nnz * static_cast<double>(gram_.rows());
+    if (singleSymmetricBlock()) {
+        // Strip s sums the weights of users k0_s.. only.
         double sum = 0;
         for (std::size_t k0 = 0; k0 < norms_.size(); k0 += kStrip)
             sum += static_cast<double>(std::min(kStrip, norms_.size() - k0)) *
                    static_cast<double>(w_.offsets[norms_.size()] - w_.offsets[k0]);
-        return 2.0 * sum;
+        return 2.0 * sum + recomputeH;
     }
-    return 2.0 * users * nnz + (keepsH_ ? 0.0 : 2.0 * nnz * static_cast<double>(gram_.rows()));
+    return 2.0 * users * nnz + recomputeH;
 }
 
 std::size_t SimilarityEngine::blockRows() const
@@ -255,7 +256,7 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
     const float* ht = keepsH_ ? hT_.data() + first * n : local.data();
     // A block of every user (the usual case when H is kept) is symmetric: each strip
     // sums only v >= its first user, and the rest is mirrored afterwards.
-    const bool symmetric = first == 0 && rows == norms_.size();
+    const bool symmetric = singleSymmetricBlock();
     block.resize(r, users);
     const auto strips = static_cast<std::ptrdiff_t>((rows + kStrip - 1) / kStrip);
 #pragma omp parallel

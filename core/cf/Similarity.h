@@ -57,10 +57,11 @@ public:
     void setMaxBlockBytes(std::size_t bytes) { maxBlockBytes_ = bytes; }
     std::size_t blockRows() const;
     // True when a pass is one block of every user that is exactly symmetric (the item
-    // Gram route with H kept mirrors it), so block.col(u) is user u's row too.
+    // Gram route computes half of it and mirrors the rest), so block.col(u) is user u's
+    // row too.
     bool singleSymmetricBlock() const
     {
-        return route_ == SimilarityRoute::ItemGram && keepsH_ && blockRows() >= norms_.size();
+        return route_ == SimilarityRoute::ItemGram && blockRows() >= norms_.size();
     }
 
     void forEachBlock(const BlockConsumer& consumer, const JobContext& ctx = JobContext::none()) const;
