@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTest>
@@ -83,6 +84,15 @@ QString mobileNetWeights()
 {
     const QString file = QStringLiteral(TRAILERLAB_SHARED_DIR) + QStringLiteral("/models/mobilenetv2-12-int8.onnx");
     return QFileInfo::exists(file) ? file : QString();
+}
+
+QStringList filesUnder(const QString& dir, const QStringList& patterns)
+{
+    QStringList out;
+    QDirIterator it(dir, patterns, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        out << it.next();
+    return out;
 }
 
 void initTestApplication()

@@ -28,6 +28,9 @@ QString makeProject(const QString& dir, const QStringList& videos = {}, const Sy
 // Opens the project and waits until every configuration's model and the baselines are ready.
 bool openAndWait(MainWindow& window, const QString& projectFile, int timeoutMs = 30000);
 
+// Files under dir (recursively) whose names match any of the patterns.
+QStringList filesUnder(const QString& dir, const QStringList& patterns);
+
 // The MobileNetV2 ONNX file of the shared reference data, or empty.
 QString mobileNetWeights();
 

@@ -6,7 +6,6 @@
 // Resume picks up from the store; the setting turns it off.
 #include <QAction>
 #include <QDir>
-#include <QDirIterator>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -23,15 +22,6 @@
 using namespace tl::ui;
 
 namespace {
-
-QStringList filesUnder(const QString& dir, const QStringList& patterns)
-{
-    QStringList out;
-    QDirIterator it(dir, patterns, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << it.next();
-    return out;
-}
 
 QStringList argumentsAt(const QSignalSpy& spy, int column)
 {
@@ -170,10 +160,10 @@ void TestAutoExtraction::cancelKeepsTheCacheConsistentAndResumes()
     QVERIFY2(window.backgroundStatusLabel()->text().contains("href=\"resume\""),
              qPrintable(window.backgroundStatusLabel()->text()));
     // Consistent: whole store entries only (4 for 1 fps, 1-3 for 2 fps), no profile for 2 or 3 fps.
-    QVERIFY(filesUnder(cache, {"*.tmp", "*.part"}).isEmpty());
-    const int entries = static_cast<int>(filesUnder(cache + "/features", {"*.safetensors"}).size());
+    QVERIFY(test::filesUnder(cache, {"*.tmp", "*.part"}).isEmpty());
+    const int entries = static_cast<int>(test::filesUnder(cache + "/features", {"*.safetensors"}).size());
     QVERIFY2(entries >= 5 && entries <= 7, qPrintable(QString::number(entries)));
-    QCOMPARE(filesUnder(cache + "/profiles", {"mobilenetv2*.npy"}).size(), 1);
+    QCOMPARE(test::filesUnder(cache + "/profiles", {"mobilenetv2*.npy"}).size(), 1);
     QVERIFY(window.workbench()->source("mobilenetv2-fps1"));
     QVERIFY(!window.workbench()->source("mobilenetv2-fps2"));
 
@@ -183,8 +173,8 @@ void TestAutoExtraction::cancelKeepsTheCacheConsistentAndResumes()
     QVERIFY(queueDone.wait(90000));
     QCOMPARE(queueDone.at(1).at(0).toBool(), false);
     QCOMPARE(argumentsAt(started, 0), (QStringList{"mobilenetv2-fps2", "mobilenetv2-fps3"}));
-    QCOMPARE(filesUnder(cache + "/profiles", {"mobilenetv2*.npy"}).size(), 3);
-    QCOMPARE(filesUnder(cache + "/features", {"*.safetensors"}).size(), 12);  // 4 clips x 3 rates, none twice
+    QCOMPARE(test::filesUnder(cache + "/profiles", {"mobilenetv2*.npy"}).size(), 3);
+    QCOMPARE(test::filesUnder(cache + "/features", {"*.safetensors"}).size(), 12);  // 4 clips x 3 rates, none twice
 }
 
 void TestAutoExtraction::settingTurnsItOff()
@@ -205,7 +195,7 @@ void TestAutoExtraction::settingTurnsItOff()
     QVERIFY(!window.autoExtractor()->running());
     for (const auto& r : window.jobs()->model()->records())
         QVERIFY2(!r.title.startsWith("Extract"), qPrintable(r.title));
-    QVERIFY(filesUnder(dir_.filePath("off/cache/profiles"), {"mobilenetv2*"}).isEmpty());
+    QVERIFY(test::filesUnder(dir_.filePath("off/cache/profiles"), {"mobilenetv2*"}).isEmpty());
     QSettings().remove(AutoExtractor::settingKey());
 }
 

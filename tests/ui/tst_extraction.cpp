@@ -5,7 +5,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
@@ -21,19 +20,6 @@
 #include "ui/Workbench.h"
 
 using namespace tl::ui;
-
-namespace {
-
-QStringList filesUnder(const QString& dir, const QStringList& patterns)
-{
-    QStringList out;
-    QDirIterator it(dir, patterns, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        out << it.next();
-    return out;
-}
-
-}  // namespace
 
 class TestExtraction : public QObject {
     Q_OBJECT
@@ -111,21 +97,21 @@ void TestExtraction::cancelLeavesTheCacheConsistent()
     QCOMPARE(it->status, JobStatus::Cancelled);
     // The store holds whole entries only, one per finished video; no profile matrix was written.
     const QString cache = projectDir_ + "/cache";
-    QVERIFY(filesUnder(cache, {"*.tmp", "*.part"}).isEmpty());
-    const int entries = static_cast<int>(filesUnder(cache + "/features", {"*.safetensors"}).size());
+    QVERIFY(test::filesUnder(cache, {"*.tmp", "*.part"}).isEmpty());
+    const int entries = static_cast<int>(test::filesUnder(cache + "/features", {"*.safetensors"}).size());
     int okItems = 0;
     for (int r = 0; r < view->itemsTable()->rowCount(); ++r)
         okItems += view->itemsTable()->item(r, 2)->text() == "done" ? 1 : 0;
     QCOMPARE(entries, okItems);
     QVERIFY(entries >= 1);
-    QVERIFY(filesUnder(cache + "/profiles", {"mobilenetv2*"}).isEmpty());
+    QVERIFY(test::filesUnder(cache + "/profiles", {"mobilenetv2*"}).isEmpty());
     QCOMPARE(window_->workbench()->sources().size(), std::size_t(2));
 }
 
 void TestExtraction::rerunResumesAndKeepsFailuresListed()
 {
     ExtractionView* view = window_->extractionView();
-    const int cachedBefore = static_cast<int>(filesUnder(projectDir_ + "/cache/features", {"*.safetensors"}).size());
+    const int cachedBefore = static_cast<int>(test::filesUnder(projectDir_ + "/cache/features", {"*.safetensors"}).size());
     QSignalSpy finished(view, &ExtractionView::finished);
     view->start();
     QVERIFY(finished.wait(60000));
