@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
-#include <QMediaPlayer>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -328,6 +327,13 @@ void MainWindow::playItem(const QString& itemId)
     raiseView(trailer_);
     if (!workbench_->videoOf(itemId).isEmpty())
         trailer_->player()->play();
+}
+
+void MainWindow::playFile(const QString& video)
+{
+    trailer_->openFile(video);
+    raiseView(trailer_);
+    trailer_->player()->play();
 }
 
 void MainWindow::raiseView(QWidget* view)
