@@ -43,13 +43,14 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
+    title_->setWordWrap(true);
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setStyleSheet(QStringLiteral("color: #a03030"));
     message_->hide();
     audioNote_ = new QLabel(this);
     audioNote_->setWordWrap(true);
-    audioNote_->setStyleSheet(QStringLiteral("color: palette(mid)"));
+    audioNote_->setStyleSheet(QStringLiteral("color: #505050"));
     audioNote_->hide();
 
     play_ = new QPushButton(this);
@@ -85,6 +86,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     mode_->addItem(tr("One per shot"), 1);
     mode_->setToolTip(tr("Uniform: N frames per second. One per shot: a keyframe per detected shot."));
     samplingInfo_ = new QLabel(this);
+    samplingInfo_->setWordWrap(true);  // long reports wrap rather than widen the window
 
     strip_ = new KeyframeStrip(this);
 

@@ -197,6 +197,9 @@ private:
             if (!token_.cancelled())
                 failed_(QString::fromStdString(e.what()));
             return;
+        } catch (...) {
+            failed_(QObject::tr("unknown error while opening the video"));
+            return;
         }
         QString audioProblem;
         if (channels_ > 0 && video->info().hasAudio) {
@@ -205,6 +208,8 @@ private:
                                                                 &token_);
             } catch (const std::exception& e) {
                 audioProblem = QString::fromStdString(e.what());
+            } catch (...) {
+                audioProblem = QObject::tr("unknown error");
             }
         }
         opened_(video->info(), audioProblem, audio_ != nullptr);
@@ -240,7 +245,7 @@ private:
                     bool got = false;
                     try {
                         got = audio_->next(chunk);
-                    } catch (const std::exception&) {
+                    } catch (...) {
                         got = false;  // the sound stops; the picture goes on
                     }
                     lock.lock();
@@ -264,10 +269,11 @@ private:
                 else
                     videoEnd_ = true;
             } catch (const std::exception& e) {
-                if (!lock.owns_lock())
-                    lock.lock();
                 if (!token_.cancelled())
                     failed_(QString::fromStdString(e.what()));
+                return;
+            } catch (...) {
+                failed_(QObject::tr("unknown error while decoding the video"));
                 return;
             }
         }

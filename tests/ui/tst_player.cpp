@@ -16,6 +16,7 @@
 // TRAILERLAB_NO_AUDIO=1. One case also runs the default factory as the
 // machine has it.
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
@@ -299,26 +300,31 @@ void TestPlayer::realVideosPlay()
 
 void TestPlayer::trailerViewSaysWhenThereIsNoSound()
 {
-    const QString cockatoo = QStringLiteral(TRAILERLAB_SHARED_DIR "/videos/cockatoo.mp4");
-    if (!QFile::exists(cockatoo))
+    // realshort.mp4: 1.2 s with an AAC sound track; keyframes at 4 per second.
+    const QString video = QStringLiteral(TRAILERLAB_SHARED_DIR "/videos/realshort.mp4");
+    if (!QFile::exists(video))
         QSKIP("shared videos not found");
     useNoDevice();
     MainWindow window;
     window.resize(1366, 768);
     window.show();
-    window.playFile(cockatoo);
     TrailerView* view = window.trailerView();
+    view->fpsBox()->setValue(4.0);
     QSignalSpy ready(view, &TrailerView::keyframesReady);
-    QTRY_VERIFY_WITH_TIMEOUT(view->player()->isPlaying() && view->player()->shownTime() > 0.8, 10000);
+    window.playFile(video);
+    QTRY_VERIFY_WITH_TIMEOUT(view->player()->isPlaying() && view->player()->shownTime() > 0.3, 10000);
     QCOMPARE(view->audioNote(), QStringLiteral("Sound: no audio output device: playing without sound"));
     QVERIFY(view->messageText().isEmpty());
     // The slider follows the playback clock, the strip the nearest keyframe.
-    QVERIFY(ready.count() > 0 || ready.wait(10000));
+    QVERIFY(ready.count() > 0 || ready.wait(30000));
     view->player()->pause();
     const qint64 at = view->player()->position();
     QVERIFY(std::abs(view->positionSlider()->value() - at) <= 1);
     QCOMPARE(view->positionSlider()->maximum(), static_cast<int>(view->player()->duration()));
     QVERIFY(view->strip()->count() > 2);
+    // Long file names and sampling reports wrap instead of widening the window.
+    qInfo("trailer view minimum width %d", view->minimumSizeHint().width());
+    QVERIFY2(view->minimumSizeHint().width() <= 480, qPrintable(QString::number(view->minimumSizeHint().width())));
     qint64 best = -1, bestGap = 1 << 30;
     for (std::size_t i = 0; i < view->strip()->keyframes().size(); ++i) {
         const qint64 gap = std::abs(view->strip()->keyframes()[i].ms - at);
