@@ -188,19 +188,22 @@ private:
     bool wantVideo() const { return !videoEnd_ && frames_.size() < videoQueueFrames; }
     bool wantAudio() const { return audio_ && !audioEnd_ && audioQueued_ < audioAheadSeconds; }
 
+    // Any failure to open or decode ends the worker with a message (never an escaping exception).
     void run()
     {
-        std::unique_ptr<video::PlaybackVideo> video;
         try {
-            video = std::make_unique<video::PlaybackVideo>(file_, maxFrameWidth, maxFrameHeight, &token_);
+            decode();
         } catch (const std::exception& e) {
             if (!token_.cancelled())
                 failed_(QString::fromStdString(e.what()));
-            return;
         } catch (...) {
-            failed_(QObject::tr("unknown error while opening the video"));
-            return;
+            failed_(QObject::tr("unknown error while decoding the video"));
         }
+    }
+
+    void decode()
+    {
+        auto video = std::make_unique<video::PlaybackVideo>(file_, maxFrameWidth, maxFrameHeight, &token_);
         QString audioProblem;
         if (channels_ > 0 && video->info().hasAudio) {
             try {
@@ -220,62 +223,53 @@ private:
             wake_.wait(lock, [this] { return quit_ || seekPending_ || wantVideo() || wantAudio(); });
             if (quit_)
                 return;
-            try {
-                if (seekPending_) {
-                    seekPending_ = false;
-                    const double to = seekTo_;
-                    generation_ = seekGeneration_;
-                    frames_.clear();
-                    chunks_.clear();
-                    audioQueued_ = 0;
-                    videoEnd_ = false;
-                    audioEnd_ = !audio_;
-                    lock.unlock();
-                    video->seek(to);
-                    if (audio_)
-                        audio_->seek(to);
-                    lock.lock();
-                    continue;
-                }
-                const int generation = generation_;
-                const bool audioFirst = wantAudio() && (audioQueued_ < 0.3 || !wantVideo());
-                if (audioFirst) {
-                    video::AudioChunk chunk;
-                    lock.unlock();
-                    bool got = false;
-                    try {
-                        got = audio_->next(chunk);
-                    } catch (...) {
-                        got = false;  // the sound stops; the picture goes on
-                    }
-                    lock.lock();
-                    if (!got)
-                        audioEnd_ = generation == generation_ ? true : audioEnd_;
-                    else if (generation == generation_) {
-                        audioQueued_ += duration(chunk);
-                        chunks_.push_back({generation, std::move(chunk)});
-                    }
-                    continue;
-                }
-                video::PlaybackFrame frame;
+            if (seekPending_) {
+                seekPending_ = false;
+                const double to = seekTo_;
+                generation_ = seekGeneration_;
+                frames_.clear();
+                chunks_.clear();
+                audioQueued_ = 0;
+                videoEnd_ = false;
+                audioEnd_ = !audio_;
                 lock.unlock();
-                const bool got = video->next(frame);
-                decoded_.store(video->framesDecoded());
+                video->seek(to);
+                if (audio_)
+                    audio_->seek(to);
                 lock.lock();
-                if (generation != generation_)
-                    continue;
-                if (got)
-                    frames_.push_back({generation, std::move(frame)});
-                else
-                    videoEnd_ = true;
-            } catch (const std::exception& e) {
-                if (!token_.cancelled())
-                    failed_(QString::fromStdString(e.what()));
-                return;
-            } catch (...) {
-                failed_(QObject::tr("unknown error while decoding the video"));
-                return;
+                continue;
             }
+            const int generation = generation_;
+            const bool audioFirst = wantAudio() && (audioQueued_ < 0.3 || !wantVideo());
+            if (audioFirst) {
+                video::AudioChunk chunk;
+                lock.unlock();
+                bool got = false;
+                try {
+                    got = audio_->next(chunk);
+                } catch (...) {
+                    got = false;  // the sound stops; the picture goes on
+                }
+                lock.lock();
+                if (!got)
+                    audioEnd_ = generation == generation_ ? true : audioEnd_;
+                else if (generation == generation_) {
+                    audioQueued_ += duration(chunk);
+                    chunks_.push_back({generation, std::move(chunk)});
+                }
+                continue;
+            }
+            video::PlaybackFrame frame;
+            lock.unlock();
+            const bool got = video->next(frame);
+            decoded_.store(video->framesDecoded());
+            lock.lock();
+            if (generation != generation_)
+                continue;
+            if (got)
+                frames_.push_back({generation, std::move(frame)});
+            else
+                videoEnd_ = true;
         }
     }
 
