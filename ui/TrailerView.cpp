@@ -59,14 +59,15 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     play_->setFocusPolicy(Qt::NoFocus);
     stepBack_ = new QPushButton(this);
     stepBack_->setIcon(style()->standardIcon(QStyle::SP_MediaSeekBackward));
-    stepBack_->setToolTip(tr("Previous frame"));
+    stepBack_->setToolTip(tr("Previous frame (,)"));
     stepBack_->setFocusPolicy(Qt::NoFocus);
     stepForward_ = new QPushButton(this);
     stepForward_->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
-    stepForward_->setToolTip(tr("Next frame"));
+    stepForward_->setToolTip(tr("Next frame (.)"));
     stepForward_->setFocusPolicy(Qt::NoFocus);
     position_ = new QSlider(Qt::Horizontal, this);
     position_->setToolTip(tr("Seek"));
+    position_->setSingleStep(200);  // arrow keys: 0.2 s
     time_ = new QLabel(QStringLiteral("0:00 / 0:00"), this);
     volume_ = new QSlider(Qt::Horizontal, this);
     volume_->setRange(0, 100);
