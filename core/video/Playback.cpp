@@ -104,7 +104,7 @@ struct PlaybackVideo::Impl {
         out.time = seconds(relPts);
         out.damaged = damaged;
         if (geometry.rotation() == 0) {
-            out.rgb = scaled;
+            out.rgb.swap(scaled);  // no copy; `scaled` is resized again for the next frame
             return;
         }
         out.rgb.resize(static_cast<std::size_t>(outWidth) * static_cast<std::size_t>(outHeight) * 3);
