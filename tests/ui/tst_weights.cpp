@@ -186,6 +186,24 @@ void TestWeights::withoutWeightsNothingFailsAndTheGuiSaysWhatToDo()
              qPrintable(message));
     QVERIFY2(message.contains("vgg11.safetensors"), qPrintable(message));
     QVERIFY2(!message.contains("--weights") && !message.contains("trailerlab-cli"), qPrintable(message));
+
+    // An import reaches the background extraction at once: it plans again and starts vgg11
+    // (this file is no real VGG, so that job fails, with the loader's message).
+    const QString fake = dir_.filePath("vgg11.safetensors");
+    {
+        QFile f(fake);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not really weights");
+    }
+    QSignalSpy started(window.autoExtractor(), &AutoExtractor::configurationStarted);
+    QSignalSpy queueDone(window.autoExtractor(), &AutoExtractor::queueFinished);
+    QVERIFY(extraction->importWeightsFrom(fake));
+    QVERIFY(extraction->weightsLabel()->text().contains(dataModels() + "/vgg11.safetensors"));
+    QVERIFY(started.count() > 0 || started.wait(10000));
+    QCOMPARE(started.at(0).at(0).toString(), QStringLiteral("vgg11-fps1"));
+    QVERIFY(queueDone.count() > 0 || queueDone.wait(30000));
+    QVERIFY(window.autoExtractor()->missingWeights().isEmpty());
+    QDir(dataModels()).removeRecursively();
 }
 
 QTEST_MAIN(TestWeights)
