@@ -210,7 +210,7 @@ void ExtractionView::updateProvenance()
 {
     const auto s = settings();
     QString text, tooltip;
-    QString weightsText = tr("none");
+    QString weightsText = tr("not used (random weights)");
     bool warn = false;
     if (s.model.randomSeed) {
         text = tr("RANDOM WEIGHTS (seed %1): these features carry no ImageNet knowledge; use them for timing and "
@@ -227,6 +227,7 @@ void ExtractionView::updateProvenance()
                         s.model.model == "mobilenetv2" ? tr(" (ONNX Model Zoo)")
                                                        : tr(" (exported with models/export_weights.py)"));
         tooltip = QString::fromStdString(lookup.describeMissing());
+        weightsText = tr("not found (hover for the places looked in)");
         warn = true;
     } else {
         const auto lookup = registry().find(s.model.model);
