@@ -20,6 +20,9 @@
 #ifndef TRAILERLAB_CHECKOUT_MODELS_DIR
 #define TRAILERLAB_CHECKOUT_MODELS_DIR ""
 #endif
+#ifndef TRAILERLAB_BUILD_DIR
+#define TRAILERLAB_BUILD_DIR ""
+#endif
 
 namespace fs = std::filesystem;
 
@@ -46,6 +49,18 @@ fs::path installedModelsDir()
     if (exe.empty())
         return {};
     return exe.parent_path().parent_path() / datadir / "trailerlab" / "models";
+}
+
+// Whether the running program is one of this build tree's (not an installed copy).
+bool runningFromBuildTree()
+{
+    const fs::path build(TRAILERLAB_BUILD_DIR);
+    const fs::path exe = runningProgram();
+    if (build.empty() || exe.empty())
+        return false;
+    std::error_code ec;
+    const fs::path relative = fs::weakly_canonical(exe, ec).lexically_relative(fs::weakly_canonical(build, ec));
+    return !ec && !relative.empty() && *relative.begin() != "..";
 }
 
 bool isFile(const fs::path& path)
@@ -132,7 +147,8 @@ ModelRegistry ModelRegistry::standard(const fs::path& projectFolder)
     f.userData = xdg::appDataDir() / "models";
     f.installed = installedModelsDir();
     std::error_code ec;
-    if (const fs::path checkout(TRAILERLAB_CHECKOUT_MODELS_DIR); !checkout.empty() && fs::is_directory(checkout, ec))
+    if (const fs::path checkout(TRAILERLAB_CHECKOUT_MODELS_DIR);
+        !checkout.empty() && fs::is_directory(checkout, ec) && runningFromBuildTree())
         f.checkout = fs::weakly_canonical(checkout, ec);
     return ModelRegistry(std::move(f));
 }

@@ -15,7 +15,8 @@
 //   4. the installed models folder, <prefix>/share/trailerlab/models, found
 //      relative to the running program (/usr/share/trailerlab/models for the .deb);
 //   5. the checkout's reference models folder, compiled in from a source build
-//      and only searched when that folder exists.
+//      and only searched when that folder exists and the running program is one
+//      of that build tree's (an installed copy never looks there).
 // When nothing is found, WeightsLookup::searched lists every file looked for,
 // and describeMissing() says so in one message.
 //
@@ -73,7 +74,8 @@ public:
 
     // The standard folders: the project's models folder when projectFolder is
     // given, the user's data folder (XDG), the installed folder next to the running
-    // program, and the checkout's folder of a source build when it exists.
+    // program, and the checkout's folder when it exists and the program runs from
+    // its build tree.
     static ModelRegistry standard(const std::filesystem::path& projectFolder = {});
 
     const RegistryFolders& folders() const { return folders_; }

@@ -217,7 +217,7 @@ TEST(ModelRegistry, StandardFoldersFollowXdgAndTheProject)
     EXPECT_EQ(registry.folders().installed.filename(), "models");
     EXPECT_EQ(registry.folders().installed.parent_path().filename(), "trailerlab");
     EXPECT_TRUE(ModelRegistry::standard().folders().project.empty());
-    // In a source build the checkout's reference folder is last, when it exists.
+    // This test runs from the build tree: the checkout's reference folder is last, when it exists.
     const fs::path checkout = fs::path(TRAILERLAB_SHARED_DIR) / "models";
     if (fs::is_directory(checkout))
         EXPECT_EQ(registry.folders().checkout, fs::weakly_canonical(checkout));
