@@ -23,8 +23,9 @@ if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && "${TRAILERLAB_HEADLESS:-0}" != 1 
 fi
 
 report="$(dirname "$project")/reports/experiment"
-# MobileNetV2's pretrained weights are found in models/ or ../shared/models; without
-# them the run uses seeded random weights, and every output says so.
+# MobileNetV2's pretrained weights come from the model registry (imported once with
+# `trailerlab-cli models import FILE`, installed, or the checkout's reference models
+# folder); without them the run uses seeded random weights, and every output says so.
 "$cli" experiment "$project" --out "$report" --random-weights 1 --fps 1
 echo
 echo "report: $report/table.md (Table 1 of the paper, on the demo), $report/rmse_vs_k.svg, $report/results.csv"

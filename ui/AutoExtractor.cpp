@@ -1,6 +1,5 @@
 #include "ui/AutoExtractor.h"
 
-#include <QCoreApplication>
 #include <QSettings>
 
 #include <cmath>
@@ -29,6 +28,11 @@ AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* par
         suspended_ = false;
         setStatus({}, {});
         if (enabled())
+            start();
+    });
+    // New weights: plan again, so configurations that were left out for want of them run now.
+    connect(workbench_, &Workbench::weightsImported, this, [this] {
+        if (enabled() && !active_ && workbench_->hasProject())
             start();
     });
     connect(workbench_, &Workbench::projectClosed, this, [this] {
@@ -108,13 +112,22 @@ void AutoExtractor::start()
     if (!workbench_->hasProject() || active_)
         return;
     const auto& project = workbench_->project()->project;
-    const auto plan = workbench::planAutoExtraction(project, workbench::existingProfiles(project),
-                                                    QCoreApplication::applicationDirPath().toStdString());
+    std::vector<features::WeightsLookup> missing;
+    const auto plan = workbench::planAutoExtraction(project, workbench::existingProfiles(project), nullptr, &missing);
     queue_.assign(plan.begin(), plan.end());
     project_ = workbench_->project();
     suspended_ = false;
+    missingWeights_.clear();
+    for (const auto& lookup : missing)
+        missingWeights_ << QString::fromStdString(lookup.model);
     if (queue_.empty()) {
-        setStatus({}, {});
+        // Models without weights are not started (a job that can only fail): say what to do instead.
+        setStatus(missingWeights_.isEmpty()
+                      ? QString()
+                      : tr("No trailer features for %1: its weights are not installed. Choose Extraction > Import "
+                           "Weights… to add them once.")
+                            .arg(missingWeights_.join(QStringLiteral(", "))),
+                  {});
         return;
     }
     active_ = true;

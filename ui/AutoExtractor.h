@@ -11,6 +11,10 @@
 // clips stay in the feature store) and drops the queue; Resume or reopening
 // the project plans again and picks up from the store.
 //
+// Models whose weights the model registry does not find are left out of the
+// queue; the status line then says to import them (Extraction > Import
+// Weights…), and an import (Workbench::weightsImported) plans again.
+//
 // The setting "extraction/auto" (QSettings, default on) turns the automatic
 // start off; "Extract missing configurations now" runs the queue regardless.
 //
@@ -48,6 +52,9 @@ public:
     QString current() const;        // configuration being extracted or evaluated, or empty
     QStringList pending() const;    // configurations still queued after the current one
     QStringList completed() const { return completed_; }  // finished in this session, in order
+    // Models of the project left out of the last plan because their weights were not
+    // found (nothing is started for them; the status line says how to import them).
+    QStringList missingWeights() const { return missingWeights_; }
     // The status-bar line: "Extracting mobilenetv2 @ 2 fps in the background: 37/150 clips" (empty when idle).
     QString statusText() const { return status_; }
     // What the status bar offers next to the text: "cancel", "resume" or empty.
@@ -90,6 +97,7 @@ private:
     std::optional<bool> override_;
     bool active_ = false;  // a queue is being worked on (extracting or evaluating)
     QStringList completed_;
+    QStringList missingWeights_;
     QString status_, action_;
 };
 

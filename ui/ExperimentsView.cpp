@@ -93,8 +93,8 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     runKs_ = new QLineEdit(this);
     runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
     runRandom_ = new QCheckBox(tr("Random weights where none"), this);
-    runRandom_->setToolTip(tr("Models without weights use seeded random weights (seed 1), as trailerlab-cli "
-                              "--random-weights 1; every output says RANDOM WEIGHTS"));
+    runRandom_->setToolTip(tr("Models whose weights are not found use seeded random weights (seed 1); every output "
+                              "says RANDOM WEIGHTS. To add real weights: Extraction > Import Weights…"));
     run_ = new QPushButton(tr("Run experiment"), this);
     run_->setToolTip(tr("Extract every model x frame rate (resuming from the feature store), evaluate CF over the K "
                         "sweep with genre profiles and the rating-only baselines, and write the report — the same "
@@ -285,11 +285,11 @@ std::optional<ExperimentOptions> ExperimentsView::experimentOptions(QString* err
             *error = QString::fromStdString(e.what());
         return std::nullopt;
     }
-    // The MobileNetV2 file the rest of the workbench uses (beside the program, or $TRAILERLAB_MOBILENET).
-    const auto mobilenet =
-        features::findDefaultMobileNetWeights(QCoreApplication::applicationDirPath().toStdString());
-    if (!mobilenet.empty() && mobilenet.filename() == "mobilenetv2-12-int8.onnx")
-        options.weightsDir = mobilenet.parent_path();
+    // Weights come from the model registry, as in the Extraction view (imports included).
+    options.missingWeightsAdvice =
+        tr("Choose Extraction > Import Weights… and pick the file: it is copied into your data folder and used from "
+           "then on. Or tick \u201cRandom weights where none\u201d for a run without real weights.")
+            .toStdString();
     if (runRandom_->isChecked())
         options.randomWeightsSeed = 1;
     return options;

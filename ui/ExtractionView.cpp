@@ -23,6 +23,7 @@
 
 #include <cmath>
 
+#include "core/features/ModelRegistry.h"
 #include "core/workbench/DeviceInfo.h"
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
@@ -44,9 +45,13 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     model_->addItem(tr("VGG11 (25,088 features)"), QStringLiteral("vgg11"));
     model_->addItem(tr("VGG16 (25,088 features)"), QStringLiteral("vgg16"));
     model_->addItem(tr("VGG19 (25,088 features)"), QStringLiteral("vgg19"));
-    weights_ = new QLineEdit(this);
-    weights_->setPlaceholderText(tr("default for the model"));
-    browse_ = new QPushButton(tr("Browse…"), this);
+    weightsFile_ = new QLabel(this);
+    weightsFile_->setWordWrap(true);
+    weightsFile_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    import_ = new QPushButton(tr("Import Weights…"), this);
+    import_->setToolTip(tr("Choose a weights file (mobilenetv2-12-int8.onnx, vgg19.safetensors, …): it is copied into "
+                           "your data folder with its SHA-256 and used by every view from then on, also after a "
+                           "restart. Also in the Extraction menu."));
     random_ = new QCheckBox(tr("Random weights, seed"), this);
     random_->setToolTip(tr("For timing and tests only: features from random weights carry no ImageNet knowledge"));
     seed_ = new QSpinBox(this);
@@ -85,15 +90,15 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     items_->setAlternatingRowColors(true);
 
     auto* weightsRow = new QHBoxLayout;
-    weightsRow->addWidget(weights_, 1);
-    weightsRow->addWidget(browse_);
+    weightsRow->addWidget(weightsFile_, 1);
+    weightsRow->addWidget(import_);
     auto* randomRow = new QHBoxLayout;
     randomRow->addWidget(random_);
     randomRow->addWidget(seed_);
     randomRow->addStretch(1);
     auto* form = new QFormLayout;
     form->addRow(tr("Model:"), model_);
-    form->addRow(tr("Weights file:"), weightsRow);
+    form->addRow(tr("Weights:"), weightsRow);
     form->addRow(QString(), randomRow);
     form->addRow(tr("Provenance:"), provenance_);
     form->addRow(tr("Sampling:"), mode_);
@@ -110,16 +115,12 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     layout->addWidget(items_, 1);
 
     connect(model_, &QComboBox::currentIndexChanged, this, &ExtractionView::updateProvenance);
-    connect(weights_, &QLineEdit::textChanged, this, &ExtractionView::updateProvenance);
+    connect(workbench_, &Workbench::projectOpened, this, &ExtractionView::updateProvenance);  // the project's models folder
+    connect(workbench_, &Workbench::weightsImported, this, &ExtractionView::updateProvenance);
     connect(random_, &QCheckBox::toggled, this, &ExtractionView::updateProvenance);
     connect(seed_, &QSpinBox::valueChanged, this, &ExtractionView::updateProvenance);
     connect(mode_, &QComboBox::currentIndexChanged, this, [this] { fps_->setEnabled(mode_->currentData().toInt() == 0); });
-    connect(browse_, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Model weights"), QString(),
-                                                          tr("Weights (*.onnx *.safetensors);;All files (*)"));
-        if (!file.isEmpty())
-            weights_->setText(file);
-    });
+    connect(import_, &QPushButton::clicked, this, &ExtractionView::importWeights);
     connect(start_, &QPushButton::clicked, this, &ExtractionView::start);
     connect(cancel_, &QPushButton::clicked, this, &ExtractionView::cancel);
     connect(jobs_, &JobRunner::progressed, this, [this](int id, const Progress& p) {
@@ -138,13 +139,10 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     // Choices persist across sessions.
     QSettings settings;
     model_->setCurrentIndex(std::max(0, model_->findData(settings.value(QStringLiteral("extraction/model"), "mobilenetv2"))));
-    weights_->setText(settings.value(QStringLiteral("extraction/weights")).toString());
     fps_->setValue(settings.value(QStringLiteral("extraction/fps"), 1.0).toDouble());
     mode_->setCurrentIndex(settings.value(QStringLiteral("extraction/mode"), 0).toInt());
     connect(model_, &QComboBox::currentIndexChanged, this,
             [this] { QSettings().setValue(QStringLiteral("extraction/model"), model_->currentData()); });
-    connect(weights_, &QLineEdit::editingFinished, this,
-            [this] { QSettings().setValue(QStringLiteral("extraction/weights"), weights_->text()); });
     connect(fps_, &QDoubleSpinBox::valueChanged, this, [](double v) { QSettings().setValue(QStringLiteral("extraction/fps"), v); });
     connect(mode_, &QComboBox::currentIndexChanged, this, [](int i) { QSettings().setValue(QStringLiteral("extraction/mode"), i); });
     updateProvenance();
@@ -156,12 +154,10 @@ workbench::ExtractionSettings ExtractionView::settings() const
 {
     workbench::ExtractionSettings s;
     s.model.model = model_->currentData().toString().toStdString();
-    if (!weights_->text().trimmed().isEmpty())
-        s.model.weights = weights_->text().trimmed().toStdString();
-    else if (s.model.model == "mobilenetv2")
-        s.model.weights = features::findDefaultMobileNetWeights(QCoreApplication::applicationDirPath().toStdString());
     if (random_->isChecked())
         s.model.randomSeed = static_cast<std::uint64_t>(seed_->value());
+    else
+        s.model.weights = registry().find(s.model.model).file;  // empty when not found
     switch (device_->currentData().toInt()) {
     case 1: s.model.device = features::ComputeDevice::Cpu; break;
     case 2: s.model.device = features::ComputeDevice::Cuda; break;
@@ -172,10 +168,49 @@ workbench::ExtractionSettings ExtractionView::settings() const
     return s;
 }
 
+features::ModelRegistry ExtractionView::registry() const
+{
+    return features::ModelRegistry::standard(workbench_->hasProject() ? workbench_->project()->project.folder()
+                                                                      : std::filesystem::path());
+}
+
+void ExtractionView::importWeights()
+{
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Import Weights"), QString(),
+        tr("Model weights (*.onnx *.safetensors *.pt);;All files (*)"));
+    if (!file.isEmpty())
+        importWeightsFrom(file);
+}
+
+bool ExtractionView::importWeightsFrom(const QString& file)
+{
+    std::string model = features::ModelRegistry::modelForFile(file.toStdString());
+    if (model.empty())
+        model = model_->currentData().toString().toStdString();
+    try {
+        const auto imported = registry().importWeights(model, file.toStdString());
+        const int index = model_->findData(QString::fromStdString(model));
+        if (index >= 0)
+            model_->setCurrentIndex(index);
+        random_->setChecked(false);
+        status_->setText(tr("Imported %1 weights: %2 (SHA-256 %3). Every view uses them from now on.")
+                             .arg(QString::fromStdString(model), QString::fromStdString(imported.file.string()),
+                                  QString::fromStdString(imported.sha256)));
+        updateProvenance();
+        workbench_->announceWeightsImported(QString::fromStdString(model));
+        return true;
+    } catch (const std::exception& e) {
+        status_->setText(tr("Could not import %1: %2").arg(file, QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
 void ExtractionView::updateProvenance()
 {
     const auto s = settings();
-    QString text;
+    QString text, tooltip;
+    QString weightsText = tr("not used (random weights)");
     bool warn = false;
     if (s.model.randomSeed) {
         text = tr("RANDOM WEIGHTS (seed %1): these features carry no ImageNet knowledge; use them for timing and "
@@ -183,19 +218,28 @@ void ExtractionView::updateProvenance()
                    .arg(*s.model.randomSeed);
         warn = true;
     } else if (s.model.weights.empty()) {
-        text = s.model.model == "mobilenetv2"
-                   ? tr("MobileNetV2 weights not found: choose mobilenetv2-12-int8.onnx (ONNX Model Zoo) or set "
-                        "$TRAILERLAB_MOBILENET.")
-                   : tr("VGG needs a safetensors file with torchvision's weights (models/export_weights.py), or tick "
-                        "Random weights.");
+        const auto lookup = registry().find(s.model.model);
+        text = tr("%1 weights not found. Click Import Weights… (or choose Extraction > Import Weights…) and pick %2%3; "
+                  "it is copied into your data folder and used from then on. Or tick Random weights for a timing "
+                  "run.")
+                   .arg(model_->currentText().section(QLatin1Char(' '), 0, 0),
+                        QString::fromStdString(lookup.fileName),
+                        s.model.model == "mobilenetv2" ? tr(" (ONNX Model Zoo)")
+                                                       : tr(" (exported with models/export_weights.py)"));
+        tooltip = QString::fromStdString(lookup.describeMissing());
+        weightsText = tr("not found (hover for the places looked in)");
         warn = true;
     } else {
-        const QString file = QString::fromStdString(s.model.weights.string());
-        text = QFileInfo::exists(file) ? tr("pretrained: %1").arg(file) : tr("file not found: %1").arg(file);
-        warn = !QFileInfo::exists(file);
+        const auto lookup = registry().find(s.model.model);
+        text = tr("pretrained: %1").arg(QString::fromStdString(s.model.weights.string()));
+        weightsText = tr("%1 (%2)").arg(QString::fromStdString(s.model.weights.string()),
+                                        QString::fromStdString(features::describeSource(lookup.source)));
     }
     provenance_->setText(text);
+    provenance_->setToolTip(tooltip);
     provenance_->setStyleSheet(warn ? QStringLiteral("color: #b02020; font-weight: bold") : QString());
+    weightsFile_->setText(weightsText);
+    weightsFile_->setToolTip(tooltip);
 }
 
 void ExtractionView::fillItems()
@@ -230,7 +274,7 @@ void ExtractionView::setRunning(bool running)
     const bool hasVideos = workbench_->hasProject() && !workbench_->project()->videoOf.empty();
     start_->setEnabled(!running && hasVideos);
     cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{model_, weights_, browse_, random_, seed_, mode_, device_})
+    for (QWidget* w : std::initializer_list<QWidget*>{model_, import_, random_, seed_, mode_, device_})
         w->setEnabled(!running);
     fps_->setEnabled(!running && mode_->currentData().toInt() == 0);
 }

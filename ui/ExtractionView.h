@@ -1,6 +1,8 @@
 #pragma once
 // Extraction: choose the model (and see where its weights come from: a
-// pretrained file or RANDOM weights), the sampling (N frames/s or one per shot)
+// pretrained file found by the model registry, or RANDOM weights; Import
+// Weights… copies a file into the user's data folder once, for every view and
+// every later session), the sampling (N frames/s or one per shot)
 // and the device; start and cancel; per-item and overall progress with frames
 // per second and ETA. Each run is a job in the job list; items that fail stay
 // listed with their message. Finished videos are kept in the project's feature
@@ -9,6 +11,7 @@
 
 #include <QWidget>
 
+#include "core/features/ModelRegistry.h"
 #include "core/workbench/ExtractionJob.h"
 
 QT_BEGIN_NAMESPACE
@@ -16,7 +19,6 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -41,10 +43,20 @@ public:
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QLabel* provenanceLabel() const { return provenance_; }
     QLabel* statusLabel() const { return status_; }
+    QLabel* weightsLabel() const { return weightsFile_; }
+    QPushButton* importButton() const { return import_; }
+
+    // Imports `file` through the model registry (copied into the data folder, its
+    // SHA-256 recorded) for the model its name says (*.onnx: MobileNetV2,
+    // vggNN*.safetensors: that VGG), else for the chosen model; selects that model
+    // and tells the workbench. False with a message in the status line on failure.
+    bool importWeightsFrom(const QString& file);
 
 public Q_SLOTS:
     void start();
     void cancel();
+    // Asks for a weights file (file dialog), then importWeightsFrom().
+    void importWeights();
 
 Q_SIGNALS:
     // After a run ends (done, failed or cancelled); itemsDone counts the videos finished in it.
@@ -52,6 +64,7 @@ Q_SIGNALS:
     void itemFinished(int index, bool ok);
 
 private:
+    features::ModelRegistry registry() const;  // with the open project's models folder
     void fillItems();
     void updateProvenance();
     void setRunning(bool running);
@@ -59,8 +72,8 @@ private:
     Workbench* workbench_;
     JobRunner* jobs_;
     QComboBox* model_;
-    QLineEdit* weights_;
-    QPushButton* browse_;
+    QLabel* weightsFile_;
+    QPushButton* import_;
     QCheckBox* random_;
     QSpinBox* seed_;
     QLabel* provenance_;

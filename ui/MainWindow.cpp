@@ -235,6 +235,9 @@ void MainWindow::createMenus()
     kDown->setShortcuts({QKeySequence(Qt::Key_Minus), QKeySequence(Qt::CTRL | Qt::Key_Down)});
 
     QMenu* extraction = menuBar()->addMenu(tr("E&xtraction"));
+    QAction* importWeights = extraction->addAction(tr("&Import Weights…"), extraction_, &ExtractionView::importWeights);
+    importWeights->setObjectName(QStringLiteral("ImportWeightsAction"));
+    extraction->addSeparator();
     QAction* automatic = extraction->addAction(tr("Extract Missing Configurations &Automatically"));
     automatic->setObjectName(QStringLiteral("AutoExtractAction"));
     automatic->setCheckable(true);

@@ -37,6 +37,9 @@ public:
     // Writes a synthetic demo project into `dir` (with the given trailers), then opens it.
     void openSyntheticDemo(const QString& dir, const QStringList& videos = {});
     void closeProject();
+    // Weights for `model` were imported (Extraction > Import Weights…): views and the
+    // background extraction look them up again in the model registry.
+    void announceWeightsImported(const QString& model) { Q_EMIT weightsImported(model); }
 
     const std::shared_ptr<const workbench::ProjectData>& project() const { return project_; }
     bool hasProject() const { return project_ != nullptr; }
@@ -81,6 +84,7 @@ Q_SIGNALS:
     void projectOpened();
     void projectClosed();
     void projectFailed(const QString& message);
+    void weightsImported(const QString& model);
     void sourcesChanged();
     void modelReady(const QString& source);
     void modelFailed(const QString& source, const QString& message);

@@ -23,6 +23,9 @@ const std::vector<Command>& commands()
         {"merge", "combine the outputs (and feature stores) of `extract --shard I/N` runs into one", mergeCommand},
         {"experiment", "run the paper's experiment on a project: every model x fps, K sweep, baselines, report",
          experimentCommand},
+        {"models", "import model weights once (copied to the data folder, SHA-256 recorded) and list where "
+                   "each model's weights are found",
+         modelsCommand},
         {"import", "make a project from a MovieLens folder and a folder of trailers (with a coverage report)",
          importCommand},
         {"synth", "write a synthetic MovieLens-style data set with item features (for demos and benchmarks)",

@@ -34,5 +34,10 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
 int demoCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int mergeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int modelsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// What a command-line user does when a model's weights are not found (appended to
+// the registry's list of places looked in).
+std::string missingWeightsAdvice();
 
 }  // namespace tl::cli

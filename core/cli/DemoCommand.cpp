@@ -13,11 +13,12 @@ int demoCommand(const std::vector<std::string>& args, std::ostream& out, std::os
     ArgParser p("trailerlab-cli demo [--out DIR] [--seed N]",
                 "Creates the embedded demo project: synthetic trailers in six visual families, users whose\n"
                 "tastes follow those visual properties, and their ratings (see the project's README.txt).\n"
-                "Deterministic from the seed; an existing complete demo is reused. Prints the project file.");
+                "Deterministic from the seed; an existing complete demo of the same version and options is\n"
+                "reused, one of an older version is written again. Prints the project file.");
     p.addOption("out", "DIR", "project folder [default: $XDG_DATA_HOME/trailerlab/demo]");
     p.addOption("seed", "N", "random seed", "2025");
     p.addOption("items", "N", "number of items (trailers)", "150");
-    p.addOption("density", "SHARE", "share of user-item pairs rated", "0.07");
+    p.addOption("density", "SHARE", "share of user-item pairs rated", "0.2");
     p.addOption("affinity", "W", "weight of the users' visual tastes in their ratings", "4.0");
     p.addOption("noise", "SD", "standard deviation of the rating noise", "0.4");
     p.addFlag("no-clips", "write ratings and metadata only, no trailers");

@@ -27,7 +27,10 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     p.addOption("device", "NAME",
                 "device for inference and for content CF's similarity + top-K: auto (cuda when available), cpu, cuda",
                 "auto");
-    p.addOption("weights-dir", "DIR", "folder with weights: <model>.safetensors for VGG (models/export_weights.py), mobilenetv2-12-int8.onnx");
+    p.addOption("weights-dir", "DIR",
+                "folder with weights: <model>.safetensors for VGG (models/export_weights.py), mobilenetv2-12-int8.onnx "
+                "[searched first; then the project's models folder, the data folder (`trailerlab-cli models "
+                "import`), the installed models folder]");
     p.addOption("random-weights", "SEED",
                 "use seeded random weights for models without weights (stamped on every output)");
     p.addOption("normalize", "MODE", "item feature scaling: minmax, none, zscore, l2", "minmax");
@@ -68,6 +71,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
         throw UsageError("option --device: '" + options.device + "' is not auto, cpu or cuda");
     if (auto v = p.value("weights-dir"))
         options.weightsDir = *v;
+    options.missingWeightsAdvice = missingWeightsAdvice();
     if (p.given("random-weights"))
         options.randomWeightsSeed = static_cast<std::uint64_t>(p.integer("random-weights"));
     options.eval.normalization = wrap([&] { return parseNormalization(*p.value("normalize")); });

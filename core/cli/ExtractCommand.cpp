@@ -20,6 +20,7 @@
 #include "core/data/FeatureMatrix.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
+#include "core/features/ModelRegistry.h"
 #include "core/features/StoreMerge.h"
 #include "core/project/Project.h"
 
@@ -41,7 +42,8 @@ ArgParser makeParser()
     p.addOption("model", "NAME", "mobilenetv2, vgg11, vgg16, vgg19 or torchscript:FILE", "mobilenetv2");
     p.addOption("weights", "FILE",
                 "VGG: safetensors from models/export_weights.py; mobilenetv2: mobilenetv2-12-int8.onnx "
-                "[default: found in $TRAILERLAB_MOBILENET, ./models, next to the program, ../shared/models]");
+                "[default: the model's file in the data folder ($XDG_DATA_HOME/trailerlab/models, where "
+                "`trailerlab-cli models import` puts it), then the installed models folder]");
     p.addOption("random-weights", "SEED", "run with seeded random weights (stamped on every output; for tests and timing)");
     p.addOption("fps", "N", "frames sampled per second of video", "1");
     p.addFlag("shots", "one keyframe per detected shot instead of N frames per second");
@@ -112,13 +114,6 @@ std::vector<VideoItem> readManifest(const fs::path& file)
     return items;
 }
 
-fs::path executableDir()
-{
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : exe.parent_path();
-}
-
 }  // namespace
 
 int extractCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
@@ -170,12 +165,12 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
 
     ModelSpec spec;
     spec.model = *p.value("model");
-    if (auto w = p.value("weights"))
-        spec.weights = *w;
     if (p.given("random-weights"))
         spec.randomSeed = static_cast<std::uint64_t>(p.integer("random-weights"));
-    if (spec.model == "mobilenetv2" && spec.weights.empty() && !spec.randomSeed)
-        spec.weights = findDefaultMobileNetWeights(executableDir());
+    const fs::path weights = p.value("weights") ? fs::path(*p.value("weights")) : fs::path();
+    // Random weights only where no file is given: an explicit --weights still wins.
+    if (spec.model.rfind("torchscript:", 0) != 0 && (!spec.randomSeed || !weights.empty()))
+        spec.weights = ModelRegistry::standard().require(spec.model, weights, missingWeightsAdvice());
     const std::string device = *p.value("device");
     if (device == "cpu") spec.device = ComputeDevice::Cpu;
     else if (device == "cuda") spec.device = ComputeDevice::Cuda;

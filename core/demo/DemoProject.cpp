@@ -115,10 +115,13 @@ void paintFrame(const DemoItem& item, int fps, int index, int width, int height,
         }
 }
 
+constexpr int kDemoVersion = 2;  // 2: density 7 % -> 20 %, version stamp in README.txt
+constexpr const char* kVersionStamp = "demo version ";
+
 std::string specSignature(const DemoSpec& s)
 {
     std::ostringstream out;
-    out << "trailerlab-demo v1 items=" << s.items << " users=" << s.users << " density=" << s.density
+    out << "trailerlab-demo v" << kDemoVersion << " items=" << s.items << " users=" << s.users << " density=" << s.density
         << " size=" << s.width << "x" << s.height << " fps=" << s.fps << " seconds=" << s.minSeconds << "-"
         << s.maxSeconds << " seed=" << s.seed
         << " affinity=" << s.affinity << " noise=" << s.noise << " clips=" << s.writeClips;
@@ -126,6 +129,19 @@ std::string specSignature(const DemoSpec& s)
 }
 
 }  // namespace
+
+int demoVersion() { return kDemoVersion; }
+
+int demoVersionIn(const std::filesystem::path& dir)
+{
+    std::ifstream in(dir / "README.txt");
+    std::string line;
+    std::getline(in, line);
+    const auto at = line.find(kVersionStamp);
+    if (at == std::string::npos)
+        return 0;
+    return std::atoi(line.c_str() + at + std::string(kVersionStamp).size());
+}
 
 std::filesystem::path defaultDemoDir()
 {
@@ -144,11 +160,16 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
         std::ifstream in(marker);
         std::string line;
         std::getline(in, line);
-        if (line == signature)
+        if (line == signature && demoVersionIn(dir) == kDemoVersion)
             return projectFile;
     }
+    if (std::filesystem::exists(projectFile)) {
+        // An earlier demo: what was computed from it no longer describes this one.
+        std::filesystem::remove(marker);
+        std::filesystem::remove_all(dir / "cache" / "profiles");
+        std::filesystem::remove_all(dir / "reports");
+    }
     std::filesystem::create_directories(dir / "clips");
-    std::filesystem::remove(marker);
 
     Rng rng(spec.seed);
     std::vector<DemoItem> items(static_cast<std::size_t>(spec.items));
@@ -257,10 +278,12 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
         manifest.push_back({std::to_string(i + 1), dir / "clips" / ("trailer_" + std::to_string(i + 1) + ".mp4")});
     writeManifest(manifest, dir / "manifest.csv");
     write("README.txt",
-          "TrailerLab demo project (" + signature + ")\n\n" + std::to_string(items.size()) + " items in " +
+          std::string("TrailerLab demo project, ") + kVersionStamp + std::to_string(kDemoVersion) + " (" + signature + ")\n\n" + std::to_string(items.size()) + " items in " +
               std::to_string(kFamilies.size()) + " visual families, " + std::to_string(spec.users) + " users, " +
-              std::to_string(ratingCount) +
-              " ratings.\n\n"
+              std::to_string(ratingCount) + " ratings (" +
+              std::to_string(static_cast<int>(std::lround(100.0 * static_cast<double>(ratingCount) /
+                                                          (static_cast<double>(items.size()) * spec.users)))) +
+              " % of the user-item pairs).\n\n"
               "Each item has five visual properties in [0, 1] (properties.csv): warmth (palette hue), brightness,\n"
               "texture (stripes and grain), motion (speed of the moving shapes) and cut rate (shots per second).\n"
               "Its trailer (clips/) is painted from them. Users have tastes for the five properties; a rating is\n"

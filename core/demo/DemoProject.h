@@ -18,9 +18,10 @@
 //  - Users have tastes for the five properties, t ~ N(0, 1) each, a bias
 //    b_u ~ N(0, 0.3^2); items a bias b_i ~ N(0, 0.25^2). A rating is
 //    round(3.3 + b_u + b_i + affinity * sum_j t_j (p_j - 0.5) / sqrt(5) + N(0, noise^2))
-//    (affinity 4, noise 0.4 by default) clamped to 1..5, for ~7 % of the
-//    user-item pairs (93 % missing),
-//    items picked with a mild popularity skew.
+//    (affinity 4, noise 0.4 by default) clamped to 1..5, for ~20 % of the
+//    user-item pairs (80 % missing; ~30 ratings a user, so a 20 % holdout leaves
+//    each user several test ratings to predict), items picked with a mild
+//    popularity skew.
 //  So what a user likes is visible in the trailers: collaborative filtering on
 //  video features can beat the user-mean baseline, and the demo tests that.
 
@@ -35,7 +36,7 @@ namespace tl {
 struct DemoSpec {
     int items = 150;
     int users = 600;
-    double density = 0.07;
+    double density = 0.2;
     int width = 160;
     int height = 120;
     int fps = 12;
@@ -47,13 +48,25 @@ struct DemoSpec {
     bool writeClips = true;   // false: ratings and metadata only (tests of the rating model)
 };
 
+// The demo's version: bumped whenever the generating model or its defaults change.
+// It is stamped in the project's README.txt ("demo version N") and in the
+// completion marker; a demo of another version is regenerated, never reused.
+int demoVersion();
+
+// The version stamped in dir/README.txt; 0 when there is none (no demo, or one
+// older than the stamp).
+int demoVersionIn(const std::filesystem::path& dir);
+
 // Where the demo lives by default: $XDG_DATA_HOME/trailerlab/demo
 // (~/.local/share/trailerlab/demo).
 std::filesystem::path defaultDemoDir();
 
 // Writes the demo project into dir (clips/, ratings.csv, movies.csv,
 // manifest.csv, properties.csv, README.txt and demo.trailerlab.json) and
-// returns the project file. Existing complete demos (same spec) are reused.
+// returns the project file. An existing complete demo of the same version and
+// spec is reused; otherwise the demo is written again, and what was derived from
+// the old one (item profiles in cache/profiles, reports/) is removed. The feature
+// store (cache/features, keyed by video content) is kept.
 // Progress stage "demo" (clips written).
 std::filesystem::path createDemoProject(const std::filesystem::path& dir, const DemoSpec& spec = {},
                                         const JobContext& ctx = JobContext::none());

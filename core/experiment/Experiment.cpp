@@ -15,6 +15,7 @@
 #include "core/data/Items.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
+#include "core/features/ModelRegistry.h"
 #include "core/workbench/ExtractionJob.h"
 
 namespace tl {
@@ -30,6 +31,21 @@ features::ComputeDevice parseDevice(const std::string& name)
     if (name == "cuda")
         return features::ComputeDevice::Cuda;
     throw ConfigError("unknown device '" + name + "' (auto, cpu, cuda)");
+}
+
+// options.weightsDir first (when given), then the registry's places.
+features::WeightsLookup findWeights(const features::ModelRegistry& registry, const std::string& model,
+                                    const std::filesystem::path& weightsDir)
+{
+    if (!weightsDir.empty()) {
+        const auto inDir = weightsDir / features::ModelRegistry::weightsFileName(model);
+        if (std::filesystem::is_regular_file(inDir))
+            return registry.find(model, inDir);
+        auto lookup = registry.find(model);
+        lookup.searched.insert(lookup.searched.begin(), {features::WeightsSource::Explicit, inDir});
+        return lookup;
+    }
+    return registry.find(model);
 }
 
 }  // namespace
@@ -78,28 +94,23 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     std::vector<FeatureMatrix> matrices;
     matrices.reserve(models.size() * fpsList.size() + 1);
     std::vector<ContentSource> sources;
+    const auto registry = features::ModelRegistry::standard(project.folder());
     if (!videos.empty()) {
         for (const auto& model : models) {
             features::ModelSpec spec;
             spec.model = model;
             spec.device = parseDevice(options.device);
-            if (model.rfind("vgg", 0) == 0) {
-                const auto weights = options.weightsDir / (model + ".safetensors");
-                if (!options.weightsDir.empty() && std::filesystem::exists(weights))
-                    spec.weights = weights;
+            if (model.rfind("torchscript:", 0) != 0) {
+                const features::WeightsLookup lookup = findWeights(registry, model, options.weightsDir);
+                if (lookup.found())
+                    spec.weights = lookup.file;
                 else if (options.randomWeightsSeed)
                     spec.randomSeed = options.randomWeightsSeed;
                 else
-                    throw ModelError("no weights for " + model + ": export them with models/export_weights.py into " +
-                                     (options.weightsDir.empty() ? std::string("a folder given as the weights folder")
-                                                                 : options.weightsDir.string()) +
-                                     ", or ask for seeded random weights");
-            } else if (model == "mobilenetv2") {
-                const auto onnx = options.weightsDir / "mobilenetv2-12-int8.onnx";
-                if (!options.weightsDir.empty() && std::filesystem::exists(onnx))
-                    spec.weights = onnx;
-                else if (options.randomWeightsSeed && features::findDefaultMobileNetWeights().empty())
-                    spec.randomSeed = options.randomWeightsSeed;
+                    throw ModelError(lookup.describeMissing() + "\n" +
+                                     (options.missingWeightsAdvice.empty() ? std::string("Import the file once, or ask "
+                                                                                         "for seeded random weights.")
+                                                                           : options.missingWeightsAdvice));
             }
             const auto extractor = features::createExtractor(spec);
             for (double fps : fpsList) {

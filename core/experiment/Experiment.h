@@ -29,7 +29,12 @@ struct ExperimentOptions {
     bool genres = true;               // genre-profile CF when the project has item metadata
     std::string device = "auto";      // auto, cpu, cuda
     std::optional<std::uint64_t> randomWeightsSeed;  // for models without weights (stamped)
-    std::filesystem::path weightsDir;  // <model>.safetensors (VGG), mobilenetv2-12-int8.onnx
+    // Searched first for each model's weights file (<model>.safetensors for VGG,
+    // mobilenetv2-12-int8.onnx); then the model registry's places (ModelRegistry.h),
+    // with the project's models folder.
+    std::filesystem::path weightsDir;
+    // Appended to the "weights not found" error: what the caller's user does about it.
+    std::string missingWeightsAdvice;
     int decodeWorkers = 1;
 };
 

@@ -35,7 +35,7 @@ struct ModelSpec {
     // "mobilenetv2", "vgg11", "vgg16", "vgg19" or "torchscript:<file>".
     std::string model = "mobilenetv2";
     // VGG: a safetensors file with torchvision's parameter names (models/export_weights.py).
-    // MobileNetV2: the ONNX Model Zoo file (empty: findDefaultMobileNetWeights()).
+    // MobileNetV2: the ONNX Model Zoo file (empty: ModelRegistry::standard()'s file).
     // TorchScript: unused (the file is in `model`).
     std::filesystem::path weights;
     // Random weights, seeded; only when set. Never a silent fallback: every output
@@ -85,11 +85,6 @@ public:
 // Builds the model of `spec`. Throws tl::ModelError (missing or mismatching weights,
 // unknown model, CUDA asked but absent) with a message that says what to do.
 std::unique_ptr<FeatureExtractor> createExtractor(const ModelSpec& spec);
-
-// The MobileNetV2 ONNX file when it can be found without being told: $TRAILERLAB_MOBILENET,
-// then models/mobilenetv2-12-int8.onnx under the current directory and next to the
-// executable's folder, then ../shared/models/ relative to those. Empty when none exists.
-std::filesystem::path findDefaultMobileNetWeights(const std::filesystem::path& executableDir = {});
 
 bool cudaAvailable();
 

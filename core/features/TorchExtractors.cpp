@@ -14,6 +14,7 @@
 #include "core/common/Error.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/MobileNetV2Weights.h"
+#include "core/features/ModelRegistry.h"
 #include "core/features/Safetensors.h"
 #include "core/features/Sha256.h"
 
@@ -35,26 +36,6 @@ std::vector<int> vggConfig(const std::string& model)
     if (model == "vgg19")
         return {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0};
     throw ModelError("unknown VGG model '" + model + "' (vgg11, vgg16, vgg19)");
-}
-
-std::filesystem::path findDefaultMobileNetWeights(const std::filesystem::path& executableDir)
-{
-    namespace fs = std::filesystem;
-    const char* fileName = "mobilenetv2-12-int8.onnx";
-    if (const char* env = std::getenv("TRAILERLAB_MOBILENET"); env && *env && fs::exists(env))
-        return env;
-    std::vector<fs::path> roots{fs::current_path()};
-    if (!executableDir.empty())
-        for (fs::path p = executableDir; !p.empty() && roots.size() < 6; p = p.parent_path()) {
-            roots.push_back(p);
-            if (p == p.parent_path())
-                break;
-        }
-    for (const fs::path& root : roots)
-        for (const fs::path& candidate : {root / "models" / fileName, root / ".." / "shared" / "models" / fileName})
-            if (fs::exists(candidate))
-                return fs::weakly_canonical(candidate);
-    return {};
 }
 
 namespace {
@@ -175,6 +156,7 @@ protected:
     void stampPretrained(const std::filesystem::path& file)
     {
         weightsId_ = sha256File(file);
+        checkImported(file, weightsId_);  // an imported file must still be the one imported
         provenance_ = "pretrained:" + file.filename().string() + " sha256=" + weightsId_;
         random_ = false;
     }
@@ -239,8 +221,8 @@ public:
                 }
             stampRandom(*spec.randomSeed);
         } else {
-            throw ModelError(model + " needs weights: pass a safetensors file exported by models/export_weights.py "
-                                     "(--weights FILE), or ask for random weights explicitly (--random-weights SEED)");
+            throw ModelError(model + " needs weights: none were given (" + ModelRegistry::weightsFileName(model) +
+                             ", exported by models/export_weights.py), and random weights were not asked for");
         }
         finishSetup(*net_);
     }
@@ -399,10 +381,11 @@ public:
                     torch::nn::init::kaiming_normal_(p.value(), 0.0, torch::kFanOut, torch::kReLU);
             stampRandom(*spec.randomSeed);
         } else {
-            std::filesystem::path file = spec.weights.empty() ? findDefaultMobileNetWeights() : spec.weights;
-            if (file.empty())
-                throw ModelError("mobilenetv2 needs mobilenetv2-12-int8.onnx (ONNX Model Zoo): pass --weights FILE, "
-                                 "set $TRAILERLAB_MOBILENET, put it in models/, or ask for --random-weights SEED");
+            // Callers normally resolve the file through their own registry (with the project's folder).
+            const std::filesystem::path file =
+                ModelRegistry::standard().require("mobilenetv2", spec.weights,
+                                                  "Import mobilenetv2-12-int8.onnx (ONNX Model Zoo) once, or ask for "
+                                                  "random weights.");
             const MobileNetV2Weights w = loadMobileNetV2Onnx(file);
             net_ = std::make_shared<MobileNetNet>(&w);
             stampPretrained(file);
@@ -453,6 +436,7 @@ public:
         if (half_)
             module_.to(torch::kHalf);
         weightsId_ = sha256File(file);
+        checkImported(file, weightsId_);
         torch::NoGradGuard noGrad;
         const auto dtype = half_ ? torch::kHalf : torch::kFloat;
         try {

@@ -1,6 +1,7 @@
 #include "core/workbench/AutoExtraction.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/workbench/ProjectSession.h"
 
@@ -21,7 +22,8 @@ std::set<std::string> existingProfiles(const Project& project)
 }
 
 std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const std::set<std::string>& existing,
-                                                  const fs::path& executableDir)
+                                                  const features::ModelRegistry* registry,
+                                                  std::vector<features::WeightsLookup>* missingWeights)
 {
     std::vector<PlannedExtraction> plan;
     if (project.manifest.empty())
@@ -35,12 +37,23 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
     for (const auto& m : project.models)
         if (!m.empty() && std::find(models.begin(), models.end(), m) == models.end())
             models.push_back(m);
+    if (models.empty() || rates.empty())
+        return plan;
+    std::optional<features::ModelRegistry> standard;
+    if (!registry)
+        registry = &standard.emplace(features::ModelRegistry::standard(project.folder()));
     bool haveOne = false;  // some video configuration is there already: everything is background work
     for (const auto& model : models) {
         features::ModelSpec spec;
         spec.model = model;
-        if (model == "mobilenetv2")
-            spec.weights = features::findDefaultMobileNetWeights(executableDir);
+        bool missing = false;
+        if (model.rfind("torchscript:", 0) != 0) {
+            const auto lookup = registry->find(model);
+            spec.weights = lookup.file;
+            missing = !lookup.found();
+            if (missing && missingWeights)
+                missingWeights->push_back(lookup);
+        }
         for (double fps : rates) {
             PlannedExtraction next;
             next.settings.model = spec;
@@ -51,7 +64,8 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
                 haveOne = true;
                 continue;
             }
-            plan.push_back(std::move(next));
+            if (!missing)
+                plan.push_back(std::move(next));
         }
     }
     if (!plan.empty() && !haveOne)

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/features/ModelRegistry.h"
 #include "core/project/Project.h"
 #include "core/workbench/ExtractionJob.h"
 
@@ -33,11 +34,13 @@ std::set<std::string> existingProfiles(const Project& project);
 
 // The missing configurations of project.models x project.fps, in extraction
 // order (see above). Empty when the project lists no trailer (no manifest).
-// Non-positive or repeated frame rates and repeated models are ignored. For
-// mobilenetv2 the default weights are looked up next to executableDir
-// (findDefaultMobileNetWeights); other models keep an empty weights path and
-// fail with ModelError when run, which the runner reports.
+// Non-positive or repeated frame rates and repeated models are ignored. Each
+// model's weights come from `registry` (ModelRegistry::standard(project folder)
+// when none is given); a model whose weights are not found is left out of the
+// plan, so nothing is started that can only fail, and its lookup (with every
+// place searched) goes to *missingWeights when given.
 std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const std::set<std::string>& existing,
-                                                  const std::filesystem::path& executableDir = {});
+                                                  const features::ModelRegistry* registry = nullptr,
+                                                  std::vector<features::WeightsLookup>* missingWeights = nullptr);
 
 }  // namespace tl::workbench

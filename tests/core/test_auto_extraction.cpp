@@ -1,5 +1,6 @@
 // The workbench's background-extraction queue (core/workbench/AutoExtraction):
-// which configurations of the project are missing and in what order they run.
+// which configurations of the project are missing and in what order they run,
+// and that a model whose weights cannot be found is left out (never a job that can only fail).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -18,6 +19,20 @@ std::vector<std::string> names(const std::vector<PlannedExtraction>& plan)
     return out;
 }
 
+// A registry whose data folder holds (dummy) MobileNetV2 and VGG19 files; nothing else.
+const features::ModelRegistry& withWeights()
+{
+    static test::TempDir dir;
+    static const features::ModelRegistry registry = [] {
+        test::writeFile(dir / "models" / "mobilenetv2-12-int8.onnx", "onnx");
+        test::writeFile(dir / "models" / "vgg19.safetensors", "vgg19");
+        features::RegistryFolders folders;
+        folders.userData = dir / "models";
+        return features::ModelRegistry(folders);
+    }();
+    return registry;
+}
+
 Project projectWithTrailers()
 {
     Project project;
@@ -32,7 +47,7 @@ TEST(AutoExtraction, LowestRateOfTheDefaultModelFirst)
     Project project = projectWithTrailers();
     project.fps = {3, 1, 2};
     project.models = {"mobilenetv2", "vgg19"};
-    const auto plan = planAutoExtraction(project, {});
+    const auto plan = planAutoExtraction(project, {}, &withWeights());
     EXPECT_EQ(names(plan), (std::vector<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3",
                                                       "vgg19-fps1", "vgg19-fps2", "vgg19-fps3"}));
     ASSERT_FALSE(plan.empty());
@@ -42,35 +57,61 @@ TEST(AutoExtraction, LowestRateOfTheDefaultModelFirst)
     EXPECT_EQ(plan[0].settings.model.model, "mobilenetv2");
     EXPECT_EQ(plan[0].settings.mode, video::SamplingMode::Uniform);
     EXPECT_DOUBLE_EQ(plan[2].settings.fps, 3.0);
-    EXPECT_TRUE(plan[3].settings.model.weights.empty());  // VGG: no default weights, the runner reports it
+    EXPECT_EQ(plan[0].settings.model.weights, withWeights().folders().userData / "mobilenetv2-12-int8.onnx");
+    EXPECT_EQ(plan[3].settings.model.weights, withWeights().folders().userData / "vgg19.safetensors");
+}
+
+TEST(AutoExtraction, ModelsWithoutWeightsAreLeftOutAndReported)
+{
+    test::TempDir dir;
+    test::writeFile(dir / "data" / "mobilenetv2-12-int8.onnx", "onnx");
+    features::RegistryFolders folders;
+    folders.project = dir / "project" / "models";
+    folders.userData = dir / "data";
+    const features::ModelRegistry registry(folders);
+    Project project = projectWithTrailers();
+    project.models = {"vgg16", "mobilenetv2"};
+    std::vector<features::WeightsLookup> missing;
+    const auto plan = planAutoExtraction(project, {}, &registry, &missing);
+    // vgg16 is the project's default model, but without weights: MobileNetV2 comes first.
+    EXPECT_EQ(names(plan), (std::vector<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3"}));
+    EXPECT_TRUE(plan[0].first);
+    ASSERT_EQ(missing.size(), 1u);
+    EXPECT_EQ(missing[0].model, "vgg16");
+    ASSERT_EQ(missing[0].searched.size(), 2u);
+    EXPECT_EQ(missing[0].searched[0].second, dir / "project" / "models" / "vgg16.safetensors");
+    EXPECT_EQ(missing[0].searched[1].second, dir / "data" / "vgg16.safetensors");
+    // With no weights at all, nothing is planned.
+    project.models = {"vgg16"};
+    EXPECT_TRUE(planAutoExtraction(project, {}, &registry).empty());
 }
 
 TEST(AutoExtraction, SkipsWhatTheProfileFolderHas)
 {
     const Project project = projectWithTrailers();
     // 1 fps is there: the rest is background work only.
-    const auto plan = planAutoExtraction(project, {"mobilenetv2-fps1", "genre-like", "synthetic-visual"});
+    const auto plan = planAutoExtraction(project, {"mobilenetv2-fps1", "genre-like", "synthetic-visual"}, &withWeights());
     EXPECT_EQ(names(plan), (std::vector<std::string>{"mobilenetv2-fps2", "mobilenetv2-fps3"}));
     EXPECT_FALSE(plan[0].first);
     // A middle rate present: the others keep their order, the lowest missing one is not "first".
-    const auto gap = planAutoExtraction(project, {"mobilenetv2-fps2"});
+    const auto gap = planAutoExtraction(project, {"mobilenetv2-fps2"}, &withWeights());
     EXPECT_EQ(names(gap), (std::vector<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps3"}));
     EXPECT_FALSE(gap[0].first);
-    EXPECT_TRUE(planAutoExtraction(project, {"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3"}).empty());
+    EXPECT_TRUE(planAutoExtraction(project, {"mobilenetv2-fps1", "mobilenetv2-fps2", "mobilenetv2-fps3"}, &withWeights()).empty());
 }
 
 TEST(AutoExtraction, NothingWithoutTrailersOrRates)
 {
     Project project = projectWithTrailers();
     project.manifest.clear();
-    EXPECT_TRUE(planAutoExtraction(project, {}).empty());
+    EXPECT_TRUE(planAutoExtraction(project, {}, &withWeights()).empty());
     project = projectWithTrailers();
     project.fps = {0, -1};
-    EXPECT_TRUE(planAutoExtraction(project, {}).empty());
+    EXPECT_TRUE(planAutoExtraction(project, {}, &withWeights()).empty());
     project = projectWithTrailers();
     project.fps = {2, 2, 0.5};
     project.models = {"mobilenetv2", "mobilenetv2"};
-    EXPECT_EQ(names(planAutoExtraction(project, {})),
+    EXPECT_EQ(names(planAutoExtraction(project, {}, &withWeights())),
               (std::vector<std::string>{"mobilenetv2-fps0.5", "mobilenetv2-fps2"}));
 }
 
@@ -85,7 +126,7 @@ TEST(AutoExtraction, ExistingProfilesListsTheProfileFolder)
     std::ofstream(project.cache / "profiles" / "mobilenetv2-fps1.meta.json") << "{}";
     std::ofstream(project.cache / "profiles" / "synthetic-visual.csv") << "x";
     EXPECT_EQ(existingProfiles(project), (std::set<std::string>{"mobilenetv2-fps1", "synthetic-visual"}));
-    EXPECT_EQ(names(planAutoExtraction(project, existingProfiles(project))),
+    EXPECT_EQ(names(planAutoExtraction(project, existingProfiles(project), &withWeights())),
               (std::vector<std::string>{"mobilenetv2-fps2", "mobilenetv2-fps3"}));
 }
 

@@ -30,6 +30,7 @@
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/MobileNetV2Weights.h"
+#include "core/features/ModelRegistry.h"
 #ifndef TRAILERLAB_NO_VIDEO
 #include "core/video/FrameSampler.h"
 #endif
@@ -164,7 +165,7 @@ int main(int argc, char** argv)
             spec.half = half;
             spec.cpuThreads = threads;
             if (model == "mobilenetv2" && onnxSupportBuilt())
-                spec.weights = findDefaultMobileNetWeights();
+                spec.weights = ModelRegistry::standard().find("mobilenetv2").file;
             if (spec.weights.empty() && model.rfind("torchscript:", 0) != 0)
                 spec.randomSeed = 1;
             auto net = createExtractor(spec);

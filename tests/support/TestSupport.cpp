@@ -43,6 +43,8 @@ TempDir::~TempDir()
 
 void writeFile(const std::filesystem::path& path, const std::string& text)
 {
+    if (path.has_parent_path())
+        std::filesystem::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary);
     if (!out)
         throw std::runtime_error("cannot write " + path.string());

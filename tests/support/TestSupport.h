@@ -27,7 +27,7 @@ private:
     std::filesystem::path path_;
 };
 
-// Writes text to a file (binary mode: line ends are written as given).
+// Writes text to a file, creating its folder (binary mode: line ends are written as given).
 void writeFile(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace tl::test
