@@ -18,6 +18,7 @@
 #include <filesystem>
 
 #include "core/video/FrameSampler.h"
+#include "ui/ElidedLabel.h"
 #include "ui/JobRunner.h"
 
 namespace tl::ui {
@@ -46,7 +47,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     video_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     player_->setVideoOutput(video_);
 
-    title_ = new QLabel(this);
+    title_ = new ElidedLabel(this);  // a long title must not widen the dock
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
@@ -80,7 +81,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     mode_->addItem(tr("Uniform"), 0);
     mode_->addItem(tr("One per shot"), 1);
     mode_->setToolTip(tr("Uniform: N frames per second. One per shot: a keyframe per detected shot."));
-    samplingInfo_ = new QLabel(this);
+    samplingInfo_ = new ElidedLabel(this);
 
     strip_ = new KeyframeStrip(this);
 

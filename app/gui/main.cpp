@@ -78,8 +78,7 @@ int main(int argc, char** argv)
     // Screenshot mode: a fixed layout, a project, wait for the background work, render, quit.
     window.restoreState(QByteArray());
     window.autoExtractor()->overrideEnabled(false);
-    window.resize(1600, 1000);
-    window.show();
+    window.show();  // the default size: fits the screen
     QTemporaryDir demoDir;
     if (!projectFile.isEmpty())
         window.openProject(projectFile);
@@ -107,6 +106,7 @@ int main(int argc, char** argv)
             window.experimentsView()->runExperiment();  // the next idle comes after it and its models
             return;
         }
+        window.raiseView(window.experimentsView());
         window.raiseView(window.userView());
         QTimer::singleShot(300, &window, [&] {
             const QStringList files = window.saveScreenshots(out);
