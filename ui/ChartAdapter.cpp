@@ -8,6 +8,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QHorizontalBarSeries>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
@@ -48,6 +49,12 @@ void ChartAdapter::resetColours()
 {
     palette_.reset();
     scheduleRebuild();
+}
+
+void ChartAdapter::reserveColours(const QStringList& names)
+{
+    for (const auto& name : names)
+        palette_.colourOf(name);
 }
 
 QColor ChartAdapter::seriesColour(const QString& name)
@@ -246,7 +253,8 @@ void ChartAdapter::rebuild()
     chart_->legend()->show();
     // Many curves (an experiment with several configurations and the baselines): one
     // legend entry per line at the right, so that names are not elided into "mobile...".
-    chart_->legend()->setAlignment(curves_.size() > 8 ? Qt::AlignRight : Qt::AlignBottom);
+    const auto inLegend = std::count_if(curves_.begin(), curves_.end(), [](const Curve& c) { return !c.reference; });
+    chart_->legend()->setAlignment(inLegend > 6 ? Qt::AlignRight : Qt::AlignBottom);
     double xMin = std::numeric_limits<double>::max(), xMax = std::numeric_limits<double>::lowest();
     double yMin = xMin, yMax = xMax;
     for (const auto& c : curves_)
@@ -321,6 +329,9 @@ void ChartAdapter::rebuild()
         chart_->addSeries(s);
         s->attachAxis(x);
         s->attachAxis(y);
+        if (c.reference)  // named at the line's end: the legend keeps its room for the curves
+            for (QLegendMarker* marker : chart_->legend()->markers(s))
+                marker->setVisible(false);
     }
     yLow_ = yScale_.low;
     yHigh_ = yScale_.high;

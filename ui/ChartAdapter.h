@@ -43,6 +43,9 @@ public:
     // Forgets the colours and dash styles given so far (a new project); until
     // then a name keeps its colour whatever curves come and go.
     void resetColours();
+    // Gives these names their colours now, in this order (the project's configurations
+    // at open), so that the colours do not depend on which model finishes first.
+    void reserveColours(const QStringList& names);
     // A vertical marker (the current K); NaN hides it.
     void setMarker(double x, const QString& label);
     double markerX() const { return markerX_; }

@@ -92,6 +92,7 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     runFps_ = new QLineEdit(this);
     runFps_->setToolTip(tr("Comma-separated frames per second, e.g. 1,2,3 (from the project file)"));
     runKs_ = new QLineEdit(this);
+    runKs_->setMinimumWidth(runKs_->fontMetrics().horizontalAdvance(QStringLiteral("10:100:10")) + 16);
     // Digits, ':' and ',' only: "10:100:10" or "10,20,50".
     runKs_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9 ]*([:,][0-9 ]*)*")), runKs_));
     runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
@@ -194,7 +195,12 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     });
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
-        chart_->resetColours();  // one colour per configuration for as long as the project is open
+        // One colour per configuration for as long as the project is open, the same at every opening.
+        chart_->resetColours();
+        QStringList names;
+        for (const auto& s : workbench_->sources())
+            names << QString::fromStdString(s.name);
+        chart_->reserveColours(names);
         cancelExperiment();
         report_.reset();
         results_->setRowCount(0);

@@ -45,6 +45,15 @@ namespace {
 // Saved dock layouts of an older arrangement are not restored (2: the two-column layout).
 constexpr int layoutVersion = 2;
 
+// Holds a view in a dock's scroll area. A scroll area asks a height-for-width
+// layout (any word-wrapped label) for its preferred height and scrolls below it;
+// this layout reports none, so the view scrolls only below its minimum size.
+class MinimumOnlyLayout : public QVBoxLayout {
+public:
+    explicit MinimumOnlyLayout(QWidget* parent) : QVBoxLayout(parent) { setContentsMargins(0, 0, 0, 0); }
+    bool hasHeightForWidth() const override { return false; }
+};
+
 // Trailers for the synthetic demo when the shared reference videos are at hand:
 // $TRAILERLAB_SHARED/videos, else ../shared/videos above the executable.
 QStringList demoVideos()
@@ -129,6 +138,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     // User explorer with the Library tab at the right. A trailer asked for from the
     // explorer or the library opens at the left, beside them, never in their place.
     setDockNestingEnabled(true);
+    setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);  // tabs where the eye looks first
     auto* expDock = addView(tr("Experiments"), QStringLiteral("ExperimentsDock"), experiments_, Qt::LeftDockWidgetArea);
     auto* trailerDock = addView(tr("Trailer"), QStringLiteral("TrailerDock"), trailer_, Qt::LeftDockWidgetArea);
     auto* extractionDock = addView(tr("Extraction"), QStringLiteral("ExtractionDock"), extraction_, Qt::LeftDockWidgetArea);
@@ -252,6 +262,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     defaultState_ = saveState(layoutVersion);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    // A size saved on a larger screen (or at a smaller scale) is shrunk to this one.
+    if (const QScreen* s = screen()) {
+        const QSize available = s->availableGeometry().size() - QSize(16, 48);
+        if (width() > available.width() || height() > available.height())
+            resize(this->size().boundedTo(available).expandedTo(minimumSizeHint()));
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), layoutVersion);
     workbench_->setK(settings.value(QStringLiteral("experiments/k"), 50).toInt());
     updateStatus();
@@ -273,7 +289,9 @@ QDockWidget* MainWindow::addView(const QString& title, const QString& objectName
     scroll->setObjectName(objectName + QStringLiteral("Scroll"));
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidgetResizable(true);
-    scroll->setWidget(view);
+    auto* holder = new QWidget(scroll);
+    (new MinimumOnlyLayout(holder))->addWidget(view);
+    scroll->setWidget(holder);
     dock->setWidget(scroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(area, dock);
@@ -366,7 +384,9 @@ QDockWidget* MainWindow::dockOf(QWidget* view) const
 QWidget* MainWindow::viewIn(const QDockWidget* dock)
 {
     auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
-    return scroll ? scroll->widget() : dock->widget();
+    if (!scroll || !scroll->widget() || !scroll->widget()->layout() || !scroll->widget()->layout()->itemAt(0))
+        return dock->widget();
+    return scroll->widget()->layout()->itemAt(0)->widget();
 }
 
 void MainWindow::openProject(const QString& file)
@@ -501,15 +521,18 @@ QStringList MainWindow::saveScreenshots(const QString& dir)
     save(this, QStringLiteral("main-window"));
     for (QDockWidget* dock : docks_) {
         QWidget* w = viewIn(dock);
-        const QSize old = w->size();
+        QWidget* holder = dock->widget();  // the scroll area sizes the view
+        const QSize old = holder->size();
         const bool hidden = !w->isVisible() || w->visibleRegion().isEmpty();
         if (hidden) {
             // Tabified docks are not laid out: give the view a real size to render.
-            w->resize(std::max(old.width(), 900), std::max(old.height(), 700));
+            holder->resize(std::max(old.width(), 900), std::max(old.height(), 700));
+            if (w->size().width() < 900)
+                w->resize(holder->size());
         }
         save(w, dock->objectName().remove(QStringLiteral("Dock")).toLower());
         if (hidden)
-            w->resize(old);
+            holder->resize(old);
     }
     return written;
 }

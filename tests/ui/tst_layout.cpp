@@ -289,6 +289,14 @@ void TestLayout::coloursStayWhenConfigurationsAreAdded()
     QCOMPARE(chart.seriesColour("genre"), b);
     const QColor c = chart.seriesColour("mobilenetv2-fps1");
     QVERIFY(c != a && c != b);
+    // The project's configurations get the palette's first colours in their listed
+    // order, whichever model finished first: the same colours at every opening.
+    SeriesPalette fresh;
+    ChartAdapter* experiments = window_->experimentsView()->chart();
+    for (const auto& source : window_->workbench()->sources())
+        QCOMPARE(experiments->seriesColour(QString::fromStdString(source.name)),
+                 fresh.colourOf(QString::fromStdString(source.name)));
+
     // Many configurations: no two share a colour.
     SeriesPalette palette;
     QSet<QRgb> seen;
