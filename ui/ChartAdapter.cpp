@@ -45,6 +45,21 @@ ChartAdapter::ChartAdapter(QWidget* parent) : QWidget(parent)
     connect(chart_, &QChart::plotAreaChanged, this, [this] { placeEndLabels(); });
 }
 
+int ChartAdapter::barsThatFit() const
+{
+    // The title, the value axis and the margins take about five lines.
+    const int line = fontMetrics().height() + 3;
+    const int rows = std::max(3, view_->height() / line - 5);
+    return std::min(static_cast<int>(barValues_.size()), rows);
+}
+
+void ChartAdapter::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (bars_ && barsThatFit() != shownBars_)
+        scheduleRebuild();
+}
+
 void ChartAdapter::resetColours()
 {
     palette_.reset();
@@ -221,9 +236,11 @@ void ChartAdapter::rebuild()
 
     if (bars_) {
         auto* set = new QBarSet(tr("utility"));
-        // Largest on top: horizontal bars draw the first category at the bottom.
+        // Largest on top: horizontal bars draw the first category at the bottom. Only
+        // as many bars as have room for their label (the axis would skip labels).
         QStringList labels;
-        for (int i = static_cast<int>(barValues_.size()) - 1; i >= 0; --i) {
+        shownBars_ = barsThatFit();
+        for (int i = shownBars_ - 1; i >= 0; --i) {
             *set << barValues_[static_cast<std::size_t>(i)];
             labels << barLabels_.value(i);
         }

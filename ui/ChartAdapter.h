@@ -55,6 +55,8 @@ public:
     // Horizontal bar chart (replaces the line chart content).
     void setBars(const QString& title, const QStringList& labels, const std::vector<double>& values);
     QStringList barLabels() const { return barLabels_; }
+    // How many of the bars are drawn: those whose labels have room at the current height.
+    int shownBarCount() { ensureBuilt(); return shownBars_; }
 
     // What is drawn (after pending rebuilds): the pen of a series by name (an
     // invalid colour when absent), the labels at the reference lines' ends, the
@@ -84,6 +86,12 @@ private:
     void ensureBuilt();
     void renderTo(QPainter& painter, QSize size);
     void placeEndLabels();
+    int barsThatFit() const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
 
     QChart* chart_;
     QTimer* rebuildTimer_;
@@ -101,6 +109,7 @@ private:
     bool bars_ = false;
     QStringList barLabels_;
     std::vector<double> barValues_;
+    int shownBars_ = 0;
     SeriesPalette palette_;
     NiceScale yScale_;
     struct EndLabel {

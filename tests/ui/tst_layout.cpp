@@ -80,6 +80,7 @@ private Q_SLOTS:
     void coloursStayWhenConfigurationsAreAdded();
     void baselinesAreDistinguishable();
     void recommendationsAreAGridOfWholeTiles();
+    void profileBarsKeepTheirLabels();
     void listsSortNaturally();
     void libraryCountsWhatTheSearchShows();
     void statusBarDropsAFailureAfterASuccess();
@@ -349,6 +350,29 @@ void TestLayout::recommendationsAreAGridOfWholeTiles()
         for (int j = 0; j < i; ++j)
             QVERIFY2(!r.intersects(list->visualItemRect(list->item(j))), qPrintable(QStringLiteral("%1 / %2").arg(i).arg(j)));
     }
+}
+
+void TestLayout::profileBarsKeepTheirLabels()
+{
+    // A short chart draws only the bars whose labels have room (the axis would skip every other label).
+    ChartAdapter chart;
+    chart.resize(320, 170);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    QStringList labels;
+    std::vector<double> values;
+    for (int i = 0; i < 12; ++i) {
+        labels << QStringLiteral("feature %1").arg(i);
+        values.push_back(12.0 - i);
+    }
+    chart.setBars(QStringLiteral("Features by utility"), labels, values);
+    const int shortCount = chart.shownBarCount();
+    QVERIFY2(shortCount >= 3 && shortCount < 12, qPrintable(QString::number(shortCount)));
+    const int line = chart.fontMetrics().height();
+    QVERIFY2(shortCount * line <= 170, qPrintable(QString::number(shortCount)));
+    chart.resize(320, 700);
+    QTRY_COMPARE(chart.shownBarCount(), 12);
+    QCOMPARE(chart.barLabels(), labels);
 }
 
 void TestLayout::listsSortNaturally()
