@@ -80,7 +80,7 @@ private:
         bool reference;
     };
     // Changes mark the chart dirty; one rebuild follows on a 40 ms coalescing timer
-    // (conventions #5), so a burst of curves or K steps costs one redraw.
+    // (docs/architecture.md), so a burst of curves or K steps costs one redraw.
     void scheduleRebuild();
     void rebuild();
     void ensureBuilt();

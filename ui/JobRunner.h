@@ -1,5 +1,5 @@
 #pragma once
-// Runs core jobs off the GUI thread (conventions #3-#5): each job is a
+// Runs core jobs off the GUI thread (docs/architecture.md): each job is a
 // synchronous core call taking a tl::JobContext; it runs on the runner's own
 // thread pool through QtConcurrent, its progress is stored under a mutex by the worker
 // and published to the job list by a 40 ms coalescing timer on the GUI thread,

@@ -1,5 +1,5 @@
 #pragma once
-// The job list (conventions #4): every background job with progress, status and
+// The job list (docs/architecture.md): every background job with progress, status and
 // details; failed and cancelled jobs stay listed with their message.
 
 #include <QWidget>

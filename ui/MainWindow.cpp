@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
-#include <QMediaPlayer>
 #include <QGridLayout>
 #include <QMenuBar>
 #include <QPushButton>
@@ -320,6 +319,10 @@ void MainWindow::createMenus()
     QAction* play = playback->addAction(tr("Play / Pause"), trailer_, &TrailerView::togglePlay);
     play->setShortcut(Qt::Key_Space);
     play->setShortcutContext(Qt::WindowShortcut);
+    QAction* nextFrame = playback->addAction(tr("Next Frame"), trailer_->player(), &VideoPlayer::stepForward);
+    nextFrame->setShortcut(Qt::Key_Period);
+    QAction* previousFrame = playback->addAction(tr("Previous Frame"), trailer_->player(), &VideoPlayer::stepBackward);
+    previousFrame->setShortcut(Qt::Key_Comma);
     QAction* kUp = playback->addAction(tr("More neighbours (K up)"), this, [this] { workbench_->stepK(+1); });
     kUp->setShortcuts({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Up), QKeySequence(Qt::Key_Equal)});
     QAction* kDown = playback->addAction(tr("Fewer neighbours (K down)"), this, [this] { workbench_->stepK(-1); });
@@ -351,7 +354,7 @@ void MainWindow::createMenus()
         QMessageBox::about(this, tr("About TrailerLab"),
                            tr("<b>TrailerLab</b><br>Collaborative filtering whose user profiles come from deep "
                               "features of movie trailers (Ben Hassen et al., WEBIST 2025).<br><br>"
-                              "Space: play/pause · + / − or Ctrl+Up / Ctrl+Down: change K"));
+                              "Space: play/pause · , / .: previous / next frame · + / − or Ctrl+Up / Ctrl+Down: change K"));
     });
 }
 
@@ -456,6 +459,13 @@ void MainWindow::playItem(const QString& itemId)
     raiseView(trailer_);
     if (!workbench_->videoOf(itemId).isEmpty())
         trailer_->player()->play();
+}
+
+void MainWindow::playFile(const QString& video)
+{
+    trailer_->openFile(video);
+    raiseView(trailer_);
+    trailer_->player()->play();
 }
 
 void MainWindow::raiseView(QWidget* view)

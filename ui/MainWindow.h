@@ -72,6 +72,8 @@ public:
 
 public Q_SLOTS:
     void playItem(const QString& itemId);
+    // Plays a video file that belongs to no project in the trailer view (trailerlab VIDEO).
+    void playFile(const QString& video);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

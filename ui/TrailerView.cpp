@@ -1,24 +1,19 @@
 #include "ui/TrailerView.h"
 
-#include <QAudioOutput>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMediaPlayer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
 #include <QStyle>
-#include <QUrl>
 #include <QVBoxLayout>
-#include <QVideoWidget>
 
 #include <filesystem>
 
 #include "core/video/FrameSampler.h"
-#include "ui/ElidedLabel.h"
 #include "ui/JobRunner.h"
 
 namespace tl::ui {
@@ -39,36 +34,46 @@ QString clock(qint64 ms)
 
 TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jobs_(jobs)
 {
-    player_ = new QMediaPlayer(this);
-    audio_ = new QAudioOutput(this);
-    player_->setAudioOutput(audio_);
-    video_ = new QVideoWidget(this);
+    player_ = new VideoPlayer(this);
+    video_ = new VideoSurface(player_, this);
     video_->setMinimumSize(320, 180);
     video_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    player_->setVideoOutput(video_);
 
-    title_ = new ElidedLabel(this);  // a long title must not widen the dock
+    title_ = new QLabel(this);
     QFont bold = title_->font();
     bold.setBold(true);
     title_->setFont(bold);
+    title_->setWordWrap(true);
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setStyleSheet(QStringLiteral("color: #a03030"));
     message_->hide();
+    audioNote_ = new QLabel(this);
+    audioNote_->setWordWrap(true);
+    audioNote_->setStyleSheet(QStringLiteral("color: #505050"));
+    audioNote_->hide();
 
     play_ = new QPushButton(this);
     play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     play_->setToolTip(tr("Play / pause (Space)"));
     play_->setFocusPolicy(Qt::NoFocus);
+    stepBack_ = new QPushButton(this);
+    stepBack_->setIcon(style()->standardIcon(QStyle::SP_MediaSeekBackward));
+    stepBack_->setToolTip(tr("Previous frame (,)"));
+    stepBack_->setFocusPolicy(Qt::NoFocus);
+    stepForward_ = new QPushButton(this);
+    stepForward_->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    stepForward_->setToolTip(tr("Next frame (.)"));
+    stepForward_->setFocusPolicy(Qt::NoFocus);
     position_ = new QSlider(Qt::Horizontal, this);
     position_->setToolTip(tr("Seek"));
+    position_->setSingleStep(200);  // arrow keys: 0.2 s
     time_ = new QLabel(QStringLiteral("0:00 / 0:00"), this);
     volume_ = new QSlider(Qt::Horizontal, this);
     volume_->setRange(0, 100);
     volume_->setValue(70);
     volume_->setMaximumWidth(90);
     volume_->setToolTip(tr("Volume"));
-    audio_->setVolume(0.7f);
 
     fps_ = new QDoubleSpinBox(this);
     fps_->setRange(0.25, 10.0);
@@ -81,12 +86,15 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     mode_->addItem(tr("Uniform"), 0);
     mode_->addItem(tr("One per shot"), 1);
     mode_->setToolTip(tr("Uniform: N frames per second. One per shot: a keyframe per detected shot."));
-    samplingInfo_ = new ElidedLabel(this);
+    samplingInfo_ = new QLabel(this);
+    samplingInfo_->setWordWrap(true);  // long reports wrap rather than widen the window
 
     strip_ = new KeyframeStrip(this);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(play_);
+    controls->addWidget(stepBack_);
+    controls->addWidget(stepForward_);
     controls->addWidget(position_, 1);
     controls->addWidget(time_);
     controls->addWidget(new QLabel(tr("Vol"), this));
@@ -102,17 +110,26 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     layout->addWidget(message_);
     layout->addWidget(video_, 1);
     layout->addLayout(controls);
+    layout->addWidget(audioNote_);
     layout->addLayout(sampling);
     layout->addWidget(strip_);
 
     connect(play_, &QPushButton::clicked, this, &TrailerView::togglePlay);
+    connect(stepBack_, &QPushButton::clicked, player_, &VideoPlayer::stepBackward);
+    connect(stepForward_, &QPushButton::clicked, player_, &VideoPlayer::stepForward);
     connect(position_, &QSlider::sliderMoved, this, [this](int ms) { seek(ms); });
-    connect(volume_, &QSlider::valueChanged, this, [this](int v) { audio_->setVolume(static_cast<float>(v) / 100.0f); });
-    connect(player_, &QMediaPlayer::durationChanged, this, [this](qint64 ms) {
+    // A click on the groove (page step) seeks too.
+    connect(position_, &QSlider::actionTriggered, this, [this](int action) {
+        if (action != QAbstractSlider::SliderMove && action != QAbstractSlider::SliderNoAction)
+            seek(position_->sliderPosition());
+    });
+    connect(volume_, &QSlider::valueChanged, this, [this](int v) { player_->setVolume(v / 100.0); });
+    connect(player_, &VideoPlayer::durationChanged, this, [this](qint64 ms) {
         position_->setRange(0, static_cast<int>(ms));
+        position_->setPageStep(static_cast<int>(std::max<qint64>(1000, ms / 10)));
         updateTime();
     });
-    connect(player_, &QMediaPlayer::positionChanged, this, [this](qint64 ms) {
+    connect(player_, &VideoPlayer::positionChanged, this, [this](qint64 ms) {
         if (!position_->isSliderDown()) {
             const QSignalBlocker block(position_);
             position_->setValue(static_cast<int>(ms));
@@ -120,15 +137,27 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
         updateTime();
         strip_->highlightNearest(ms);
     });
-    connect(player_, &QMediaPlayer::playbackStateChanged, this, [this](QMediaPlayer::PlaybackState state) {
-        play_->setIcon(style()->standardIcon(state == QMediaPlayer::PlayingState ? QStyle::SP_MediaPause
+    connect(player_, &VideoPlayer::stateChanged, this, [this](VideoPlayer::State state) {
+        play_->setIcon(style()->standardIcon(state == VideoPlayer::State::Playing ? QStyle::SP_MediaPause
                                                                                   : QStyle::SP_MediaPlay));
+        const bool usable = state != VideoPlayer::State::Empty && state != VideoPlayer::State::Error;
+        play_->setEnabled(usable);
+        stepBack_->setEnabled(usable);
+        stepForward_->setEnabled(usable);
+        position_->setEnabled(usable);
+        video_->setPlaceholder(state == VideoPlayer::State::Loading ? tr("Opening the trailer…") : QString());
     });
-    connect(player_, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& text) {
-        message_->setText(tr("The player cannot play this trailer: %1\nThe keyframes below may still work; check the "
-                             "file or convert it to H.264/MP4.")
+    connect(player_, &VideoPlayer::errorOccurred, this, [this](const QString& text) {
+        message_->setText(tr("This trailer cannot be played: %1\nThe keyframes below may still work; check the "
+                             "file or convert it (for example to H.264/MP4).")
                               .arg(text));
         message_->show();
+        video_->setPlaceholder(tr("Cannot play this file."));
+    });
+    connect(player_, &VideoPlayer::audioStatusChanged, this, [this](const QString& status) {
+        audioNote_->setText(status.isEmpty() ? QString() : tr("Sound: %1").arg(status));
+        audioNote_->setVisible(!status.isEmpty());
+        volume_->setEnabled(player_->hasSound());
     });
     connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
     // The rate and mode persist across sessions.
@@ -136,7 +165,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     fps_->setValue(settings.value(QStringLiteral("trailer/fps"), 1.0).toDouble());
     mode_->setCurrentIndex(settings.value(QStringLiteral("trailer/mode"), 0).toInt());
     volume_->setValue(settings.value(QStringLiteral("trailer/volume"), 70).toInt());
-    audio_->setVolume(static_cast<float>(volume_->value()) / 100.0f);
+    player_->setVolume(volume_->value() / 100.0);
     fps_->setEnabled(mode_->currentData().toInt() == 0);
     connect(fps_, &QDoubleSpinBox::valueChanged, this, [](double v) { QSettings().setValue(QStringLiteral("trailer/fps"), v); });
     connect(mode_, &QComboBox::currentIndexChanged, this, [](int i) { QSettings().setValue(QStringLiteral("trailer/mode"), i); });
@@ -149,17 +178,32 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jo
     setItem({}, {}, {});
 }
 
+void TrailerView::openFile(const QString& video)
+{
+    setItem({}, QFileInfo(video).fileName(), video);
+}
+
+QString TrailerView::messageText() const
+{
+    return message_->isVisible() ? message_->text() : QString();
+}
+
+QString TrailerView::audioNote() const
+{
+    return audioNote_->isVisible() ? audioNote_->text() : QString();
+}
+
 void TrailerView::setItem(const QString& itemId, const QString& title, const QString& video)
 {
-    player_->stop();
+    player_->close();
     itemId_ = itemId;
     videoPath_ = video;
     message_->hide();
+    audioNote_->hide();
     strip_->setKeyframes({});
-    if (itemId.isEmpty()) {
+    if (itemId.isEmpty() && video.isEmpty()) {
         title_->setText(tr("No trailer selected: double-click an item with a trailer in the Library, or click a "
                            "recommendation in the User explorer."));
-        player_->setSource({});
         samplingInfo_->clear();
         return;
     }
@@ -170,29 +214,23 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
                                    "the manifest to play it and extract its features.")
                               : tr("Trailer file not found: %1. Restore the file or fix the manifest.").arg(video));
         message_->show();
-        player_->setSource({});
         samplingInfo_->clear();
         return;
     }
-    title_->setText(tr("%1 — %2").arg(title, QFileInfo(video).fileName()));
-    player_->setSource(QUrl::fromLocalFile(video));
+    title_->setText(itemId.isEmpty() ? QFileInfo(video).fileName() : tr("%1 — %2").arg(title, QFileInfo(video).fileName()));
+    player_->open(video);
     resample();
 }
 
 void TrailerView::togglePlay()
 {
-    if (player_->source().isEmpty())
-        return;
-    if (player_->playbackState() == QMediaPlayer::PlayingState)
-        player_->pause();
-    else
-        player_->play();
+    player_->togglePlay();
 }
 
 void TrailerView::seek(qint64 ms)
 {
     lastSeek_ = ms;
-    player_->setPosition(ms);
+    player_->seek(ms);
     strip_->highlightNearest(ms);
     updateTime();
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Trailer: a QMediaPlayer + QVideoWidget with play/pause, seek and volume, and
-// under it the keyframe strip sampled at the current rate (or per shot) in the
+// Trailer: the trailer player (VideoPlayer, the project's own decoding; see
+// VideoPlayer.h for why not Qt's media player) with play/pause, frame steps,
+// a position slider and volume, and under it the keyframe strip sampled at the current rate (or per shot) in the
 // background. Clicking a keyframe seeks; while playing, the nearest keyframe is
 // highlighted; changing the rate re-samples in the background (results kept
 // per video and rate, so going back to a rate is instant).
@@ -11,16 +12,14 @@
 #include <vector>
 
 #include "ui/KeyframeStrip.h"
+#include "ui/VideoPlayer.h"
 
 QT_BEGIN_NAMESPACE
-class QAudioOutput;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QMediaPlayer;
 class QPushButton;
 class QSlider;
-class QVideoWidget;
 QT_END_NAMESPACE
 
 namespace tl::ui {
@@ -35,8 +34,13 @@ public:
     // Shows `video` (empty: the empty state with `title` explaining why).
     void setItem(const QString& itemId, const QString& title, const QString& video);
     QString itemId() const { return itemId_; }
+    // Shows a video file that belongs to no project (trailerlab VIDEO).
+    void openFile(const QString& video);
 
-    QMediaPlayer* player() const { return player_; }
+    VideoPlayer* player() const { return player_; }
+    QSlider* positionSlider() const { return position_; }
+    QString messageText() const;  // the error or explanation shown above the picture (empty: none)
+    QString audioNote() const;    // the sound status shown under the controls (empty: none)
     KeyframeStrip* strip() const { return strip_; }
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QComboBox* modeBox() const { return mode_; }
@@ -56,12 +60,14 @@ private:
     QString samplingKey() const;
 
     JobRunner* jobs_;
-    QMediaPlayer* player_;
-    QAudioOutput* audio_;
-    QVideoWidget* video_;
+    VideoPlayer* player_;
+    VideoSurface* video_;
     QLabel* title_;
     QLabel* message_;
+    QLabel* audioNote_;
     QPushButton* play_;
+    QPushButton* stepBack_;
+    QPushButton* stepForward_;
     QSlider* position_;
     QLabel* time_;
     QSlider* volume_;

@@ -1,18 +1,18 @@
 // trailerlab: the desktop workbench. Only wiring: the window lives in ui/.
 //   trailerlab [PROJECT.json]
+//   trailerlab VIDEO                               play a video file in the trailer view, without a project
 //   trailerlab --screenshot DIR [--project FILE]   render every view to DIR/*.png and quit
 //                                                  (without --project: a synthetic demo in a temporary folder;
 //                                                  no background extraction, so the pictures show a settled workbench;
 //                                                  the window at its default size, which fits the screen)
 //   trailerlab --screenshot DIR --project FILE --run-experiment
 //                                                  the same after the Experiments view's Run (the paper's experiment)
-//   trailerlab --version                           print the version (needs no display)
-#include <cstdio>
+//   trailerlab --help | --version                  print the options or the version (need no display)
 #include <cstring>
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QMediaPlayer>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -28,48 +28,101 @@
 #define TRAILERLAB_VERSION "0.0.0"
 #endif
 
+namespace {
+
+struct Options {
+    QCommandLineOption screenshot{"screenshot", QCoreApplication::translate("main", "Render each view to DIR/*.png and quit."),
+                                  "DIR"};
+    QCommandLineOption project{"project", QCoreApplication::translate("main", "Open this project file."), "FILE"};
+    QCommandLineOption runExperiment{
+        "run-experiment",
+        QCoreApplication::translate("main", "With --screenshot: run the paper's experiment first (Experiments > Run).")};
+};
+
+void describe(QCommandLineParser& parser, const Options& options)
+{
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "TrailerLab desktop workbench.\nWith a video file instead of a project, plays that video in the "
+                "trailer view (no project needed)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(options.screenshot);
+    parser.addOption(options.project);
+    parser.addOption(options.runExperiment);
+    parser.addPositionalArgument(
+        "file", QCoreApplication::translate("main", "Project file (.json) to open, or a video file to play."),
+        "[PROJECT | VIDEO]");
+}
+
+void setIdentity()
+{
+    // Settings in $XDG_CONFIG_HOME/trailerlab/trailerlab.conf (QSettings: <organisation>/<application>.conf).
+    QCoreApplication::setOrganizationName("trailerlab");
+    QCoreApplication::setApplicationName("trailerlab");
+    QCoreApplication::setApplicationVersion(TRAILERLAB_VERSION);
+}
+
+bool wantsHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--") == 0)
+            return false;
+        for (const char* flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
-    // Answered before QApplication exists, so it works without a display.
-    for (int i = 1; i < argc; ++i)
-        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
-            std::printf("trailerlab %s\n", TRAILERLAB_VERSION);
-            return 0;
-        }
+    // --help and --version are answered by a QCoreApplication, before any
+    // display connection, so they work on a console without X or Wayland.
+    if (wantsHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        setIdentity();
+        QCommandLineParser parser;
+        const Options options;
+        describe(parser, options);
+        parser.process(core);  // prints and exits
+        return 0;
+    }
     // Qt Multimedia's GStreamer backend proved unreliable here; ffmpeg did not fail.
+    // (Only its audio output is used: trailers are decoded by TrailerLab itself.)
     if (qEnvironmentVariableIsEmpty("QT_MEDIA_BACKEND"))
         qputenv("QT_MEDIA_BACKEND", "ffmpeg");
     QApplication app(argc, argv);
-    // Settings in $XDG_CONFIG_HOME/trailerlab/trailerlab.conf (QSettings: <organisation>/<application>.conf).
-    QApplication::setOrganizationName("trailerlab");
-    QApplication::setApplicationName("trailerlab");
+    setIdentity();
     QApplication::setApplicationDisplayName("TrailerLab");
-    QApplication::setApplicationVersion(TRAILERLAB_VERSION);
     QGuiApplication::setDesktopFileName("org.trailerlab.TrailerLab");
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "TrailerLab desktop workbench"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Render each view to DIR/*.png and quit."),
-                                  "DIR");
-    QCommandLineOption project("project", QApplication::translate("main", "Open this project file."), "FILE");
-    QCommandLineOption runExperiment(
-        "run-experiment", QApplication::translate("main", "With --screenshot: run the paper's experiment first (Experiments > Run)."));
-    parser.addOption(screenshot);
-    parser.addOption(project);
-    parser.addOption(runExperiment);
-    parser.addPositionalArgument("project", QApplication::translate("main", "Project file to open."), "[PROJECT]");
+    const Options options;
+    describe(parser, options);
     parser.process(app);
+    const QCommandLineOption& screenshot = options.screenshot;
+    const QCommandLineOption& project = options.project;
+    const QCommandLineOption& runExperiment = options.runExperiment;
 
     QString projectFile = parser.value(project);
-    if (projectFile.isEmpty() && !parser.positionalArguments().isEmpty())
-        projectFile = parser.positionalArguments().front();
+    QString videoFile;
+    if (projectFile.isEmpty() && !parser.positionalArguments().isEmpty()) {
+        const QString file = parser.positionalArguments().front();
+        // A project is a .json file; anything else is taken for a video (the player says if it is not one).
+        if (QFileInfo(file).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0)
+            projectFile = file;
+        else
+            videoFile = file;
+    }
 
     tl::ui::MainWindow window;
     if (!parser.isSet(screenshot)) {
         window.show();
-        if (!projectFile.isEmpty())
+        if (!videoFile.isEmpty())
+            window.playFile(QFileInfo(videoFile).absoluteFilePath());
+        else if (!projectFile.isEmpty())
             window.openProject(projectFile);
         else
             window.restoreLastProject();

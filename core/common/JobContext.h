@@ -1,5 +1,5 @@
 #pragma once
-// The one pattern for long jobs (see docs: conventions #3). Core functions are
+// The one pattern for long jobs (docs/architecture.md). Core functions are
 // synchronous and take a JobContext; they call report() coarsely (per batch,
 // per block of users, per video) and checkCancelled() at the same places.
 //

@@ -5,7 +5,7 @@
 // and std kept too) -> item profiles, with an optional on-disk FeatureStore so a killed
 // run resumes where it stopped.
 //
-// Threading: extractFeatures() is synchronous (conventions #3). It runs inference on
+// Threading: extractFeatures() is synchronous (a JobContext job). It runs inference on
 // the calling thread, `decodeWorkers` threads that sample videos and one thread that
 // assembles batches (so copying overlaps the forward pass); exceptions of a
 // worker never cross threads: a video that fails to decode becomes a recorded failure

@@ -1,5 +1,5 @@
 #pragma once
-// The deep-feature models behind one interface (conventions #8): VGG11/16/19's
+// The deep-feature models behind one interface: VGG11/16/19's
 // convolutional part, MobileNetV2 (real ImageNet weights from the ONNX Model Zoo
 // file, dequantised), and a user TorchScript model. No LibTorch in this header:
 // frames go in as float buffers, features come out as an Eigen matrix, so callers

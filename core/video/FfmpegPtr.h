@@ -1,5 +1,5 @@
 #pragma once
-// RAII owners for FFmpeg handles (conventions #7): every av_*_free / close
+// RAII owners for FFmpeg handles: every av_*_free / close
 // lives here, nowhere in business code. Each pointer type frees its handle
 // with the matching FFmpeg function; all are move-only unique_ptrs.
 // Threading: none of these handles is thread-safe; one owner thread each.

@@ -11,6 +11,7 @@
 #include "core/common/Error.h"
 #include "core/video/ClipWriter.h"
 #include "core/video/FrameSampler.h"
+#include "core/video/Playback.h"
 #include "core/video/PngWriter.h"
 #include "core/video/VideoProbe.h"
 
@@ -44,6 +45,30 @@ VideoInfo probeVideo(const std::filesystem::path& file, bool)
 {
     noFfmpeg("decode", file);
 }
+
+struct PlaybackVideo::Impl {};
+struct PlaybackAudio::Impl {};
+
+PlaybackVideo::PlaybackVideo(const std::filesystem::path& file, int, int, const CancelToken*)
+{
+    noFfmpeg("play", file);
+}
+PlaybackVideo::~PlaybackVideo() = default;
+bool PlaybackVideo::next(PlaybackFrame&) { return false; }
+void PlaybackVideo::seek(double) {}
+std::int64_t PlaybackVideo::framesDecoded() const { return 0; }
+int PlaybackVideo::errorCount() const { return 0; }
+
+PlaybackAudio::PlaybackAudio(const std::filesystem::path& file, int sampleRate, int channels, double,
+                             const CancelToken*)
+    : rate_(sampleRate), channels_(channels)
+{
+    noFfmpeg("play", file);
+}
+PlaybackAudio::~PlaybackAudio() = default;
+std::string PlaybackAudio::codec() const { return {}; }
+bool PlaybackAudio::next(AudioChunk&) { return false; }
+void PlaybackAudio::seek(double) {}
 
 void writeClip(const std::filesystem::path& file, const ClipSpec&, const Painter&)
 {

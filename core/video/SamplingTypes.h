@@ -106,7 +106,7 @@ struct ShotInfo {
     bool emitted = false;         // false when every frame of the shot was uniform (dropped)
 };
 
-// Expected, non-fatal outcomes, counted (conventions #6).
+// Expected, non-fatal outcomes: counted here, not thrown.
 struct SamplingWarnings {
     int droppedUniform = 0;       // frames dropped as near-uniform (flat colour)
     int droppedBlack = 0;         // frames dropped as black
