@@ -4,8 +4,11 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QHorizontalBarSeries>
 #include <QLabel>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPainter>
 #include <QScatterSeries>
@@ -34,11 +37,98 @@ ChartAdapter::ChartAdapter(QWidget* parent) : QWidget(parent)
     stack_->setContentsMargins(0, 0, 0, 0);
     stack_->addWidget(view_);
     stack_->addWidget(empty_);
-    setMinimumSize(240, 180);
+    setMinimumSize(220, 150);
     rebuildTimer_ = new QTimer(this);
     rebuildTimer_->setSingleShot(true);
     rebuildTimer_->setInterval(40);
     connect(rebuildTimer_, &QTimer::timeout, this, &ChartAdapter::ensureBuilt);
+    connect(chart_, &QChart::plotAreaChanged, this, [this] { placeEndLabels(); });
+}
+
+int ChartAdapter::barsThatFit() const
+{
+    // The title, the value axis and the margins take about five lines.
+    const int line = fontMetrics().height() + 3;
+    const int rows = std::max(3, view_->height() / line - 5);
+    return std::min(static_cast<int>(barValues_.size()), rows);
+}
+
+void ChartAdapter::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (bars_ && barsThatFit() != shownBars_)
+        scheduleRebuild();
+}
+
+void ChartAdapter::resetColours()
+{
+    palette_.reset();
+    scheduleRebuild();
+}
+
+void ChartAdapter::reserveColours(const QStringList& names)
+{
+    for (const auto& name : names)
+        palette_.colourOf(name);
+}
+
+QColor ChartAdapter::seriesColour(const QString& name)
+{
+    ensureBuilt();
+    for (QAbstractSeries* s : chart_->series())
+        if (s->name() == name)
+            if (auto* line = qobject_cast<QLineSeries*>(s))
+                return line->pen().color();
+    return {};
+}
+
+Qt::PenStyle ChartAdapter::seriesStyle(const QString& name)
+{
+    ensureBuilt();
+    for (QAbstractSeries* s : chart_->series())
+        if (s->name() == name)
+            if (auto* line = qobject_cast<QLineSeries*>(s))
+                return line->pen().style();
+    return Qt::NoPen;
+}
+
+QStringList ChartAdapter::endLabels()
+{
+    ensureBuilt();
+    QStringList labels;
+    for (const auto& l : endLabels_)
+        labels << l.text;
+    return labels;
+}
+
+NiceScale ChartAdapter::yScale()
+{
+    ensureBuilt();
+    return yScale_;
+}
+
+void ChartAdapter::placeEndLabels()
+{
+    // Right-aligned just above their line inside the plot area; labels of close
+    // lines are pushed apart so that none covers another.
+    const QRectF plot = chart_->plotArea();
+    if (endLabels_.empty() || plot.isEmpty() || chart_->series().isEmpty())
+        return;
+    QAbstractSeries* anchor = chart_->series().front();
+    std::vector<std::pair<double, QGraphicsItem*>> placed;
+    for (const auto& l : endLabels_) {
+        const QRectF box = l.item->boundingRect();
+        const double lineY = chart_->mapToPosition(QPointF(0, l.y), anchor).y();
+        placed.emplace_back(lineY - box.height(), l.item);
+    }
+    std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    double nextFree = plot.top();
+    for (auto& [top, item] : placed) {
+        const QRectF box = item->boundingRect();
+        top = std::max(top, nextFree);
+        item->setPos(plot.right() - box.width() - 4, top);
+        nextFree = top + box.height();
+    }
 }
 
 void ChartAdapter::scheduleRebuild()
@@ -136,6 +226,9 @@ void ChartAdapter::rebuild()
 {
     dirty_ = false;
     markerSeries_ = nullptr;
+    for (auto& l : endLabels_)
+        delete l.item;
+    endLabels_.clear();
     chart_->removeAllSeries();
     for (QAbstractAxis* axis : chart_->axes())
         chart_->removeAxis(axis);
@@ -143,9 +236,11 @@ void ChartAdapter::rebuild()
 
     if (bars_) {
         auto* set = new QBarSet(tr("utility"));
-        // Largest on top: horizontal bars draw the first category at the bottom.
+        // Largest on top: horizontal bars draw the first category at the bottom. Only
+        // as many bars as have room for their label (the axis would skip labels).
         QStringList labels;
-        for (int i = static_cast<int>(barValues_.size()) - 1; i >= 0; --i) {
+        shownBars_ = barsThatFit();
+        for (int i = shownBars_ - 1; i >= 0; --i) {
             *set << barValues_[static_cast<std::size_t>(i)];
             labels << barLabels_.value(i);
         }
@@ -157,11 +252,13 @@ void ChartAdapter::rebuild()
         y->append(labels);
         y->setTruncateLabels(false);
         auto* x = new QValueAxis;
-        const double top = barValues_.empty() ? 1.0 : *std::max_element(barValues_.begin(), barValues_.end());
-        x->setLabelFormat(top >= 100 ? "%.0f" : "%.2f");
-        x->setTickCount(4);
         const double maxValue = barValues_.empty() ? 1.0 : *std::max_element(barValues_.begin(), barValues_.end());
-        x->setRange(0, maxValue > 0 ? maxValue * 1.05 : 1.0);
+        const NiceScale scale = niceScale(0, maxValue > 0 ? maxValue : 1.0, 5);
+        x->setRange(scale.low, scale.high);
+        x->setTickType(QValueAxis::TicksDynamic);
+        x->setTickAnchor(scale.low);
+        x->setTickInterval(scale.step);
+        x->setLabelFormat(QStringLiteral("%.%1f").arg(scale.decimals));
         chart_->addAxis(y, Qt::AlignLeft);
         chart_->addAxis(x, Qt::AlignBottom);
         series->attachAxis(x);
@@ -173,7 +270,8 @@ void ChartAdapter::rebuild()
     chart_->legend()->show();
     // Many curves (an experiment with several configurations and the baselines): one
     // legend entry per line at the right, so that names are not elided into "mobile...".
-    chart_->legend()->setAlignment(curves_.size() > 8 ? Qt::AlignRight : Qt::AlignBottom);
+    const auto inLegend = std::count_if(curves_.begin(), curves_.end(), [](const Curve& c) { return !c.reference; });
+    chart_->legend()->setAlignment(inLegend > 6 ? Qt::AlignRight : Qt::AlignBottom);
     double xMin = std::numeric_limits<double>::max(), xMax = std::numeric_limits<double>::lowest();
     double yMin = xMin, yMax = xMax;
     for (const auto& c : curves_)
@@ -193,57 +291,73 @@ void ChartAdapter::rebuild()
         yMin = 0;
         yMax = 1;
     }
-    const double pad = std::max(1e-3, (yMax - yMin) * 0.08);
+    // Round ticks on both axes: K on multiples of a nice step from 0 whatever the
+    // sweep's first K; RMSE between nice bounds a little beyond the data.
+    const double pad = std::max(1e-3, (yMax - yMin) * 0.04);
     auto* x = new QValueAxis;
     x->setTitleText(xTitle_);
     x->setRange(xMin, xMax);
-    x->setLabelFormat("%d");
-    // Round ticks (0, 10, 20 ... or 0, 20, 40 ...) whatever the sweep's first K.
-    const double span = xMax - xMin;
-    const double step = span > 100 ? std::pow(10.0, std::floor(std::log10(span / 5))) * 2 : (span > 50 ? 20 : (span > 20 ? 10 : 5));
+    const double xStep = niceStep(xMax - xMin, 8);
+    x->setLabelFormat(QStringLiteral("%.%1f").arg(decimalsFor(xStep)));
     x->setTickType(QValueAxis::TicksDynamic);
     x->setTickAnchor(0);
-    x->setTickInterval(step);
+    x->setTickInterval(xStep);
+    yScale_ = niceScale(yMin - pad, yMax + pad, 7);
     auto* y = new QValueAxis;
     y->setTitleText(yTitle_);
-    y->setRange(yMin - pad, yMax + pad);
-    y->setLabelFormat("%.3f");
+    y->setRange(yScale_.low, yScale_.high);
+    y->setTickType(QValueAxis::TicksDynamic);
+    y->setTickAnchor(yScale_.low);
+    y->setTickInterval(yScale_.step);
+    y->setLabelFormat(QStringLiteral("%.%1f").arg(yScale_.decimals));
     chart_->addAxis(x, Qt::AlignBottom);
     chart_->addAxis(y, Qt::AlignLeft);
 
-    static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                                     QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x7f, 0x0e), QColor(0x8c, 0x56, 0x4b),
-                                     QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf)};
-    int colour = 0, grey = 0;
     for (const auto& c : curves_) {
         auto* s = new QLineSeries;
         s->setName(c.name);
         QPen pen;
         if (c.reference) {
+            // Baselines: dark grey, each in its own dash style, named at the right end.
             s->append(xMin, c.points.front().y());
             s->append(xMax, c.points.front().y());
-            pen.setColor(QColor::fromHsv(0, 0, 90 + 35 * (grey++ % 4)));
-            pen.setStyle(Qt::DashLine);
-            pen.setWidthF(1.2);
+            pen.setColor(QColor(0x50, 0x50, 0x50));
+            pen.setStyle(palette_.styleOf(c.name));
+            pen.setWidthF(1.6);
+            auto* box = new QGraphicsRectItem(chart_);
+            auto* text = new QGraphicsSimpleTextItem(c.name, box);
+            QFont font = text->font();
+            font.setPointSizeF(font.pointSizeF() * 0.9);
+            text->setFont(font);
+            text->setBrush(QColor(0x30, 0x30, 0x30));
+            text->setPos(3, 0);
+            box->setRect(text->boundingRect().adjusted(0, 0, 6, 0));
+            box->setBrush(QColor(255, 255, 255, 210));
+            box->setPen(Qt::NoPen);
+            box->setZValue(10);
+            endLabels_.push_back({box, c.name, c.points.front().y()});
         } else {
             for (const auto& p : c.points)
                 s->append(p);
-            pen.setColor(palette[colour++ % 8]);
-            pen.setWidthF(c.emphasised ? 3.0 : 1.8);
+            pen.setColor(palette_.colourOf(c.name));
+            pen.setWidthF(c.emphasised ? 3.2 : 2.0);
         }
         s->setPen(pen);
         chart_->addSeries(s);
         s->attachAxis(x);
         s->attachAxis(y);
+        if (c.reference)  // named at the line's end: the legend keeps its room for the curves
+            for (QLegendMarker* marker : chart_->legend()->markers(s))
+                marker->setVisible(false);
     }
-    yLow_ = yMin - pad;
-    yHigh_ = yMax + pad;
+    yLow_ = yScale_.low;
+    yHigh_ = yScale_.high;
     if (markerShown_) {
         auto* m = new QLineSeries;
         markerSeries_ = m;
         m->setName(markerLabel_);
-        m->append(markerX_, yMin - pad);
-        m->append(markerX_, yMax + pad);
+        m->append(markerX_, yLow_);
+        m->append(markerX_, yHigh_);
         QPen pen(QColor(0x44, 0x44, 0x44));
         pen.setStyle(Qt::DotLine);
         pen.setWidthF(1.5);
@@ -252,6 +366,7 @@ void ChartAdapter::rebuild()
         m->attachAxis(x);
         m->attachAxis(y);
     }
+    placeEndLabels();
 }
 
 void ChartAdapter::renderTo(QPainter& painter, QSize size)

@@ -4,6 +4,7 @@
 // lists; this class draws them and exports PNG/SVG. Swapping the chart library
 // means rewriting this file only.
 
+#include <QColor>
 #include <QPointF>
 #include <QString>
 #include <QStringList>
@@ -11,9 +12,12 @@
 
 #include <vector>
 
+#include "ui/ChartStyle.h"
+
 QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
+class QGraphicsItem;
 class QLabel;
 class QLineSeries;
 class QTimer;
@@ -33,8 +37,15 @@ public:
     void setTitle(const QString& title);
     void setAxisTitles(const QString& x, const QString& y);
     void addCurve(const QString& name, const std::vector<QPointF>& points, bool emphasised = false);
-    // A horizontal dashed line across the x range of the curves.
+    // A horizontal line across the x range of the curves, in a dash style of its
+    // own and named at its right end.
     void addReferenceLine(const QString& name, double y);
+    // Forgets the colours and dash styles given so far (a new project); until
+    // then a name keeps its colour whatever curves come and go.
+    void resetColours();
+    // Gives these names their colours now, in this order (the project's configurations
+    // at open), so that the colours do not depend on which model finishes first.
+    void reserveColours(const QStringList& names);
     // A vertical marker (the current K); NaN hides it.
     void setMarker(double x, const QString& label);
     double markerX() const { return markerX_; }
@@ -44,6 +55,16 @@ public:
     // Horizontal bar chart (replaces the line chart content).
     void setBars(const QString& title, const QStringList& labels, const std::vector<double>& values);
     QStringList barLabels() const { return barLabels_; }
+    // How many of the bars are drawn: those whose labels have room at the current height.
+    int shownBarCount() { ensureBuilt(); return shownBars_; }
+
+    // What is drawn (after pending rebuilds): the pen of a series by name (an
+    // invalid colour when absent), the labels at the reference lines' ends, the
+    // y axis range and tick step.
+    QColor seriesColour(const QString& name);
+    Qt::PenStyle seriesStyle(const QString& name);
+    QStringList endLabels();
+    NiceScale yScale();
 
     // Text shown instead of the chart while there is nothing to draw.
     void setEmptyText(const QString& text);
@@ -64,6 +85,13 @@ private:
     void rebuild();
     void ensureBuilt();
     void renderTo(QPainter& painter, QSize size);
+    void placeEndLabels();
+    int barsThatFit() const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
 
     QChart* chart_;
     QTimer* rebuildTimer_;
@@ -81,6 +109,15 @@ private:
     bool bars_ = false;
     QStringList barLabels_;
     std::vector<double> barValues_;
+    int shownBars_ = 0;
+    SeriesPalette palette_;
+    NiceScale yScale_;
+    struct EndLabel {
+        QGraphicsItem* item;
+        QString text;
+        double y;
+    };
+    std::vector<EndLabel> endLabels_;
 };
 
 }  // namespace tl::ui

@@ -12,6 +12,7 @@
 #include <QGuiApplication>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QRegularExpressionValidator>
 #include <QTabWidget>
 #include <QUrl>
 #include <QHBoxLayout>
@@ -34,6 +35,7 @@
 #include "core/features/FeatureExtractor.h"
 #include "ui/ChartAdapter.h"
 #include "ui/JobRunner.h"
+#include "ui/KSpinBox.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -69,8 +71,7 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     chart_->setAxisTitles(tr("K (neighbours)"), tr("RMSE"));
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setToolTip(tr("Neighbourhood size K (shortcuts: + / - or Ctrl+Up / Ctrl+Down)"));
-    spin_ = new QSpinBox(this);
-    spin_->setPrefix(tr("K = "));
+    spin_ = new KSpinBox(this);
     status_ = new QLabel(this);
     status_->setWordWrap(true);  // a long summary must not widen the dock
     exportPng_ = new QPushButton(tr("Export chart…"), this);
@@ -91,6 +92,9 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     runFps_ = new QLineEdit(this);
     runFps_->setToolTip(tr("Comma-separated frames per second, e.g. 1,2,3 (from the project file)"));
     runKs_ = new QLineEdit(this);
+    runKs_->setMinimumWidth(runKs_->fontMetrics().horizontalAdvance(QStringLiteral("10:100:10")) + 16);
+    // Digits, ':' and ',' only: "10:100:10" or "10,20,50".
+    runKs_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9 ]*([:,][0-9 ]*)*")), runKs_));
     runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
     runRandom_ = new QCheckBox(tr("Random weights where none"), this);
     runRandom_->setToolTip(tr("Models whose weights are not found use seeded random weights (seed 1); every output "
@@ -191,6 +195,12 @@ ExperimentsView::ExperimentsView(Workbench* workbench, QWidget* parent) : QWidge
     });
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
+        // One colour per configuration for as long as the project is open, the same at every opening.
+        chart_->resetColours();
+        QStringList names;
+        for (const auto& s : workbench_->sources())
+            names << QString::fromStdString(s.name);
+        chart_->reserveColours(names);
         cancelExperiment();
         report_.reset();
         results_->setRowCount(0);
@@ -457,7 +467,7 @@ void ExperimentsView::rebuildChart()
     chart_->clear();
     chart_->setAxisTitles(tr("K (neighbours)"), tr("RMSE"));
     if (!workbench_->hasProject()) {
-        chart_->setEmptyText(tr("No project open.\nUse File > Open Project… or File > New Synthetic Demo."));
+        chart_->setEmptyText(tr("No project open.\nOpen the demo (File > Open Demo Project) or a project (File > Open Project…)"));
         return;
     }
     if (report_) {

@@ -250,7 +250,8 @@ void ExtractionView::fillItems()
         return;
     }
     const auto& pd = *workbench_->project();
-    for (const auto& [id, path] : pd.videoOf) {
+    // Row i is runExtraction's item i.
+    for (const auto& [id, path] : workbench::trailersInOrder(pd)) {
         const int row = items_->rowCount();
         items_->insertRow(row);
         items_->setItem(row, ItemId, cell(QString::fromStdString(id)));

@@ -27,6 +27,7 @@ JobsView::JobsView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jobs_(jo
     auto* cancel = new QPushButton(tr("Cancel selected job"), this);
     auto* hint = new QLabel(tr("Background work: failed jobs stay listed with their message."), this);
     hint->setStyleSheet(QStringLiteral("color: gray"));
+    hint->setWordWrap(true);  // not widening the dock
     auto* row = new QHBoxLayout;
     row->addWidget(hint, 1);
     row->addWidget(cancel);

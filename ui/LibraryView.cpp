@@ -13,6 +13,7 @@
 
 #include <set>
 
+#include "core/common/NaturalOrder.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -31,6 +32,13 @@ public:
     }
 
 protected:
+    // Natural order on every column: ids 1, 2, 10, 100 and "Movie 2" before "Movie 10".
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override
+    {
+        return naturalLess(left.data(sortRole()).toString().toStdString(),
+                           right.data(sortRole()).toString().toStdString());
+    }
+
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override
     {
         const auto* m = sourceModel();
@@ -115,7 +123,7 @@ void LibraryView::rebuild()
         genre_->addItem(tr("All genres"), QString());
     }
     if (!workbench_->hasProject()) {
-        summary_->setText(tr("No project open. Use File > Open Project… or File > New Synthetic Demo."));
+        summary_->setText(tr("No project open. Open the demo (File > Open Demo Project) or a project (File > Open Project…)"));
         return;
     }
     const auto& pd = *workbench_->project();
@@ -132,9 +140,7 @@ void LibraryView::rebuild()
         const std::string& id = pd.data.items.id(i);
         QList<QStandardItem*> row;
         auto* idItem = new QStandardItem(QString::fromStdString(id));
-        bool numeric = false;
-        const long long n = QString::fromStdString(id).toLongLong(&numeric);
-        idItem->setData(numeric ? QVariant(n) : QVariant(QString::fromStdString(id)), Qt::UserRole + 1);
+        idItem->setData(idItem->text(), Qt::UserRole + 1);
         row << idItem;
         auto* title = new QStandardItem(QString::fromStdString(pd.titleOf(id)));
         title->setData(title->text(), Qt::UserRole + 1);
@@ -171,11 +177,7 @@ void LibraryView::rebuild()
         model_->appendRow(row);
     }
     proxy_->setSourceModel(model_);
-    summary_->setText(tr("%1 items · trailers: %2 present, %3 missing, %4 not found")
-                          .arg(pd.data.items.size())
-                          .arg(present)
-                          .arg(missing)
-                          .arg(broken));
+    trailerSummary_ = tr("trailers: %1 present, %2 missing, %3 not found").arg(present).arg(missing).arg(broken);
     table_->resizeColumnToContents(Id);
     table_->setColumnWidth(Title, 260);
     table_->setColumnWidth(Genres, 180);
@@ -219,6 +221,18 @@ void LibraryView::updateFeatureColumn()
 void LibraryView::applyFilter()
 {
     static_cast<LibraryFilter*>(proxy_)->setCriteria(search_->text().trimmed(), genre_->currentData().toString());
+    if (!workbench_->hasProject())
+        return;
+    const int all = model_->rowCount(), shown = proxy_->rowCount();
+    // While a search or a genre filters: "25 of 150 items".
+    const QString items = all == 1 ? tr("1 item") : tr("%1 items").arg(all);
+    const QString count = shown == all ? items : tr("%1 of %2").arg(shown).arg(items);
+    summary_->setText(count + QStringLiteral(" · ") + trailerSummary_);
+}
+
+QString LibraryView::summaryText() const
+{
+    return summary_->text();
 }
 
 }  // namespace tl::ui

@@ -3,6 +3,7 @@
 // feature status per configuration; a search field and a genre filter.
 // Double-click (or Enter) asks to play the item's trailer.
 
+#include <QString>
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
@@ -28,6 +29,8 @@ public:
     QComboBox* genreFilter() const { return genre_; }
     QTableView* tableView() const { return table_; }
     int visibleRows() const;
+    // "150 items · trailers: …", or "25 of 150 items · …" while a search or genre filters.
+    QString summaryText() const;
 
 Q_SIGNALS:
     void playRequested(const QString& itemId);
@@ -44,6 +47,7 @@ private:
     QTableView* table_;
     QStandardItemModel* model_;
     QSortFilterProxyModel* proxy_;
+    QString trailerSummary_;
 };
 
 }  // namespace tl::ui

@@ -14,7 +14,12 @@
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
+#include <QGridLayout>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QVBoxLayout>
 #include <QMessageBox>
 #include <QSettings>
 #include <QShortcut>
@@ -22,6 +27,7 @@
 
 #include "core/workbench/DeviceInfo.h"
 #include "ui/AutoExtractor.h"
+#include "ui/ElidedLabel.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
 #include "ui/JobRunner.h"
@@ -34,6 +40,18 @@
 namespace tl::ui {
 
 namespace {
+
+// Saved dock layouts of an older arrangement are not restored (2: the two-column layout).
+constexpr int layoutVersion = 2;
+
+// Holds a view in a dock's scroll area. A scroll area asks a height-for-width
+// layout (any word-wrapped label) for its preferred height and scrolls below it;
+// this layout reports none, so the view scrolls only below its minimum size.
+class MinimumOnlyLayout : public QVBoxLayout {
+public:
+    explicit MinimumOnlyLayout(QWidget* parent) : QVBoxLayout(parent) { setContentsMargins(0, 0, 0, 0); }
+    bool hasHeightForWidth() const override { return false; }
+};
 
 // Trailers for the synthetic demo when the shared reference videos are at hand:
 // $TRAILERLAB_SHARED/videos, else ../shared/videos above the executable.
@@ -67,12 +85,43 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     jobs_ = new JobRunner(this);
     workbench_ = new Workbench(jobs_, this);
 
-    empty_ = new QLabel(tr("<h2>No project open</h2>"
-                           "<p>Open a project file with <b>File &gt; Open Project…</b> (Ctrl+O),<br>"
-                           "or try the workbench on generated data with <b>File &gt; New Synthetic Demo</b>.</p>"
-                           "<p>Headless runs: <tt>trailerlab-cli --help</tt></p>"),
-                        this);
-    empty_->setAlignment(Qt::AlignCenter);
+    // Welcome: what to do first, the demo with trailers on top.
+    empty_ = new QWidget(this);
+    empty_->setObjectName(QStringLiteral("Welcome"));
+    {
+        auto* title = new QLabel(tr("<h2>No project open</h2>"), empty_);
+        auto* text = new QLabel(tr("The demo has %1 generated trailers, %2 users and their ratings: open it to see "
+                                   "trailer features predict ratings, then run the paper's experiment from the "
+                                   "Experiments view.")
+                                    .arg(DemoSpec{}.items)
+                                    .arg(DemoSpec{}.users),
+                                empty_);
+        text->setWordWrap(true);
+        demoButton_ = new QPushButton(tr("Open the demo (%1 trailers)").arg(DemoSpec{}.items), empty_);
+        demoButton_->setObjectName(QStringLiteral("OpenDemoButton"));
+        demoButton_->setDefault(true);
+        auto* openButton = new QPushButton(tr("Open a project file…"), empty_);
+        auto* importButton = new QPushButton(tr("Import MovieLens with trailers…"), empty_);
+        auto* cli = new QLabel(tr("Headless runs: <tt>trailerlab-cli --help</tt>"), empty_);
+        cli->setStyleSheet(QStringLiteral("color: gray"));
+        connect(demoButton_, &QPushButton::clicked, this, &MainWindow::openDemoProject);
+        connect(openButton, &QPushButton::clicked, this, &MainWindow::askOpenProject);
+        connect(importButton, &QPushButton::clicked, this, &MainWindow::importMovieLensProject);
+        auto* column = new QVBoxLayout;
+        column->addWidget(title);
+        column->addWidget(text);
+        column->addSpacing(8);
+        column->addWidget(demoButton_);
+        column->addWidget(openButton);
+        column->addWidget(importButton);
+        column->addSpacing(8);
+        column->addWidget(cli);
+        auto* box = new QWidget(empty_);
+        box->setLayout(column);
+        box->setMaximumWidth(420);
+        auto* outer = new QGridLayout(empty_);
+        outer->addWidget(box, 0, 0, Qt::AlignCenter);
+    }
     setCentralWidget(empty_);
 
     experiments_ = new ExperimentsView(workbench_, this);
@@ -83,20 +132,24 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     jobsView_ = new JobsView(jobs_, this);
     auto_ = new AutoExtractor(workbench_, jobs_, this);
 
+    // Two columns that fit a 1366 x 768 screen (and 1920 x 1080 at 150 %): the
+    // Experiments view with the Trailer, Extraction and Jobs tabs at the left, the
+    // User explorer with the Library tab at the right. A trailer asked for from the
+    // explorer or the library opens at the left, beside them, never in their place.
     setDockNestingEnabled(true);
+    setTabPosition(Qt::AllDockWidgetAreas, QTabWidget::North);  // tabs where the eye looks first
     auto* expDock = addView(tr("Experiments"), QStringLiteral("ExperimentsDock"), experiments_, Qt::LeftDockWidgetArea);
+    auto* trailerDock = addView(tr("Trailer"), QStringLiteral("TrailerDock"), trailer_, Qt::LeftDockWidgetArea);
+    auto* extractionDock = addView(tr("Extraction"), QStringLiteral("ExtractionDock"), extraction_, Qt::LeftDockWidgetArea);
     auto* jobsDock = addView(tr("Jobs"), QStringLiteral("JobsDock"), jobsView_, Qt::LeftDockWidgetArea);
     auto* userDock = addView(tr("User explorer"), QStringLiteral("UserDock"), users_, Qt::RightDockWidgetArea);
-    auto* trailerDock = addView(tr("Trailer"), QStringLiteral("TrailerDock"), trailer_, Qt::RightDockWidgetArea);
     auto* libraryDock = addView(tr("Library"), QStringLiteral("LibraryDock"), library_, Qt::RightDockWidgetArea);
-    auto* extractionDock = addView(tr("Extraction"), QStringLiteral("ExtractionDock"), extraction_, Qt::RightDockWidgetArea);
-    splitDockWidget(expDock, jobsDock, Qt::Vertical);
-    tabifyDockWidget(userDock, trailerDock);
-    tabifyDockWidget(trailerDock, libraryDock);
-    tabifyDockWidget(libraryDock, extractionDock);
+    tabifyDockWidget(expDock, trailerDock);
+    tabifyDockWidget(trailerDock, extractionDock);
+    tabifyDockWidget(extractionDock, jobsDock);
+    tabifyDockWidget(userDock, libraryDock);
+    expDock->raise();
     userDock->raise();
-    resizeDocks({expDock, userDock}, {780, 800}, Qt::Horizontal);
-    resizeDocks({expDock, jobsDock}, {760, 170}, Qt::Vertical);
 
     // Wiring: views emit intents; the state and the player act on them.
     connect(experiments_, &ExperimentsView::kRequested, workbench_, &Workbench::setK);
@@ -111,6 +164,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(experiments_, &ExperimentsView::experimentFinished, auto_, &AutoExtractor::resume);
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
+        clearFailure();
         empty_->hide();
         QSettings().setValue(QStringLiteral("project/last"), workbench_->projectFile());
         trailer_->setItem({}, {}, {});
@@ -132,12 +186,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(workbench_, &Workbench::activeSourceChanged, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::userChanged, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::modelReady, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::modelFailed, this, &MainWindow::updateStatus);
 
-    projectLabel_ = new QLabel(this);
-    // Long project paths are clipped, not allowed to widen the window past the screen.
-    projectLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    configLabel_ = new QLabel(this);
-    deviceLabel_ = new QLabel(this);
+    // Long paths and configuration names are elided, never allowed to widen the
+    // window past the screen.
+    projectLabel_ = new ElidedLabel(this, Qt::ElideMiddle);
+    configLabel_ = new ElidedLabel(this);
+    deviceLabel_ = new ElidedLabel(this);
     deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(workbench::computeDevice().description)));
     // "Extracting mobilenetv2 @ 2 fps in the background: 37/150 clips — Cancel"
     backgroundLabel_ = new QLabel(this);
@@ -146,6 +201,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates) are extracted in "
                                     "the background, lowest frame rate first. Turn this off in the Extraction menu."));
     backgroundLabel_->hide();
+    backgroundLabel_->setMinimumWidth(fontMetrics().averageCharWidth() * 12);  // clipped, not widening the window
     connect(backgroundLabel_, &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("cancel"))
             auto_->cancel();
@@ -159,13 +215,32 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         else if (action == QLatin1String("resume"))
             html += tr(" — <a href=\"resume\">Resume</a>");
         backgroundLabel_->setText(html);
+        backgroundLabel_->setToolTip(text);
         backgroundLabel_->setVisible(!text.isEmpty());
+        if (action == QLatin1String("cancel"))
+            backgroundFailed_ = false;  // running again
     });
     connect(auto_, &AutoExtractor::configurationFinished, this, [this](const QString& name, bool ok, const QString& message) {
-        if (ok)
+        if (ok) {
+            clearFailure();
             statusBar()->showMessage(tr("%1 extracted and evaluated: it is in the Experiments view").arg(name), 10000);
-        else if (message != tr("cancelled"))
+        } else if (message != tr("cancelled")) {
             statusBar()->showMessage(tr("Background extraction of %1 failed: %2").arg(name, message.section(QLatin1Char('\n'), 0, 0)), 15000);
+            failureShown_ = backgroundFailed_ = true;
+        }
+    });
+    // A failure message stays only until something succeeds after it.
+    connect(experiments_, &ExperimentsView::experimentFinished, this, [this](bool ok) {
+        if (ok)
+            clearFailure();
+    });
+    connect(extraction_, &ExtractionView::finished, this, [this](bool ok, int) {
+        if (ok)
+            clearFailure();
+    });
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& message) {
+        if (message.isEmpty())
+            failureShown_ = false;
     });
     statusBar()->addWidget(projectLabel_, 1);
     statusBar()->addPermanentWidget(backgroundLabel_);
@@ -173,11 +248,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     statusBar()->addPermanentWidget(deviceLabel_);
 
     createMenus();
-    resize(1560, 960);
-    defaultState_ = saveState();
+    // The default size: roomy on a large screen, inside the available area
+    // (less a window frame) on a small one.
+    QSize size(1560, 960);
+    if (const QScreen* s = screen()) {
+        const QSize available = s->availableGeometry().size() - QSize(16, 48);
+        size = size.boundedTo(available).expandedTo(minimumSizeHint());
+    }
+    resize(size);
+    const int left = size.width() * 52 / 100;
+    resizeDocks({expDock, userDock}, {left, size.width() - left}, Qt::Horizontal);
+    defaultState_ = saveState(layoutVersion);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    // A size saved on a larger screen (or at a smaller scale) is shrunk to this one.
+    if (const QScreen* s = screen()) {
+        const QSize available = s->availableGeometry().size() - QSize(16, 48);
+        if (width() > available.width() || height() > available.height())
+            resize(this->size().boundedTo(available).expandedTo(minimumSizeHint()));
+    }
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), layoutVersion);
     workbench_->setK(settings.value(QStringLiteral("experiments/k"), 50).toInt());
     updateStatus();
 }
@@ -192,7 +282,16 @@ QDockWidget* MainWindow::addView(const QString& title, const QString& objectName
 {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(view);
+    // A view larger than its share of a small screen scrolls instead of pushing
+    // the window past the screen; at the default size none needs to.
+    auto* scroll = new QScrollArea(dock);
+    scroll->setObjectName(objectName + QStringLiteral("Scroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* holder = new QWidget(scroll);
+    (new MinimumOnlyLayout(holder))->addWidget(view);
+    scroll->setWidget(holder);
+    dock->setWidget(scroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(area, dock);
     docks_ << dock;
@@ -202,20 +301,15 @@ QDockWidget* MainWindow::addView(const QString& title, const QString& objectName
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Project…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
-                                                          tr("TrailerLab project (*.json);;All files (*)"));
-        if (!path.isEmpty())
-            openProject(path);
-    });
+    file->addAction(tr("Open &Demo Project (%1 trailers)").arg(DemoSpec{}.items), this, &MainWindow::openDemoProject);
+    QAction* open = file->addAction(tr("&Open Project…"), this, &MainWindow::askOpenProject);
     open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("New &Synthetic Demo"), this, [this] {
+    file->addAction(tr("&Import MovieLens with Trailers…"), this, &MainWindow::importMovieLensProject);
+    file->addAction(tr("New &Synthetic Demo (no trailers)"), this, [this] {
         // Next to the demo project, in $XDG_DATA_HOME/trailerlab (Qt's AppLocalDataLocation
         // would add the organisation folder: ~/.local/share/trailerlab/trailerlab).
         openSyntheticDemo(QString::fromStdString((tl::xdg::appDataDir() / "synthetic-demo").string()));
     });
-    file->addAction(tr("Open &Demo Project"), this, &MainWindow::openDemoProject);
-    file->addAction(tr("&Import MovieLens with Trailers…"), this, &MainWindow::importMovieLensProject);
     file->addAction(tr("&Close Project"), workbench_, &Workbench::closeProject);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -253,7 +347,7 @@ void MainWindow::createMenus()
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     view->addAction(tr("Reset layout"), this, [this] {
-        restoreState(defaultState_);
+        restoreState(defaultState_, layoutVersion);
         for (QDockWidget* dock : docks_)
             dock->show();
     });
@@ -265,6 +359,40 @@ void MainWindow::createMenus()
                               "features of movie trailers (Ben Hassen et al., WEBIST 2025).<br><br>"
                               "Space: play/pause · , / .: previous / next frame · + / − or Ctrl+Up / Ctrl+Down: change K"));
     });
+}
+
+void MainWindow::askOpenProject()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                      tr("TrailerLab project (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+void MainWindow::clearFailure()
+{
+    if (failureShown_)
+        statusBar()->clearMessage();
+    failureShown_ = false;
+    if (backgroundFailed_)
+        backgroundLabel_->hide();
+    backgroundFailed_ = false;
+}
+
+QDockWidget* MainWindow::dockOf(QWidget* view) const
+{
+    for (QDockWidget* dock : docks_)
+        if (viewIn(dock) == view)
+            return dock;
+    return nullptr;
+}
+
+QWidget* MainWindow::viewIn(const QDockWidget* dock)
+{
+    auto* scroll = qobject_cast<QScrollArea*>(dock->widget());
+    if (!scroll || !scroll->widget() || !scroll->widget()->layout() || !scroll->widget()->layout()->itemAt(0))
+        return dock->widget();
+    return scroll->widget()->layout()->itemAt(0)->widget();
 }
 
 void MainWindow::openProject(const QString& file)
@@ -345,11 +473,10 @@ void MainWindow::playFile(const QString& video)
 
 void MainWindow::raiseView(QWidget* view)
 {
-    for (QDockWidget* dock : docks_)
-        if (dock->widget() == view) {
-            dock->show();
-            dock->raise();
-        }
+    if (QDockWidget* dock = dockOf(view)) {
+        dock->show();
+        dock->raise();
+    }
 }
 
 void MainWindow::updateStatus()
@@ -363,7 +490,6 @@ void MainWindow::updateStatus()
     projectLabel_->setText(tr("Project: %1 (%2)")
                                .arg(QString::fromStdString(pd.project.name),
                                     QString::fromStdString(pd.project.file.string())));
-    projectLabel_->setToolTip(projectLabel_->text());
     const QString source = workbench_->activeSource();
     QString state;
     if (!workbench_->model(source))
@@ -380,6 +506,7 @@ void MainWindow::updateStatus()
 void MainWindow::showError(const QString& title, const QString& message)
 {
     statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0), 15000);
+    failureShown_ = true;
     if (QGuiApplication::platformName() == QLatin1String("offscreen") || qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS"))
         return;  // tests and screenshots: the status bar carries it
     QMessageBox::warning(this, title, message);
@@ -389,7 +516,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), saveState(layoutVersion));
     settings.setValue(QStringLiteral("experiments/k"), workbench_->k());
     jobs_->cancelAll();
     QMainWindow::closeEvent(event);
@@ -406,16 +533,19 @@ QStringList MainWindow::saveScreenshots(const QString& dir)
     };
     save(this, QStringLiteral("main-window"));
     for (QDockWidget* dock : docks_) {
-        QWidget* w = dock->widget();
-        const QSize old = w->size();
+        QWidget* w = viewIn(dock);
+        QWidget* holder = dock->widget();  // the scroll area sizes the view
+        const QSize old = holder->size();
         const bool hidden = !w->isVisible() || w->visibleRegion().isEmpty();
         if (hidden) {
             // Tabified docks are not laid out: give the view a real size to render.
-            w->resize(std::max(old.width(), 900), std::max(old.height(), 700));
+            holder->resize(std::max(old.width(), 900), std::max(old.height(), 700));
+            if (w->size().width() < 900)
+                w->resize(holder->size());
         }
         save(w, dock->objectName().remove(QStringLiteral("Dock")).toLower());
         if (hidden)
-            w->resize(old);
+            holder->resize(old);
     }
     return written;
 }

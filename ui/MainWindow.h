@@ -12,6 +12,7 @@
 QT_BEGIN_NAMESPACE
 class QDockWidget;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 QT_END_NAMESPACE
 
@@ -61,6 +62,13 @@ public:
     QStringList saveScreenshots(const QString& dir);
     // Shows and raises the dock that holds `view`.
     void raiseView(QWidget* view);
+    QDockWidget* dockOf(QWidget* view) const;
+    // The view a dock holds (inside the dock's scroll area).
+    static QWidget* viewIn(const QDockWidget* dock);
+    // The welcome screen's first button: Open the demo (150 trailers).
+    QPushButton* demoButton() const { return demoButton_; }
+    QWidget* welcomeWidget() const { return empty_; }
+    void askOpenProject();
 
 public Q_SLOTS:
     void playItem(const QString& itemId);
@@ -75,6 +83,8 @@ private:
     void createMenus();
     void updateStatus();
     void showError(const QString& title, const QString& message);
+    // After a success: drops a failure message still shown in the status bar.
+    void clearFailure();
 
     JobRunner* jobs_;
     QString lastImportReport_;
@@ -85,7 +95,10 @@ private:
     TrailerView* trailer_;
     ExtractionView* extraction_;
     JobsView* jobsView_;
-    QLabel* empty_;
+    QWidget* empty_;
+    QPushButton* demoButton_;
+    bool failureShown_ = false;
+    bool backgroundFailed_ = false;
     QLabel* projectLabel_;
     QLabel* configLabel_;
     QLabel* deviceLabel_;

@@ -15,8 +15,11 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
+#include "core/common/NaturalOrder.h"
 #include "ui/ChartAdapter.h"
 #include "ui/Workbench.h"
 
@@ -24,6 +27,7 @@ namespace tl::ui {
 
 namespace {
 
+constexpr int recommendationTileWidth = 150;
 
 QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
 {
@@ -87,15 +91,25 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     profile_ = new ChartAdapter(this);
     neighbours_ = makeTable(this, {tr("#"), tr("Neighbour"), tr("Similarity"), tr("Co-rated")});
     predictions_ = makeTable(this, {tr("Item"), tr("Rating"), tr("Prediction"), tr("Error"), tr("From")});
+    // A grid of equal tiles that wraps to the dock's width: a thumbnail over two
+    // single lines (title, predicted rating) elided to the tile, so labels never
+    // overlap a neighbour or get cut; the full title is in each tile's tooltip.
     recommendations_ = new QListWidget(this);
     recommendations_->setViewMode(QListView::IconMode);
     recommendations_->setFlow(QListView::LeftToRight);
-    recommendations_->setWrapping(false);
+    recommendations_->setWrapping(true);
+    recommendations_->setResizeMode(QListView::Adjust);
+    recommendations_->setUniformItemSizes(true);
     recommendations_->setIconSize(QSize(128, 72));
-    recommendations_->setGridSize(QSize(150, 118));
-    recommendations_->setWordWrap(true);
+    recommendations_->setWordWrap(false);
+    recommendations_->setTextElideMode(Qt::ElideRight);
     recommendations_->setMovement(QListView::Static);
-    recommendations_->setFixedHeight(142);
+    recommendations_->setSelectionMode(QAbstractItemView::SingleSelection);
+    recommendations_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    recommendations_->setSpacing(0);
+    const int line = recommendations_->fontMetrics().lineSpacing();
+    recommendations_->setGridSize(QSize(recommendationTileWidth, 72 + 2 * line + 16));
+    recommendations_->setMinimumHeight(recommendations_->gridSize().height() + 2 * recommendations_->frameWidth() + 4);
     recommendations_->setToolTip(tr("Top-N recommendations at K; click one to play its trailer"));
 
     auto wrap = [this](const QString& title, QWidget* w) {
@@ -124,8 +138,8 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     layout->addWidget(all, 1);
 
     connect(users_, &QComboBox::activated, this, [this](int index) {
-        if (index >= 0)
-            Q_EMIT userRequested(static_cast<std::uint32_t>(index));
+        if (index >= 0 && static_cast<std::size_t>(index) < userOfRow_.size())
+            Q_EMIT userRequested(userOfRow_[static_cast<std::size_t>(index)]);
     });
     connect(sources_, &QComboBox::activated, this,
             [this](int index) { Q_EMIT sourceRequested(sources_->itemData(index).toString()); });
@@ -151,7 +165,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     connect(workbench_, &Workbench::kChanged, this, [this] { refresh(); });
     connect(workbench_, &Workbench::userChanged, this, [this](std::uint32_t user) {
         const QSignalBlocker block(users_);
-        users_->setCurrentIndex(static_cast<int>(user));
+        users_->setCurrentIndex(rowOfUser(user));
         refresh();
     });
     connect(workbench_, &Workbench::activeSourceChanged, this, [this](const QString& s) {
@@ -169,16 +183,31 @@ void UserExplorerView::fillUsers()
 {
     const QSignalBlocker block(users_);
     users_->clear();
+    userOfRow_.clear();
+    rowOfUser_.clear();
     if (!workbench_->hasProject())
         return;
-    // Row r is user index r: one batch insert (thousands of users).
+    // Users in natural id order (1, 2, 10, not the ratings file's order of
+    // appearance): one batch insert (thousands of users), rows mapped to indices.
     const auto& users = workbench_->project()->data.users;
+    userOfRow_.resize(users.size());
+    std::iota(userOfRow_.begin(), userOfRow_.end(), std::uint32_t{0});
+    std::sort(userOfRow_.begin(), userOfRow_.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return naturalLess(users.id(a), users.id(b)); });
+    rowOfUser_.assign(users.size(), 0);
     QStringList ids;
     ids.reserve(static_cast<qsizetype>(users.size()));
-    for (std::uint32_t u = 0; u < users.size(); ++u)
-        ids << QString::fromStdString(users.id(u));
+    for (std::size_t row = 0; row < userOfRow_.size(); ++row) {
+        rowOfUser_[userOfRow_[row]] = static_cast<int>(row);
+        ids << QString::fromStdString(users.id(userOfRow_[row]));
+    }
     users_->addItems(ids);
-    users_->setCurrentIndex(static_cast<int>(workbench_->user()));
+    users_->setCurrentIndex(rowOfUser(workbench_->user()));
+}
+
+int UserExplorerView::rowOfUser(std::uint32_t user) const
+{
+    return user < rowOfUser_.size() ? rowOfUser_[user] : -1;
 }
 
 void UserExplorerView::fillSources()
@@ -199,7 +228,7 @@ void UserExplorerView::refresh()
     recommendations_->clear();
     profile_->clear();
     if (!workbench_->hasProject()) {
-        summary_->setText(tr("No project open. Use File > Open Project… or File > New Synthetic Demo."));
+        summary_->setText(tr("No project open. Open the demo (File > Open Demo Project) or a project (File > Open Project…)"));
         profile_->setEmptyText(tr("No project"));
         return;
     }
@@ -273,8 +302,14 @@ void UserExplorerView::refresh()
     for (const auto& r : model->recommend(user, k, 10)) {
         const QString id = QString::fromStdString(pd.data.items.id(r.item));
         ids << id;
+        // Each line elided on its own: the view would elide the two-line text as one.
+        const QFontMetrics fm = recommendations_->fontMetrics();
+        const int width = recommendations_->gridSize().width() - 10;
         auto* item = new QListWidgetItem(
-            QStringLiteral("%1\n%2").arg(workbench_->titleOf(id)).arg(r.prediction, 0, 'f', 2), recommendations_);
+            fm.elidedText(workbench_->titleOf(id), Qt::ElideRight, width) + QLatin1Char('\n') +
+                fm.elidedText(tr("predicted %1").arg(r.prediction, 0, 'f', 2), Qt::ElideRight, width),
+            recommendations_);
+        item->setSizeHint(recommendations_->gridSize());
         item->setData(Qt::UserRole, id);
         item->setToolTip(tr("%1: predicted %2 from %3 neighbour(s)")
                              .arg(workbench_->titleOf(id))

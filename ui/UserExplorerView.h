@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
@@ -33,6 +34,8 @@ public:
     QTableWidget* predictionsTable() const { return predictions_; }
     QListWidget* recommendationsList() const { return recommendations_; }
     ChartAdapter* profileChart() const { return profile_; }
+    // The user box lists users in natural id order: the row of user index `user` (-1 if none).
+    int rowOfUser(std::uint32_t user) const;
 
 Q_SIGNALS:
     void userRequested(std::uint32_t user);
@@ -54,6 +57,8 @@ private:
     QTableWidget* neighbours_;
     QTableWidget* predictions_;
     QListWidget* recommendations_;
+    std::vector<std::uint32_t> userOfRow_;
+    std::vector<int> rowOfUser_;
 };
 
 }  // namespace tl::ui

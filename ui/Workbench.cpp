@@ -46,11 +46,10 @@ void Workbench::openProject(const QString& file)
                 adopt(std::move(data));
         },
         [this, file](const QString& message, bool cancelled) {
+            // The loader's message says which file, field or line is wrong: no guessed hint
+            // (a truncated project file is not a ratings-file problem).
             if (!cancelled)
-                Q_EMIT projectFailed(tr("Could not open %1:\n%2\n\nCheck that the project's ratings file exists and "
-                                        "is a MovieLens or user,item,rating CSV, or create a demo with "
-                                        "File > New Synthetic Demo.")
-                                         .arg(file, message));
+                Q_EMIT projectFailed(tr("Could not open %1:\n%2").arg(file, message));
         });
 }
 

@@ -3,7 +3,8 @@
 //   trailerlab VIDEO                               play a video file in the trailer view, without a project
 //   trailerlab --screenshot DIR [--project FILE]   render every view to DIR/*.png and quit
 //                                                  (without --project: a synthetic demo in a temporary folder;
-//                                                  no background extraction, so the pictures show a settled workbench)
+//                                                  no background extraction, so the pictures show a settled workbench;
+//                                                  the window at its default size, which fits the screen)
 //   trailerlab --screenshot DIR --project FILE --run-experiment
 //                                                  the same after the Experiments view's Run (the paper's experiment)
 //   trailerlab --help | --version                  print the options or the version (need no display)
@@ -131,7 +132,10 @@ int main(int argc, char** argv)
     // Screenshot mode: a fixed layout, a project, wait for the background work, render, quit.
     window.restoreState(QByteArray());
     window.autoExtractor()->overrideEnabled(false);
-    window.resize(1600, 1000);
+    // On a display the window keeps its default size (it fits the screen: pictures as a user
+    // sees them); the offscreen platform's 800 x 600 screen is too small for useful pictures.
+    if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+        window.resize(1600, 1000);
     window.show();
     QTemporaryDir demoDir;
     if (!projectFile.isEmpty())
@@ -160,6 +164,7 @@ int main(int argc, char** argv)
             window.experimentsView()->runExperiment();  // the next idle comes after it and its models
             return;
         }
+        window.raiseView(window.experimentsView());
         window.raiseView(window.userView());
         QTimer::singleShot(300, &window, [&] {
             const QStringList files = window.saveScreenshots(out);

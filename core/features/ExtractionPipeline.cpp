@@ -1,8 +1,11 @@
 #include "core/features/ExtractionPipeline.h"
 
+#include "core/common/Eta.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -332,6 +335,9 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     // Inference on this thread (LibTorch keeps per-thread state, e.g. cuDNN plans) ----------
     std::vector<VideoState> states(videos.size());
     std::size_t videosDone = 0;
+    // Videos read from the store finish at once: only computed ones set the ETA's pace.
+    EtaEstimator eta;
+    auto lastFinal = start;
 
     auto report = [&](const std::string& current) {
         const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -339,8 +345,8 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         d.precision(3);
         d << result.framesComputed << " frames, " << (elapsed > 0 ? double(result.framesComputed) / elapsed : 0.0)
           << " frames/s";
-        if (videosDone > 0 && videosDone < videos.size())
-            d << ", ETA " << static_cast<long>(elapsed / double(videosDone) * double(videos.size() - videosDone)) << " s";
+        if (const auto left = eta.remainingSeconds(videos.size() - videosDone); left && videosDone < videos.size())
+            d << ", ETA " << std::lround(*left) << " s";
         if (!current.empty())
             d << ", " << current;
         ctx.report("extract", static_cast<double>(videosDone), static_cast<double>(videos.size()), d.str());
@@ -353,6 +359,9 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             return;
         st.finalised = true;
         ++videosDone;
+        const auto now = Clock::now();
+        eta.itemDone(std::chrono::duration<double>(now - lastFinal).count(), !out.cached);
+        lastFinal = now;
         if (out.ok && !out.cached && st.pooler.count() == 0) {
             out.ok = false;
             out.error = "no usable frame (every sampled frame was dropped or the video is empty)";

@@ -1,5 +1,10 @@
 #include "core/workbench/ExtractionJob.h"
 
+#include "core/common/Eta.h"
+#include "core/common/NaturalOrder.h"
+
+#include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -63,6 +68,15 @@ fs::path writeConfigurationProfiles(const Project& project, const std::string& c
     return file;
 }
 
+std::vector<features::VideoItem> trailersInOrder(const ProjectData& data)
+{
+    std::vector<features::VideoItem> items;
+    for (const auto& [id, path] : data.videoOf)
+        items.push_back({id, path});
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return naturalLess(a.id, b.id); });
+    return items;
+}
+
 ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings, const JobContext& ctx,
                                 const ItemCallback& onItem)
 {
@@ -82,27 +96,29 @@ ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSetting
     summary.randomWeights = extractor->randomWeights();
     summary.device = extractor->deviceName();
 
-    std::vector<features::VideoItem> items;
-    for (const auto& [id, path] : data.videoOf)
-        items.push_back({id, path});
+    const std::vector<features::VideoItem> items = trailersInOrder(data);
     const auto start = std::chrono::steady_clock::now();
     features::ExtractionResult all;
     const double total = static_cast<double>(items.size());
+    // Items from the feature store (a resumed run) take no time: only computed ones set the ETA's pace.
+    EtaEstimator eta;
     for (std::size_t i = 0; i < items.size(); ++i) {
         ctx.checkCancelled();
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const auto itemStart = std::chrono::steady_clock::now();
+        const std::optional<double> left = eta.remainingSeconds(items.size() - i);
         const JobContext itemCtx(
             [&](const Progress& p) {
                 std::ostringstream detail;
                 detail << items[i].id << ": " << p.detail;
-                if (i > 0)
-                    detail << " | overall ETA "
-                           << std::lround(elapsed / static_cast<double>(i) * (total - static_cast<double>(i))) << " s";
+                if (left)
+                    detail << " | overall ETA " << std::lround(*left) << " s";
                 const double within = p.total > 0 ? std::min(1.0, p.done / p.total) : 0.0;
                 ctx.report("extract", static_cast<double>(i) + within, total, detail.str());
             },
             ctx.token());
         features::ExtractionResult one = features::extractFeatures(*extractor, {items[i]}, options, itemCtx);
+        eta.itemDone(std::chrono::duration<double>(std::chrono::steady_clock::now() - itemStart).count(),
+                     one.cachedVideos < one.videos.size());
         all.framesComputed += one.framesComputed;
         for (auto& p : one.profiles)
             all.profiles.push_back(std::move(p));

@@ -53,6 +53,10 @@ std::filesystem::path writeConfigurationProfiles(const Project& project, const s
                                                  const video::SamplerOptions& sampler, std::size_t framesComputed,
                                                  const std::vector<features::VideoOutcome>& videos);
 
+// The project's trailers in natural id order (1, 2, 10, not 1, 10, 2): the order
+// runExtraction works in, so its index i (progress, ItemCallback) is element i.
+std::vector<features::VideoItem> trailersInOrder(const ProjectData& data);
+
 using ItemCallback = std::function<void(std::size_t index, const features::VideoOutcome& outcome)>;
 
 // Throws ModelError when the model cannot be built, ConfigError when the project

@@ -113,7 +113,7 @@ void TestViews::movingKUpdatesEveryView()
     UserExplorerView* users = window_->userView();
     ExperimentsView* experiments = window_->experimentsView();
     const std::uint32_t user = pickUser();
-    users->userBox()->setCurrentIndex(static_cast<int>(user));
+    users->userBox()->setCurrentIndex(users->rowOfUser(user));
     Q_EMIT users->userBox()->activated(users->userBox()->currentIndex());
     QCOMPARE(wb->user(), user);
 
