@@ -108,6 +108,17 @@ RowMatrixF buildUserProfiles(const RelevanceMatrix& w, const ItemProfiles& items
     return profiles;
 }
 
+RowMatrixD buildUserProfilesExact(const RelevanceMatrix& w, const ItemProfiles& items)
+{
+    RowMatrixD profiles = RowMatrixD::Zero(static_cast<Eigen::Index>(w.users), items.values.cols());
+#pragma omp parallel for schedule(dynamic, 16)
+    for (std::ptrdiff_t u = 0; u < static_cast<std::ptrdiff_t>(w.users); ++u)
+        for (std::size_t k = w.offsets[static_cast<std::size_t>(u)]; k < w.offsets[static_cast<std::size_t>(u) + 1];
+             ++k)
+            profiles.row(u) += static_cast<double>(w.weights[k]) * items.values.row(w.rows[k]).cast<double>();
+    return profiles;
+}
+
 Eigen::VectorXf userProfile(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t user)
 {
     Eigen::VectorXf profile = Eigen::VectorXf::Zero(items.values.cols());
