@@ -197,17 +197,29 @@ void ChartAdapter::rebuild()
     auto* x = new QValueAxis;
     x->setTitleText(xTitle_);
     x->setRange(xMin, xMax);
-    x->setLabelFormat("%d");
-    // Round ticks (0, 10, 20 ... or 0, 20, 40 ...) whatever the sweep's first K.
+    bool integralX = true, integralY = true;
+    for (const auto& c : curves_)
+        for (const auto& p : c.points) {
+            integralX = integralX && (c.reference || p.x() == std::round(p.x()));
+            integralY = integralY && p.y() == std::round(p.y());
+        }
     const double span = xMax - xMin;
-    const double step = span > 100 ? std::pow(10.0, std::floor(std::log10(span / 5))) * 2 : (span > 50 ? 20 : (span > 20 ? 10 : 5));
-    x->setTickType(QValueAxis::TicksDynamic);
-    x->setTickAnchor(0);
-    x->setTickInterval(step);
+    if (integralX) {
+        x->setLabelFormat("%d");
+        // Round ticks (0, 10, 20 ... or 0, 20, 40 ...) whatever the sweep's first K.
+        const double step = span > 100 ? std::pow(10.0, std::floor(std::log10(span / 5))) * 2 : (span > 50 ? 20 : (span > 20 ? 10 : 5));
+        x->setTickType(QValueAxis::TicksDynamic);
+        x->setTickAnchor(0);
+        x->setTickInterval(step);
+    } else {
+        // Fractional x (a histogram of similarities): five ticks, enough digits.
+        x->setLabelFormat("%.6g");
+        x->setTickCount(5);
+    }
     auto* y = new QValueAxis;
     y->setTitleText(yTitle_);
-    y->setRange(yMin - pad, yMax + pad);
-    y->setLabelFormat("%.3f");
+    y->setRange(integralY ? std::min(0.0, yMin) : yMin - pad, yMax + pad);
+    y->setLabelFormat(integralY ? "%.0f" : "%.3f");
     chart_->addAxis(x, Qt::AlignBottom);
     chart_->addAxis(y, Qt::AlignLeft);
 
