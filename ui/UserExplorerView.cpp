@@ -20,6 +20,8 @@
 #include <numeric>
 
 #include "core/common/NaturalOrder.h"
+#include "core/eval/CfModel.h"
+#include "core/eval/Crowding.h"
 #include "ui/ChartAdapter.h"
 #include "ui/Workbench.h"
 
@@ -90,6 +92,9 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
 
     profile_ = new ChartAdapter(this);
     neighbours_ = makeTable(this, {tr("#"), tr("Neighbour"), tr("Similarity"), tr("Co-rated")});
+    similarities_ = new ChartAdapter(this);
+    similarities_->setMinimumHeight(220);
+    similarities_->setToolTip(tr("How many users have each similarity to this user; the line marks the K-th neighbour"));
     predictions_ = makeTable(this, {tr("Item"), tr("Rating"), tr("Prediction"), tr("Error"), tr("From")});
     // A grid of equal tiles that wraps to the dock's width: a thumbnail over two
     // single lines (title, predicted rating) elided to the tile, so labels never
@@ -121,7 +126,12 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     };
     auto* upper = new QSplitter(Qt::Horizontal, this);
     upper->addWidget(wrap(tr("Profile: highest utility"), profile_));
-    upper->addWidget(wrap(tr("Nearest neighbours"), neighbours_));
+    auto* nearest = new QSplitter(Qt::Vertical, this);
+    nearest->addWidget(neighbours_);
+    nearest->addWidget(similarities_);
+    nearest->setStretchFactor(0, 1);
+    nearest->setStretchFactor(1, 1);
+    upper->addWidget(wrap(tr("Nearest neighbours"), nearest));
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(wrap(tr("Test ratings vs predictions"), predictions_));
     auto* all = new QSplitter(Qt::Vertical, this);
@@ -227,6 +237,7 @@ void UserExplorerView::refresh()
     predictions_->setRowCount(0);
     recommendations_->clear();
     profile_->clear();
+    similarities_->clear();
     if (!workbench_->hasProject()) {
         summary_->setText(tr("No project open. Open the demo (File > Open Demo Project) or a project (File > Open Project…)"));
         profile_->setEmptyText(tr("No project"));
@@ -271,14 +282,7 @@ void UserExplorerView::refresh()
 
     // Neighbours.
     const auto neighbours = model->neighbours(user, k);
-    neighbours_->setRowCount(static_cast<int>(neighbours.size()));
-    for (int i = 0; i < static_cast<int>(neighbours.size()); ++i) {
-        const auto& [n, coRated] = neighbours[static_cast<std::size_t>(i)];
-        neighbours_->setItem(i, 0, cell(QString::number(i + 1), true));
-        neighbours_->setItem(i, 1, cell(QString::fromStdString(pd.data.users.id(n.user))));
-        neighbours_->setItem(i, 2, cell(QString::number(n.similarity, 'f', 4), true));
-        neighbours_->setItem(i, 3, cell(QString::number(coRated), true));
-    }
+    refreshNeighbours(*model, user, k);
 
     // Test predictions.
     const auto tests = model->testPredictions(user, k);
@@ -328,6 +332,51 @@ void UserExplorerView::refresh()
                           .arg(tests.size())
                           .arg(tests.empty() ? QStringLiteral("–")
                                              : QString::number(std::sqrt(se / static_cast<double>(tests.size())), 'f', 3)));
+}
+
+void UserExplorerView::refreshNeighbours(const CfModel& model, std::uint32_t user, int k)
+{
+    const auto& pd = *workbench_->project();
+    const auto neighbours = model.neighbours(user, k);
+    // Crowded cosines (all-positive features) all read 1.0000 or 0.9998: then the
+    // column shows 1 - similarity, whose digits do differ.
+    bool alike = !neighbours.empty();
+    for (const auto& [n, coRated] : neighbours)
+        alike = alike && QString::number(n.similarity, 'f', 4) == QString::number(neighbours.front().first.similarity, 'f', 4);
+    neighbours_->setHorizontalHeaderItem(2, new QTableWidgetItem(alike ? tr("1 − similarity") : tr("Similarity")));
+    neighbours_->setRowCount(static_cast<int>(neighbours.size()));
+    for (int i = 0; i < static_cast<int>(neighbours.size()); ++i) {
+        const auto& [n, coRated] = neighbours[static_cast<std::size_t>(i)];
+        neighbours_->setItem(i, 0, cell(QString::number(i + 1), true));
+        neighbours_->setItem(i, 1, cell(QString::fromStdString(pd.data.users.id(n.user))));
+        auto* similarity = cell(alike ? QString::number(1.0 - n.similarity, 'e', 3) : QString::number(n.similarity, 'f', 4), true);
+        similarity->setToolTip(tr("similarity %1").arg(n.similarity, 0, 'f', 15));
+        neighbours_->setItem(i, 2, similarity);
+        neighbours_->setItem(i, 3, cell(QString::number(coRated), true));
+    }
+
+    // u's similarity to every user, as a step outline, with the K-th neighbour marked.
+    const Histogram h = histogram(model.similarityRow(user), 40);
+    if (h.counts.empty()) {
+        similarities_->setEmptyText(tr("No similarities: this user's profile is empty"));
+        return;
+    }
+    similarities_->setEmptyText({});
+    similarities_->setTitle(tr("Similarity to every user (%1 bins)").arg(h.counts.size()));
+    similarities_->setAxisTitles(tr("cosine similarity"), tr("users"));
+    std::vector<QPointF> outline;
+    const double width = h.counts.size() > 1 ? h.binWidth() : 1e-12;
+    for (std::size_t b = 0; b < h.counts.size(); ++b) {
+        const double x0 = h.low + width * static_cast<double>(b);
+        const auto count = static_cast<double>(h.counts[b]);
+        outline.push_back({x0, count});
+        outline.push_back({x0 + width, count});
+    }
+    similarities_->addCurve(tr("users"), outline, true);
+    if (!neighbours.empty() && static_cast<int>(neighbours.size()) == k)
+        similarities_->setMarker(neighbours.back().first.similarity, tr("K-th: %1").arg(neighbours.back().first.similarity, 0, 'f', 6));
+    else
+        similarities_->setMarker(std::nan(""), {});
 }
 
 void UserExplorerView::refreshThumbnails()

@@ -1,7 +1,9 @@
 #pragma once
 // User explorer: pick a user; their profile (the features or genres with the
 // highest utility MUP(u, f)), their K nearest neighbours with similarity and
-// co-rated count, their test ratings next to the predictions at K with the
+// co-rated count (shown as 1 - similarity in scientific notation when all the
+// similarities look alike at four decimals), a histogram of u's similarities to
+// every user with the K-th neighbour's marked, their test ratings next to the predictions at K with the
 // error, and their top-N recommendations with trailer thumbnails (a click asks
 // to play the trailer). Everything is a lookup in the configuration's CfModel,
 // so moving K refreshes instantly. Passive: emits intent signals.
@@ -17,6 +19,10 @@ class QLabel;
 class QListWidget;
 class QTableWidget;
 QT_END_NAMESPACE
+
+namespace tl {
+class CfModel;
+}
 
 namespace tl::ui {
 
@@ -36,6 +42,7 @@ public:
     ChartAdapter* profileChart() const { return profile_; }
     // The user box lists users in natural id order: the row of user index `user` (-1 if none).
     int rowOfUser(std::uint32_t user) const;
+    ChartAdapter* similarityChart() const { return similarities_; }
 
 Q_SIGNALS:
     void userRequested(std::uint32_t user);
@@ -48,6 +55,7 @@ private:
     void fillSources();
     void refresh();
     void refreshThumbnails();
+    void refreshNeighbours(const CfModel& model, std::uint32_t user, int k);
 
     const Workbench* workbench_;
     QComboBox* users_;
@@ -55,6 +63,7 @@ private:
     QLabel* summary_;
     ChartAdapter* profile_;
     QTableWidget* neighbours_;
+    ChartAdapter* similarities_;
     QTableWidget* predictions_;
     QListWidget* recommendations_;
     std::vector<std::uint32_t> userOfRow_;

@@ -52,18 +52,23 @@ NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemPro
             *stats = local;
         return lists;
     }
+    // The ranking key packs the rounded cosine and the user id into one int64 (below).
+    if (users > 9'000'000)
+        throw ConfigError("the device route ranks at most 9,000,000 users (" + std::to_string(users) + " given)");
     const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
     const auto i64 = torch::TensorOptions().dtype(torch::kInt64);
+    // Everything below is float64 (exact neighbour choice, docs/exact-neighbours.md).
     const torch::Tensor mip =
-        torch::from_blob(const_cast<float*>(items.values.data()), {profiled, dims}, f32).to(dev);
+        torch::from_blob(const_cast<float*>(items.values.data()), {profiled, dims}, f32).to(dev).to(torch::kFloat64);
 
     // Row-normalised MUP, users x F on the device. Each chunk of users gets a
     // dense W chunk filled from W's non-zeros on the device, then one GEMM.
-    torch::Tensor pn = torch::empty({users, dims}, f32.device(dev));
+    torch::Tensor pn = torch::empty({users, dims}, f64.device(dev));
     std::vector<char> active(w.users, 0);
     const std::int64_t budget = static_cast<std::int64_t>(std::max<std::size_t>(maxBlockBytes / 4, 1));
     const std::int64_t chunk =
-        std::clamp<std::int64_t>(std::min(budget / (4 * profiled), budget / (8 * dims)), 1, users);
+        std::clamp<std::int64_t>(std::min(budget / (8 * profiled), budget / (16 * dims)), 1, users);
     for (std::int64_t first = 0; first < users; first += chunk) {
         ctx.checkCancelled();
         const std::int64_t rows = std::min(chunk, users - first);
@@ -75,49 +80,62 @@ NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemPro
             for (std::size_t e = w.offsets[u]; e < w.offsets[u + 1]; ++e)
                 at[e - begin] = k * profiled + static_cast<std::int64_t>(w.rows[e]);
         }
-        torch::Tensor wc = torch::zeros({rows, profiled}, f32.device(dev));
+        torch::Tensor wc = torch::zeros({rows, profiled}, f64.device(dev));
         if (end > begin) {
             const auto count = static_cast<std::int64_t>(end - begin);
             const torch::Tensor index = torch::from_blob(at.data(), {count}, i64).to(dev);
             const torch::Tensor values =
-                torch::from_blob(const_cast<float*>(w.weights.data() + begin), {count}, f32).to(dev);
+                torch::from_blob(const_cast<float*>(w.weights.data() + begin), {count}, f32).to(dev).to(torch::kFloat64);
             wc.view({-1}).index_copy_(0, index, values);
         }
         torch::Tensor pc = wc.mm(mip);
         wc = torch::Tensor();
-        // |MUP(u)| in double, as the CPU engine; all-zero profiles stay zero.
-        const torch::Tensor norms = pc.to(torch::kFloat64).norm(2, {1});
-        const torch::Tensor inverse =
-            torch::where(norms > 0, norms.reciprocal(), torch::zeros_like(norms)).to(torch::kFloat32);
-        pn.narrow(0, first, rows).copy_(pc.mul_(inverse.unsqueeze(1)));
+        // |MUP(u)|; all-zero profiles stay zero.
+        const torch::Tensor norms = pc.norm(2, {1});
+        const torch::Tensor safe = torch::where(norms > 0, norms, torch::ones_like(norms));
+        pn.narrow(0, first, rows).copy_(pc.div_(safe.unsqueeze(1)));
         const torch::Tensor isActive = (norms > 0).to(torch::kCPU).to(torch::kUInt8).contiguous();
         std::copy_n(isActive.data_ptr<std::uint8_t>(), rows, active.begin() + first);
         ctx.report("profiles", static_cast<double>(first + rows), static_cast<double>(users));
     }
     local.flops += 2.0 * static_cast<double>(users) * static_cast<double>(profiled) * static_cast<double>(dims);
 
-    // Cosine blocks and top-k on the device; only the k best cross back.
+    // Cosine blocks and top-k on the device; only the k best cross back. The
+    // ranking rule of Neighbours.h is one int64 key per pair, so that topk (which
+    // promises no order among equal values) has no ties to break:
+    //   key = rankKey(s) * users + (users - 1 - v)
+    // rankKey(s) = llround(s * 1e12) is computed as sign(x) floor(|x| + 0.5), which
+    // is exact for |x| <= 1e12 < 2^40; |key| < 1e12 * 9e6 < 2^63. Self and inactive
+    // users get the smallest int64.
     std::vector<std::uint8_t> inactiveHost(w.users);
     for (std::size_t v = 0; v < w.users; ++v)
         inactiveHost[v] = active[v] ? 0 : 1;
     const torch::Tensor inactive =
         torch::from_blob(inactiveHost.data(), {1, users}, torch::TensorOptions().dtype(torch::kBool)).to(dev);
-    const std::int64_t block = std::clamp<std::int64_t>(budget / users, 1, users);
+    const torch::Tensor tieBreak = (users - 1 - torch::arange(users, i64.device(dev))).unsqueeze(0);
+    // Per pair: s, s * 1e12 (float64) and the key (int64), 24 bytes.
+    const std::int64_t block =
+        std::clamp<std::int64_t>(static_cast<std::int64_t>(maxBlockBytes / 24) / users, 1, users);
     const std::int64_t k = std::min<std::int64_t>(kMax, users);
-    const float minusInf = -std::numeric_limits<float>::infinity();
+    const std::int64_t excluded = std::numeric_limits<std::int64_t>::min();
     const torch::Tensor pnT = pn.t();
     std::vector<Neighbour> top;
     for (std::int64_t first = 0; first < users; first += block) {
         ctx.checkCancelled();
         const std::int64_t rows = std::min(block, users - first);
-        torch::Tensor s = pn.narrow(0, first, rows).mm(pnT);
-        s.masked_fill_(inactive, minusInf);
-        s.diagonal(first).fill_(minusInf);
-        auto [values, indices] = s.topk(k, 1, /*largest=*/true, /*sorted=*/true);
-        s = torch::Tensor();
+        const torch::Tensor s = pn.narrow(0, first, rows).mm(pnT);
+        const torch::Tensor scaled = s * 1e12;
+        torch::Tensor key = (torch::sign(scaled) * torch::floor(scaled.abs() + 0.5)).to(torch::kInt64);
+        key.mul_(users).add_(tieBreak);
+        key.masked_fill_(inactive, excluded);
+        key.diagonal(first).fill_(excluded);
+        auto [keys, indices] = key.topk(k, 1, /*largest=*/true, /*sorted=*/true);
+        const torch::Tensor values = s.gather(1, indices);
+        const torch::Tensor hostKeys = keys.to(torch::kCPU).contiguous();
         const torch::Tensor hostValues = values.to(torch::kCPU).contiguous();
         const torch::Tensor hostIndices = indices.to(torch::kCPU).contiguous();
-        const float* value = hostValues.data_ptr<float>();
+        const std::int64_t* keyOf = hostKeys.data_ptr<std::int64_t>();
+        const double* value = hostValues.data_ptr<double>();
         const std::int64_t* index = hostIndices.data_ptr<std::int64_t>();
         for (std::int64_t r = 0; r < rows; ++r) {
             const auto u = static_cast<std::size_t>(first + r);
@@ -125,12 +143,8 @@ NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemPro
                 continue;
             top.clear();
             for (std::int64_t j = 0; j < k; ++j)
-                if (value[r * k + j] != minusInf)
+                if (keyOf[r * k + j] != excluded)
                     top.push_back({static_cast<std::uint32_t>(index[r * k + j]), value[r * k + j]});
-            // torch::topk leaves equal values in any order: restore the CPU engine's.
-            std::stable_sort(top.begin(), top.end(), [](const Neighbour& a, const Neighbour& b) {
-                return a.similarity != b.similarity ? a.similarity > b.similarity : a.user < b.user;
-            });
             lists.set(u, top);
         }
         ctx.report("similarity", static_cast<double>(first + rows), static_cast<double>(users));

@@ -7,10 +7,9 @@
 //   sparse relevance weights (only W's non-zeros cross the bus);
 //   cosine of MUP rows (formula 4) in blocks of users, never a dense
 //   users x users matrix unless it fits one block;
-//   the kMax most similar active users per active user, self excluded, ordered
-//   by similarity descending then user index ascending.
-// Two lists may differ only where similarities tie within float noise at the
-// K-th place: torch::topk promises no order among equal values.
+//   the kMax most similar active users per active user, self excluded, in the
+//   ranking order of Neighbours.h (cosine rounded to 12 decimals, then user id),
+//   all in float64: the same lists as the CPU engine.
 //
 // Only this file's .cpp includes torch headers (they cost ~30 s per TU).
 

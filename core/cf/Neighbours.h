@@ -1,10 +1,16 @@
 #pragma once
 // Offline neighbour lists: each user's kMax most similar users, computed in
 // one blockwise similarity pass and reused for every K <= kMax (a K sweep
-// costs one pass). Order: similarity descending, then user index ascending.
-// A user is never its own neighbour; users with an all-zero profile are
-// nobody's neighbour and have no neighbours.
+// costs one pass). A user is never its own neighbour; users with an all-zero
+// profile are nobody's neighbour and have no neighbours.
+//
+// Ranking (every route, CPU or GPU, follows it): by the cosine rounded to 12
+// decimal places, rankKey(s) = llround(s * 1e12), descending; equal keys go to
+// the smaller user id. Mathematically equal cosines (users with the same
+// relevant items) come out of float64 equal only up to their last bits, and
+// differently on each route and BLAS; rounding first makes the choice the same.
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -15,7 +21,23 @@ namespace tl {
 
 struct Neighbour {
     std::uint32_t user;
-    float similarity;
+    double similarity;  // float64 cosine (the engine's precision)
+};
+
+inline std::int64_t rankKey(double similarity)
+{
+    return std::llround(similarity * 1e12);
+}
+
+// True when (keyA, a) ranks before (keyB, b).
+inline bool ranksBefore(std::int64_t keyA, std::uint32_t a, std::int64_t keyB, std::uint32_t b)
+{
+    return keyA != keyB ? keyA > keyB : a < b;
+}
+
+struct RankedCandidate {
+    std::int64_t key;
+    std::uint32_t user;
 };
 
 class NeighbourLists {
@@ -38,11 +60,16 @@ private:
 };
 
 // Selects the k most similar users from one similarity row (sims[v] for all v),
-// skipping `self` and inactive users. Result sorted by (similarity desc, user asc).
-// `scratch` avoids reallocating per row.
-void selectTopK(const float* sims, std::size_t users, std::size_t self, const std::vector<char>& active, int k,
-                std::vector<Neighbour>& out, std::vector<std::uint32_t>& scratch);
+// skipping `self` and inactive users. Result in rank order (rankKey desc, user asc).
+// `scratch` avoids reallocating per row. Scalar: float or double.
+template <typename Scalar>
+void selectTopK(const Scalar* sims, std::size_t users, std::size_t self, const std::vector<char>& active, int k,
+                std::vector<Neighbour>& out, std::vector<RankedCandidate>& scratch);
 
-NeighbourLists computeNeighbours(const SimilarityEngine& engine, int kMax, const JobContext& ctx = JobContext::none());
+// With SimilarityEngine (float64) the lists are exact; Float32SimilarityEngine gives
+// the float32 reference lists (benchmark).
+template <typename Scalar>
+NeighbourLists computeNeighbours(const BasicSimilarityEngine<Scalar>& engine, int kMax,
+                                 const JobContext& ctx = JobContext::none());
 
 }  // namespace tl

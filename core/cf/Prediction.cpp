@@ -73,10 +73,10 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
         ++next;
     };
     for (std::size_t pos = 0; pos < length && next < ks.size(); ++pos) {
-        float sim = 0, deviation = 0;
+        double sim = 0, deviation = 0;
         if (at(pos, sim, deviation)) {
-            numerator += static_cast<double>(sim) * deviation;
-            denominator += std::fabs(static_cast<double>(sim));
+            numerator += sim * deviation;
+            denominator += std::fabs(sim);
         }
         while (next < ks.size() && static_cast<std::size_t>(ks[next]) == pos + 1)
             record();
@@ -98,13 +98,13 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
         const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
         walk(
             ks, neighbours.size(),
-            [&](std::size_t pos, float& sim, float& deviation) {
+            [&](std::size_t pos, double& sim, double& deviation) {
                 const Neighbour& n = neighbours[pos];
                 const auto r = train.rating(n.user, i);
                 if (!r)
                     return false;
                 sim = n.similarity;
-                deviation = static_cast<float>(*r - train.userMean[n.user]);
+                deviation = *r - train.userMean[n.user];
                 return true;
             },
             train, u, i, options, t, sweep);
@@ -128,7 +128,7 @@ SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngi
         active[v] = engine.isActive(v) ? 1 : 0;
 
     engine.forEachBlock(
-        [&](std::size_t first, const Eigen::MatrixXf& block) {
+        [&](std::size_t first, const Eigen::MatrixXd& block) {
 #pragma omp parallel
             {
                 std::vector<Neighbour> candidates;
@@ -144,18 +144,19 @@ SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngi
                                 if (v != u && active[v])
                                     candidates.push_back({v, block(r, static_cast<Eigen::Index>(v))});
                             }
+                        // The shared ranking rule (Neighbours.h): rounded cosine, then user id.
                         auto better = [](const Neighbour& a, const Neighbour& b) {
-                            return a.similarity != b.similarity ? a.similarity > b.similarity : a.user < b.user;
+                            return ranksBefore(rankKey(a.similarity), a.user, rankKey(b.similarity), b.user);
                         };
                         const std::size_t n = std::min(candidates.size(), static_cast<std::size_t>(kMax));
                         std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
                                           candidates.end(), better);
                         walk(
                             ks, n,
-                            [&](std::size_t pos, float& sim, float& deviation) {
+                            [&](std::size_t pos, double& sim, double& deviation) {
                                 const Neighbour& c = candidates[pos];
                                 sim = c.similarity;
-                                deviation = static_cast<float>(*train.rating(c.user, i) - train.userMean[c.user]);
+                                deviation = *train.rating(c.user, i) - train.userMean[c.user];
                                 return true;
                             },
                             train, static_cast<std::uint32_t>(u), i, options, t, sweep);
@@ -169,7 +170,7 @@ SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngi
     for (std::size_t t = 0; t < test.size(); ++t)
         if (!done[t])
             walk(
-                ks, 0, [](std::size_t, float&, float&) { return false; }, train, test.users[t], test.items[t],
+                ks, 0, [](std::size_t, double&, double&) { return false; }, train, test.users[t], test.items[t],
                 options, t, sweep);
     return sweep;
 }

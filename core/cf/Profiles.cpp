@@ -97,15 +97,33 @@ RelevanceMatrix buildRelevance(const TrainingMatrix& train, const ItemProfiles& 
     return w;
 }
 
-RowMatrixF buildUserProfiles(const RelevanceMatrix& w, const ItemProfiles& items)
+namespace {
+
+// MUP summed in Scalar (products of float weights and float profiles are exact in float64).
+template <typename Scalar>
+Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> sumUserProfiles(const RelevanceMatrix& w,
+                                                                                      const ItemProfiles& items)
 {
-    RowMatrixF profiles = RowMatrixF::Zero(static_cast<Eigen::Index>(w.users), items.values.cols());
+    using Rows = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Rows profiles = Rows::Zero(static_cast<Eigen::Index>(w.users), items.values.cols());
 #pragma omp parallel for schedule(dynamic, 16)
     for (std::ptrdiff_t u = 0; u < static_cast<std::ptrdiff_t>(w.users); ++u)
         for (std::size_t k = w.offsets[static_cast<std::size_t>(u)]; k < w.offsets[static_cast<std::size_t>(u) + 1];
              ++k)
-            profiles.row(u) += w.weights[k] * items.values.row(w.rows[k]);
+            profiles.row(u) += static_cast<Scalar>(w.weights[k]) * items.values.row(w.rows[k]).template cast<Scalar>();
     return profiles;
+}
+
+}  // namespace
+
+RowMatrixF buildUserProfiles(const RelevanceMatrix& w, const ItemProfiles& items)
+{
+    return sumUserProfiles<float>(w, items);
+}
+
+RowMatrixD buildUserProfilesExact(const RelevanceMatrix& w, const ItemProfiles& items)
+{
+    return sumUserProfiles<double>(w, items);
 }
 
 Eigen::VectorXf userProfile(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t user)

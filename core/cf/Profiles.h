@@ -48,8 +48,12 @@ struct RelevanceMatrix {
 
 RelevanceMatrix buildRelevance(const TrainingMatrix& train, const ItemProfiles& items, const RelevantRule& rule);
 
+using RowMatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 // MUP for all users (users x F). A user with no relevant profiled item gets a zero row.
 RowMatrixF buildUserProfiles(const RelevanceMatrix& w, const ItemProfiles& items);
+// The same, summed in float64 (what exact similarities start from).
+RowMatrixD buildUserProfilesExact(const RelevanceMatrix& w, const ItemProfiles& items);
 
 // MUP of one user (for inspection: the UI's profile chart).
 Eigen::VectorXf userProfile(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t user);

@@ -20,17 +20,17 @@ constexpr std::size_t kStrip = 16;
 // out[0..16) = sum_e weights[e] * packed[index[e] * 16 + 0..16). Four
 // independent accumulators hide the FMA latency; the x86-64-v3 clone (AVX2 +
 // FMA) is picked at load time on CPUs that have it, the portable one elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
-void stripSum(const float* packed, const std::uint32_t* index, const float* weights, std::size_t count, float* out)
+// The float64 instance accumulates float64 products of float64 operands.
+template <typename T>
+inline __attribute__((always_inline)) void stripSumBody(const T* packed, const std::uint32_t* index,
+                                                        const float* weights, std::size_t count, T* out)
 {
-    float a0[kStrip] = {}, a1[kStrip] = {}, a2[kStrip] = {}, a3[kStrip] = {};
+    T a0[kStrip] = {}, a1[kStrip] = {}, a2[kStrip] = {}, a3[kStrip] = {};
     std::size_t e = 0;
     for (; e + 4 <= count; e += 4) {
-        const float *c0 = packed + index[e] * kStrip, *c1 = packed + index[e + 1] * kStrip,
-                    *c2 = packed + index[e + 2] * kStrip, *c3 = packed + index[e + 3] * kStrip;
-        const float w0 = weights[e], w1 = weights[e + 1], w2 = weights[e + 2], w3 = weights[e + 3];
+        const T *c0 = packed + index[e] * kStrip, *c1 = packed + index[e + 1] * kStrip,
+                *c2 = packed + index[e + 2] * kStrip, *c3 = packed + index[e + 3] * kStrip;
+        const T w0 = weights[e], w1 = weights[e + 1], w2 = weights[e + 2], w3 = weights[e + 3];
         for (std::size_t j = 0; j < kStrip; ++j) {
             a0[j] += w0 * c0[j];
             a1[j] += w1 * c1[j];
@@ -39,23 +39,41 @@ void stripSum(const float* packed, const std::uint32_t* index, const float* weig
         }
     }
     for (; e < count; ++e) {
-        const float* c = packed + index[e] * kStrip;
+        const T* c = packed + index[e] * kStrip;
+        const T we = weights[e];
         for (std::size_t j = 0; j < kStrip; ++j)
-            a0[j] += weights[e] * c[j];
+            a0[j] += we * c[j];
     }
     for (std::size_t j = 0; j < kStrip; ++j)
         out[j] = (a0[j] + a1[j]) + (a2[j] + a3[j]);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define TL_STRIP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TL_STRIP_CLONES
+#endif
+TL_STRIP_CLONES void stripSum(const float* packed, const std::uint32_t* index, const float* weights,
+                              std::size_t count, float* out)
+{
+    stripSumBody(packed, index, weights, count, out);
+}
+TL_STRIP_CLONES void stripSum(const double* packed, const std::uint32_t* index, const float* weights,
+                              std::size_t count, double* out)
+{
+    stripSumBody(packed, index, weights, count, out);
+}
+
 // packed[i * 16 + j] = source[(first + j) * stride + i] for j < len (zero
 // beyond): rows first..first+len of the transposed column-major operand, i.e.
 // 16 columns of `source` interleaved.
-void packColumns(const float* source, std::size_t stride, std::size_t count, std::size_t first, std::size_t len,
-                 std::vector<float>& packed)
+template <typename T>
+void packColumns(const T* source, std::size_t stride, std::size_t count, std::size_t first, std::size_t len,
+                 std::vector<T>& packed)
 {
-    packed.assign(count * kStrip, 0.0f);
+    packed.assign(count * kStrip, T(0));
     for (std::size_t j = 0; j < len; ++j) {
-        const float* column = source + (first + j) * stride;
+        const T* column = source + (first + j) * stride;
         for (std::size_t i = 0; i < count; ++i)
             packed[i * kStrip + j] = column[i];
     }
@@ -64,11 +82,13 @@ void packColumns(const float* source, std::size_t stride, std::size_t count, std
 // packed[i * 16 + j] = G(j0 + j, i) from the lower triangle of the symmetric G
 // alone (ssyrk fills only that): a contiguous run of row j0.. left of the
 // strip, 16 interleaved columns below it.
-void packGramStrip(const Eigen::MatrixXf& g, std::size_t j0, std::size_t len, std::vector<float>& packed)
+template <typename T>
+void packGramStrip(const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& g, std::size_t j0, std::size_t len,
+                   std::vector<T>& packed)
 {
     const auto n = static_cast<std::size_t>(g.rows());
-    const float* data = g.data();
-    packed.assign(n * kStrip, 0.0f);
+    const T* data = g.data();
+    packed.assign(n * kStrip, T(0));
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < len; ++j) {
             const std::size_t row = j0 + j;
@@ -77,25 +97,27 @@ void packGramStrip(const Eigen::MatrixXf& g, std::size_t j0, std::size_t len, st
 }
 
 // sum over user u's relevant items of w * packed row, into out[0..len).
-void strip(const std::vector<float>& packed, const RelevanceMatrix& w, std::size_t u, std::size_t len, float* out)
+template <typename T>
+void strip(const std::vector<T>& packed, const RelevanceMatrix& w, std::size_t u, std::size_t len, T* out)
 {
     const std::size_t begin = w.offsets[u], count = w.offsets[u + 1] - begin;
-    float sum[kStrip];
+    T sum[kStrip];
     stripSum(packed.data(), w.rows.data() + begin, w.weights.data() + begin, count, sum);
     std::copy_n(sum, len, out);
 }
 
 // ht(:, k) = G w_{first+k}: column k of H^T = row first+k of H = W G. Threads
 // split G's rows into strips (G is symmetric: rows j0.. are columns j0..).
-void gramTimesWeights(const Eigen::MatrixXf& g, const RelevanceMatrix& w, std::size_t first, std::size_t rows,
-                      Eigen::MatrixXf& ht)
+template <typename T>
+void gramTimesWeights(const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& g, const RelevanceMatrix& w,
+                      std::size_t first, std::size_t rows, Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& ht)
 {
     const auto n = static_cast<std::size_t>(g.rows());
     ht.resize(g.rows(), static_cast<Eigen::Index>(rows));
     const auto strips = static_cast<std::ptrdiff_t>((n + kStrip - 1) / kStrip);
 #pragma omp parallel
     {
-        std::vector<float> packed;
+        std::vector<T> packed;
 #pragma omp for schedule(dynamic, 1)
         for (std::ptrdiff_t s = 0; s < strips; ++s) {
             const std::size_t j0 = static_cast<std::size_t>(s) * kStrip, len = std::min(kStrip, n - j0);
@@ -108,7 +130,8 @@ void gramTimesWeights(const Eigen::MatrixXf& g, const RelevanceMatrix& w, std::s
 
 // s(u, v) = s(v, u) wherever v < u's strip start (what a symmetric pass left out), in
 // 64 x 64 tiles so that both the reads and the writes stay in cache.
-void mirrorBelowStrips(Eigen::MatrixXf& s)
+template <typename T>
+void mirrorBelowStrips(Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& s)
 {
     const Eigen::Index n = s.rows();
     constexpr Eigen::Index tile = 64;
@@ -124,25 +147,63 @@ void mirrorBelowStrips(Eigen::MatrixXf& s)
             }
 }
 
+// G += the lower triangle of A^T A for one depth chunk, A = the F x n column-major view of
+// the row-major items x F matrix (rows f0..f0+depth of A: its columns f0.. of items).
+void gramUpdate(const RowMatrixF& items, Eigen::Index f0, Eigen::Index depth, Eigen::MatrixXf& g)
+{
+#ifdef EIGEN_USE_BLAS
+    const int order = static_cast<int>(items.rows()), k = static_cast<int>(depth), lda = static_cast<int>(items.cols());
+    const float one = 1.0f;
+    ssyrk_("L", "T", &order, &k, &one, items.data() + f0, &lda, &one, g.data(), &order);
+#else
+    g.selfadjointView<Eigen::Lower>().rankUpdate(items.middleCols(f0, depth).transpose());
+#endif
+}
+
+void gramUpdate(const RowMatrixF& items, Eigen::Index f0, Eigen::Index depth, Eigen::MatrixXd& g)
+{
+    // float64 wants float64 operands: the chunk is widened (exactly) into a depth x n
+    // column-major buffer, so the whole F x n matrix is never held in float64.
+    const Eigen::Index n = items.rows();
+    Eigen::MatrixXd a(depth, n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        a.col(i) = items.row(i).segment(f0, depth).transpose().cast<double>();
+#ifdef EIGEN_USE_BLAS
+    const int order = static_cast<int>(n), k = static_cast<int>(depth);
+    const double one = 1.0;
+    dsyrk_("L", "T", &order, &k, &one, a.data(), &k, &one, g.data(), &order);
+#else
+    g.selfadjointView<Eigen::Lower>().rankUpdate(a.transpose());
+#endif
+}
+
 }  // namespace
 
-SimilarityEngine SimilarityEngine::fromUserProfiles(RowMatrixF profiles)
+template <typename Scalar>
+BasicSimilarityEngine<Scalar> BasicSimilarityEngine<Scalar>::fromUserProfiles(
+    const Eigen::Ref<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>& profiles)
 {
-    SimilarityEngine engine;
+    BasicSimilarityEngine engine;
     engine.route_ = SimilarityRoute::Direct;
     engine.norms_.resize(static_cast<std::size_t>(profiles.rows()));
+    engine.normalised_.resize(profiles.rows(), profiles.cols());
+#pragma omp parallel for schedule(dynamic, 64)
     for (Eigen::Index u = 0; u < profiles.rows(); ++u) {
-        const double norm = profiles.row(u).cast<double>().norm();
-        engine.norms_[static_cast<std::size_t>(u)] = static_cast<float>(norm);
+        const double norm = profiles.row(u).norm();
+        engine.norms_[static_cast<std::size_t>(u)] = norm;
         if (norm > 0)
-            profiles.row(u) = (profiles.row(u).cast<double>() / norm).cast<float>();
+            engine.normalised_.row(u) = (profiles.row(u) / norm).template cast<Scalar>();
+        else
+            engine.normalised_.row(u).setZero();
     }
-    engine.normalised_ = std::move(profiles);
     return engine;
 }
 
-SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, const ItemProfiles& items,
-                                                    SimilarityRoute route, std::size_t keepBytes)
+template <typename Scalar>
+BasicSimilarityEngine<Scalar> BasicSimilarityEngine<Scalar>::fromItemProfiles(const RelevanceMatrix& w,
+                                                                              const ItemProfiles& items,
+                                                                              SimilarityRoute route,
+                                                                              std::size_t keepBytes)
 {
     const double users = static_cast<double>(w.users), profiled = static_cast<double>(items.withProfile()),
                  dims = static_cast<double>(items.dims()), nnz = static_cast<double>(w.nonZeros());
@@ -157,54 +218,48 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
         constexpr double sparsePenalty = 4;
         const double direct = nnz * dims + users * users * dims;
         const double gram = profiled * profiled * dims / 2 + sparsePenalty * (nnz * profiled + users * nnz);
-        const bool hFits = sizeof(float) * users * profiled <= static_cast<double>(keepBytes);
+        const bool hFits = sizeof(Scalar) * users * profiled <= static_cast<double>(keepBytes);
         route = hFits && gram < direct ? SimilarityRoute::ItemGram : SimilarityRoute::Direct;
     }
     if (route == SimilarityRoute::Direct) {
-        SimilarityEngine engine = fromUserProfiles(buildUserProfiles(w, items));
+        BasicSimilarityEngine engine = fromUserProfiles(buildUserProfilesExact(w, items));
         engine.buildFlops_ = 2.0 * nnz * dims;
         return engine;
     }
 
-    SimilarityEngine engine;
+    BasicSimilarityEngine engine;
     engine.route_ = SimilarityRoute::ItemGram;
     engine.w_ = w;
     const Eigen::Index n = items.values.rows();
-    engine.gram_ = Eigen::MatrixXf::Zero(n, n);
-    // G = MIP MIP^T, lower triangle only, by a symmetric rank update (half the flops
-    // of a GEMM): BLAS ssyrk when the build has BLAS (the row-major items x F matrix
-    // is, in column-major terms, A = F x items, so G = A^T A), Eigen's kernel
-    // otherwise. (GEMMs over row panels measured slower than OpenBLAS's ssyrk here.)
-    if (n > 0 && items.values.cols() > 0) {
-#ifdef EIGEN_USE_BLAS
-        const int order = static_cast<int>(n), depth = static_cast<int>(items.values.cols());
-        const float one = 1.0f, zero = 0.0f;
-        ssyrk_("L", "T", &order, &depth, &one, items.values.data(), &depth, &zero, engine.gram_.data(), &order);
-#else
-        engine.gram_.selfadjointView<Eigen::Lower>().rankUpdate(items.values);
-#endif
-    }
+    engine.gram_ = Matrix::Zero(n, n);
+    // G = MIP MIP^T, lower triangle only, by symmetric rank updates (half the flops
+    // of a GEMM) over depth chunks of 2,048 features: BLAS ?syrk when the build has
+    // BLAS, Eigen's kernel otherwise. (GEMMs over row panels measured slower than
+    // OpenBLAS's ssyrk here.)
+    constexpr Eigen::Index depthChunk = 2048;
+    for (Eigen::Index f0 = 0; n > 0 && f0 < items.values.cols(); f0 += depthChunk)
+        gramUpdate(items.values, f0, std::min(depthChunk, items.values.cols() - f0), engine.gram_);
     engine.buildFlops_ = profiled * profiled * dims + 2.0 * nnz * static_cast<double>(n);
 
     // H = W G (users x profiled) by the strip kernel; |MUP(u)|^2 = w_u . H(u, :).
     // H is kept (transposed, profiled x users) when it fits the memory budget, so a
     // pass only does the gather H W^T; otherwise each block recomputes its rows.
-    const std::size_t hBytes = sizeof(float) * w.users * static_cast<std::size_t>(n);
+    const std::size_t hBytes = sizeof(Scalar) * w.users * static_cast<std::size_t>(n);
     engine.keepsH_ = hBytes <= keepBytes;
-    engine.norms_.assign(w.users, 0.0f);
+    engine.norms_.assign(w.users, 0.0);
     const std::size_t chunk = engine.keepsH_ ? std::max<std::size_t>(w.users, 1)
-                                             : std::max<std::size_t>(keepBytes / 8 / (sizeof(float) * std::max<Eigen::Index>(n, 1)), 1);
-    Eigen::MatrixXf ht;
+                                             : std::max<std::size_t>(keepBytes / 8 / (sizeof(Scalar) * std::max<Eigen::Index>(n, 1)), 1);
+    Matrix ht;
     for (std::size_t first = 0; first < w.users; first += chunk) {
         const std::size_t rows = std::min(chunk, w.users - first);
         gramTimesWeights(engine.gram_, w, first, rows, ht);
         for (std::size_t k = 0; k < rows; ++k) {
             const std::size_t u = first + k;
-            const float* h = ht.col(static_cast<Eigen::Index>(k)).data();
+            const Scalar* h = ht.col(static_cast<Eigen::Index>(k)).data();
             double q = 0;
             for (std::size_t e = w.offsets[u]; e < w.offsets[u + 1]; ++e)
-                q += static_cast<double>(w.weights[e]) * h[w.rows[e]];
-            engine.norms_[u] = q > 0 ? static_cast<float>(std::sqrt(q)) : 0.0f;
+                q += static_cast<double>(w.weights[e]) * static_cast<double>(h[w.rows[e]]);
+            engine.norms_[u] = q > 0 ? std::sqrt(q) : 0.0;
         }
         if (engine.keepsH_)
             engine.hT_ = std::move(ht);
@@ -212,7 +267,8 @@ SimilarityEngine SimilarityEngine::fromItemProfiles(const RelevanceMatrix& w, co
     return engine;
 }
 
-double SimilarityEngine::passFlops() const
+template <typename Scalar>
+double BasicSimilarityEngine<Scalar>::passFlops() const
 {
     const double users = static_cast<double>(norms_.size());
     if (route_ == SimilarityRoute::Direct)
@@ -230,14 +286,16 @@ double SimilarityEngine::passFlops() const
     return 2.0 * users * nnz + recomputeH;
 }
 
-std::size_t SimilarityEngine::blockRows() const
+template <typename Scalar>
+std::size_t BasicSimilarityEngine<Scalar>::blockRows() const
 {
     const std::size_t users = norms_.size(), n = static_cast<std::size_t>(gram_.rows());
-    const std::size_t perRow = sizeof(float) * (users + (route_ == SimilarityRoute::ItemGram && !keepsH_ ? n : 0));
+    const std::size_t perRow = sizeof(Scalar) * (users + (route_ == SimilarityRoute::ItemGram && !keepsH_ ? n : 0));
     return std::clamp<std::size_t>(maxBlockBytes_ / std::max<std::size_t>(perRow, 1), 1, std::max<std::size_t>(users, 1));
 }
 
-void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::MatrixXf& block) const
+template <typename Scalar>
+void BasicSimilarityEngine<Scalar>::computeBlock(std::size_t first, std::size_t rows, Matrix& block) const
 {
     const auto users = static_cast<Eigen::Index>(norms_.size());
     const auto r = static_cast<Eigen::Index>(rows);
@@ -250,10 +308,10 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
     // block's users is packed so that block(strip, v) = sum_{i in R(v)} w_vi H(strip, i)
     // is one stripSum per v.
     const auto n = static_cast<std::size_t>(gram_.rows());
-    Eigen::MatrixXf local;
+    Matrix local;
     if (!keepsH_)
         gramTimesWeights(gram_, w_, first, rows, local);
-    const float* ht = keepsH_ ? hT_.data() + first * n : local.data();
+    const Scalar* ht = keepsH_ ? hT_.data() + first * n : local.data();
     // A block of every user (the usual case when H is kept) is symmetric: each strip
     // sums only v >= its first user, and the rest is mirrored afterwards.
     const bool symmetric = singleSymmetricBlock();
@@ -261,19 +319,19 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
     const auto strips = static_cast<std::ptrdiff_t>((rows + kStrip - 1) / kStrip);
 #pragma omp parallel
     {
-        std::vector<float> packed;
+        std::vector<Scalar> packed;
 #pragma omp for schedule(dynamic, 1)
         for (std::ptrdiff_t s = 0; s < strips; ++s) {
             const std::size_t k0 = static_cast<std::size_t>(s) * kStrip, len = std::min(kStrip, rows - k0);
             packColumns(ht, n, n, k0, len, packed);
             for (auto v = symmetric ? static_cast<Eigen::Index>(k0) : Eigen::Index(0); v < users; ++v) {
-                float* out = block.data() + v * r + static_cast<std::ptrdiff_t>(k0);
+                Scalar* out = block.data() + v * r + static_cast<std::ptrdiff_t>(k0);
                 const std::size_t vu = static_cast<std::size_t>(v);
                 strip(packed, w_, vu, len, out);
-                const float nv = norms_[vu];
+                const double nv = norms_[vu];
                 for (std::size_t j = 0; j < len; ++j) {
-                    const float nu = norms_[first + k0 + j];
-                    out[j] = (nu > 0 && nv > 0) ? out[j] / (nu * nv) : 0.0f;
+                    const double nu = norms_[first + k0 + j];
+                    out[j] = (nu > 0 && nv > 0) ? static_cast<Scalar>(static_cast<double>(out[j]) / (nu * nv)) : Scalar(0);
                 }
             }
         }
@@ -282,11 +340,12 @@ void SimilarityEngine::computeBlock(std::size_t first, std::size_t rows, Eigen::
         mirrorBelowStrips(block);
 }
 
-void SimilarityEngine::forEachBlock(const BlockConsumer& consumer, const JobContext& ctx) const
+template <typename Scalar>
+void BasicSimilarityEngine<Scalar>::forEachBlock(const BlockConsumer& consumer, const JobContext& ctx) const
 {
     const std::size_t users = norms_.size();
     const std::size_t step = blockRows();
-    Eigen::MatrixXf block;
+    Matrix block;
     for (std::size_t first = 0; first < users; first += step) {
         ctx.checkCancelled();
         const std::size_t rows = std::min(step, users - first);
@@ -295,5 +354,8 @@ void SimilarityEngine::forEachBlock(const BlockConsumer& consumer, const JobCont
         ctx.report("similarity", static_cast<double>(first + rows), static_cast<double>(users));
     }
 }
+
+template class BasicSimilarityEngine<float>;
+template class BasicSimilarityEngine<double>;
 
 }  // namespace tl

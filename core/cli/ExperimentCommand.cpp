@@ -107,6 +107,8 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
             << std::setw(9) << r.metrics.mae << std::setw(10) << std::setprecision(3) << r.metrics.fromNeighbours
             << std::setw(8) << std::setprecision(4) << r.metrics.precision << std::setw(8) << r.metrics.recall
             << std::setw(9) << r.metrics.ndcg << "\n";
+    if (!report.results.crowding.empty())
+        out << "\n" << crowdingTable(report.results.crowding);
     out << "\nexperiment took " << std::setprecision(1) << report.seconds << " s; report written to "
         << outDir.string() << ":\n";
     for (const auto& f : files)

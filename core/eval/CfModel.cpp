@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/common/Error.h"
 
@@ -28,6 +29,9 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     ctx.checkCancelled();
     const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, model->items_);
     model->lists_ = computeNeighbours(engine, settings.kMax, ctx);
+    model->norms_.resize(engine.users());
+    for (std::size_t u = 0; u < engine.users(); ++u)
+        model->norms_[u] = engine.norm(u);
     ctx.checkCancelled();
     const PredictOptions options{settings.clip, data.scale};
     const auto sweep = predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks, options);
@@ -53,6 +57,30 @@ std::vector<FeatureUtility> CfModel::topFeatures(std::uint32_t user, std::size_t
                       });
     all.resize(keep);
     return all;
+}
+
+std::vector<double> CfModel::similarityRow(std::uint32_t user) const
+{
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> row(norms_.size(), nan);
+    if (user >= norms_.size() || !(norms_[user] > 0))
+        return row;
+    // h = MIP MUP(u) in float64: h_j = MIP(j) . MUP(u); then MUP(v) . MUP(u) = sum_{j in R(v)} w_vj h_j.
+    Eigen::VectorXd mup = Eigen::VectorXd::Zero(items_.values.cols());
+    for (std::size_t e = relevance_.offsets[user]; e < relevance_.offsets[user + 1]; ++e)
+        mup += static_cast<double>(relevance_.weights[e]) * items_.values.row(relevance_.rows[e]).transpose().cast<double>();
+    Eigen::VectorXd h(items_.values.rows());
+    for (Eigen::Index j = 0; j < h.size(); ++j)
+        h[j] = items_.values.row(j).cast<double>().dot(mup.transpose());
+    for (std::size_t v = 0; v < norms_.size(); ++v) {
+        if (v == user || !(norms_[v] > 0))
+            continue;
+        double dot = 0;
+        for (std::size_t e = relevance_.offsets[v]; e < relevance_.offsets[v + 1]; ++e)
+            dot += static_cast<double>(relevance_.weights[e]) * h[relevance_.rows[e]];
+        row[v] = dot / (norms_[user] * norms_[v]);
+    }
+    return row;
 }
 
 std::vector<std::pair<Neighbour, int>> CfModel::neighbours(std::uint32_t user, int k) const

@@ -70,6 +70,10 @@ public:
     std::vector<TestPrediction> testPredictions(std::uint32_t user, int k) const;
     // Top-n unrated items for the user at K, by predicted rating (ties: lower item index).
     std::vector<Recommendation> recommend(std::uint32_t user, int k, std::size_t n) const;
+    // u's float64 cosine to every user v (formula 4), the values its neighbours were
+    // chosen from; NaN for u itself and for users with an all-zero profile (nobody's
+    // neighbour), and all NaN when u's own profile is zero. O(items x F + nnz).
+    std::vector<double> similarityRow(std::uint32_t user) const;
     // Metrics at each K of the sweep (precomputed).
     const std::vector<Metrics>& sweepMetrics() const { return sweepMetrics_; }
     // Metrics at any K <= kMax (computed on demand from the neighbour lists).
@@ -84,6 +88,7 @@ private:
     ItemProfiles items_;
     RelevanceMatrix relevance_;
     NeighbourLists lists_;
+    std::vector<double> norms_;  // |MUP(u)|, float64
     std::vector<Metrics> sweepMetrics_;
     std::vector<std::vector<std::size_t>> testsOf_;  // per user: indices into test_
 };

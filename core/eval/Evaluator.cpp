@@ -22,26 +22,39 @@ void addSweepRows(const std::string& method, const SweepPredictions& sweep, cons
         result.rows.push_back({method, sweep.ks[k], computeMetrics(test, sweep.perK[k], ranking)});
 }
 
-SweepPredictions runKnn(const SimilarityEngine& engine, const TrainingMatrix& train, const TestSet& test,
-                        const EvalSettings& settings, const PredictOptions& options, const JobContext& ctx)
+void addCrowdingRows(const std::string& method, const NeighbourLists& lists, const std::vector<int>& ks,
+                     SplitResult& result)
 {
+    for (const auto& stats : crowdingStats(lists, ks))
+        result.crowding.push_back({method, stats});
+}
+
+// The offline lists keep one neighbour more than the largest K: the crowding
+// statistics need the (K+1)-th; predictions never reach it. Raters mode has no
+// offline lists, so it pays one more similarity pass for them.
+SweepPredictions runKnn(const std::string& method, const SimilarityEngine& engine, const TrainingMatrix& train,
+                        const TestSet& test, const EvalSettings& settings, const PredictOptions& options,
+                        const JobContext& ctx, SplitResult& result)
+{
+    const NeighbourLists lists = computeNeighbours(engine, settings.ks.back() + 1, ctx);
+    addCrowdingRows(method, lists, settings.ks, result);
     if (settings.mode == NeighbourMode::Raters)
         return predictRaters(train, engine, test, settings.ks, options, ctx);
-    const NeighbourLists lists = computeNeighbours(engine, settings.ks.back(), ctx);
     return predictOffline(train, lists, test, settings.ks, options);
 }
 
-RowMatrixF ratingRows(const TrainingMatrix& train, bool meanCentred)
+// Rating rows for the rating-based k-NN baselines, in float64 (mean-centred for Pearson).
+RowMatrixD ratingRows(const TrainingMatrix& train, bool meanCentred)
 {
-    const double bytes = static_cast<double>(train.users) * static_cast<double>(train.items) * sizeof(float);
-    if (bytes > 4e9)
+    const double bytes = static_cast<double>(train.users) * static_cast<double>(train.items) * sizeof(double);
+    if (bytes > 8e9)
         throw ConfigError("rating-based k-NN baselines need a dense users x items matrix of " +
                           std::to_string(static_cast<long>(bytes / 1e9)) + " GB; too large");
-    RowMatrixF rows = RowMatrixF::Zero(static_cast<Eigen::Index>(train.users), static_cast<Eigen::Index>(train.items));
+    RowMatrixD rows = RowMatrixD::Zero(static_cast<Eigen::Index>(train.users), static_cast<Eigen::Index>(train.items));
     for (std::size_t u = 0; u < train.users; ++u)
         for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
             rows(static_cast<Eigen::Index>(u), train.userItems[e]) =
-                train.userValues[e] - (meanCentred ? static_cast<float>(train.userMean[u]) : 0.0f);
+                static_cast<double>(train.userValues[e]) - (meanCentred ? train.userMean[u] : 0.0);
     return rows;
 }
 
@@ -98,7 +111,8 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
         result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
         const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
         if (device != "cpu") {
-            const NeighbourLists lists = computeNeighboursOnDevice(w, items, settings.ks.back(), device, ctx);
+            const NeighbourLists lists = computeNeighboursOnDevice(w, items, settings.ks.back() + 1, device, ctx);
+            addCrowdingRows(source.name, lists, settings.ks, result);
             ctx.report("profiles:" + source.name, 1, 1);
             addSweepRows(source.name, predictOffline(train, lists, test, settings.ks, options), test,
                          settings.ranking, result);
@@ -106,14 +120,16 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
         }
         const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items, settings.route);
         ctx.report("profiles:" + source.name, 1, 1);
-        addSweepRows(source.name, runKnn(engine, train, test, settings, options, ctx), test, settings.ranking, result);
+        addSweepRows(source.name, runKnn(source.name, engine, train, test, settings, options, ctx, result), test,
+                     settings.ranking, result);
     }
     if (settings.baselines) {
         for (bool pearson : {false, true}) {
             ctx.checkCancelled();
             const SimilarityEngine engine = SimilarityEngine::fromUserProfiles(ratingRows(train, pearson));
-            addSweepRows(pearson ? "user-knn-pearson" : "user-knn-cosine",
-                         runKnn(engine, train, test, settings, options, ctx), test, settings.ranking, result);
+            const std::string method = pearson ? "user-knn-pearson" : "user-knn-cosine";
+            addSweepRows(method, runKnn(method, engine, train, test, settings, options, ctx, result), test,
+                         settings.ranking, result);
         }
     }
     return result;

@@ -13,6 +13,7 @@
 #include "core/common/JobContext.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Split.h"
+#include "core/eval/Crowding.h"
 #include "core/eval/Metrics.h"
 
 namespace tl {
@@ -55,6 +56,7 @@ struct CoverageRow {
 
 struct SplitResult {
     std::vector<ResultRow> rows;
+    std::vector<CrowdingRow> crowding;  // every k-NN method at every K
     std::vector<CoverageRow> coverage;
     std::size_t trainRatings = 0;
     std::size_t testRatings = 0;

@@ -320,11 +320,29 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
                                {"precision", r.metrics.precision},
                                {"recall", r.metrics.recall},
                                {"ndcg", r.metrics.ndcg}});
+    // Crowding of each k-NN method's similarities (a file and a key of their own, so the
+    // files above keep their columns).
+    std::ostringstream crowding;
+    crowding << "method,k,median_spread,near_tie_share,spread_users,gap_users,severe\n";
+    doc["crowding"] = nlohmann::json::array();
+    for (const auto& c : report.results.crowding) {
+        std::snprintf(line, sizeof line, "%s,%d,%.6e,%.6f,%zu,%zu,%d\n", c.method.c_str(), c.stats.k,
+                      c.stats.medianSpread, c.stats.nearTieShare, c.stats.spreadUsers, c.stats.gapUsers,
+                      c.stats.severe() ? 1 : 0);
+        crowding << line;
+        doc["crowding"].push_back({{"method", c.method},
+                                   {"k", c.stats.k},
+                                   {"median_spread", c.stats.medianSpread},
+                                   {"near_tie_share", c.stats.nearTieShare},
+                                   {"severe", c.stats.severe()}});
+    }
     write("table.csv", csv.str());
     write("table.md", md.str());
     write("results.csv", all.str());
     write("results.json", doc.dump(2) + "\n");
     write("rmse_vs_k.svg", rmseChartSvg(report.results.rows, "RMSE vs K: " + report.project));
+    write("crowding.csv", crowding.str());
+    write("crowding.txt", crowdingTable(report.results.crowding));
     return written;
 }
 

@@ -1,7 +1,9 @@
 // CF engine benchmark (not a test): synthetic data at MovieLens scale, timing
 // profile building, similarity + top-K and the full K sweep, with the
 // similarity step's GFLOP/s next to a plain single-precision matrix product of
-// the same shape measured right after each repetition. Prints medians.
+// the same shape measured right after each run. On the CPU every repetition
+// runs the exact (float64) engine and the float32 one (the reference) and
+// prints both side by side with their median ratio. Prints medians.
 //
 //   bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda|cuda:N]
 //
@@ -104,14 +106,24 @@ int main(int argc, char** argv)
     for (int k = 10; k <= 100; k += 10)
         ks.push_back(k);
 
-    std::vector<double> profileT, simT, sweepT, totalT, simFlops, plainT, ratios;
-    double rmse50 = 0, plainFlops = 0, pipelinePeakGb = 0;
+    // Each repetition runs the whole pipeline twice on the CPU: with the float32 engine
+    // (the reference: what the engine computed before neighbour choice was made exact)
+    // and with the exact float64 engine, alternating which goes first. Device runs
+    // have only the exact route.
+    struct Pipeline {
+        std::vector<double> profileT, simT, sweepT, totalT, simFlops, plainT, ratios;
+        double rmse50 = 0;
+        tl::NeighbourLists lists;
+    };
+    Pipeline f32, f64;
+    std::vector<double> totalRatios, simRatios;
+    double plainFlops = 0, pipelinePeakGb = 0;
     const char* route = "";
     std::string deviceName = "cpu";
-    // The reference: a plain single-precision product of the step's dominant shape (the
-    // items x items Gram for the item-Gram route, a 4096-user slab of the users x users
-    // product otherwise), timed right after each repetition, so that each ratio compares
-    // two measurements taken moments apart on this shared, noisy machine.
+    // The reference product: a plain single-precision product of the step's dominant shape
+    // (the items x items Gram for the item-Gram route, a 4096-user slab of the users x users
+    // product otherwise), timed right after each run, so that each ratio compares two
+    // measurements taken moments apart on this shared, noisy machine.
     Eigen::MatrixXf refA, refB, refC;
     Eigen::Index refM = 0, refN = 0, refK = 0;
     auto timeReference = [&] {
@@ -134,63 +146,112 @@ int main(int argc, char** argv)
         refC.noalias() = refA * refB.transpose();
         return seconds(t);
     };
-    for (int rep = 0; rep < reps; ++rep) {
+    auto run = [&](bool exact, int rep) {
+        Pipeline& p = exact ? f64 : f32;
         const auto start = Clock::now();
         auto t = Clock::now();
         const tl::ItemProfiles items = tl::alignItemProfiles(data.features, data.dataset.items, tl::Normalization::MinMax100);
         const tl::RelevanceMatrix w = tl::buildRelevance(train, items, tl::RelevantRule{});
-        profileT.push_back(seconds(t));
+        p.profileT.push_back(seconds(t));
 
         t = Clock::now();
-        tl::NeighbourLists lists;
-        if (device == "cpu") {
-            const auto engine = tl::SimilarityEngine::fromItemProfiles(w, items);
-            lists = tl::computeNeighbours(engine, 100);
-            route = engine.route() == tl::SimilarityRoute::ItemGram ? "item Gram" : "direct";
-            simFlops.push_back(engine.buildFlops() + engine.passFlops());
-        } else {
+        if (device != "cpu") {
             tl::DeviceNeighbourStats stats;
-            lists = tl::computeNeighboursOnDevice(w, items, 100, device, tl::JobContext::none(), &stats);
+            p.lists = tl::computeNeighboursOnDevice(w, items, 100, device, tl::JobContext::none(), &stats);
             route = "LibTorch device";
             deviceName = stats.device;
-            simFlops.push_back(stats.flops);
+            p.simFlops.push_back(stats.flops);
+        } else if (exact) {
+            const auto engine = tl::SimilarityEngine::fromItemProfiles(w, items);
+            p.lists = tl::computeNeighbours(engine, 100);
+            route = engine.route() == tl::SimilarityRoute::ItemGram ? "item Gram" : "direct";
+            p.simFlops.push_back(engine.buildFlops() + engine.passFlops());
+        } else {
+            const auto engine = tl::Float32SimilarityEngine::fromItemProfiles(w, items);
+            p.lists = tl::computeNeighbours(engine, 100);
+            route = engine.route() == tl::SimilarityRoute::ItemGram ? "item Gram" : "direct";
+            p.simFlops.push_back(engine.buildFlops() + engine.passFlops());
         }
-        simT.push_back(seconds(t));
+        p.simT.push_back(seconds(t));
 
         t = Clock::now();
-        const auto sweep = tl::predictOffline(train, lists, test, ks, {});
+        const auto sweep = tl::predictOffline(train, p.lists, test, ks, {});
         for (std::size_t k = 0; k < ks.size(); ++k) {
             const auto m = tl::computeMetrics(test, sweep.perK[k]);
             if (ks[k] == 50)
-                rmse50 = m.rmse;
+                p.rmse50 = m.rmse;
         }
-        sweepT.push_back(seconds(t));
-        totalT.push_back(seconds(start));
+        p.sweepT.push_back(seconds(t));
+        p.totalT.push_back(seconds(start));
 
-        if (rep == 0)  // before the reference matrices exist
+        if (rep == 0 && exact)  // before the reference matrices exist
             pipelinePeakGb = peakMemoryGb();
-        plainT.push_back(timeReference());
-        ratios.push_back((simFlops.back() / simT.back()) / (plainFlops / plainT.back()));
-        std::printf("  rep %d: profiles %.2f s, similarity + top-100 %.2f s (%s), K sweep 10..100 %.2f s, total %.2f s;"
-                    " plain sgemm %.3f s, ratio %.2f\n",
-                    rep + 1, profileT.back(), simT.back(), route, sweepT.back(), totalT.back(), plainT.back(),
-                    ratios.back());
+        p.plainT.push_back(timeReference());
+        p.ratios.push_back((p.simFlops.back() / p.simT.back()) / (plainFlops / p.plainT.back()));
+        std::printf("  rep %d %-7s: profiles %.2f s, similarity + top-100 %.2f s (%s), K sweep 10..100 %.2f s, total"
+                    " %.2f s; plain sgemm %.3f s, ratio %.2f\n",
+                    rep + 1, exact ? "exact" : "float32", p.profileT.back(), p.simT.back(), route, p.sweepT.back(),
+                    p.totalT.back(), p.plainT.back(), p.ratios.back());
         std::fflush(stdout);
+    };
+    const bool both = device == "cpu";
+    for (int rep = 0; rep < reps; ++rep) {
+        const bool exactFirst = rep % 2 == 1;
+        if (both && !exactFirst)
+            run(false, rep);
+        run(true, rep);
+        if (both && exactFirst)
+            run(false, rep);
+        if (both) {
+            totalRatios.push_back(f64.totalT.back() / f32.totalT.back());
+            simRatios.push_back(f64.simT.back() / f32.simT.back());
+        }
     }
-    std::printf("plain sgemm on %s [%ld x %ld] x [%ld x %ld], after each repetition\n", deviceName.c_str(),
+    std::printf("plain sgemm on %s [%ld x %ld] x [%ld x %ld], after each run\n", deviceName.c_str(),
                 static_cast<long>(refM), static_cast<long>(refK), static_cast<long>(refK), static_cast<long>(refN));
 
-    const double simRate = median(simFlops) / median(simT) / 1e9;
-    const double plainRate = plainFlops / median(plainT) / 1e9;
-    std::printf("\nmedians over %d runs (%s route, %s):\n", reps, route, deviceName.c_str());
-    std::printf("  profile building            %8.2f s\n", median(profileT));
-    std::printf("  similarity + top-100        %8.3f s   %.1f GFLOP/s\n", median(simT), simRate);
-    std::printf("  K sweep 10..100 + metrics   %8.2f s\n", median(sweepT));
-    std::printf("  full sweep (all of the above) %6.2f s\n", median(totalT));
-    std::printf("  plain sgemm, same shape     %8.1f GFLOP/s\n", plainRate);
-    std::printf("  similarity / plain rate     %8.2f   (median of the per-repetition ratios)\n", median(ratios));
-    std::printf("  RMSE at K = 50              %8.4f\n", rmse50);
-    std::printf("  peak memory (VmHWM)         %8.2f GB   (data + one repetition, before the reference's matrices)\n",
+    std::printf("\nmedians over %d runs (%s route, %s):%s\n", reps, route, deviceName.c_str(),
+                both ? "                      float32       exact" : "");
+    auto line = [&](const char* name, double Pipeline::*, std::vector<double> Pipeline::*field, const char* unit) {
+        if (both)
+            std::printf("  %-28s %10.3f %s %10.3f %s\n", name, median(f32.*field), unit, median(f64.*field), unit);
+        else
+            std::printf("  %-28s %10.3f %s\n", name, median(f64.*field), unit);
+    };
+    line("profile building", nullptr, &Pipeline::profileT, "s");
+    line("similarity + top-100", nullptr, &Pipeline::simT, "s");
+    line("K sweep 10..100 + metrics", nullptr, &Pipeline::sweepT, "s");
+    line("full sweep (all of the above)", nullptr, &Pipeline::totalT, "s");
+    const double rate32 = both ? median(f32.simFlops) / median(f32.simT) / 1e9 : 0;
+    const double rate64 = median(f64.simFlops) / median(f64.simT) / 1e9;
+    if (both)
+        std::printf("  %-28s %10.1f GFLOP/s %6.1f GFLOP/s\n", "similarity rate", rate32, rate64);
+    else
+        std::printf("  %-28s %10.1f GFLOP/s\n", "similarity rate", rate64);
+    std::printf("  %-28s %10.1f GFLOP/s\n", "plain sgemm, same shape", plainFlops / median(f64.plainT) / 1e9);
+    std::printf("  %-28s %10.2f   (median of the per-run ratios; exact run)\n", "similarity / plain rate",
+                median(f64.ratios));
+    if (both) {
+        std::printf("  %-28s %10.4f   %10.4f   (difference %.2e)\n", "RMSE at K = 50", f32.rmse50, f64.rmse50,
+                    f64.rmse50 - f32.rmse50);
+        std::size_t differ = 0, users = 0;
+        for (std::size_t u = 0; u < f64.lists.users(); ++u) {
+            const auto a = f32.lists.of(u), b = f64.lists.of(u);
+            users += !b.empty();
+            bool same = a.size() == b.size();
+            for (std::size_t p = 0; same && p < a.size(); ++p)
+                same = a[p].user == b[p].user;
+            differ += !same;
+        }
+        std::printf("  users whose top-100 differs (order or members) between float32 and exact: %zu of %zu\n",
+                    differ, users);
+        std::printf("  exact / float32, full sweep   %8.2f x   (median of the per-repetition ratios; target <= 1.3)\n",
+                    median(totalRatios));
+        std::printf("  exact / float32, similarity   %8.2f x\n", median(simRatios));
+    } else {
+        std::printf("  %-28s %10.4f\n", "RMSE at K = 50", f64.rmse50);
+    }
+    std::printf("  peak memory (VmHWM)         %8.2f GB   (data + one exact repetition, before the reference's matrices)\n",
                 pipelinePeakGb);
     return 0;
 }

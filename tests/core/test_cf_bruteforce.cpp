@@ -73,7 +73,7 @@ struct BruteForce {
                     continue;
                 for (Eigen::Index f = 0; f < values.cols(); ++f)
                     mup[u][static_cast<std::size_t>(f)] +=
-                        train.userValues[e] * values(row - r.features.ids.begin(), f);
+                        static_cast<double>(train.userValues[e]) * values(row - r.features.ids.begin(), f);
             }
         sim.assign(users, std::vector<double>(users, 0.0));
         for (std::size_t u = 0; u < users; ++u)
@@ -139,7 +139,7 @@ void expectListsMatch(const BruteForce& brute, const NeighbourLists& lists, int 
         const auto got = lists.of(u);
         ASSERT_EQ(got.size(), std::min<std::size_t>(expected.size(), static_cast<std::size_t>(kMax))) << "user " << u;
         for (std::size_t p = 0; p < got.size(); ++p) {
-            EXPECT_NEAR(got[p].similarity, brute.sim[u][expected[p]], 2e-5);
+            EXPECT_NEAR(got[p].similarity, brute.sim[u][expected[p]], 1e-12);
             if (p + 1 < expected.size() && std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p + 1]]) > 1e-4 &&
                 (p == 0 || std::fabs(brute.sim[u][expected[p]] - brute.sim[u][expected[p - 1]]) > 1e-4)) {
                 EXPECT_EQ(got[p].user, expected[p]) << "user " << u << " position " << p;
@@ -165,12 +165,12 @@ TEST_P(CfBruteForce, BlocksNeighboursAndPredictionsMatch)
         engine.setMaxBlockBytes(blockBytes);
 
         std::size_t blocks = 0, covered = 0;
-        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXf& block) {
+        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXd& block) {
             ++blocks;
             covered += static_cast<std::size_t>(block.rows());
             for (Eigen::Index rr = 0; rr < block.rows(); ++rr)
                 for (Eigen::Index v = 0; v < block.cols(); ++v)
-                    ASSERT_NEAR(block(rr, v), brute.sim[first + static_cast<std::size_t>(rr)][static_cast<std::size_t>(v)], 2e-5)
+                    ASSERT_NEAR(block(rr, v), brute.sim[first + static_cast<std::size_t>(rr)][static_cast<std::size_t>(v)], 1e-12)
                         << "seed " << seed << " users " << first + static_cast<std::size_t>(rr) << "," << v;
         });
         EXPECT_EQ(covered, train.users);
@@ -252,7 +252,7 @@ TEST(CfBruteForceTopK, SelectTopKEqualsFullSortOnRandomRows)
 {
     Rng rng(7);
     std::vector<Neighbour> out;
-    std::vector<std::uint32_t> scratch;
+    std::vector<RankedCandidate> scratch;
     for (int trial = 0; trial < 200; ++trial) {
         const std::size_t n = 1 + rng.below(300);
         std::vector<float> sims(n);

@@ -87,14 +87,15 @@ TEST(CfKnownAnswers, CosineSimilarityBothRoutes)
     for (auto route : {SimilarityRoute::Direct, SimilarityRoute::ItemGram}) {
         const auto engine = SimilarityEngine::fromItemProfiles(w, items, route);
         ASSERT_EQ(engine.route(), route);
-        Eigen::MatrixXf all(5, 5);
-        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXf& block) {
+        Eigen::MatrixXd all(5, 5);
+        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXd& block) {
             all.middleRows(static_cast<Eigen::Index>(first), block.rows()) = block;
         });
-        EXPECT_NEAR(all(0, 1), 1.0, 1e-6);
-        EXPECT_NEAR(all(0, 3), 4 / std::sqrt(80.0), 1e-6);
-        EXPECT_NEAR(all(2, 3), 8 / std::sqrt(80.0), 1e-6);
-        EXPECT_NEAR(all(0, 2), 0.0, 1e-6);
+        // float64 similarities: exact to the last few bits.
+        EXPECT_NEAR(all(0, 1), 1.0, 1e-14);
+        EXPECT_NEAR(all(0, 3), 4 / std::sqrt(80.0), 1e-14);
+        EXPECT_NEAR(all(2, 3), 8 / std::sqrt(80.0), 1e-14);
+        EXPECT_NEAR(all(0, 2), 0.0, 1e-14);
         EXPECT_FALSE(engine.isActive(4));  // u5 has no training ratings
         EXPECT_TRUE(engine.isActive(3));
     }

@@ -88,7 +88,7 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
     EXPECT_DOUBLE_EQ(again.table[4].metrics.rmse, report.table[4].metrics.rmse);
 
     const auto files = writeExperimentReport(report, dir / "report");
-    ASSERT_EQ(files.size(), 5u);
+    ASSERT_EQ(files.size(), 7u);  // table.csv/.md, results.csv/.json, rmse_vs_k.svg, crowding.csv/.txt
     std::ifstream md(dir / "report" / "table.md");
     std::stringstream text;
     text << md.rdbuf();
@@ -98,6 +98,14 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
     chart << svg.rdbuf();
     EXPECT_NE(chart.str().find("<polyline"), std::string::npos);
     EXPECT_NE(chart.str().find("bias (baseline)"), std::string::npos);
+    // Crowding: one row per k-NN method and K, in its own file.
+    std::ifstream crowding(dir / "report" / "crowding.csv");
+    std::string header, first;
+    std::getline(crowding, header);
+    std::getline(crowding, first);
+    EXPECT_EQ(header, "method,k,median_spread,near_tie_share,spread_users,gap_users,severe");
+    EXPECT_EQ(first.rfind("mobilenetv2-fps1,", 0), 0u) << first;
+    EXPECT_EQ(report.results.crowding.size(), 8u);  // 4 k-NN methods x 2 K
 }
 
 TEST(Experiment, BestPerMethodPicksTheLowestRmse)

@@ -105,6 +105,11 @@ void TestViews::viewsPopulate()
     QVERIFY(users->neighboursTable()->rowCount() > 0);
     QVERIFY(!users->profileChart()->barLabels().isEmpty());
     QVERIFY(users->recommendationsList()->count() > 0);
+    // The similarity histogram: one outline, the marker at the K-th neighbour's similarity.
+    QCOMPARE(users->similarityChart()->curveCount(), 1);
+    const auto model = wb->model(wb->activeSource());
+    const auto shown = model->neighbours(wb->user(), wb->k());
+    QCOMPARE(users->similarityChart()->markerX(), shown.back().first.similarity);
 }
 
 void TestViews::movingKUpdatesEveryView()
@@ -143,6 +148,7 @@ void TestViews::movingKUpdatesEveryView()
     QVERIFY2(predictions5 != predictions40, "predictions did not change with K");
     QVERIFY(experiments->table()->item(1, 3)->text() != rmse40);
     QCOMPARE(experiments->chart()->markerX(), 5.0);
+    QCOMPARE(users->similarityChart()->markerX(), wb->model(wb->activeSource())->neighbours(user, 5).back().first.similarity);
     QVERIFY2(ms < 100, qPrintable(QString("a K change took %1 ms").arg(ms)));
     // No job was started: K changes are lookups in the built models.
     QCOMPARE(window_->jobs()->runningCount(), 0);
