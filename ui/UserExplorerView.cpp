@@ -12,6 +12,7 @@
 #include <QListWidget>
 #include <QPainter>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -93,7 +94,6 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     profile_ = new ChartAdapter(this);
     neighbours_ = makeTable(this, {tr("#"), tr("Neighbour"), tr("Similarity"), tr("Co-rated")});
     similarities_ = new ChartAdapter(this);
-    similarities_->setMinimumHeight(220);
     similarities_->setToolTip(tr("How many users have each similarity to this user; the line marks the K-th neighbour"));
     predictions_ = makeTable(this, {tr("Item"), tr("Rating"), tr("Prediction"), tr("Error"), tr("From")});
     // A grid of equal tiles that wraps to the dock's width: a thumbnail over two
@@ -124,14 +124,15 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         l->addWidget(w);
         return box;
     };
+    // The profile and the similarity histogram share one tabbed panel, so the
+    // explorer keeps the minimum height of one chart (it must fit a laptop screen).
+    auto* charts = new QTabWidget(this);
+    charts->setDocumentMode(true);
+    charts->addTab(profile_, tr("Profile: highest utility"));
+    charts->addTab(similarities_, tr("Similarities"));
     auto* upper = new QSplitter(Qt::Horizontal, this);
-    upper->addWidget(wrap(tr("Profile: highest utility"), profile_));
-    auto* nearest = new QSplitter(Qt::Vertical, this);
-    nearest->addWidget(neighbours_);
-    nearest->addWidget(similarities_);
-    nearest->setStretchFactor(0, 1);
-    nearest->setStretchFactor(1, 1);
-    upper->addWidget(wrap(tr("Nearest neighbours"), nearest));
+    upper->addWidget(charts);
+    upper->addWidget(wrap(tr("Nearest neighbours"), neighbours_));
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(wrap(tr("Test ratings vs predictions"), predictions_));
     auto* all = new QSplitter(Qt::Vertical, this);
