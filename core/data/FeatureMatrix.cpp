@@ -25,7 +25,8 @@ namespace {
 
 bool usable(float v)
 {
-    return std::isfinite(v) && std::fabs(v) <= kMaxFeatureMagnitude;
+    // Compared as float32: 1e30f itself (1.0000000150e30) is allowed.
+    return std::isfinite(v) && std::fabs(v) <= static_cast<float>(kMaxFeatureMagnitude);
 }
 
 std::string valueProblem(float v)

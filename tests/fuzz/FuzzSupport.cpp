@@ -1,0 +1,46 @@
+#include "tests/fuzz/FuzzSupport.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace tl::fuzz {
+
+namespace {
+const std::filesystem::path& scratch()
+{
+    static const std::filesystem::path dir = [] {
+        const char* base = std::getenv("TMPDIR");
+        std::filesystem::path d = std::filesystem::path(base && *base ? base : "/tmp") /
+                                  ("trailerlab-fuzz-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(d);
+        std::atexit([] {
+            std::error_code ec;
+            std::filesystem::remove_all(scratch(), ec);
+        });
+        return d;
+    }();
+    return dir;
+}
+}  // namespace
+
+std::filesystem::path writeInput(const std::string& name, const std::uint8_t* data, std::size_t size)
+{
+    const auto path = scratch() / name;
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f)
+        throw std::runtime_error("fuzz scratch: cannot write " + path.string());
+    if (size > 0)
+        std::fwrite(data, 1, size, f);
+    std::fclose(f);
+    return path;
+}
+
+std::filesystem::path writeInput(const std::string& name, const std::string& text)
+{
+    return writeInput(name, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+}  // namespace tl::fuzz
