@@ -38,6 +38,7 @@
 
 #ifndef TRAILERLAB_NO_VIDEO
 #include "core/video/ClipWriter.h"
+#include "core/video/FrameSampler.h"
 #include "core/video/VideoProbe.h"
 extern "C" {
 #include <libavutil/log.h>
@@ -712,6 +713,31 @@ TEST(HostileCli, ExtractWithSomeFailedVideosExitsThreeAndHonoursMaxFailed)
     args = base;
     args.insert(args.end(), {(dir / "mip3.npy").string(), "--max-failed", "2"});
     EXPECT_EQ(runCli(args).code, cli::kExitSomeFailed);
+}
+
+TEST(HostileVideo, TruncatedAviIsCountedAsAWarning)
+{
+    test::TempDir dir;
+    video::ClipSpec spec;
+    spec.codec = "mpeg4";
+    spec.width = 64;
+    spec.height = 48;
+    spec.frames = 50;
+    spec.threads = 1;
+    video::writeClip(dir / "whole.avi", spec, [](int i, int w, int h, std::vector<std::uint8_t>& rgb) {
+        for (int p = 0; p < w * h * 3; ++p)
+            rgb[static_cast<std::size_t>(p)] = static_cast<std::uint8_t>((p * 3 + i * 29) % 256);
+    });
+    const std::string bytes = slurp(dir / "whole.avi");
+    test::writeFile(dir / "cut.avi", bytes.substr(0, bytes.size() * 6 / 10));
+    video::SamplerOptions options;
+    options.fps = 5;
+    const video::FrameSampler sampler(options);
+    const auto sink = [](video::SampledFrame&&) {};
+    EXPECT_FALSE(sampler.run(dir / "whole.avi", sink).warnings.truncated);
+    const auto cut = sampler.run(dir / "cut.avi", sink);  // used to pass with "warnings: 0"
+    EXPECT_TRUE(cut.warnings.truncated);
+    EXPECT_GT(cut.warnings.total(), 0);
 }
 
 TEST(HostileVideo, OpeningAndProbingAreBoundedInTime)

@@ -12,9 +12,10 @@ namespace {
 const std::filesystem::path& scratch()
 {
     static const std::filesystem::path dir = [] {
+        // $TMPDIR, else memory (/dev/shm) when there is one: a disk-backed /tmp cut the rate tenfold here.
         const char* base = std::getenv("TMPDIR");
-        std::filesystem::path d = std::filesystem::path(base && *base ? base : "/tmp") /
-                                  ("trailerlab-fuzz-" + std::to_string(::getpid()));
+        std::filesystem::path root = base && *base ? base : (::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+        std::filesystem::path d = root / ("trailerlab-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
         std::atexit([] {
             std::error_code ec;

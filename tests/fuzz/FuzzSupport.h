@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the libFuzzer targets: the readers take file paths, so each input is written
-// to a per-process scratch folder first (plain writes, no fsync: fuzzing runs thousands
-// of inputs a second). Readers must reject bad input with a tl::Error; anything else
+// to a per-process scratch folder first ($TMPDIR, else /dev/shm, else /tmp; plain writes,
+// no fsync: fuzzing runs thousands of inputs a second). Readers must reject bad input with a tl::Error; anything else
 // (another exception, a crash, a sanitizer report, a huge allocation) is a finding.
 
 #include <cstddef>
