@@ -110,6 +110,9 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
                         "not valid JSON at column " + std::to_string(column) +
                             (e.byte >= content.size() ? " (the file ends early: truncated?)" : "") + ": " + e.what() +
                             "; restore the file from a copy, or re-create the project with `trailerlab-cli import`");
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double (found by fuzzing)
+        throw DataError(file.string(), 0,
+                        std::string("not a usable JSON document: ") + e.what() + "; fix the value in the file");
     }
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != "trailerlab-project")
         throw DataError(file.string(), 0, "not a TrailerLab project (missing \"format\": \"trailerlab-project\")");

@@ -606,6 +606,13 @@ TEST(HostileProject, BadValuesNameTheField)
     EXPECT_TRUE(contains(m, "field \"version\"") && contains(m, "99")) << m;
 }
 
+TEST(HostileProject, NumberTooLargeForADoubleIsADataError)  // found by fuzz_project
+{
+    test::TempDir dir;
+    const std::string m = errorOf([&] { loadProject(writeProject(dir, R"(, "seed": 22222e0000000000000000000000001695989186421)")); });
+    EXPECT_TRUE(contains(m, "p.trailerlab.json") && contains(m, "number overflow")) << m;
+}
+
 TEST(HostileProject, TruncatedFileNamesTheLineAndWhatToDo)
 {
     test::TempDir dir;
