@@ -673,6 +673,22 @@ TEST(HostileCli, EveryCommandDocumentsItsExitStatuses)
 }
 
 #ifndef TRAILERLAB_NO_VIDEO
+// A 64 x 48 MPEG-4 clip of `frames` frames at 5 fps whose pixels change every frame.
+void writeSmallClip(const fs::path& file, int frames)
+{
+    video::ClipSpec spec;
+    spec.codec = "mpeg4";
+    spec.width = 64;
+    spec.height = 48;
+    spec.frames = frames;
+    spec.fps = 5;
+    spec.threads = 1;
+    video::writeClip(file, spec, [](int i, int w, int h, std::vector<std::uint8_t>& rgb) {
+        for (int p = 0; p < w * h * 3; ++p)
+            rgb[static_cast<std::size_t>(p)] = static_cast<std::uint8_t>((p * 7 + i * 13) % 256);
+    });
+}
+
 TEST(HostileCli, QuietSilencesFfmpegsLog)
 {
     av_log_set_level(AV_LOG_INFO);
@@ -687,17 +703,7 @@ TEST(HostileCli, QuietSilencesFfmpegsLog)
 TEST(HostileCli, ExtractWithSomeFailedVideosExitsThreeAndHonoursMaxFailed)
 {
     test::TempDir dir;
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.width = 64;
-    spec.height = 48;
-    spec.frames = 10;
-    spec.fps = 5;
-    spec.threads = 1;
-    video::writeClip(dir / "good.mp4", spec, [](int i, int w, int h, std::vector<std::uint8_t>& rgb) {
-        for (int p = 0; p < w * h * 3; ++p)
-            rgb[static_cast<std::size_t>(p)] = static_cast<std::uint8_t>((p * 7 + i * 13) % 256);
-    });
+    writeSmallClip(dir / "good.mp4", 10);
     ASSERT_EQ(::mkfifo((dir / "fifo.mp4").c_str(), 0600), 0);
     test::writeFile(dir / "items.csv", "item_id,video\n1,good.mp4\n2,fifo.mp4\n3,gone.mp4\n");
     const std::vector<std::string> base{"extract", "--manifest", (dir / "items.csv").string(), "--random-weights",
@@ -725,16 +731,7 @@ TEST(HostileCli, ExtractWithSomeFailedVideosExitsThreeAndHonoursMaxFailed)
 TEST(HostileVideo, TruncatedAviIsCountedAsAWarning)
 {
     test::TempDir dir;
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.width = 64;
-    spec.height = 48;
-    spec.frames = 50;
-    spec.threads = 1;
-    video::writeClip(dir / "whole.avi", spec, [](int i, int w, int h, std::vector<std::uint8_t>& rgb) {
-        for (int p = 0; p < w * h * 3; ++p)
-            rgb[static_cast<std::size_t>(p)] = static_cast<std::uint8_t>((p * 3 + i * 29) % 256);
-    });
+    writeSmallClip(dir / "whole.avi", 50);
     const std::string bytes = slurp(dir / "whole.avi");
     test::writeFile(dir / "cut.avi", bytes.substr(0, bytes.size() * 6 / 10));
     video::SamplerOptions options;
@@ -750,12 +747,7 @@ TEST(HostileVideo, TruncatedAviIsCountedAsAWarning)
 TEST(HostileVideo, OpeningAndProbingAreBoundedInTime)
 {
     test::TempDir dir;
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.width = 32;
-    spec.height = 32;
-    spec.frames = 3;
-    video::writeClip(dir / "c.mp4", spec, [](int, int, int, std::vector<std::uint8_t>& rgb) { std::fill(rgb.begin(), rgb.end(), 90); });
+    writeSmallClip(dir / "c.mp4", 3);
     EXPECT_NO_THROW(video::probeVideo(dir / "c.mp4"));
     ::setenv("TRAILERLAB_OPEN_TIMEOUT", "0.000000001", 1);  // every open now runs past its limit
     const std::string m = errorOf([&] { video::probeVideo(dir / "c.mp4"); });
