@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <ostream>
 #include <sstream>
 
 namespace tl::cli {
@@ -136,6 +137,31 @@ long ArgParser::integer(const std::string& name) const
     return v;
 }
 
+void ArgParser::addMaxFailedOption()
+{
+    addOption("max-failed", "N",
+              "more than N failed items is an error (exit status 1) instead of exit status 3; "
+              "results are written either way [default: no limit]");
+}
+
+int ArgParser::exitStatusFor(std::size_t failed, std::size_t total, const std::string& items, std::ostream& err) const
+{
+    if (failed == 0)
+        return kExitOk;
+    if (given("max-failed")) {
+        const long limit = integer("max-failed");
+        if (limit < 0)
+            throw UsageError("option --max-failed expects N >= 0, got " + std::to_string(limit));
+        if (failed > static_cast<std::size_t>(limit)) {
+            err << "error: " << failed << " of " << total << " " << items << " failed, more than --max-failed "
+                << limit << " (exit status " << kExitError << ")\n";
+            return kExitError;
+        }
+    }
+    err << failed << " of " << total << " " << items << " failed (exit status " << kExitSomeFailed << ")\n";
+    return kExitSomeFailed;
+}
+
 std::optional<std::string> ArgParser::positional(const std::string& name) const
 {
     if (auto it = positionalValues_.find(name); it != positionalValues_.end())
@@ -167,6 +193,16 @@ std::string ArgParser::help() const
     }
     if (!epilog_.empty())
         out << "\n" << epilog_ << (epilog_.back() == '\n' ? "" : "\n");
+    out << "\nexit status:\n"
+           "  0    done: everything asked for was done\n"
+           "  1    error: the message says which file (and line or field) and why\n"
+           "  2    bad command line\n";
+    if (find("max-failed"))
+        out << "  3    finished and wrote its results, but some items failed (listed above the summary);\n"
+               "       more failures than --max-failed N give 1 instead\n";
+    else
+        out << "  3    (commands that process many items) finished, but some items failed\n";
+    out << "  130  interrupted\n";
     return out.str();
 }
 

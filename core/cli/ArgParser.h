@@ -4,6 +4,7 @@
 // options, missing values and missing required arguments throw UsageError
 // with a message that names the argument; help() documents every option.
 
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,13 @@ public:
     explicit UsageError(const std::string& message) : Error(message) {}
 };
 
+// Exit statuses of trailerlab-cli, the same for every command (listed in every --help).
+inline constexpr int kExitOk = 0;           // everything done
+inline constexpr int kExitError = 1;        // an error: nothing (or not everything asked for) was done
+inline constexpr int kExitUsage = 2;        // bad command line
+inline constexpr int kExitSomeFailed = 3;   // finished, results written, but some items failed
+inline constexpr int kExitCancelled = 130;  // interrupted
+
 class ArgParser {
 public:
     ArgParser(std::string usage, std::string summary);
@@ -29,6 +37,12 @@ public:
     // Collects every positional argument after the named ones (NAME... in help); at least
     // one is required when `required`.
     void addPositionalList(const std::string& name, const std::string& help, bool required = true);
+    // --max-failed N, for commands that process many items (videos, trailers, shards).
+    void addMaxFailedOption();
+    // The exit status once results are written: kExitOk when nothing failed,
+    // kExitSomeFailed when 1..N items failed (N from --max-failed, unlimited when not
+    // given), kExitError (with a message on `err`) when more than N failed.
+    int exitStatusFor(std::size_t failed, std::size_t total, const std::string& items, std::ostream& err) const;
     // Free text appended to help(): examples, notes.
     void addEpilog(const std::string& text) { epilog_ += text; }
 

@@ -3,7 +3,7 @@
 // lives in its own file and has the signature of CommandFn: it parses its own
 // arguments, writes results to `out` and diagnostics/progress to `err`, and
 // returns the process exit code. Exceptions derived from tl::Error are turned
-// into a one-line message and exit code 2 (usage) or 1 (anything else) by run().
+// into a one-line message and exit code 2 (usage) or 1 (anything else) by run(). Exit statuses: kExit* in ArgParser.h.
 
 #include <functional>
 #include <iosfwd>

@@ -3,11 +3,18 @@
 #include <cstdio>
 #include <ostream>
 
+extern "C" {
+#include <libavutil/log.h>
+}
+
 namespace tl::cli {
 
 ConsoleProgress::ConsoleProgress(std::ostream& stream, bool quiet, std::chrono::milliseconds interval)
     : stream_(stream), quiet_(quiet), interval_(interval)
 {
+    // FFmpeg's own log lines (it writes them straight to stderr): errors only, none under --quiet.
+    // Every problem it reports is counted in the results anyway.
+    av_log_set_level(quiet ? AV_LOG_QUIET : AV_LOG_ERROR);
 }
 
 JobContext ConsoleProgress::context()

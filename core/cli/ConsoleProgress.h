@@ -2,6 +2,8 @@
 // Progress for the terminal: a JobContext callback that prints a stage's
 // progress to a stream at most every `interval` (and always at 100 %), so
 // batch logs stay short. Thread-safe: workers may report concurrently.
+// Constructing one also sets FFmpeg's log level for the command: errors only, or
+// nothing at all when quiet (FFmpeg writes its lines straight to stderr).
 
 #include <chrono>
 #include <iosfwd>

@@ -14,6 +14,7 @@
 #include "core/cli/ArgParser.h"
 #include "core/cli/Cli.h"
 #include "core/cli/ConsoleProgress.h"
+#include "core/common/AtomicFile.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Items.h"
 #include "core/data/Ratings.h"
@@ -118,9 +119,7 @@ void printBest(std::ostream& out, const std::vector<AggregateRow>& rows)
 
 void writeCsv(const std::filesystem::path& path, const std::vector<AggregateRow>& rows, int topN)
 {
-    std::ofstream out(path, std::ios::binary);
-    if (!out)
-        throw DataError(path.string(), 0, "cannot write");
+    writeFileAtomically(path, [&](std::ostream& out) {
     const std::string n = std::to_string(topN);
     out << "method,k,rmse,mae,coverage,precision_at_" << n << ",recall_at_" << n << ",ndcg_at_" << n
         << ",rmse_std,mae_std,folds,predictions,user_mean_fallbacks,item_mean_fallbacks,global_mean_fallbacks\n";
@@ -130,6 +129,7 @@ void writeCsv(const std::filesystem::path& path, const std::vector<AggregateRow>
             << r.mean.precision << ',' << r.mean.recall << ',' << r.mean.ndcg << ',' << r.stddev.rmse << ','
             << r.stddev.mae << ',' << r.folds << ',' << r.mean.predictions << ',' << r.mean.userMeanFallbacks << ','
             << r.mean.itemMeanFallbacks << ',' << r.mean.globalMeanFallbacks << '\n';
+    });
 }
 
 nlohmann::json metricsJson(const Metrics& m)
@@ -277,9 +277,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     out << "\nevaluated in " << std::fixed << std::setprecision(1) << seconds << " s\n";
 
     if (auto path = p.value("out")) {
-        const std::filesystem::path file(*path);
-        if (file.has_parent_path())
-            std::filesystem::create_directories(file.parent_path());
+        const std::filesystem::path file(*path);  // writeFileAtomically creates its folder
         if (file.extension() == ".json") {
             nlohmann::json doc;
             doc["settings"] = {{"normalize", toString(settings.normalization)},
@@ -301,10 +299,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                         {{"user_mean", r.mean.userMeanFallbacks},
                                          {"item_mean", r.mean.itemMeanFallbacks},
                                          {"global_mean", r.mean.globalMeanFallbacks}}}});
-            std::ofstream json(file);
-            if (!json)
-                throw DataError(file.string(), 0, "cannot write");
-            json << doc.dump(2) << "\n";
+            writeFileAtomically(file, doc.dump(2) + "\n");
         } else {
             writeCsv(file, rows, settings.ranking.topN);
         }

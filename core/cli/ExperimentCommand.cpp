@@ -38,7 +38,11 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     p.addOption("neighbors", "MODE", "offline or raters", "offline");
     p.addFlag("no-genres", "skip genre-profile CF");
     p.addOption("decode-workers", "N", "videos decoded in parallel", "1");
-    p.addFlag("quiet", "no progress messages");
+    p.addOption("cache", "DIR",
+                "feature cache folder, replacing the project's \"cache\" (which must lie inside the project "
+                "folder; this one may lie anywhere)");
+    p.addMaxFailedOption();
+    p.addFlag("quiet", "no progress messages (FFmpeg's log included)");
     if (!p.parse(args)) {
         out << p.help();
         return 0;
@@ -80,7 +84,12 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     options.genres = !p.flag("no-genres");
     options.decodeWorkers = static_cast<int>(p.integer("decode-workers"));
 
-    const Project project = loadProject(*p.positional("PROJECT"));
+    ProjectLoadOptions load;
+    if (auto v = p.value("cache"))
+        load.cache = *v;
+    const Project project = loadProject(*p.positional("PROJECT"), load);
+    for (const auto& read : readsOutsideFolder(project))
+        err << "reads outside the project folder: " << read << "\n";
     ConsoleProgress progress(err, p.flag("quiet"));
     const ExperimentReport report = runExperiment(project, options, progress.context());
     const std::filesystem::path outDir =
@@ -113,7 +122,12 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
         << outDir.string() << ":\n";
     for (const auto& f : files)
         out << "  " << f.filename().string() << "\n";
-    return 0;
+    std::size_t failed = 0, total = 0;
+    for (const auto& c : report.configurations) {
+        failed += c.failedVideos;
+        total += c.videos;
+    }
+    return p.exitStatusFor(failed, total, "trailer extractions (videos x configurations)", err);
 }
 
 }  // namespace tl::cli

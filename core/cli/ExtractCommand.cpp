@@ -16,6 +16,7 @@
 #include "core/cli/Cli.h"
 #include "core/cli/ConsoleProgress.h"
 #include "core/cli/ProfileReduction.h"
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/features/ExtractionPipeline.h"
@@ -65,7 +66,8 @@ ArgParser makeParser()
                 "starting with the I-th. --out FILE becomes FILE.shard-I-of-N.EXT and --cache DIR becomes "
                 "DIR/shard-I-of-N, so shards may run at the same time on a shared filesystem; combine them "
                 "with `trailerlab-cli merge`. Not with --reduce (give it to merge)");
-    p.addFlag("quiet", "no progress messages");
+    p.addMaxFailedOption();
+    p.addFlag("quiet", "no progress messages (FFmpeg's log included)");
     p.addEpilog("examples:\n"
                 "  trailerlab-cli extract --videos trailers/ --fps 1 --out mip.npy --cache cache/\n"
                 "  trailerlab-cli extract --manifest items.csv --model vgg19 --weights vgg19.safetensors --device cuda --out vgg19.npy\n"
@@ -104,13 +106,26 @@ std::vector<VideoItem> listFolder(const fs::path& dir)
     return items;
 }
 
-std::vector<VideoItem> readManifest(const fs::path& file)
+// The manifest's videos, checked in one pass: every missing or unusable file is reported
+// (with its manifest line) into `problems` and left out; an error only when none is left.
+std::vector<VideoItem> readManifest(const fs::path& file, std::vector<ManifestProblem>& problems, std::ostream& err,
+                                    bool check)
 {
-    std::vector<VideoItem> items;
-    for (const auto& entry : tl::readManifest(file))
-        items.push_back({entry.item, entry.video});
-    if (items.empty())
+    std::vector<ManifestEntry> entries = tl::readManifest(file);
+    if (entries.empty())
         throw DataError(file.string(), 0, "the manifest lists no video");
+    const std::size_t listed = entries.size();
+    if (check)
+        problems = checkManifestVideos(entries);
+    for (const auto& problem : problems)
+        err << "failed: " << problem.entry.item << " (" << problem.entry.video.string() << ", " << file.string() << ":"
+            << problem.entry.line << "): " << problem.reason << "\n";
+    if (entries.empty())
+        throw DataError(file.string(), 0, "none of its " + std::to_string(listed) + " videos can be used (listed above)");
+    std::vector<VideoItem> items;
+    items.reserve(entries.size());
+    for (auto& entry : entries)
+        items.push_back({std::move(entry.item), std::move(entry.video)});
     return items;
 }
 
@@ -141,7 +156,10 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
             throw UsageError("--reduce " + reduction + " with --shard: a reduction is fitted on all items; extract the "
                              "shards without it and give --reduce to `trailerlab-cli merge`");
     }
-    std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos")) : readManifest(*p.value("manifest"));
+    std::vector<ManifestProblem> unusable;  // manifest rows whose video cannot be used: failed items
+    // A shard's items are picked from the whole list, so a shard checks only its own videos (in the pipeline).
+    std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos"))
+                                                      : readManifest(*p.value("manifest"), unusable, err, !shard);
 
     // Sharding: keep this shard's items (input order) and their positions in the full list.
     const std::size_t itemsTotal = videos.size();
@@ -207,11 +225,16 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     const JobContext ctx = progress.context();
     const ExtractionResult result = extractFeatures(*extractor, videos, options, ctx);
 
-    for (const auto& v : result.videos)
+    for (const auto& v : result.videos) {
+        if (!v.storeProblem.empty())
+            err << "cache: " << v.storeProblem << " (moved aside; " << v.id << " recomputed)\n";
         if (!v.ok)
             err << "failed: " << v.id << " (" << v.path.string() << "): " << v.error << "\n";
+    }
     if (result.profiles.empty() && !shard)  // a shard writes its failures for merge even then
-        throw DataError(videos.front().path.parent_path().string(), 0, "no video gave features");
+        throw DataError(p.given("videos") ? *p.value("videos") : *p.value("manifest"), 0,
+                        "no video gave features (" + std::to_string(result.failedVideos + unusable.size()) +
+                            " failed, each listed above)");
 
     FeatureMatrix mip = reduceProfiles(itemProfileMatrix(result, pooling), reduction, seed, ctx);
     if (mip.rows() == 0)
@@ -235,6 +258,9 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (!options.cacheDir.empty())
         meta["cache"] = fs::absolute(options.cacheDir).lexically_normal().string();
     nlohmann::json failures = nlohmann::json::array();
+    for (const auto& problem : unusable)
+        failures.push_back({{"item", problem.entry.item}, {"video", problem.entry.video.string()},
+                            {"error", problem.reason}, {"manifest_line", problem.entry.line}});
     for (const auto& v : result.videos)
         if (!v.ok) {
             failures.push_back({{"item", v.id}, {"video", v.path.string()}, {"error", v.error}});
@@ -256,20 +282,15 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     }
     fs::path metaPath = outPath;
     metaPath.replace_extension(".meta.json");
-    {  // temp + rename: `merge` never reads half a file, even while shards are still running
-        fs::path temp = metaPath;
-        temp += ".tmp";
-        std::ofstream(temp) << meta.dump(2) << "\n";
-        fs::rename(temp, metaPath);
-    }
+    writeFileAtomically(metaPath, meta.dump(2) + "\n");  // `merge` never reads half a file
 
     out << std::fixed << std::setprecision(1) << "wrote " << outPath.string() << ": " << mip.rows() << " items x "
         << mip.dims() << " features (" << toString(pooling) << " pooling" << (reduction != "none" ? ", " + reduction : "")
         << "); " << result.framesComputed << " frames in " << result.seconds << " s ("
         << result.framesPerSecond() << " frames/s), " << result.cachedVideos << " videos from cache, "
-        << result.failedVideos << " failed\n"
+        << result.failedVideos + unusable.size() << " failed\n"
         << "weights: " << result.provenance << "\n";
-    return 0;
+    return p.exitStatusFor(result.failedVideos + unusable.size(), result.videos.size() + unusable.size(), "videos", err);
 }
 
 }  // namespace tl::cli

@@ -20,7 +20,8 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
     p.addOption("out", "FILE", "the project file to write (its folder also gets manifest.csv)");
     p.addOption("name", "NAME", "project name [default: the MovieLens folder's name]");
     p.addFlag("no-probe", "do not open every trailer to check that it is readable");
-    p.addFlag("quiet", "no progress messages");
+    p.addMaxFailedOption();
+    p.addFlag("quiet", "no progress messages (FFmpeg's log included)");
     if (!p.parse(args)) {
         out << p.help();
         return 0;
@@ -36,7 +37,8 @@ int importCommand(const std::vector<std::string>& args, std::ostream& out, std::
     ConsoleProgress progress(err, p.flag("quiet"));
     const ImportReport report = importMovieLens(options, progress.context());
     out << describeImport(report);
-    return 0;
+    return p.exitStatusFor(report.unreadable.size(), report.withTrailer + report.unreadable.size(), "trailers (unreadable)",
+                           err);
 }
 
 }  // namespace tl::cli

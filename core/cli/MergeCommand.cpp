@@ -11,6 +11,7 @@
 #include "core/cli/ArgParser.h"
 #include "core/cli/Cli.h"
 #include "core/cli/ProfileReduction.h"
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/features/StoreMerge.h"
@@ -45,6 +46,7 @@ ArgParser makeParser()
     p.addFlag("allow-missing", "write the merged matrix even when shards are missing (they are still listed)");
     p.addOption("reduce", "SPEC", "none, topk:K (variance), pca:K, ae:K (autoencoder), fitted on the merged matrix", "none");
     p.addOption("seed", "N", "seed of the autoencoder", "1");
+    p.addMaxFailedOption();
     p.addEpilog("examples:\n"
                 "  trailerlab-cli merge --out mip.npy mip.shard-*-of-8.npy\n"
                 "  trailerlab-cli merge --out mip.csv --store cache/all mip.shard-1-of-2.csv mip.shard-2-of-2.csv\n");
@@ -145,12 +147,7 @@ int mergeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
     meta["failures"] = failures;
     fs::path metaPath = outPath;
     metaPath.replace_extension(".meta.json");
-    {
-        fs::path temp = metaPath;
-        temp += ".tmp";
-        std::ofstream(temp) << meta.dump(2) << "\n";
-        fs::rename(temp, metaPath);
-    }
+    writeFileAtomically(metaPath, meta.dump(2) + "\n");
 
     out << "wrote " << outPath.string() << ": " << mip.rows() << " items x " << mip.dims() << " features ("
         << merged.config.at("pooling") << " pooling" << (reduction != "none" ? ", " + reduction : "") << ") from "
@@ -184,7 +181,7 @@ int mergeCommand(const std::vector<std::string>& args, std::ostream& out, std::o
             out << ", " << st.damaged << " damaged entries skipped";
         out << "\n";
     }
-    return 0;
+    return p.exitStatusFor(merged.failures.size(), merged.itemsTotal, "items (failed in their shards)", err);
 }
 
 }  // namespace tl::cli

@@ -12,12 +12,9 @@
 #include "core/cli/ArgParser.h"
 #include "core/cli/Cli.h"
 #include "core/cli/ConsoleProgress.h"
+#include "core/common/AtomicFile.h"
 #include "core/video/FrameSampler.h"
 #include "core/video/PngWriter.h"
-
-extern "C" {
-#include <libavutil/log.h>
-}
 
 namespace tl::cli {
 
@@ -97,7 +94,6 @@ int sampleCommand(const std::vector<std::string>& args, std::ostream& out, std::
         std::filesystem::create_directories(*outDir);
     }
 
-    av_log_set_level(AV_LOG_ERROR);  // FFmpeg's own chatter stays off the terminal; problems are counted
     ConsoleProgress progress(err, parser.flag("quiet"));
     nlohmann::json frames = nlohmann::json::array();
     const video::FrameSampler sampler(options);
@@ -162,10 +158,7 @@ int sampleCommand(const std::vector<std::string>& args, std::ostream& out, std::
           {"truncated", w.truncated}, {"messages", w.messages}}},
     };
     if (outDir) {
-        std::ofstream file(*outDir / "index.json");
-        file << index.dump(2) << "\n";
-        if (!file)
-            throw Error((*outDir / "index.json").string() + ": cannot write");
+        writeFileAtomically(*outDir / "index.json", index.dump(2) + "\n");
     }
 
     out << video.string() << ": " << info.codec << " " << info.width << "x" << info.height;

@@ -22,4 +22,9 @@ DecodeError::DecodeError(std::string file, std::string reason)
 {
 }
 
+WriteError::WriteError(std::string file, std::string reason)
+    : Error("cannot write " + file + ": " + reason), file_(std::move(file)), reason_(std::move(reason))
+{
+}
+
 }  // namespace tl

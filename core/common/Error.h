@@ -50,6 +50,19 @@ public:
     explicit ModelError(const std::string& message) : Error(message) {}
 };
 
+// A file that could not be written completely (disk full, quota, permissions): the
+// output was not replaced and no temporary file is left behind.
+class WriteError : public Error {
+public:
+    WriteError(std::string file, std::string reason);
+    const std::string& file() const { return file_; }
+    const std::string& reason() const { return reason_; }
+
+private:
+    std::string file_;
+    std::string reason_;
+};
+
 // Invalid arguments or configuration (K range, split ratio, unknown option value).
 class ConfigError : public Error {
 public:

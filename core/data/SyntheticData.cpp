@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <numeric>
 #include <unordered_set>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/common/Random.h"
 
@@ -127,22 +129,13 @@ SyntheticData generateSynthetic(const SyntheticSpec& spec)
 
 void writeSynthetic(const SyntheticData& data, const SyntheticSpec& spec, const std::filesystem::path& dir)
 {
-    std::filesystem::create_directories(dir);
-    auto open = [&](const std::string& name) {
-        std::ofstream out(dir / name, std::ios::binary);
-        if (!out)
-            throw DataError((dir / name).string(), 0, "cannot write");
-        return out;
-    };
-    {
-        auto out = open("ratings.csv");
+    writeFileAtomically(dir / "ratings.csv", [&](std::ostream& out) {
         out << "userId,movieId,rating,timestamp\n";
         for (const auto& r : data.dataset.ratings)
             out << data.dataset.users.id(r.user) << ',' << data.dataset.items.id(r.item) << ','
                 << static_cast<int>(r.value) << ',' << r.timestamp << '\n';
-    }
-    {
-        auto out = open("movies.csv");
+    });
+    writeFileAtomically(dir / "movies.csv", [&](std::ostream& out) {
         out << "movieId,title,genres\n";
         for (const auto& item : data.catalog.items) {
             out << item.id << ",\"" << item.title << "\",";
@@ -150,10 +143,10 @@ void writeSynthetic(const SyntheticData& data, const SyntheticSpec& spec, const 
                 out << (g ? "|" : "") << item.genres[g];
             out << '\n';
         }
-    }
+    });
     if (data.features.rows() > 0)
         writeFeatureMatrix(data.features, dir / "features.csv");
-    auto readme = open("README.txt");
+    std::ostringstream readme;
     readme << "Synthetic MovieLens-style data written by trailerlab-cli synth (seed " << spec.seed << ").\n"
            << data.dataset.users.size() << " users, " << data.dataset.items.size() << " items, "
            << data.dataset.ratings.size() << " ratings (1-5), " << data.features.dims() << " item features, "
@@ -164,6 +157,7 @@ void writeSynthetic(const SyntheticData& data, const SyntheticSpec& spec, const 
            << "rating = round(3.4 + user bias + item bias + 1.1 t.z/sqrt(L) + N(0, 0.6^2)) clamped to 1..5.\n"
            << "Ratings depend on the latent style the features show, so content-based CF\n"
            << "should beat the user-mean baseline here.\n";
+    writeFileAtomically(dir / "README.txt", readme.str());
 }
 
 }  // namespace tl

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 
 namespace tl::text {
@@ -15,8 +16,7 @@ std::ifstream openForRead(const std::filesystem::path& path)
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         throw DataError(path.string(), 0, "file not found");
-    if (std::filesystem::is_directory(path, ec))
-        throw DataError(path.string(), 0, "is a directory, expected a file");
+    requireRegularFile(path);  // a FIFO would block forever
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw DataError(path.string(), 0, std::string("cannot open: ") + std::strerror(errno));

@@ -13,7 +13,8 @@
 
 namespace tl::text {
 
-// Opens a file for reading or throws DataError(file, 0, reason).
+// Opens a regular file for reading or throws DataError(file, 0, reason): missing files,
+// folders, FIFOs and devices are refused before opening.
 std::ifstream openForRead(const std::filesystem::path& path);
 
 // getline that also strips a trailing '\r' (CRLF files) and a UTF-8 BOM on the first line.

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/common/Lists.h"
 #include "core/data/Items.h"
@@ -79,9 +80,13 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     const auto splits = makeSplits(data, parseSplitSpec(project.split), project.seed);
 
     std::vector<features::VideoItem> videos;
-    if (!project.manifest.empty())
-        for (const auto& entry : readManifest(project.manifest))
-            videos.push_back({entry.item, entry.video});
+    std::vector<ManifestProblem> unusable;  // checked once, in one pass; failed in every configuration
+    if (!project.manifest.empty()) {
+        auto entries = readManifest(project.manifest);
+        unusable = checkManifestVideos(entries);
+        for (auto& entry : entries)
+            videos.push_back({std::move(entry.item), std::move(entry.video)});
+    }
 
     const auto models = options.models.empty() ? project.models : options.models;
     const auto fpsList = options.fps.empty() ? project.fps : options.fps;
@@ -95,7 +100,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     matrices.reserve(models.size() * fpsList.size() + 1);
     std::vector<ContentSource> sources;
     const auto registry = features::ModelRegistry::standard(project.folder());
-    if (!videos.empty()) {
+    if (!videos.empty() || !unusable.empty()) {
         for (const auto& model : models) {
             features::ModelSpec spec;
             spec.model = model;
@@ -127,9 +132,14 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                 pipeline.sampler.fps = fps;
                 pipeline.cacheDir = project.cache / "features";  // the workbench's store too
                 pipeline.decodeWorkers = std::max(1, options.decodeWorkers);
-                const auto result = features::extractFeatures(*extractor, videos, pipeline, ctx);
-                summary.videos = result.videos.size();
-                summary.failedVideos = result.failedVideos;
+                const auto result = videos.empty() ? features::ExtractionResult{}
+                                                   : features::extractFeatures(*extractor, videos, pipeline, ctx);
+                summary.videos = result.videos.size() + unusable.size();
+                summary.failedVideos = result.failedVideos + unusable.size();
+                for (const auto& problem : unusable)
+                    summary.failures.push_back(problem.entry.item + ": " + problem.entry.video.string() + " (" +
+                                               project.manifest.string() + ":" + std::to_string(problem.entry.line) +
+                                               "): " + problem.reason);
                 summary.cachedVideos = result.cachedVideos;
                 summary.frames = result.framesComputed;
                 summary.extractSeconds = result.seconds;
@@ -260,14 +270,10 @@ std::string rmseChartSvg(const std::vector<ResultRow>& rows, const std::string& 
 std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport& report,
                                                          const std::filesystem::path& dir)
 {
-    std::filesystem::create_directories(dir);
-    std::vector<std::filesystem::path> written;
+    std::vector<std::filesystem::path> written;  // writeFileAtomically creates the folder
     auto write = [&](const std::string& name, const std::string& text) {
         const auto path = dir / name;
-        std::ofstream out(path, std::ios::binary);
-        if (!out)
-            throw DataError(path.string(), 0, "cannot write");
-        out << text;
+        writeFileAtomically(path, text);
         written.push_back(path);
     };
     char line[512];

@@ -75,8 +75,14 @@ struct Message {
     std::optional<StoredVideo> stored;     // End from the cache
     std::string error;
     std::string videoHash;
+    std::string storeProblem;              // a rejected cache entry (moved aside, recomputed)
     int warnings = 0;
 };
+
+bool allFinite(const std::vector<float>& values)
+{
+    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
 
 // Bounded multi-producer, single-consumer queue. close() wakes everyone: push() then
 // returns false, pop() drains what is left and then returns nothing.
@@ -219,9 +225,11 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             try {
                 if (store) {
                     end.videoHash = sha256File(videos[slot].path);
-                    if (auto stored = store->load(keyFor(end.videoHash))) {
+                    StoreLoad loaded = store->loadChecked(keyFor(end.videoHash));
+                    end.storeProblem = std::move(loaded.problem);
+                    if (loaded.video) {
                         end.ok = true;
-                        end.stored = std::move(stored);
+                        end.stored = std::move(loaded.video);
                         if (!queue.push(std::move(end)))
                             break;
                         continue;
@@ -366,9 +374,16 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             out.ok = false;
             out.error = "no usable frame (every sampled frame was dropped or the video is empty)";
         }
+        ItemProfile p;
+        if (out.ok && !out.cached) {
+            p = ItemProfile{videos[slot].id, st.pooler.count(), st.pooler.mean(), st.pooler.max(), st.pooler.stdDev()};
+            if (!allFinite(p.mean) || !allFinite(p.max) || !allFinite(p.stdDev)) {
+                out.ok = false;
+                out.error = "the model gave non-finite features (NaN or infinity) for this video";
+            }
+        }
         if (out.ok && !out.cached) {
             out.frames = st.pooler.count();
-            ItemProfile p{videos[slot].id, st.pooler.count(), st.pooler.mean(), st.pooler.max(), st.pooler.stdDev()};
             if (store) {
                 StoredVideo sv{p.frames, p.mean, p.max, p.stdDev,
                                {{"item", p.id}, {"video", videos[slot].path.string()}, {"provenance", extractor.provenance()},
@@ -430,6 +445,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
             out.ok = message.ok;
             out.error = message.error;
             out.warnings = message.warnings;
+            out.storeProblem = message.storeProblem;
             if (message.stored) {
                 out.cached = true;
                 out.frames = message.stored->frames;
@@ -459,12 +475,24 @@ FeatureMatrix itemProfileMatrix(const ExtractionResult& result, Pooling pooling)
     FeatureMatrix m;
     if (result.profiles.empty())
         return m;
-    const auto dims = static_cast<Eigen::Index>(result.profiles.front().mean.size());
-    m.values.resize(static_cast<Eigen::Index>(result.profiles.size()), dims);
+    const std::size_t dims = result.profiles.front().pooled(pooling).size();
+    auto source = [&](const ItemProfile& p) {
+        for (const auto& v : result.videos)
+            if (v.id == p.id)
+                return (v.cached ? "feature-store entry of " : "features of ") + v.path.string();
+        return std::string("its features");
+    };
+    m.values.resize(static_cast<Eigen::Index>(result.profiles.size()), static_cast<Eigen::Index>(dims));
     for (std::size_t i = 0; i < result.profiles.size(); ++i) {
-        const auto& v = result.profiles[i].pooled(pooling);
-        m.ids.push_back(result.profiles[i].id);
-        std::memcpy(m.values.row(static_cast<Eigen::Index>(i)).data(), v.data(), sizeof(float) * v.size());
+        const ItemProfile& profile = result.profiles[i];
+        const auto& v = profile.pooled(pooling);
+        if (v.size() != dims)  // never copy a row of another length into the matrix
+            throw DataError("item " + profile.id, 0, source(profile) + " hold " + std::to_string(v.size()) + " values, item " +
+                                               result.profiles.front().id + " has " + std::to_string(dims));
+        if (!allFinite(v))
+            throw DataError("item " + profile.id, 0, source(profile) + " hold a non-finite value");
+        m.ids.push_back(profile.id);
+        std::memcpy(m.values.row(static_cast<Eigen::Index>(i)).data(), v.data(), sizeof(float) * dims);
     }
     return m;
 }

@@ -58,6 +58,7 @@ struct VideoOutcome {
     std::size_t frames = 0;             // frames that went into the features
     int warnings = 0;                   // counted, non-fatal problems of the sampler
     std::string error;                  // why the video has no profile (when !ok)
+    std::string storeProblem;           // its cache entry was bad: moved aside and recomputed
 };
 
 struct ItemProfile {
@@ -82,7 +83,9 @@ struct ExtractionResult {
 ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<VideoItem>& videos,
                                  const PipelineOptions& options, const JobContext& ctx = JobContext::none());
 
-// The items x F matrix of pooled profiles (MIP), rows in result order.
+// The items x F matrix of pooled profiles (MIP), rows in result order. Throws
+// tl::DataError naming the item and where its features came from when a profile's
+// length differs from the first one's or holds a non-finite value.
 FeatureMatrix itemProfileMatrix(const ExtractionResult& result, Pooling pooling = Pooling::Mean);
 
 // Canonical descriptions of the options that change features (feature-store keys).

@@ -6,8 +6,16 @@
 // description, preprocessing description). Entry: <dir>/<2 hex>/<key>.safetensors with
 // tensors "mean", "max", "std" (float32, F values each) and metadata (item id, video
 // path and hash, model, provenance, sampling, frame count). Each entry is written to a
-// temporary file and renamed, so a reader sees either nothing or a whole entry.
-// Failures go to <dir>/failures/<key>.json (for display; they are retried on the next run).
+// temporary file and renamed (writeFileAtomically), so a reader sees either nothing or a
+// whole entry. Failures go to <dir>/failures/<key>.json (for display; they are retried on
+// the next run).
+//
+// Every entry is verified when loaded: its "key" metadata must equal the key's digest, its
+// model/weights/sampling/preprocessing metadata the key's, the three tensors must be F32
+// of one shape [F] with F the key's "dim=F" (when the model string names one), and every
+// value finite. An entry that fails is moved aside to <dir>/rejected/<key>.safetensors
+// (with <key>.reason.txt) and reported, so the caller recomputes it instead of failing
+// on every rerun.
 //
 // Threading: distinct keys may be saved concurrently; one FeatureStore may be shared.
 
@@ -35,6 +43,21 @@ struct StoredVideo {
     std::map<std::string, std::string> metadata;
 };
 
+struct SafetensorsFile;
+
+// Checks a decoded entry against its key (nullptr: only the internal consistency) and
+// returns its contents. Throws tl::DataError(entryFile, 0, reason) naming the problem.
+StoredVideo decodeStoreEntry(const SafetensorsFile& file, const StoreKey* key, const std::string& entryFile);
+
+// The feature dimension named in a store key's model string ("... dim=1280 ..."); 0: none.
+std::size_t keyFeatureDim(const std::string& model);
+
+struct StoreLoad {
+    std::optional<StoredVideo> video;   // the verified entry; nothing when absent or rejected
+    std::string problem;                // non-empty: the entry was bad (why, naming the file)
+    std::filesystem::path movedTo;      // where the bad entry now lies
+};
+
 class FeatureStore {
 public:
     // Creates the folder when missing. Throws tl::DataError when it cannot.
@@ -43,8 +66,10 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path entryPath(const StoreKey& key) const;
 
-    // Nothing when absent; an unreadable (damaged) entry is also treated as absent.
-    std::optional<StoredVideo> load(const StoreKey& key) const;
+    // Nothing when absent; a damaged or mismatching entry is moved aside (see above) and
+    // reported in `problem`, so the video is recomputed.
+    StoreLoad loadChecked(const StoreKey& key) const;
+    std::optional<StoredVideo> load(const StoreKey& key) const { return loadChecked(key).video; }
     void save(const StoreKey& key, const StoredVideo& video) const;
     void recordFailure(const StoreKey& key, const std::string& item, const std::filesystem::path& video,
                        const std::string& message) const;

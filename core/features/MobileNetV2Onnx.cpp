@@ -1,5 +1,6 @@
 #include "core/features/MobileNetV2Weights.h"
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 
 #ifndef TRAILERLAB_HAVE_ONNX
@@ -34,6 +35,15 @@ public:
     [[noreturn]] void fail(const std::string& reason) const
     {
         throw ModelError("MobileNetV2 ONNX file " + path_.string() + ": " + reason);
+    }
+
+    // A node's i-th input name; a node with fewer inputs is a damaged graph.
+    const std::string& input(const onnx::NodeProto& node, int i) const
+    {
+        if (i >= node.input_size())
+            fail(node.op_type() + " node '" + node.name() + "' has " + std::to_string(node.input_size()) +
+                 " inputs, expected at least " + std::to_string(i + 1));
+        return node.input(i);
     }
 
     const onnx::TensorProto& tensor(const std::string& name) const
@@ -145,6 +155,14 @@ MobileNetV2Weights loadMobileNetV2Onnx(const std::filesystem::path& path)
 {
     onnx::ModelProto model;
     {
+        try {
+            requireRegularFile(path, "ONNX model");
+        } catch (const DataError& e) {
+            throw ModelError(std::string("MobileNetV2 ONNX file ") + e.what());
+        }
+        std::error_code ec;
+        if (std::filesystem::file_size(path, ec) == 0 && !ec)
+            throw ModelError("MobileNetV2 ONNX file " + path.string() + ": empty file (0 bytes), not an ONNX model");
         std::ifstream in(path, std::ios::binary);
         if (!in)
             throw ModelError("cannot open MobileNetV2 ONNX file " + path.string());
@@ -152,26 +170,31 @@ MobileNetV2Weights loadMobileNetV2Onnx(const std::filesystem::path& path)
             throw ModelError("MobileNetV2 ONNX file " + path.string() + " is not a valid ONNX protobuf");
     }
     const Graph graph(model, path);
+    if (model.graph().node_size() == 0)
+        graph.fail("not an ONNX model of a network (no graph nodes)");
     MobileNetV2Weights w;
     bool sawInput = false, sawPool = false, sawMatMul = false, sawBias = false;
 
     for (const auto& node : model.graph().node()) {
         const std::string& op = node.op_type();
         if (op == "QuantizeLinear" && !sawInput) {
-            w.input = graph.range(node.input(1), node.input(2));
+            w.input = graph.range(graph.input(node, 1), graph.input(node, 2));
             sawInput = true;
         } else if (op == "QLinearConv") {
             if (node.input_size() < 8)
                 graph.fail("QLinearConv without enough inputs");
-            const auto& wt = graph.tensor(node.input(3));
+            const auto& wt = graph.tensor(graph.input(node, 3));
             if (wt.dims_size() != 4)
-                graph.fail("conv weight '" + node.input(3) + "' is not 4-D");
+                graph.fail("conv weight '" + graph.input(node, 3) + "' is not 4-D");
             FloatConv conv;
-            conv.name = node.input(3);
+            conv.name = graph.input(node, 3);
             conv.outChannels = static_cast<int>(wt.dims(0));
             conv.groups = static_cast<int>(intAttribute(node, "group", 1));
             conv.inChannels = static_cast<int>(wt.dims(1)) * conv.groups;
             conv.kernel = static_cast<int>(wt.dims(2));
+            if (wt.dims(0) < 1 || wt.dims(1) < 1 || wt.dims(2) < 1 || wt.dims(0) > 4096 || wt.dims(1) > 4096 ||
+                wt.dims(2) > 15 || wt.dims(3) != wt.dims(2) || conv.groups < 1 || conv.groups > 4096)
+                graph.fail("conv weight '" + conv.name + "' has an unsupported shape or group count");
             const auto strides = intsAttribute(node, "strides");
             conv.stride = strides.empty() ? 1 : static_cast<int>(strides[0]);
             const auto pads = intsAttribute(node, "pads");
@@ -180,13 +203,18 @@ MobileNetV2Weights loadMobileNetV2Onnx(const std::filesystem::path& path)
                 if (p != expectedPad)
                     graph.fail("conv '" + conv.name + "' has non-'same' padding");
 
-            const auto q = graph.integers(node.input(3));
-            const auto scale = graph.floats(node.input(4));
-            const auto zero = graph.integers(node.input(5));
-            const std::size_t perChannel = q.size() / static_cast<std::size_t>(conv.outChannels);
+            const auto q = graph.integers(graph.input(node, 3));
+            const auto scale = graph.floats(graph.input(node, 4));
+            const auto zero = graph.integers(graph.input(node, 5));
+            const std::size_t perChannel = static_cast<std::size_t>(wt.dims(1) * wt.dims(2) * wt.dims(3));
+            if (q.size() != perChannel * static_cast<std::size_t>(conv.outChannels))
+                graph.fail("conv '" + conv.name + "' holds " + std::to_string(q.size()) + " weights, its shape needs " +
+                           std::to_string(perChannel * static_cast<std::size_t>(conv.outChannels)));
             const bool perTensor = scale.size() == 1;
             if (!perTensor && scale.size() != static_cast<std::size_t>(conv.outChannels))
                 graph.fail("conv '" + conv.name + "' scale count matches neither 1 nor the output channels");
+            if (zero.size() != 1 && zero.size() != static_cast<std::size_t>(conv.outChannels))
+                graph.fail("conv '" + conv.name + "' zero-point count matches neither 1 nor the output channels");
             conv.weight.resize(q.size());
             for (int c = 0; c < conv.outChannels; ++c) {
                 const float s = scale[perTensor ? 0 : c];
@@ -196,29 +224,32 @@ MobileNetV2Weights loadMobileNetV2Onnx(const std::filesystem::path& path)
                     conv.weight[i] = s * static_cast<float>(q[i] - z);
                 }
             }
-            const float inputScale = graph.scalar(node.input(1));
+            const float inputScale = graph.scalar(graph.input(node, 1));
             conv.bias.assign(static_cast<std::size_t>(conv.outChannels), 0.f);
             if (node.input_size() > 8 && !node.input(8).empty()) {
-                const auto b = graph.integers(node.input(8));
+                const auto b = graph.integers(graph.input(node, 8));
                 if (b.size() != static_cast<std::size_t>(conv.outChannels))
                     graph.fail("conv '" + conv.name + "' bias has the wrong size");
                 for (int c = 0; c < conv.outChannels; ++c)
                     conv.bias[c] = static_cast<float>(b[c]) * inputScale * scale[perTensor ? 0 : c];
             }
-            conv.output = graph.range(node.input(6), node.input(7));
+            conv.output = graph.range(graph.input(node, 6), graph.input(node, 7));
             w.convs.push_back(std::move(conv));
         } else if (op == "QLinearAdd" && !sawPool) {
-            w.residuals.push_back(graph.range(node.input(6), node.input(7)));
+            w.residuals.push_back(graph.range(graph.input(node, 6), graph.input(node, 7)));
         } else if (op == "QLinearGlobalAveragePool") {
-            w.pooled = graph.range(node.input(3), node.input(4));
+            w.pooled = graph.range(graph.input(node, 3), graph.input(node, 4));
             sawPool = true;
         } else if (op == "QLinearMatMul") {
-            const auto& bt = graph.tensor(node.input(3));
+            const auto& bt = graph.tensor(graph.input(node, 3));
             if (bt.dims_size() != 2 || bt.dims(0) != 1280 || bt.dims(1) != 1000)
                 graph.fail("classifier weight is not 1280 x 1000");
-            const auto q = graph.integers(node.input(3));
-            const auto scale = graph.floats(node.input(4));
-            const auto zero = graph.integers(node.input(5));
+            const auto q = graph.integers(graph.input(node, 3));
+            const auto scale = graph.floats(graph.input(node, 4));
+            const auto zero = graph.integers(graph.input(node, 5));
+            if (q.size() != 1280u * 1000u || (scale.size() != 1 && scale.size() != 1000) ||
+                (zero.size() != 1 && zero.size() != 1000))
+                graph.fail("classifier weight, scale or zero point has the wrong number of values");
             w.classifierWeight.assign(1000 * 1280, 0.f);
             for (int i = 0; i < 1280; ++i)
                 for (int o = 0; o < 1000; ++o) {
@@ -227,19 +258,19 @@ MobileNetV2Weights loadMobileNetV2Onnx(const std::filesystem::path& path)
                     w.classifierWeight[static_cast<std::size_t>(o) * 1280 + i] =
                         scale[col] * static_cast<float>(q[static_cast<std::size_t>(i) * 1000 + o] - zero[zcol]);
                 }
-            w.matmul = graph.range(node.input(6), node.input(7));
+            w.matmul = graph.range(graph.input(node, 6), graph.input(node, 7));
             sawMatMul = true;
         } else if (op == "QLinearAdd" && sawMatMul && !sawBias) {
             // The bias is the initialiser operand, quantised with its own scale / zero point.
-            const auto q = graph.integers(node.input(3));
-            const float s = graph.scalar(node.input(4));
-            const auto z = graph.integers(node.input(5));
+            const auto q = graph.integers(graph.input(node, 3));
+            const float s = graph.scalar(graph.input(node, 4));
+            const auto z = graph.integers(graph.input(node, 5));
             if (q.size() != 1000 || z.size() != 1)
                 graph.fail("classifier bias is not 1000 values with one zero point");
             w.classifierBias.resize(1000);
             for (std::size_t i = 0; i < 1000; ++i)
                 w.classifierBias[i] = s * static_cast<float>(q[i] - z[0]);
-            w.logits = graph.range(node.input(6), node.input(7));
+            w.logits = graph.range(graph.input(node, 6), graph.input(node, 7));
             sawBias = true;
         }
     }

@@ -4,9 +4,11 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 
 static_assert(std::endian::native == std::endian::little, "safetensors I/O assumes a little-endian host");
@@ -55,13 +57,19 @@ std::size_t safetensorsDtypeSize(const std::string& dtype)
 std::int64_t RawTensor::numel() const
 {
     std::int64_t n = 1;
-    for (std::int64_t d : shape) n *= d;
+    for (std::int64_t d : shape)
+        if (d < 0 || __builtin_mul_overflow(n, d, &n))
+            throw ModelError("tensor shape with a negative or overflowing size");
     return n;
 }
 
 std::vector<float> RawTensor::toFloat() const
 {
     const auto n = static_cast<std::size_t>(numel());
+    const std::size_t size = safetensorsDtypeSize(dtype);
+    if (size == 0 || bytes.size() / size != n || bytes.size() % size != 0)
+        throw ModelError("tensor of " + std::to_string(bytes.size()) + " bytes does not match its " + dtype +
+                         " shape");
     std::vector<float> out(n);
     if (dtype == "F32") {
         std::memcpy(out.data(), bytes.data(), n * 4);
@@ -85,6 +93,11 @@ std::vector<float> RawTensor::toFloat() const
 
 SafetensorsFile readSafetensors(const std::filesystem::path& path)
 {
+    try {
+        requireRegularFile(path, "safetensors file");
+    } catch (const DataError& e) {
+        fail(path, e.reason());
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
         fail(path, "cannot open");
@@ -135,10 +148,16 @@ SafetensorsFile readSafetensors(const std::filesystem::path& path)
                 fail(path, "tensor '" + name + "' has unknown dtype " + t.dtype);
             if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > dataSize)
                 fail(path, "tensor '" + name + "' has data offsets outside the file (truncated?)");
-            for (std::int64_t d : t.shape)
+            std::uint64_t count = 1;
+            for (std::int64_t d : t.shape) {
                 if (d < 0)
                     fail(path, "tensor '" + name + "' has a negative dimension");
-            if (static_cast<std::uint64_t>(t.numel()) * elementSize != offsets[1] - offsets[0])
+                if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(d), &count) ||
+                    count > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                    fail(path, "tensor '" + name + "' has a shape whose size overflows");
+            }
+            std::uint64_t byteSize = 0;
+            if (__builtin_mul_overflow(count, elementSize, &byteSize) || byteSize != offsets[1] - offsets[0])
                 fail(path, "tensor '" + name + "' byte size does not match dtype x shape");
             spans.push_back({offsets[0], offsets[1], name});
             result.tensors.emplace(name, std::move(t));
@@ -176,11 +195,7 @@ void writeSafetensors(const SafetensorsFile& file, const std::filesystem::path& 
     std::string text = header.dump();
     while ((text.size() + 8) % 8 != 0) text += ' ';  // keep data 8-byte aligned, as the reference does
 
-    const std::filesystem::path temp = path.string() + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw ModelError("cannot write " + temp.string());
+    writeFileAtomically(path, [&](std::ostream& out) {
         unsigned char lengthBytes[8];
         std::uint64_t n = text.size();
         for (int i = 0; i < 8; ++i) { lengthBytes[i] = static_cast<unsigned char>(n & 0xff); n >>= 8; }
@@ -189,14 +204,7 @@ void writeSafetensors(const SafetensorsFile& file, const std::filesystem::path& 
         for (const auto& entry : file.tensors)
             out.write(reinterpret_cast<const char*>(entry.second.bytes.data()),
                       static_cast<std::streamsize>(entry.second.bytes.size()));
-        out.flush();
-        if (!out)
-            throw ModelError("write error on " + temp.string());
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec)
-        throw ModelError("cannot rename " + temp.string() + " to " + path.string() + ": " + ec.message());
+    });
 }
 
 RawTensor makeF32Tensor(const std::vector<float>& values, std::vector<std::int64_t> shape)

@@ -38,7 +38,8 @@ std::size_t safetensorsDtypeSize(const std::string& dtype);
 SafetensorsFile readSafetensors(const std::filesystem::path& path);
 
 // Writes the tensors (sorted by name, as the reference implementation does) and the
-// metadata; atomically (temporary file + rename). Throws tl::ModelError on I/O failure.
+// metadata; atomically (writeFileAtomically). Throws tl::ModelError for inconsistent
+// tensors and tl::WriteError on I/O failure (nothing is left behind then).
 void writeSafetensors(const SafetensorsFile& file, const std::filesystem::path& path);
 
 // Convenience: an F32 tensor from floats.

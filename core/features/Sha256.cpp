@@ -4,6 +4,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 
 namespace tl::features {
@@ -99,6 +100,7 @@ std::string sha256Hex(std::string_view bytes)
 
 std::string sha256File(const std::filesystem::path& path)
 {
+    requireRegularFile(path, "video");  // a FIFO would block the hash forever
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw DataError(path.string(), 0, "cannot open file for hashing");

@@ -1,17 +1,16 @@
 #include "core/features/StoreMerge.h"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <fstream>
 #include <numeric>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/features/Safetensors.h"
 #include "core/features/Sha256.h"
@@ -35,28 +34,16 @@ std::string label(ShardSpec s)
     return std::to_string(s.index) + "/" + std::to_string(s.count);
 }
 
-// A temporary name no other process or thread uses: shards on a shared filesystem may
-// write into the same folder at the same time.
-fs::path uniqueTemp(const fs::path& path)
-{
-    static std::atomic<unsigned long> counter{0};
-    fs::path temp = path;
-    temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
-    return temp;
-}
-
 void copyAtomically(const fs::path& from, const fs::path& to)
 {
-    const fs::path temp = uniqueTemp(to);
-    std::error_code ec;
-    fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
-    if (!ec)
-        fs::rename(temp, to, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw DataError(to.string(), 0, "cannot copy " + from.string() + " here: " + ec.message());
-    }
+    std::ifstream in(from, std::ios::binary);
+    if (!in)
+        throw DataError(from.string(), 0, "cannot open it to copy into " + to.string());
+    writeFileAtomically(to, [&](std::ostream& out) {
+        out << in.rdbuf();
+        if (in.bad())
+            throw DataError(from.string(), 0, "read error while copying");
+    });
 }
 
 std::string valueText(const nlohmann::json& v)

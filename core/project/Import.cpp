@@ -7,6 +7,7 @@
 
 #include "core/common/Error.h"
 #include "core/data/Items.h"
+#include "core/data/Ratings.h"
 #include "core/data/Text.h"
 #include "core/video/VideoProbe.h"
 
@@ -61,6 +62,11 @@ ImportReport importMovieLens(const ImportOptions& options, const JobContext& ctx
         throw DataError(ml.string(), 0, "no item file (u.item, movies.dat or movies.csv)");
     const ItemCatalog catalog = readItems(report.itemsFile);
     report.items = catalog.items.size();
+    {  // the ratings are read in full now, so a damaged file is named here (file:line) and not at the first experiment
+        ctx.report("import", 0, 1, "checking " + report.ratingsFile.filename().string());
+        Dataset ratings;
+        report.ratings = readRatings(report.ratingsFile, ratings, {}).ratings;
+    }
 
     report.youtubeFile = firstExisting(ml, {"ml-youtube.csv"});
     if (report.youtubeFile.empty() && !options.trailersDir.empty())
@@ -130,7 +136,7 @@ ImportReport importMovieLens(const ImportOptions& options, const JobContext& ctx
 std::string describeImport(const ImportReport& r)
 {
     std::ostringstream out;
-    out << "ratings: " << r.ratingsFile.string() << "\nitems:   " << r.itemsFile.string() << " (" << r.items
+    out << "ratings: " << r.ratingsFile.string() << " (" << r.ratings << " ratings)\nitems:   " << r.itemsFile.string() << " (" << r.items
         << " items)\n";
     if (!r.youtubeFile.empty())
         out << "YouTube ids: " << r.youtubeFile.string() << "\n";

@@ -29,6 +29,7 @@ struct ImportReport {
     Project project;
     std::filesystem::path ratingsFile, itemsFile, youtubeFile;
     std::size_t items = 0;
+    std::size_t ratings = 0;         // read and checked in full (a bad line is a DataError naming it)
     std::size_t withTrailer = 0;     // items with a readable trailer (in the manifest)
     std::size_t withoutTrailer = 0;  // items with no trailer file
     std::vector<std::string> unreadable;  // "file: reason" (their items have no trailer either)

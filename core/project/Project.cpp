@@ -1,11 +1,21 @@
 #include "core/project/Project.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
+
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/common/Lists.h"
+#include "core/data/Ratings.h"
+#include "core/data/Split.h"
 #include "core/data/Text.h"
 
 namespace tl {
@@ -32,58 +42,160 @@ std::string relativeTo(const std::filesystem::path& base, const std::filesystem:
 
 void writeText(const std::filesystem::path& file, const std::string& text)
 {
-    if (file.has_parent_path())
-        std::filesystem::create_directories(file.parent_path());
-    auto tmp = file;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out)
-            throw DataError(file.string(), 0, "cannot write");
-        out << text;
-        if (!out)
-            throw DataError(file.string(), 0, "write failed");
-    }
-    std::filesystem::rename(tmp, file);
+    writeFileAtomically(file, text);
 }
 
 }  // namespace
 
-Project loadProject(const std::filesystem::path& path)
+namespace {
+
+// Line and column of a byte offset in text (both from 1).
+std::pair<std::size_t, std::size_t> lineAndColumn(const std::string& text, std::size_t offset)
+{
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+[[noreturn]] void badField(const std::filesystem::path& file, const std::string& field, const std::string& reason)
+{
+    throw DataError(file.string(), 0, "field \"" + field + "\": " + reason);
+}
+
+std::string stringField(const nlohmann::json& doc, const std::filesystem::path& file, const std::string& field,
+                        const std::string& fallback)
+{
+    if (!doc.contains(field))
+        return fallback;
+    if (!doc[field].is_string())
+        badField(file, field, "expected a string, found " + doc[field].dump() + "; fix it in the file");
+    return doc[field].get<std::string>();
+}
+
+}  // namespace
+
+bool isInsideFolder(const std::filesystem::path& path, const std::filesystem::path& folder)
+{
+    std::error_code ec;
+    const auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+    if (ec)
+        return false;
+    const auto f = std::filesystem::weakly_canonical(std::filesystem::absolute(folder), ec);
+    if (ec)
+        return false;
+    const auto rel = p.lexically_relative(f);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions& options)
 {
     const auto file = std::filesystem::absolute(path).lexically_normal();
     auto in = text::openForRead(file);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw DataError(file.string(), 0, "read error");
     nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(in);
+        doc = nlohmann::json::parse(content);
     } catch (const nlohmann::json::parse_error& e) {
-        throw DataError(file.string(), 0, std::string("not valid JSON: ") + e.what());
+        const auto [line, column] = lineAndColumn(content, e.byte > 0 ? e.byte - 1 : 0);
+        throw DataError(file.string(), line,
+                        "not valid JSON at column " + std::to_string(column) +
+                            (e.byte >= content.size() ? " (the file ends early: truncated?)" : "") + ": " + e.what() +
+                            "; restore the file from a copy, or re-create the project with `trailerlab-cli import`");
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double (found by fuzzing)
+        throw DataError(file.string(), 0,
+                        std::string("not a usable JSON document: ") + e.what() + "; fix the value in the file");
     }
-    if (!doc.is_object() || doc.value("format", "") != "trailerlab-project")
+    if (!doc.is_object() || !doc.contains("format") || doc["format"] != "trailerlab-project")
         throw DataError(file.string(), 0, "not a TrailerLab project (missing \"format\": \"trailerlab-project\")");
-    if (!doc.contains("ratings") || !doc["ratings"].is_string())
-        throw DataError(file.string(), 0, "project has no \"ratings\" file");
+    if (doc.contains("version") && (!doc["version"].is_number_integer() || doc["version"] != 1))
+        badField(file, "version", doc["version"].dump() +
+                                      " is not a version this TrailerLab reads (1); it was written by a newer "
+                                      "TrailerLab, or damaged");
+    if (!doc.contains("ratings") || !doc["ratings"].is_string() || doc["ratings"].get<std::string>().empty())
+        badField(file, "ratings", "missing or not a file name: the project needs its ratings file");
     Project p;
     p.file = file;
     const auto base = file.parent_path();
+    p.name = stringField(doc, file, "name", file.stem().string());
+    p.ratings = resolve(base, doc["ratings"].get<std::string>());
+    p.ratingsFormat = stringField(doc, file, "ratings_format", "auto");
     try {
-        p.name = doc.value("name", file.stem().string());
-        p.ratings = resolve(base, doc["ratings"].get<std::string>());
-        p.ratingsFormat = doc.value("ratings_format", "auto");
-        p.items = resolve(base, doc.value("items", ""));
-        p.manifest = resolve(base, doc.value("manifest", ""));
-        if (doc.contains("models"))
-            p.models = doc["models"].get<std::vector<std::string>>();
-        if (doc.contains("fps"))
-            p.fps = doc["fps"].get<std::vector<double>>();
-        p.k = doc.value("k", p.k);
-        p.split = doc.value("split", p.split);
-        p.seed = doc.value("seed", p.seed);
-        p.cache = resolve(base, doc.value("cache", "cache"));
-    } catch (const nlohmann::json::exception& e) {
-        throw DataError(file.string(), 0, std::string("bad field type: ") + e.what());
+        (void)parseRatingsFormat(p.ratingsFormat);
+    } catch (const std::exception& e) {
+        badField(file, "ratings_format", e.what());
+    }
+    p.items = resolve(base, stringField(doc, file, "items", ""));
+    p.manifest = resolve(base, stringField(doc, file, "manifest", ""));
+    if (doc.contains("models")) {
+        const auto& models = doc["models"];
+        if (!models.is_array() || models.empty())
+            badField(file, "models", "expected a non-empty list of model names, e.g. [\"mobilenetv2\"]");
+        p.models.clear();
+        for (const auto& m : models) {
+            if (!m.is_string() || m.get<std::string>().empty())
+                badField(file, "models", "entry " + m.dump() + " is not a model name");
+            p.models.push_back(m.get<std::string>());
+        }
+    }
+    if (doc.contains("fps")) {
+        const auto& fps = doc["fps"];
+        if (!fps.is_array() || fps.empty())
+            badField(file, "fps", "expected a non-empty list of frame rates, e.g. [1, 2, 3]");
+        p.fps.clear();
+        for (const auto& f : fps) {
+            if (!f.is_number() || !std::isfinite(f.get<double>()) || f.get<double>() <= 0 || f.get<double>() > 1000)
+                badField(file, "fps", "entry " + f.dump() + " is not a frame rate (a number in (0, 1000])");
+            p.fps.push_back(f.get<double>());
+        }
+    }
+    p.k = stringField(doc, file, "k", p.k);
+    try {
+        (void)parseIntList(p.k, "K range");
+    } catch (const std::exception& e) {
+        badField(file, "k", e.what());
+    }
+    p.split = stringField(doc, file, "split", p.split);
+    try {
+        (void)parseSplitSpec(p.split);
+    } catch (const std::exception& e) {
+        badField(file, "split", e.what());
+    }
+    if (doc.contains("seed")) {
+        if (!doc["seed"].is_number_unsigned())
+            badField(file, "seed", doc["seed"].dump() + " is not a whole number >= 0");
+        p.seed = doc["seed"].get<std::uint64_t>();
+    }
+    if (!options.cache.empty()) {
+        p.cache = std::filesystem::absolute(options.cache).lexically_normal();
+    } else {
+        p.cache = resolve(base, stringField(doc, file, "cache", "cache"));
+        if (!isInsideFolder(p.cache, base))
+            badField(file, "cache",
+                     "'" + doc.value("cache", std::string()) + "' lies outside the project folder " + base.string() +
+                         ": a project file may only make TrailerLab write inside its folder. Use a folder inside it, "
+                         "or give the cache location on the command line (--cache DIR)");
     }
     return p;
+}
+
+std::vector<std::string> readsOutsideFolder(const Project& project)
+{
+    std::vector<std::string> outside;
+    const std::pair<const char*, const std::filesystem::path*> reads[] = {
+        {"ratings", &project.ratings}, {"items", &project.items}, {"manifest", &project.manifest}};
+    for (const auto& [field, path] : reads)
+        if (!path->empty() && !isInsideFolder(*path, project.folder()))
+            outside.push_back(std::string(field) + ": " + path->string());
+    return outside;
 }
 
 void saveProject(Project& project, const std::filesystem::path& path)
@@ -123,9 +235,34 @@ std::vector<ManifestEntry> readManifest(const std::filesystem::path& file)
         if (auto [it, inserted] = firstLine.emplace(item, number); !inserted)
             throw DataError(file.string(), number,
                             "item " + item + " listed twice (first on line " + std::to_string(it->second) + ")");
-        entries.push_back({item, resolve(base, video)});
+        entries.push_back({item, resolve(base, video), number});
     });
     return entries;
+}
+
+std::vector<ManifestProblem> checkManifestVideos(std::vector<ManifestEntry>& entries)
+{
+    std::vector<ManifestProblem> problems;
+    std::vector<ManifestEntry> usable;
+    usable.reserve(entries.size());
+    for (auto& entry : entries) {
+        struct stat st {};
+        std::string reason;
+        if (::stat(entry.video.c_str(), &st) != 0)
+            reason = std::string(errno == ENOENT ? "file not found" : std::strerror(errno));
+        else if (S_ISDIR(st.st_mode))
+            reason = "is a directory, not a video file";
+        else if (!S_ISREG(st.st_mode))
+            reason = "not a regular file (a FIFO, socket or device): refused as a video";
+        else if (st.st_size == 0)
+            reason = "empty file (0 bytes)";
+        if (reason.empty())
+            usable.push_back(std::move(entry));
+        else
+            problems.push_back({std::move(entry), std::move(reason)});
+    }
+    entries = std::move(usable);
+    return problems;
 }
 
 void writeManifest(const std::vector<ManifestEntry>& entries, const std::filesystem::path& file)

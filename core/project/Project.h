@@ -18,6 +18,16 @@
 //
 // The manifest is a CSV `item_id,video` (header optional); relative video
 // paths are relative to the manifest's folder.
+//
+// A project file is a document people share, so it is untrusted:
+// - every field is validated (type, range, "version": 1 only) and an error names the
+//   file, the field (or, for broken JSON, the line) and what to do;
+// - what TrailerLab writes for a project (the "cache" folder; reports, saved edits
+//   go next to the file) must lie inside the project folder, symbolic links
+//   resolved. A cache elsewhere is refused unless the location comes from the command
+//   line or the user (ProjectLoadOptions::cache);
+// - data it reads (ratings, items, manifest) may live elsewhere (imported MovieLens
+//   folders do): readsOutsideFolder() lists those paths so they are shown on opening.
 
 #include <cstdint>
 #include <filesystem>
@@ -43,19 +53,43 @@ struct Project {
     std::filesystem::path folder() const { return file.parent_path(); }
 };
 
-// Throws DataError(file, 0, reason) for unreadable JSON, a wrong format tag or
-// missing required fields ("ratings").
-Project loadProject(const std::filesystem::path& file);
+struct ProjectLoadOptions {
+    // The cache folder chosen on the command line or confirmed by the user: replaces the
+    // file's "cache" and may lie outside the project folder.
+    std::filesystem::path cache;
+};
+
+// Throws DataError(file, line, reason) for unreadable JSON (line of the problem), a
+// wrong format tag, an unknown version, a missing "ratings", a field of the wrong type
+// or range, or a "cache" outside the project folder (reason names the field).
+Project loadProject(const std::filesystem::path& file, const ProjectLoadOptions& options = {});
+
+// The files the project reads that lie outside its folder ("ratings: /data/ml-100k/u.data").
+std::vector<std::string> readsOutsideFolder(const Project& project);
+
+// True when `path` lies inside `folder` (both resolved through symbolic links as far as they exist).
+bool isInsideFolder(const std::filesystem::path& path, const std::filesystem::path& folder);
 // Writes atomically; relative paths where possible. Sets project.file.
 void saveProject(Project& project, const std::filesystem::path& file);
 
 struct ManifestEntry {
     std::string item;
     std::filesystem::path video;  // absolute
+    std::size_t line = 0;         // in the manifest (0: not from a file)
 };
 
 // Throws DataError(file, line, reason) for malformed lines or duplicate items.
 std::vector<ManifestEntry> readManifest(const std::filesystem::path& file);
+
+struct ManifestProblem {
+    ManifestEntry entry;
+    std::string reason;  // "file not found", "not a regular file (FIFO, ...)", ...
+};
+
+// One pass over the entries' video files (a stat each, no opening): splits them into
+// usable ones and problems (missing, folders, FIFOs, devices, empty files), every one
+// reported. A million rows take about a second.
+std::vector<ManifestProblem> checkManifestVideos(std::vector<ManifestEntry>& entries);
 void writeManifest(const std::vector<ManifestEntry>& entries, const std::filesystem::path& file);
 
 }  // namespace tl

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <set>
@@ -15,6 +17,24 @@
 #include "core/video/VideoProbe.h"
 
 namespace tl::video {
+
+namespace {
+// A RIFF file (AVI) records its length in its first chunk header; fewer bytes on disk
+// mean it was cut off. FFmpeg's AVI demuxer reads such a file to its end without any
+// error (the index at the end is simply missing), so this is the only sign.
+bool riffCutShort(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    unsigned char header[12];
+    if (!in.read(reinterpret_cast<char*>(header), sizeof header) || std::memcmp(header, "RIFF", 4) != 0)
+        return false;
+    const std::uint64_t declared = 8 + (std::uint64_t(header[4]) | std::uint64_t(header[5]) << 8 |
+                                        std::uint64_t(header[6]) << 16 | std::uint64_t(header[7]) << 24);
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(file, ec);
+    return !ec && size < declared;
+}
+}  // namespace
 
 FrameSampler::FrameSampler(SamplerOptions options) : options_(std::move(options))
 {
@@ -533,7 +553,7 @@ SamplingResult SamplingRun::run()
     SamplingWarnings& w = result_.warnings;
     w.readErrors = harvested_.readErrors;
     w.decodeErrors = harvested_.packetErrors + harvested_.damagedFrames;
-    if (scanReadErrors_)
+    if (scanReadErrors_ || riffCutShort(file_))
         w.truncated = true;
     if (w.readErrors > 0)
         warn("read errors in the container (corrupt or truncated file)");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/video/FfmpegPtr.h"
 
@@ -43,10 +44,8 @@ void writePng(const std::filesystem::path& file, int width, int height, const st
         rc = avcodec_receive_packet(codec.get(), packet.get());
     if (rc < 0)
         throw Error(name + ": PNG encoding failed (" + ffmpegError(rc) + ")");
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(packet->data), packet->size);
-    if (!out)
-        throw Error(name + ": cannot write the file");
+    writeFileAtomically(file, std::string_view(reinterpret_cast<const char*>(packet->data),
+                                               static_cast<std::size_t>(packet->size)));
 }
 
 }  // namespace tl::video

@@ -1,16 +1,43 @@
 #include "core/video/VideoInput.h"
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <system_error>
 
 namespace tl::video {
 
+struct InterruptState {
+    const CancelToken* cancel = nullptr;
+    std::atomic<bool> bounded{false};
+    std::chrono::steady_clock::time_point deadline;
+    std::atomic<bool> timedOut{false};
+};
+
 namespace {
 int interruptCallback(void* opaque)
 {
-    const auto* token = static_cast<const CancelToken*>(opaque);
-    return token && token->cancelled() ? 1 : 0;
+    auto* state = static_cast<InterruptState*>(opaque);
+    if (state->cancel && state->cancel->cancelled())
+        return 1;
+    if (state->bounded.load(std::memory_order_relaxed) && std::chrono::steady_clock::now() > state->deadline) {
+        state->timedOut = true;
+        return 1;
+    }
+    return 0;
 }
 }  // namespace
+
+double openTimeoutSeconds()
+{
+    if (const char* text = std::getenv("TRAILERLAB_OPEN_TIMEOUT")) {
+        char* end = nullptr;
+        const double v = std::strtod(text, &end);
+        if (end != text && *end == '\0' && v > 0)
+            return v;
+    }
+    return 30.0;
+}
 
 VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* cancel)
 {
@@ -20,23 +47,38 @@ VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* 
         throw DecodeError(name, "file not found");
     if (std::filesystem::is_directory(file, ec))
         throw DecodeError(name, "is a directory, not a video file");
+    if (!std::filesystem::is_regular_file(file, ec))  // a FIFO would block avformat_open_input forever
+        throw DecodeError(name, "not a regular file (a FIFO, socket or device): refused as a video");
     if (std::filesystem::file_size(file, ec) == 0 && !ec)
         throw DecodeError(name, "empty file (0 bytes)");
+
+    VideoInput input;
+    input.interrupt = std::make_shared<InterruptState>();
+    input.interrupt->cancel = cancel;
+    const double timeout = openTimeoutSeconds();
+    input.interrupt->deadline = std::chrono::steady_clock::now() +
+                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(timeout));
+    input.interrupt->bounded = true;
+    auto timeoutMessage = [&](const std::string& step) {
+        return step + " took longer than " + std::to_string(static_cast<long>(timeout)) +
+               " s (a stalled or pathological file; TRAILERLAB_OPEN_TIMEOUT sets the limit)";
+    };
 
     AVFormatContext* raw = avformat_alloc_context();
     if (!raw)
         throw std::bad_alloc();
-    if (cancel) {
-        raw->interrupt_callback.callback = interruptCallback;
-        raw->interrupt_callback.opaque = const_cast<CancelToken*>(cancel);
-    }
+    raw->interrupt_callback.callback = interruptCallback;
+    raw->interrupt_callback.opaque = input.interrupt.get();
     // avformat_open_input frees the context itself on failure.
     if (const int rc = avformat_open_input(&raw, name.c_str(), nullptr, nullptr); rc < 0)
-        throw DecodeError(name, "not a media file FFmpeg can read (" + ffmpegError(rc) + ")");
-    VideoInput input;
+        throw DecodeError(name, input.interrupt->timedOut ? timeoutMessage("opening")
+                                                          : "not a media file FFmpeg can read (" + ffmpegError(rc) + ")");
     input.format.reset(raw);
-    if (const int rc = avformat_find_stream_info(raw, nullptr); rc < 0)
-        throw DecodeError(name, "cannot read stream information (" + ffmpegError(rc) + ")");
+    if (const int rc = avformat_find_stream_info(raw, nullptr); rc < 0 || input.interrupt->timedOut)
+        throw DecodeError(name, input.interrupt->timedOut ? timeoutMessage("probing the streams")
+                                                          : "cannot read stream information (" + ffmpegError(rc) + ")");
+    input.interrupt->bounded = false;  // decoding takes as long as the video needs; cancel still applies
 
     // Best video stream, ignoring attached pictures (cover art of audio files).
     int best = -1;

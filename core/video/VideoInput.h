@@ -5,18 +5,30 @@
 //
 // Throws tl::DecodeError(file, reason) for a missing or empty file, a file
 // FFmpeg cannot read, or one without a video stream (audio only, attached
-// cover art only). The optional cancel token interrupts blocking reads
-// (the read then fails and the caller checks the token).
+// cover art only). Non-regular files (a FIFO named .mp4, a device) are refused
+// before FFmpeg sees them. Opening and probing (avformat_open_input +
+// avformat_find_stream_info) are bounded by kOpenTimeoutSeconds through FFmpeg's
+// interrupt callback: a file that stalls them is a DecodeError, not a hang. The
+// optional cancel token interrupts blocking reads at any time (the read then
+// fails and the caller checks the token).
 // Thread-safe: every call builds its own contexts.
 
 #include <filesystem>
+#include <memory>
 
 #include "core/common/JobContext.h"
 #include "core/video/FfmpegPtr.h"
 
 namespace tl::video {
 
+// Seconds allowed for opening and probing one file (default 30; the environment
+// variable TRAILERLAB_OPEN_TIMEOUT overrides it, for slow network filesystems).
+double openTimeoutSeconds();
+
+struct InterruptState;
+
 struct VideoInput {
+    std::shared_ptr<InterruptState> interrupt;  // outlives `format`, whose callback reads it
     InputFormatPtr format;
     int streamIndex = -1;
     AVStream* stream() const { return format->streams[streamIndex]; }

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
+
 namespace fs = std::filesystem;
 
 namespace tl::workbench {
@@ -62,9 +64,7 @@ fs::path writeConfigurationProfiles(const Project& project, const std::string& c
     meta["failures"] = failures;
     fs::path metaPath = file;
     metaPath.replace_extension(".meta.json");
-    const fs::path tmp = metaPath.string() + ".tmp";
-    std::ofstream(tmp) << meta.dump(2) << "\n";
-    fs::rename(tmp, metaPath, ec);
+    writeFileAtomically(metaPath, meta.dump(2) + "\n");
     return file;
 }
 

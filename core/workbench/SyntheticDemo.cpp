@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/workbench/ProjectSession.h"
 
@@ -62,7 +63,7 @@ Project writeSyntheticDemo(const fs::path& dir, const SyntheticSpec& spec, const
                                {"random_weights", false},
                                {"items", data.features.rows()},
                                {"features", data.features.dims()}};
-        std::ofstream(profiles / "synthetic-visual.meta.json") << meta.dump(2) << "\n";
+        writeFileAtomically(profiles / "synthetic-visual.meta.json", meta.dump(2) + "\n");
     }
     saveProject(project, dir / "project.json");
     return project;
