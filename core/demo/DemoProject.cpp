@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/common/Random.h"
 #include "core/project/Project.h"
@@ -243,12 +244,7 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
         }
     }
 
-    auto write = [&](const std::string& name, const std::string& text) {
-        std::ofstream out(dir / name, std::ios::binary);
-        if (!out)
-            throw DataError((dir / name).string(), 0, "cannot write");
-        out << text;
-    };
+    auto write = [&](const std::string& name, const std::string& text) { writeFileAtomically(dir / name, text); };
     write("ratings.csv", ratings.str());
     std::ostringstream movies, properties;
     movies << "movieId,title,genres\n";

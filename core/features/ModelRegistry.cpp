@@ -1,13 +1,12 @@
 #include "core/features/ModelRegistry.h"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <sstream>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/common/XdgPaths.h"
 #include "core/features/FeatureExtractor.h"
@@ -83,25 +82,6 @@ nlohmann::json readIndex(const fs::path& folder)
         throw ModelError("the weights index " + file.string() +
                          " is not valid JSON with a \"models\" list: import the weights again to rewrite it");
     return index;
-}
-
-// Writes `text` to `target` through a temporary file in the same folder and a rename.
-void writeAtomically(const fs::path& target, const std::string& text)
-{
-    const fs::path temp = target.parent_path() / (target.filename().string() + ".tmp-" + std::to_string(::getpid()));
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out)
-            throw ModelError("cannot write " + temp.string());
-    }
-    std::error_code ec;
-    fs::rename(temp, target, ec);
-    if (ec) {
-        fs::remove(temp, ec);
-        throw ModelError("cannot replace " + target.string() + ": " + ec.message());
-    }
 }
 
 const nlohmann::json* indexEntry(const nlohmann::json& index, const std::string& fileName)
@@ -241,16 +221,17 @@ ImportedWeights ModelRegistry::importWeights(const std::string& model, const fs:
     result.importedFrom = fs::absolute(file).lexically_normal().string();
     result.sha256 = sha256File(file);
     if (!fs::equivalent(file, result.file, ec)) {
-        const fs::path temp = folders_.userData / (fileName + ".importing-" + std::to_string(::getpid()));
-        fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
-        if (!ec)
-            fs::rename(temp, result.file, ec);
-        if (ec) {
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            throw ModelError("cannot copy " + file.string() + " into " + folders_.userData.string() + ": " +
-                             ec.message());
-        }
+        requireRegularFile(file, "weights file");
+        if (fs::file_size(file) == 0)
+            throw ModelError(file.string() + " is empty: not a weights file");
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            throw ModelError("cannot read " + file.string());
+        writeFileAtomically(result.file, [&](std::ostream& out) {
+            out << in.rdbuf();
+            if (in.bad())
+                throw ModelError("cannot read " + file.string());
+        });
         // The copy is what gets used: hash it, not the original (which may change meanwhile).
         result.sha256 = sha256File(result.file);
     }
@@ -267,7 +248,7 @@ ImportedWeights ModelRegistry::importWeights(const std::string& model, const fs:
                        {"imported_from", result.importedFrom}});
     index["version"] = 1;
     index["models"] = std::move(entries);
-    writeAtomically(folders_.userData / kIndexName, index.dump(2) + "\n");
+    writeFileAtomically(folders_.userData / kIndexName, index.dump(2) + "\n");
     return result;
 }
 
