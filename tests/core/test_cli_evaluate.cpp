@@ -11,23 +11,14 @@
 #include "core/cli/ArgParser.h"
 #include "core/cli/Cli.h"
 #include "core/data/Text.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 namespace tl {
 namespace {
 
-struct CliRun {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-CliRun run(std::vector<std::string> args)
-{
-    std::ostringstream out, err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
+using test::CliRun;
+using test::runCli;
 
 std::string slurp(const std::filesystem::path& path)
 {
@@ -41,13 +32,13 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
 {
     test::TempDir dir;
     const std::string data = (dir / "synth").string();
-    const CliRun synth = run({"synth", "--out", data, "--users", "120", "--items", "80", "--ratings", "2400",
+    const CliRun synth = runCli({"synth", "--out", data, "--users", "120", "--items", "80", "--ratings", "2400",
                            "--features", "16", "--seed", "5"});
     ASSERT_EQ(synth.code, 0) << synth.err;
     ASSERT_TRUE(std::filesystem::exists(dir / "synth" / "features.csv"));
 
     const std::string csv = (dir / "out" / "r.csv").string();
-    const CliRun eval = run({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
+    const CliRun eval = runCli({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
                           "--genres", data + "/movies.csv", "--k", "5,10", "--baselines", "--out", csv, "--quiet"});
     ASSERT_EQ(eval.code, 0) << eval.err;
     EXPECT_NE(eval.out.find("profiles 'features': 80 items with a profile, 0 without"), std::string::npos) << eval.out;
@@ -60,7 +51,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
 
     // Same inputs and seed -> identical numbers; JSON carries the same rows.
     const std::string json = (dir / "r.json").string();
-    ASSERT_EQ(run({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
+    ASSERT_EQ(runCli({"evaluate", "--ratings", data + "/ratings.csv", "--item-features", data + "/features.csv",
                    "--genres", data + "/movies.csv", "--k", "5,10", "--baselines", "--out", json, "--quiet"})
                   .code,
               0);
@@ -74,7 +65,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
     }
 
     // k-fold prints mean ± std.
-    const CliRun folds = run({"evaluate", "--ratings", data + "/ratings.csv", "--split", "kfold:3", "--genres",
+    const CliRun folds = runCli({"evaluate", "--ratings", data + "/ratings.csv", "--split", "kfold:3", "--genres",
                            data + "/movies.csv", "--k", "10", "--quiet"});
     ASSERT_EQ(folds.code, 0) << folds.err;
     EXPECT_NE(folds.out.find("±"), std::string::npos);
@@ -85,22 +76,22 @@ TEST(CliEvaluate, BadInputGivesClearMessagesAndExitCodes)
     test::TempDir dir;
     test::writeFile(dir / "r.csv", "1,1,5\n1,2,3\n2,1,4\n2,3,oops\n");
     const std::string r = (dir / "r.csv").string();
-    CliRun bad = run({"evaluate", "--ratings", r, "--baselines"});
+    CliRun bad = runCli({"evaluate", "--ratings", r, "--baselines"});
     EXPECT_EQ(bad.code, 1);
     EXPECT_NE(bad.err.find(r + ":4: rating 'oops' is not a number"), std::string::npos) << bad.err;
 
-    CliRun missing = run({"evaluate", "--ratings", (dir / "nope.csv").string(), "--baselines"});
+    CliRun missing = runCli({"evaluate", "--ratings", (dir / "nope.csv").string(), "--baselines"});
     EXPECT_EQ(missing.code, 1);
     EXPECT_NE(missing.err.find("nope.csv: file not found"), std::string::npos) << missing.err;
 
-    EXPECT_EQ(run({"evaluate", "--ratings", r, "--bogus"}).code, 2);
-    EXPECT_EQ(run({"evaluate", "--ratings", r}).code, 2);  // nothing to evaluate
-    const CliRun badK = run({"evaluate", "--ratings", r, "--baselines", "--k", "10:5"});
+    EXPECT_EQ(runCli({"evaluate", "--ratings", r, "--bogus"}).code, 2);
+    EXPECT_EQ(runCli({"evaluate", "--ratings", r}).code, 2);  // nothing to evaluate
+    const CliRun badK = runCli({"evaluate", "--ratings", r, "--baselines", "--k", "10:5"});
     EXPECT_EQ(badK.code, 2);
     EXPECT_NE(badK.err.find("--k"), std::string::npos);
-    EXPECT_EQ(run({"evaluate", "--ratings", r, "--baselines", "--split", "holdout:2"}).code, 2);
-    EXPECT_EQ(run({"evaluate", "--train", r}).code, 2);
-    EXPECT_EQ(run({"frobnicate"}).code, 2);
+    EXPECT_EQ(runCli({"evaluate", "--ratings", r, "--baselines", "--split", "holdout:2"}).code, 2);
+    EXPECT_EQ(runCli({"evaluate", "--train", r}).code, 2);
+    EXPECT_EQ(runCli({"frobnicate"}).code, 2);
 }
 
 // --device picks the LibTorch route for content CF: where CUDA is present its
@@ -111,7 +102,7 @@ TEST(CliEvaluate, DeviceRouteGivesTheSameTable)
 {
     test::TempDir dir;
     const std::string data = (dir / "synth").string();
-    ASSERT_EQ(run({"synth", "--out", data, "--users", "150", "--items", "90", "--ratings", "3000", "--features", "12",
+    ASSERT_EQ(runCli({"synth", "--out", data, "--users", "150", "--items", "90", "--ratings", "3000", "--features", "12",
                    "--seed", "9"})
                   .code,
               0);
@@ -120,7 +111,7 @@ TEST(CliEvaluate, DeviceRouteGivesTheSameTable)
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> args = base;
         args.insert(args.end(), extra.begin(), extra.end());
-        return run(args);
+        return runCli(args);
     };
     const CliRun cpu = with({"--out", (dir / "cpu.csv").string()});
     ASSERT_EQ(cpu.code, 0) << cpu.err;
@@ -152,14 +143,14 @@ TEST(CliEvaluate, DeviceRouteGivesTheSameTable)
 
 TEST(CliEvaluate, HelpDocumentsEveryOption)
 {
-    const CliRun help = run({"evaluate", "--help"});
+    const CliRun help = runCli({"evaluate", "--help"});
     ASSERT_EQ(help.code, 0);
     for (const char* option : {"--ratings", "--format", "--split", "--seed", "--train", "--test", "--scale",
                                "--skip-bad-lines", "--item-features", "--genres", "--k", "--normalize", "--relevant",
                                "--neighbors", "--clip", "--baselines", "--restrict-to-profiled", "--top-n", "--device", "--out"})
         EXPECT_NE(help.out.find(option), std::string::npos) << option;
-    EXPECT_EQ(run({"--version"}).code, 0);
-    EXPECT_NE(run({"--help"}).out.find("evaluate"), std::string::npos);
+    EXPECT_EQ(runCli({"--version"}).code, 0);
+    EXPECT_NE(runCli({"--help"}).out.find("evaluate"), std::string::npos);
 }
 
 TEST(CliArgs, IntegerListsAndRanges)

@@ -34,6 +34,8 @@
 #include "core/features/Safetensors.h"
 #include "core/project/Import.h"
 #include "core/project/Project.h"
+#include "core/workbench/ProjectSession.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 #ifndef TRAILERLAB_NO_VIDEO
@@ -51,18 +53,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace tl::features;
 
-struct CliRun {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-CliRun runCli(std::vector<std::string> args)
-{
-    std::ostringstream out, err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
+using test::CliRun;
+using test::runCli;
 
 std::string slurp(const fs::path& path)
 {
@@ -585,6 +577,10 @@ TEST(HostileProject, ReadsOutsideTheFolderAreListed)
     const auto outside = readsOutsideFolder(p);
     ASSERT_EQ(outside.size(), 1u);
     EXPECT_EQ(outside[0], "items: " + (data / "u.item").string());
+
+    // The workbench's project data carries the same list, which the window shows on opening.
+    test::writeFile(dir / "ratings.csv", "1,1,4\n1,2,3\n2,1,5\n");
+    EXPECT_EQ(workbench::loadProjectData(p)->readsOutside, outside);
 }
 
 TEST(HostileProject, BadValuesNameTheField)
