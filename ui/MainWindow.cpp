@@ -175,6 +175,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             showError(tr("Project opened with warnings"), w.join(QStringLiteral("\n")));
         }
         updateStatus();
+        // A shared project may point at data elsewhere: say what it reads from outside its folder.
+        if (!workbench_->project()->readsOutside.empty()) {
+            QStringList r;
+            for (const auto& s : workbench_->project()->readsOutside)
+                r << QString::fromStdString(s);
+            statusBar()->showMessage(tr("Reads outside the project folder: %1").arg(r.join(QStringLiteral("; "))), 20000);
+        }
     });
     connect(workbench_, &Workbench::projectClosed, this, [this] {
         empty_->show();

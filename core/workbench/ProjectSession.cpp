@@ -112,6 +112,7 @@ std::shared_ptr<const ProjectData> loadProjectData(const Project& project, const
 {
     auto out = std::make_shared<ProjectData>();
     out->project = project;
+    out->readsOutside = readsOutsideFolder(project);
     ctx.report("load", 0, 3, "ratings");
     ReadOptions options;
     options.format = parseRatingsFormat(project.ratingsFormat);

@@ -47,6 +47,7 @@ struct ProjectData {
     Split split;
     std::vector<int> ks;
     std::vector<std::string> warnings;                 // non-fatal problems met while loading
+    std::vector<std::string> readsOutside;             // files read from outside the project folder
 
     std::string titleOf(const std::string& itemId) const;
 };
