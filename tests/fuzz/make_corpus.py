@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of the fuzz targets: tiny valid files of each format.
 
-Run from anywhere: python3 tests/fuzz/make_corpus.py (rewrites tests/fuzz/corpus/).
+Run from anywhere: python3 tests/fuzz/make_corpus.py (rewrites tests/data/fuzz-corpus/).
 Only the standard library: no numpy, no onnx.
 """
 import hashlib
@@ -10,7 +10,7 @@ import os
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus")
+CORPUS = os.path.join(HERE, "..", "data", "fuzz-corpus")
 
 
 def put(target, name, data):
