@@ -92,8 +92,10 @@ std::vector<VideoItem> listFolder(const fs::path& dir)
     if (!fs::is_directory(dir))
         throw UsageError("--videos " + dir.string() + ": not a folder");
     std::vector<VideoItem> items;
+    // Anything with a video extension that is not a folder is listed, so a FIFO or a
+    // device named like a video is refused by name later, never skipped in silence.
     for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.is_regular_file() && isVideoFile(entry.path()))
+        if (!entry.is_directory() && isVideoFile(entry.path()))
             items.push_back({entry.path().stem().string(), entry.path()});
     std::sort(items.begin(), items.end(), [](const VideoItem& a, const VideoItem& b) { return a.path < b.path; });
     std::map<std::string, fs::path> seen;

@@ -166,7 +166,8 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
         ContentSourceInfo info{p.stem().string(), p, "item profiles from " + p.filename().string(), false};
         fs::path meta = p;
         meta.replace_extension(".meta.json");
-        if (std::ifstream in(meta); in) {
+        std::error_code metaError;  // a FIFO named like a .meta.json would block the reader: regular files only
+        if (std::ifstream in; fs::is_regular_file(meta, metaError) && (in.open(meta), in)) {
             try {
                 const auto json = nlohmann::json::parse(in);
                 info.provenance = json.value("provenance", info.provenance);

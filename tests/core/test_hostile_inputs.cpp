@@ -402,6 +402,11 @@ TEST(HostileFiles, FifosAreRefusedByEveryReader)
 #ifndef TRAILERLAB_NO_VIDEO
     EXPECT_TRUE(contains(errorOf([&] { video::probeVideo(dir / "trailer.mp4"); }), "not a regular file"));
 #endif
+    // A folder of videos: the FIFO is reported by name, not skipped in silence.
+    const CliRun r = runCli({"extract", "--videos", dir.path().string(), "--random-weights", "1", "--device", "cpu",
+                             "--out", (dir / "out.csv").string(), "--quiet"});
+    EXPECT_NE(r.code, 0);
+    EXPECT_TRUE(contains(r.err, "trailer.mp4") && contains(r.err, "not a regular file")) << r.err;
 }
 
 TEST(HostileFiles, ManifestReportsEveryMissingFileWithItsLine)
