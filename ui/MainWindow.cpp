@@ -1,6 +1,7 @@
 #include "core/common/XdgPaths.h"
 #include "core/demo/DemoProject.h"
 #include "core/project/Import.h"
+#include "core/project/Project.h"
 #include "ui/ImportDialog.h"
 #include "ui/MainWindow.h"
 
@@ -40,6 +41,16 @@
 namespace tl::ui {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// Modal dialogs wait for a person: none on the offscreen platform or with
+// TRAILERLAB_NO_DIALOGS set (tests, screenshots), where the status bar carries the message.
+bool dialogsAllowed()
+{
+    return QGuiApplication::platformName() != QLatin1String("offscreen") &&
+           !qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS");
+}
 
 // Saved dock layouts of an older arrangement are not restored (2: the two-column layout).
 constexpr int layoutVersion = 2;
@@ -404,7 +415,26 @@ QWidget* MainWindow::viewIn(const QDockWidget* dock)
 
 void MainWindow::openProject(const QString& file)
 {
-    workbench_->openProject(file);
+    // A shared project file may ask for its cache elsewhere: TrailerLab writes there
+    // only when the user agrees (without dialogs, the answer is no).
+    const fs::path outside = requestedCacheOutsideFolder(file.toStdString());
+    if (outside.empty()) {
+        workbench_->openProject(file);
+        return;
+    }
+    const QString cache = QString::fromStdString(outside.string());
+    const QString question =
+        tr("%1 keeps its feature cache outside its folder, in\n%2\n\nTrailerLab will write features there. "
+           "Use that folder?").arg(QFileInfo(file).fileName(), cache);
+    if (dialogsAllowed() &&
+        QMessageBox::question(this, tr("Cache outside the project folder"), question) == QMessageBox::Yes) {
+        workbench_->openProject(file, cache);
+        return;
+    }
+    showError(tr("Project not opened"),
+              tr("%1 was not opened: its cache (%2) lies outside the project folder and was not confirmed. "
+                 "Edit \"cache\" in the project file to a folder inside it, or open it again and choose Yes.")
+                  .arg(file, cache));
 }
 
 void MainWindow::openDemoProject()
@@ -440,8 +470,7 @@ int MainWindow::runImport(const ImportOptions& options)
             const QString text = QString::fromStdString(describeImport(report));
             lastImportReport_ = text;
             statusBar()->showMessage(text.section(QLatin1Char('\n'), 2, 2), 15000);
-            if (QGuiApplication::platformName() != QLatin1String("offscreen") &&
-                !qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS"))
+            if (dialogsAllowed())
                 QMessageBox::information(this, tr("Import done"), text);
             openProject(QString::fromStdString(report.project.file.string()));
         },
@@ -514,7 +543,7 @@ void MainWindow::showError(const QString& title, const QString& message)
 {
     statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0), 15000);
     failureShown_ = true;
-    if (QGuiApplication::platformName() == QLatin1String("offscreen") || qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS"))
+    if (!dialogsAllowed())
         return;  // tests and screenshots: the status bar carries it
     QMessageBox::warning(this, title, message);
 }

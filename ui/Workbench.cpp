@@ -34,13 +34,15 @@ QString Workbench::projectFile() const
     return project_ ? QString::fromStdString(project_->project.file.string()) : QString();
 }
 
-void Workbench::openProject(const QString& file)
+void Workbench::openProject(const QString& file, const QString& confirmedCache)
 {
     const int generation = ++generation_;
     const fs::path path = file.toStdString();
+    ProjectLoadOptions options;
+    options.cache = confirmedCache.toStdString();
     jobs_->run<std::shared_ptr<const workbench::ProjectData>>(
         tr("Open project %1").arg(QFileInfo(file).fileName()),
-        [path](const JobContext& ctx) { return workbench::loadProjectData(loadProject(path), ctx); },
+        [path, options](const JobContext& ctx) { return workbench::loadProjectData(loadProject(path, options), ctx); },
         [this, generation](std::shared_ptr<const workbench::ProjectData> data) {
             if (generation == generation_)
                 adopt(std::move(data));

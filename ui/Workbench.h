@@ -33,7 +33,9 @@ public:
     JobRunner* jobs() const { return jobs_; }
 
     // Loads a project file in the background; projectOpened or projectFailed follows.
-    void openProject(const QString& file);
+    // `confirmedCache`: a cache folder outside the project folder that the user agreed to
+    // (empty: the project file's own "cache", which must lie inside its folder).
+    void openProject(const QString& file, const QString& confirmedCache = {});
     // Writes a synthetic demo project into `dir` (with the given trailers), then opens it.
     void openSyntheticDemo(const QString& dir, const QStringList& videos = {});
     void closeProject();

@@ -187,6 +187,21 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
     return p;
 }
 
+std::filesystem::path requestedCacheOutsideFolder(const std::filesystem::path& path)
+{
+    const auto file = std::filesystem::absolute(path).lexically_normal();
+    try {
+        auto in = text::openForRead(file);
+        const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object() || !doc.contains("cache") || !doc["cache"].is_string())
+            return {};
+        const auto cache = resolve(file.parent_path(), doc["cache"].get<std::string>());
+        return cache.empty() || isInsideFolder(cache, file.parent_path()) ? std::filesystem::path() : cache;
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
 std::vector<std::string> readsOutsideFolder(const Project& project)
 {
     std::vector<std::string> outside;

@@ -64,6 +64,12 @@ struct ProjectLoadOptions {
 // or range, or a "cache" outside the project folder (reason names the field).
 Project loadProject(const std::filesystem::path& file, const ProjectLoadOptions& options = {});
 
+// The cache folder a project file asks for (resolved, absolute) when it lies outside the
+// project folder: what the workbench asks the user to confirm before passing it as
+// ProjectLoadOptions::cache. Empty when the cache lies inside, is not given, or the file
+// cannot be read as a project (loadProject then says why).
+std::filesystem::path requestedCacheOutsideFolder(const std::filesystem::path& file);
+
 // The files the project reads that lie outside its folder ("ratings: /data/ml-100k/u.data").
 std::vector<std::string> readsOutsideFolder(const Project& project);
 

@@ -575,6 +575,18 @@ TEST(HostileProject, CacheOutsideTheFolderIsRefusedUnlessGivenOnTheCommandLine)
     EXPECT_FALSE(fs::exists(elsewhere / "c"));
 }
 
+TEST(HostileProject, TheCacheAskedForOutsideTheFolderIsNamedForConfirmation)
+{
+    test::TempDir dir, elsewhere;
+    EXPECT_EQ(requestedCacheOutsideFolder(writeProject(dir, R"(, "cache": ")" + elsewhere.path().string() + "/c\"")),
+              elsewhere / "c");
+    EXPECT_TRUE(requestedCacheOutsideFolder(writeProject(dir, R"(, "cache": "sub/cache")")).empty());
+    EXPECT_TRUE(requestedCacheOutsideFolder(writeProject(dir, "")).empty());
+    EXPECT_EQ(requestedCacheOutsideFolder(writeProject(dir, R"(, "cache": "../x")")), (dir.path().parent_path() / "x"));
+    test::writeFile(dir / "broken.json", "{\"cache\": ");
+    EXPECT_TRUE(requestedCacheOutsideFolder(dir / "broken.json").empty());  // loadProject names the problem
+}
+
 TEST(HostileProject, ReadsOutsideTheFolderAreListed)
 {
     test::TempDir dir, data;

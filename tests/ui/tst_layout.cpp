@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -21,6 +22,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -87,6 +89,7 @@ private Q_SLOTS:
     void kBoxRejectsJunk();
     void welcomeOffersTheDemoFirst();
     void truncatedProjectShowsTheLoadersMessage();
+    void outsideCacheIsNotUsedWithoutConsent();
     void cleanupTestCase();
 
 private:
@@ -495,6 +498,34 @@ void TestLayout::truncatedProjectShowsTheLoadersMessage()
     const QString message = failed.at(0).at(0).toString();
     QVERIFY2(message.contains(QStringLiteral("truncated.json")), qPrintable(message));
     QVERIFY2(!message.contains(QStringLiteral("ratings file")), qPrintable(message));
+}
+
+// A shared project file asking for its cache outside its folder: without the user's
+// Yes (no dialogs here), nothing opens and nothing is written there.
+void TestLayout::outsideCacheIsNotUsedWithoutConsent()
+{
+    QTemporaryDir elsewhere;
+    QVERIFY(elsewhere.isValid());
+    const QString cache = elsewhere.filePath(QStringLiteral("cache"));
+    QFile ratings(dir_.filePath("outside-ratings.csv"));
+    QVERIFY(ratings.open(QIODevice::WriteOnly));
+    ratings.write("1,1,4\n1,2,3\n2,1,5\n2,2,2\n");
+    ratings.close();
+    const QString file = dir_.filePath("outside.json");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QStringLiteral(R"({"format": "trailerlab-project", "version": 1, "name": "o", )"
+                             R"("ratings": "outside-ratings.csv", "cache": "%1"})").arg(cache).toUtf8());
+    out.close();
+    MainWindow window;
+    QSignalSpy opened(window.workbench(), &Workbench::projectOpened);
+    window.openProject(file);
+    QTest::qWait(200);
+    QCOMPARE(opened.count(), 0);
+    QVERIFY(!window.workbench()->hasProject());
+    const QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("not opened")) && message.contains(cache), qPrintable(message));
+    QVERIFY(!QFileInfo::exists(cache));
 }
 
 QTEST_MAIN(TestLayout)
