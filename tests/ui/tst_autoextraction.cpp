@@ -56,7 +56,6 @@ void TestAutoExtraction::initTestCase()
     const QString weights = test::mobileNetWeights();
     if (weights.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
-    qputenv("TRAILERLAB_MOBILENET", weights.toUtf8());
     clips_ = test::makeClips(dir_.path(), 4, 2.0);
 }
 

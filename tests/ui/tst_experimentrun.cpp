@@ -60,7 +60,6 @@ void TestExperimentRun::initTestCase()
     weights_ = test::mobileNetWeights();
     if (weights_.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
-    qputenv("TRAILERLAB_MOBILENET", weights_.toUtf8());
     const QStringList clips = test::makeClips(dir_.path(), 3, 2.0);
     project_ = test::makeProject(dir_.filePath("demo"), clips);
     window_ = std::make_unique<MainWindow>();

@@ -44,7 +44,6 @@ void TestExtraction::initTestCase()
     const QString weights = test::mobileNetWeights();
     if (weights.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
-    qputenv("TRAILERLAB_MOBILENET", weights.toUtf8());
     QStringList clips = test::makeClips(dir_.path(), 5, 4.0);
     QFile broken(dir_.filePath("broken.mp4"));
     QVERIFY(broken.open(QIODevice::WriteOnly));

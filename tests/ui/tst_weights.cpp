@@ -76,8 +76,7 @@ void TestWeights::initTestCase()
     checkoutOnnx_ = test::mobileNetWeights();
     if (checkoutOnnx_.isEmpty())
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models (the checkout's reference folder)");
-    // A fresh machine: no override, an empty data folder, started from elsewhere.
-    qunsetenv("TRAILERLAB_MOBILENET");
+    // A fresh machine: an empty data folder, started from elsewhere.
     qputenv("XDG_DATA_HOME", dir_.filePath("xdg").toUtf8());
     QVERIFY(QDir().mkpath(dir_.filePath("elsewhere")));
     QVERIFY(QDir::setCurrent(dir_.filePath("elsewhere")));
