@@ -12,6 +12,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 }
 
@@ -40,6 +41,9 @@ struct PacketDeleter {
 struct SwsDeleter {
     void operator()(SwsContext* context) const { sws_freeContext(context); }
 };
+struct SwrDeleter {
+    void operator()(SwrContext* context) const { swr_free(&context); }
+};
 
 using InputFormatPtr = std::unique_ptr<AVFormatContext, InputFormatDeleter>;   // from avformat_open_input
 using OutputFormatPtr = std::unique_ptr<AVFormatContext, OutputFormatDeleter>; // from avformat_alloc_output_context2
@@ -47,6 +51,7 @@ using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;  // from swr_alloc_set_opts2
 
 // Allocating helpers that throw std::bad_alloc instead of returning null.
 inline FramePtr makeFrame()

@@ -266,17 +266,10 @@ bool PlaybackVideo::next(PlaybackFrame& out)
 
 // ---------------------------------------------------------------- audio
 
-namespace {
-struct SwrDeleter {
-    void operator()(SwrContext* context) const { swr_free(&context); }
-};
-using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
-}  // namespace
-
 struct PlaybackAudio::Impl {
     std::filesystem::path file;
     const CancelToken* cancel = nullptr;
-    InputFormatPtr format;
+    VideoInput input;  // the container, opened with the same guards as the video
     int stream = -1;
     CodecContextPtr codec;
     PacketPtr packet = makePacket();
@@ -296,12 +289,8 @@ struct PlaybackAudio::Impl {
     void open()
     {
         const std::string name = file.string();
-        AVFormatContext* raw = nullptr;
-        if (const int rc = avformat_open_input(&raw, name.c_str(), nullptr, nullptr); rc < 0)
-            throw DecodeError(name, "not a media file FFmpeg can read (" + ffmpegError(rc) + ")");
-        format.reset(raw);
-        if (const int rc = avformat_find_stream_info(raw, nullptr); rc < 0)
-            throw DecodeError(name, "cannot read stream information (" + ffmpegError(rc) + ")");
+        input = openMediaInput(file, cancel);
+        AVFormatContext* raw = input.format.get();
         const AVCodec* decoder = nullptr;
         stream = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, -1, &decoder, 0);
         if (stream < 0 || !decoder)
@@ -325,9 +314,9 @@ struct PlaybackAudio::Impl {
     {
         int errors = 0;
         while (!inputDone) {
-            const int rc = av_read_frame(format.get(), packet.get());
+            const int rc = av_read_frame(input.format.get(), packet.get());
             if (rc < 0) {
-                if (rc != AVERROR_EOF && ++errors <= 32 && !avio_feof(format->pb)) {
+                if (rc != AVERROR_EOF && ++errors <= 32 && !avio_feof(input.format->pb)) {
                     ++readErrors;
                     continue;
                 }
@@ -369,7 +358,7 @@ std::string PlaybackAudio::codec() const
 bool PlaybackAudio::next(AudioChunk& out)
 {
     Impl& d = *impl_;
-    const AVRational tb = d.format->streams[d.stream]->time_base;
+    const AVRational tb = d.input.format->streams[d.stream]->time_base;
     for (;;) {
         if (d.cancel && d.cancel->cancelled())
             return false;
@@ -446,9 +435,9 @@ void PlaybackAudio::seek(double seconds)
 {
     Impl& d = *impl_;
     seconds = std::max(0.0, seconds);
-    const AVStream* st = d.format->streams[d.stream];
+    const AVStream* st = d.input.format->streams[d.stream];
     const auto ts = static_cast<std::int64_t>(std::floor((seconds + d.origin) / av_q2d(st->time_base)));
-    if (av_seek_frame(d.format.get(), d.stream, ts, AVSEEK_FLAG_BACKWARD) < 0)
+    if (av_seek_frame(d.input.format.get(), d.stream, ts, AVSEEK_FLAG_BACKWARD) < 0)
         d.open();  // cannot seek: decode from the start, dropping what comes before
     avcodec_flush_buffers(d.codec.get());
     d.swr.reset();

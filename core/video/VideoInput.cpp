@@ -39,7 +39,7 @@ double openTimeoutSeconds()
     return 30.0;
 }
 
-VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* cancel)
+VideoInput openMediaInput(const std::filesystem::path& file, const CancelToken* cancel)
 {
     const std::string name = file.string();
     std::error_code ec;
@@ -79,6 +79,14 @@ VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* 
         throw DecodeError(name, input.interrupt->timedOut ? timeoutMessage("probing the streams")
                                                           : "cannot read stream information (" + ffmpegError(rc) + ")");
     input.interrupt->bounded = false;  // decoding takes as long as the video needs; cancel still applies
+    return input;
+}
+
+VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* cancel)
+{
+    const std::string name = file.string();
+    VideoInput input = openMediaInput(file, cancel);
+    AVFormatContext* raw = input.format.get();
 
     // Best video stream, ignoring attached pictures (cover art of audio files).
     int best = -1;

@@ -36,6 +36,10 @@ struct VideoInput {
 
 VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* cancel = nullptr);
 
+// The same checks and bounded open + probe, without choosing a stream (streamIndex
+// stays -1): for readers of another kind of stream (the trailer player's sound).
+VideoInput openMediaInput(const std::filesystem::path& file, const CancelToken* cancel = nullptr);
+
 // Seconds per unit of the stream's time base.
 inline double timeBaseSeconds(const AVStream* stream) { return av_q2d(stream->time_base); }
 

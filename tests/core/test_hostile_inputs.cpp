@@ -41,6 +41,7 @@
 #ifndef TRAILERLAB_NO_VIDEO
 #include "core/video/ClipWriter.h"
 #include "core/video/FrameSampler.h"
+#include "core/video/Playback.h"
 #include "core/video/VideoProbe.h"
 extern "C" {
 #include <libavutil/log.h>
@@ -401,6 +402,9 @@ TEST(HostileFiles, FifosAreRefusedByEveryReader)
     EXPECT_EQ(problems[1].reason, "file not found");
 #ifndef TRAILERLAB_NO_VIDEO
     EXPECT_TRUE(contains(errorOf([&] { video::probeVideo(dir / "trailer.mp4"); }), "not a regular file"));
+    // The trailer player's sound track is opened with the same guards.
+    EXPECT_TRUE(contains(errorOf([&] { video::PlaybackAudio(dir / "trailer.mp4", 48000, 2, 0.0); }),
+                         "not a regular file"));
 #endif
     // A folder of videos: the FIFO is reported by name, not skipped in silence.
     const CliRun r = runCli({"extract", "--videos", dir.path().string(), "--random-weights", "1", "--device", "cpu",
