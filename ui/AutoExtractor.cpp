@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "core/workbench/ExtractionJob.h"
+#include "core/experiment/ProjectExtraction.h"
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
 
@@ -12,7 +12,7 @@ namespace tl::ui {
 
 namespace {
 
-QString describe(const workbench::PlannedExtraction& p)
+QString describe(const session::PlannedExtraction& p)
 {
     return QStringLiteral("%1 @ %2 fps").arg(QString::fromStdString(p.settings.model.model)).arg(p.settings.fps);
 }
@@ -113,7 +113,7 @@ void AutoExtractor::start()
         return;
     const auto& project = workbench_->project()->project;
     std::vector<features::WeightsLookup> missing;
-    const auto plan = workbench::planAutoExtraction(project, workbench::existingProfiles(project), nullptr, &missing);
+    const auto plan = session::planAutoExtraction(project, session::existingProfiles(project), nullptr, &missing);
     queue_.assign(plan.begin(), plan.end());
     project_ = workbench_->project();
     suspended_ = false;
@@ -154,11 +154,11 @@ void AutoExtractor::next()
     auto project = workbench_->project();
     const auto settings = current_.settings;
     const int ticket = ++ticket_;  // callbacks of a job cancelled since are stale
-    std::function<workbench::ExtractionSummary(const JobContext&)> work = [project, settings](const JobContext& ctx) {
-        return workbench::runExtraction(*project, settings, ctx);
+    std::function<tl::ExtractionSummary(const JobContext&)> work = [project, settings](const JobContext& ctx) {
+        return tl::runExtraction(*project, settings, ctx);
     };
-    std::function<void(workbench::ExtractionSummary)> done = [this, name, first, project,
-                                                              ticket](workbench::ExtractionSummary summary) {
+    std::function<void(tl::ExtractionSummary)> done = [this, name, first, project,
+                                                              ticket](tl::ExtractionSummary summary) {
         if (ticket != ticket_) {
             // Finished just as it was cancelled: the profiles are written, let the views list them.
             if (workbench_->project() == project && !summary.profileFile.empty())
@@ -194,8 +194,8 @@ void AutoExtractor::next()
         next();
     };
     const QString title = tr("Extract %1 (automatic%2)").arg(name, first ? QString() : tr(", background"));
-    job_ = first ? jobs_->run<workbench::ExtractionSummary>(title, std::move(work), std::move(done), std::move(failed))
-                 : jobs_->runInBackground<workbench::ExtractionSummary>(title, std::move(work), std::move(done),
+    job_ = first ? jobs_->run<tl::ExtractionSummary>(title, std::move(work), std::move(done), std::move(failed))
+                 : jobs_->runInBackground<tl::ExtractionSummary>(title, std::move(work), std::move(done),
                                                                         std::move(failed));
     setStatus(tr("Extracting %1 in the background: %2/%3 clips").arg(describe(current_)).arg(0).arg(clipsTotal_),
               QStringLiteral("cancel"));

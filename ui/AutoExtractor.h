@@ -28,7 +28,7 @@
 #include <memory>
 #include <optional>
 
-#include "core/workbench/AutoExtraction.h"
+#include "core/session/AutoExtraction.h"
 
 namespace tl::ui {
 
@@ -86,8 +86,8 @@ private:
     Workbench* workbench_;
     JobRunner* jobs_;
     std::shared_ptr<const void> project_;  // the project the queue belongs to (identity only)
-    std::deque<workbench::PlannedExtraction> queue_;
-    workbench::PlannedExtraction current_;
+    std::deque<session::PlannedExtraction> queue_;
+    session::PlannedExtraction current_;
     QString evaluating_;  // configuration whose model is being built
     bool evaluatingFirst_ = false;
     int job_ = 0;

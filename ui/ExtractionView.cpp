@@ -24,7 +24,7 @@
 #include <cmath>
 
 #include "core/features/ModelRegistry.h"
-#include "core/workbench/DeviceInfo.h"
+#include "core/session/DeviceInfo.h"
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
 
@@ -69,7 +69,7 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     mode_->addItem(tr("Uniform (N frames per second)"), 0);
     mode_->addItem(tr("One keyframe per shot"), 1);
     device_ = new QComboBox(this);
-    const auto& device = workbench::computeDevice();
+    const auto& device = session::computeDevice();
     device_->addItem(tr("Automatic (%1)").arg(QString::fromStdString(device.description)), 0);
     device_->addItem(tr("CPU"), 1);
     if (device.cuda)
@@ -150,9 +150,9 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     setRunning(false);
 }
 
-workbench::ExtractionSettings ExtractionView::settings() const
+tl::ExtractionSettings ExtractionView::settings() const
 {
-    workbench::ExtractionSettings s;
+    tl::ExtractionSettings s;
     s.model.model = model_->currentData().toString().toStdString();
     if (random_->isChecked())
         s.model.randomSeed = static_cast<std::uint64_t>(seed_->value());
@@ -251,7 +251,7 @@ void ExtractionView::fillItems()
     }
     const auto& pd = *workbench_->project();
     // Row i is runExtraction's item i.
-    for (const auto& [id, path] : workbench::trailersInOrder(pd)) {
+    for (const auto& [id, path] : tl::trailersInOrder(pd)) {
         const int row = items_->rowCount();
         items_->insertRow(row);
         items_->setItem(row, ItemId, cell(QString::fromStdString(id)));
@@ -290,7 +290,7 @@ void ExtractionView::start()
     overall_->setValue(0);
     done_ = 0;
     QPointer<ExtractionView> self(this);
-    const QString configuration = QString::fromStdString(workbench::configurationName(settings));
+    const QString configuration = QString::fromStdString(tl::configurationName(settings));
     auto onItem = [self](std::size_t index, const features::VideoOutcome& outcome) {
         // Worker thread: hand the outcome to the GUI thread.
         QMetaObject::invokeMethod(
@@ -316,12 +316,12 @@ void ExtractionView::start()
             },
             Qt::QueuedConnection);
     };
-    job_ = jobs_->run<workbench::ExtractionSummary>(
+    job_ = jobs_->run<tl::ExtractionSummary>(
         tr("Extract %1").arg(configuration),
         [project, settings, onItem](const JobContext& ctx) {
-            return workbench::runExtraction(*project, settings, ctx, onItem);
+            return tl::runExtraction(*project, settings, ctx, onItem);
         },
-        [this](workbench::ExtractionSummary summary) {
+        [this](tl::ExtractionSummary summary) {
             job_ = 0;
             setRunning(false);
             overall_->setValue(1000);

@@ -12,7 +12,7 @@
 #include <QWidget>
 
 #include "core/features/ModelRegistry.h"
-#include "core/workbench/ExtractionJob.h"
+#include "core/experiment/ProjectExtraction.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
@@ -35,7 +35,7 @@ class ExtractionView : public QWidget {
 public:
     ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* parent = nullptr);
 
-    workbench::ExtractionSettings settings() const;
+    tl::ExtractionSettings settings() const;
     bool running() const { return job_ != 0; }
     QTableWidget* itemsTable() const { return items_; }
     QComboBox* modelBox() const { return model_; }

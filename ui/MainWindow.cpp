@@ -26,7 +26,7 @@
 #include <QShortcut>
 #include <QStatusBar>
 
-#include "core/workbench/DeviceInfo.h"
+#include "core/session/DeviceInfo.h"
 #include "ui/AutoExtractor.h"
 #include "ui/ElidedLabel.h"
 #include "ui/ExperimentsView.h"
@@ -211,7 +211,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     projectLabel_ = new ElidedLabel(this, Qt::ElideMiddle);
     configLabel_ = new ElidedLabel(this);
     deviceLabel_ = new ElidedLabel(this);
-    deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(workbench::computeDevice().description)));
+    deviceLabel_->setText(tr("Device: %1").arg(QString::fromStdString(session::computeDevice().description)));
     // "Extracting mobilenetv2 @ 2 fps in the background: 37/150 clips — Cancel"
     backgroundLabel_ = new QLabel(this);
     backgroundLabel_->setObjectName(QStringLiteral("BackgroundExtraction"));

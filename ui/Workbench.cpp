@@ -6,7 +6,8 @@
 #include <filesystem>
 
 #include "core/video/FrameSampler.h"
-#include "core/workbench/SyntheticDemo.h"
+#include "core/session/ProjectSession.h"
+#include "core/session/SyntheticDemo.h"
 #include "ui/JobRunner.h"
 
 namespace fs = std::filesystem;
@@ -40,10 +41,10 @@ void Workbench::openProject(const QString& file, const QString& confirmedCache)
     const fs::path path = file.toStdString();
     ProjectLoadOptions options;
     options.cache = confirmedCache.toStdString();
-    jobs_->run<std::shared_ptr<const workbench::ProjectData>>(
+    jobs_->run<std::shared_ptr<const tl::ProjectData>>(
         tr("Open project %1").arg(QFileInfo(file).fileName()),
-        [path, options](const JobContext& ctx) { return workbench::loadProjectData(loadProject(path, options), ctx); },
-        [this, generation](std::shared_ptr<const workbench::ProjectData> data) {
+        [path, options](const JobContext& ctx) { return tl::loadProjectData(loadProject(path, options), ctx); },
+        [this, generation](std::shared_ptr<const tl::ProjectData> data) {
             if (generation == generation_)
                 adopt(std::move(data));
         },
@@ -62,14 +63,14 @@ void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
     std::vector<fs::path> clips;
     for (const auto& v : videos)
         clips.push_back(v.toStdString());
-    jobs_->run<std::shared_ptr<const workbench::ProjectData>>(
+    jobs_->run<std::shared_ptr<const tl::ProjectData>>(
         tr("Create synthetic demo"),
         [folder, clips](const JobContext& ctx) {
             ctx.report("demo", 0, 1, "writing synthetic ratings and features");
-            const Project project = workbench::writeSyntheticDemo(folder, workbench::demoSpec(), clips);
-            return workbench::loadProjectData(project, ctx);
+            const Project project = session::writeSyntheticDemo(folder, session::demoSpec(), clips);
+            return tl::loadProjectData(project, ctx);
         },
-        [this, generation](std::shared_ptr<const workbench::ProjectData> data) {
+        [this, generation](std::shared_ptr<const tl::ProjectData> data) {
             if (generation == generation_)
                 adopt(std::move(data));
         },
@@ -103,11 +104,11 @@ void Workbench::closeProject()
     Q_EMIT projectClosed();
 }
 
-void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
+void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
 {
     const int generation = generation_;
     project_ = std::move(data);
-    sources_ = workbench::listContentSources(*project_);
+    sources_ = tl::listContentSources(*project_);
     clearDerivedState();
     activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
     // Prefer a video-derived configuration when there is one.
@@ -126,7 +127,7 @@ void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
 
     auto project = project_;
     jobs_->run<std::vector<ResultRow>>(
-        tr("Baselines"), [project](const JobContext& ctx) { return workbench::evaluateBaselines(*project, ctx); },
+        tr("Baselines"), [project](const JobContext& ctx) { return session::evaluateBaselines(*project, ctx); },
         [this, generation](std::vector<ResultRow> rows) {
             if (generation != generation_)
                 return;
@@ -137,7 +138,7 @@ void Workbench::adopt(std::shared_ptr<const workbench::ProjectData> data)
     buildMissing();
 }
 
-QString Workbench::cacheKey(const workbench::ContentSourceInfo& info)
+QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
 {
     QString key = QString::fromStdString(info.name);
     if (!info.file.empty()) {
@@ -165,11 +166,11 @@ void Workbench::buildMissing()
             tr("Build CF model: %1").arg(name),
             [project, info](const JobContext& ctx) {
                 ctx.report("features", 0, 1, info.name);
-                const FeatureMatrix features = workbench::loadContent(*project, info);
+                const FeatureMatrix features = tl::loadContent(*project, info);
                 BuiltModel built;
                 for (const auto& id : features.ids)
                     built.profiled.insert(QString::fromStdString(id));
-                built.model = workbench::buildModel(*project, features, ctx);
+                built.model = session::buildModel(*project, features, ctx);
                 return built;
             },
             [this, generation, name, key](BuiltModel built) {
@@ -194,12 +195,12 @@ void Workbench::refreshSources()
 {
     if (!project_)
         return;
-    sources_ = workbench::listContentSources(*project_);
+    sources_ = tl::listContentSources(*project_);
     Q_EMIT sourcesChanged();
     buildMissing();
 }
 
-const workbench::ContentSourceInfo* Workbench::source(const QString& name) const
+const tl::ContentSourceInfo* Workbench::source(const QString& name) const
 {
     for (const auto& s : sources_)
         if (QString::fromStdString(s.name) == name)

@@ -19,7 +19,8 @@
 #include <vector>
 
 #include "core/eval/CfModel.h"
-#include "core/workbench/ProjectSession.h"
+#include "core/eval/Evaluator.h"
+#include "core/project/ProjectData.h"
 
 namespace tl::ui {
 
@@ -43,12 +44,12 @@ public:
     // background extraction look them up again in the model registry.
     void announceWeightsImported(const QString& model) { Q_EMIT weightsImported(model); }
 
-    const std::shared_ptr<const workbench::ProjectData>& project() const { return project_; }
+    const std::shared_ptr<const tl::ProjectData>& project() const { return project_; }
     bool hasProject() const { return project_ != nullptr; }
     QString projectFile() const;
 
-    const std::vector<workbench::ContentSourceInfo>& sources() const { return sources_; }
-    const workbench::ContentSourceInfo* source(const QString& name) const;
+    const std::vector<tl::ContentSourceInfo>& sources() const { return sources_; }
+    const tl::ContentSourceInfo* source(const QString& name) const;
     // The model of a configuration, or null while it is being built (or failed).
     std::shared_ptr<const CfModel> model(const QString& source) const;
     QString modelError(const QString& source) const { return modelErrors_.value(source); }
@@ -100,13 +101,13 @@ Q_SIGNALS:
 private:
     // Models, baselines, metrics and thumbnails computed for the current project.
     void clearDerivedState();
-    void adopt(std::shared_ptr<const workbench::ProjectData> data);
+    void adopt(std::shared_ptr<const tl::ProjectData> data);
     void buildMissing();
-    static QString cacheKey(const workbench::ContentSourceInfo& info);
+    static QString cacheKey(const tl::ContentSourceInfo& info);
 
     JobRunner* jobs_;
-    std::shared_ptr<const workbench::ProjectData> project_;
-    std::vector<workbench::ContentSourceInfo> sources_;
+    std::shared_ptr<const tl::ProjectData> project_;
+    std::vector<tl::ContentSourceInfo> sources_;
     std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey
     QHash<QString, QString> modelErrors_;
     QSet<QString> pending_;

@@ -1,5 +1,5 @@
 // trailerlab-cli: the headless front end. All commands live in core/cli.
-#include "core/cli/Cli.h"
+#include "app/cli/Cli.h"
 
 int main(int argc, char** argv)
 {

@@ -17,7 +17,7 @@
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/ModelRegistry.h"
-#include "core/workbench/ExtractionJob.h"
+#include "core/experiment/ProjectExtraction.h"
 
 namespace tl {
 
@@ -123,10 +123,10 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                 ConfigurationSummary summary;
                 summary.model = model;
                 summary.fps = fps;
-                workbench::ExtractionSettings named;
+                tl::ExtractionSettings named;
                 named.model = spec;
                 named.fps = fps;
-                summary.name = workbench::configurationName(named);
+                summary.name = tl::configurationName(named);
                 summary.provenance = extractor->provenance();
                 features::PipelineOptions pipeline;
                 pipeline.sampler.fps = fps;
@@ -152,7 +152,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                 matrices.push_back(features::itemProfileMatrix(result));
                 sources.push_back({summary.name, &matrices.back()});
                 // The workbench lists this configuration from <cache>/profiles.
-                workbench::writeConfigurationProfiles(project, summary.name, matrices.back(), *extractor,
+                tl::writeConfigurationProfiles(project, summary.name, matrices.back(), *extractor,
                                                       pipeline.sampler, result.framesComputed, result.videos);
             }
         }

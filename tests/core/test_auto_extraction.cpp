@@ -1,14 +1,14 @@
-// The workbench's background-extraction queue (core/workbench/AutoExtraction):
+// The workbench's background-extraction queue (core/session/AutoExtraction):
 // which configurations of the project are missing and in what order they run,
 // and that a model whose weights cannot be found is left out (never a job that can only fail).
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "core/workbench/AutoExtraction.h"
+#include "core/session/AutoExtraction.h"
 #include "tests/support/TestSupport.h"
 
-namespace tl::workbench {
+namespace tl::session {
 namespace {
 
 std::vector<std::string> names(const std::vector<PlannedExtraction>& plan)
@@ -131,4 +131,4 @@ TEST(AutoExtraction, ExistingProfilesListsTheProfileFolder)
 }
 
 }  // namespace
-}  // namespace tl::workbench
+}  // namespace tl::session

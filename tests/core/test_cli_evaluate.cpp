@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
 #include "core/data/Text.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"

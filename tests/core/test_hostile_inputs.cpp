@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
@@ -34,7 +34,7 @@
 #include "core/features/Safetensors.h"
 #include "core/project/Import.h"
 #include "core/project/Project.h"
-#include "core/workbench/ProjectSession.h"
+#include "core/project/ProjectData.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
@@ -601,7 +601,7 @@ TEST(HostileProject, ReadsOutsideTheFolderAreListed)
 
     // The workbench's project data carries the same list, which the window shows on opening.
     test::writeFile(dir / "ratings.csv", "1,1,4\n1,2,3\n2,1,5\n");
-    EXPECT_EQ(workbench::loadProjectData(p)->readsOutside, outside);
+    EXPECT_EQ(tl::loadProjectData(p)->readsOutside, outside);
 }
 
 TEST(HostileProject, BadValuesNameTheField)

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/Cli.h"
+#include "app/cli/Cli.h"
 #include "core/common/Error.h"
 #include "core/features/ModelRegistry.h"
 #include "core/features/Sha256.h"

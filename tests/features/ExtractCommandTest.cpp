@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
 #include "core/data/FeatureMatrix.h"
 #include "tests/support/TestSupport.h"
 

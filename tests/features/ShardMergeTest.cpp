@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/features/FeatureStore.h"

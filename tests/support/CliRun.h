@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/cli/Cli.h"
+#include "app/cli/Cli.h"
 
 namespace tl::test {
 

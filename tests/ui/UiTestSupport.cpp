@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-#include "core/workbench/SyntheticDemo.h"
+#include "core/session/SyntheticDemo.h"
 #include "core/video/ClipWriter.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
@@ -60,7 +60,7 @@ QString makeProject(const QString& dir, const QStringList& videos, const Synthet
     std::vector<std::filesystem::path> clips;
     for (const auto& v : videos)
         clips.push_back(v.toStdString());
-    const Project project = workbench::writeSyntheticDemo(dir.toStdString(), spec, clips);
+    const Project project = session::writeSyntheticDemo(dir.toStdString(), spec, clips);
     return QString::fromStdString(project.file.string());
 }
 

@@ -1,4 +1,4 @@
-#include "core/workbench/DeviceInfo.h"
+#include "core/session/DeviceInfo.h"
 
 #include <dlfcn.h>
 
@@ -6,7 +6,7 @@
 
 #include "core/features/FeatureExtractor.h"
 
-namespace tl::workbench {
+namespace tl::session {
 
 namespace {
 
@@ -60,4 +60,4 @@ const DeviceInfo& computeDevice()
     return info;
 }
 
-}  // namespace tl::workbench
+}  // namespace tl::session

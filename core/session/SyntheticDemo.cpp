@@ -1,4 +1,4 @@
-#include "core/workbench/SyntheticDemo.h"
+#include "core/session/SyntheticDemo.h"
 
 #include <fstream>
 
@@ -6,11 +6,11 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
-#include "core/workbench/ProjectSession.h"
+#include "core/project/ProjectData.h"
 
 namespace fs = std::filesystem;
 
-namespace tl::workbench {
+namespace tl::session {
 
 SyntheticSpec demoSpec()
 {
@@ -69,4 +69,4 @@ Project writeSyntheticDemo(const fs::path& dir, const SyntheticSpec& spec, const
     return project;
 }
 
-}  // namespace tl::workbench
+}  // namespace tl::session

@@ -1,8 +1,8 @@
 // trailerlab-cli synth: writes a synthetic MovieLens-style data set with item features.
 #include <ostream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
 #include "core/data/SyntheticData.h"
 
 namespace tl::cli {

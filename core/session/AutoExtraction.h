@@ -19,9 +19,9 @@
 
 #include "core/features/ModelRegistry.h"
 #include "core/project/Project.h"
-#include "core/workbench/ExtractionJob.h"
+#include "core/experiment/ProjectExtraction.h"
 
-namespace tl::workbench {
+namespace tl::session {
 
 struct PlannedExtraction {
     ExtractionSettings settings;  // model (default weights resolved), uniform sampling at fps
@@ -43,4 +43,4 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
                                                   const features::ModelRegistry* registry = nullptr,
                                                   std::vector<features::WeightsLookup>* missingWeights = nullptr);
 
-}  // namespace tl::workbench
+}  // namespace tl::session

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/common/AtomicFile.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Items.h"

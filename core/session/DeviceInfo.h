@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace tl::workbench {
+namespace tl::session {
 
 struct DeviceInfo {
     bool cuda = false;
@@ -16,4 +16,4 @@ struct DeviceInfo {
 // Cheap after the first call (cached, thread-safe).
 const DeviceInfo& computeDevice();
 
-}  // namespace tl::workbench
+}  // namespace tl::session

@@ -3,9 +3,9 @@
 #include <iomanip>
 #include <ostream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/common/Lists.h"
 #include "core/experiment/Experiment.h"
 

@@ -1,9 +1,9 @@
 // trailerlab-cli import: a MovieLens folder plus trailer files -> a project.
 #include <ostream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/project/Import.h"
 
 namespace tl::cli {

@@ -12,7 +12,7 @@
 #include "core/data/SyntheticData.h"
 #include "core/project/Project.h"
 
-namespace tl::workbench {
+namespace tl::session {
 
 // A small spec that builds in well under a second.
 SyntheticSpec demoSpec();
@@ -21,4 +21,4 @@ SyntheticSpec demoSpec();
 Project writeSyntheticDemo(const std::filesystem::path& dir, const SyntheticSpec& spec = demoSpec(),
                            const std::vector<std::filesystem::path>& videos = {});
 
-}  // namespace tl::workbench
+}  // namespace tl::session

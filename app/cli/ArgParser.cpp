@@ -1,4 +1,4 @@
-#include "core/cli/ArgParser.h"
+#include "app/cli/ArgParser.h"
 
 #include "core/common/Lists.h"
 

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/common/AtomicFile.h"
 #include "core/video/FrameSampler.h"
 #include "core/video/PngWriter.h"

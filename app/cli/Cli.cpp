@@ -1,8 +1,8 @@
-#include "core/cli/Cli.h"
+#include "app/cli/Cli.h"
 
 #include <iostream>
 
-#include "core/cli/ArgParser.h"
+#include "app/cli/ArgParser.h"
 #include "core/common/Error.h"
 
 #ifndef TRAILERLAB_VERSION

@@ -1,5 +1,5 @@
 #pragma once
-// A project loaded into memory for the workbench (method.md 4-5): ratings, item
+// A project loaded into memory (method.md 4-5): ratings, item
 // catalog, the items-to-videos manifest, the split and the K sweep, plus the
 // content sources an experiment can use: genre one-hot profiles and every item
 // profile matrix stored in the project's profile folder (<cache>/profiles/,
@@ -20,11 +20,9 @@
 #include "core/data/Items.h"
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
-#include "core/eval/CfModel.h"
-#include "core/eval/Evaluator.h"
 #include "core/project/Project.h"
 
-namespace tl::workbench {
+namespace tl {
 
 // "10:100:10" (from:to:step) or "10,20,50"; sorted, unique, all > 0. ConfigError otherwise.
 std::vector<int> parseKRange(const std::string& text);
@@ -57,6 +55,7 @@ struct ProjectData {
 // becomes a warning, because the ratings alone still make a project.
 std::shared_ptr<const ProjectData> loadProjectData(const Project& project, const JobContext& ctx = JobContext::none());
 
+// <cache>/profiles: the item-profile matrices of the extracted configurations.
 std::filesystem::path profilesDir(const Project& project);
 
 // "genre" (when the catalog has genres) followed by the profile files, sorted by name.
@@ -65,11 +64,4 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data);
 // The item x feature matrix of one source. Throws DataError for an unreadable file.
 FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& source);
 
-// One configuration's CF model over the project's split and K sweep (kMax = largest K).
-std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features,
-                                          const JobContext& ctx = JobContext::none());
-
-// Rating-only baselines (global/user/item mean, bias; user k-NN cosine and Pearson over the sweep).
-std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx = JobContext::none());
-
-}  // namespace tl::workbench
+}  // namespace tl

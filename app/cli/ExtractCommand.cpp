@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
-#include "core/cli/ProfileReduction.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
+#include "app/cli/ProfileReduction.h"
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"

@@ -1,4 +1,4 @@
-#include "core/workbench/ExtractionJob.h"
+#include "core/experiment/ProjectExtraction.h"
 
 #include "core/common/Eta.h"
 #include "core/common/NaturalOrder.h"
@@ -16,7 +16,7 @@
 
 namespace fs = std::filesystem;
 
-namespace tl::workbench {
+namespace tl {
 
 std::string configurationName(const ExtractionSettings& settings)
 {
@@ -78,7 +78,7 @@ std::vector<features::VideoItem> trailersInOrder(const ProjectData& data)
 }
 
 ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings, const JobContext& ctx,
-                                const ItemCallback& onItem)
+                                const ExtractionItemCallback& onItem)
 {
     if (data.videoOf.empty())
         throw ConfigError("the project lists no trailer: add a manifest (item_id,video) to the project");
@@ -139,4 +139,4 @@ ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSetting
     return summary;
 }
 
-}  // namespace tl::workbench
+}  // namespace tl

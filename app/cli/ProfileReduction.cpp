@@ -1,6 +1,6 @@
-#include "core/cli/ProfileReduction.h"
+#include "app/cli/ProfileReduction.h"
 
-#include "core/cli/ArgParser.h"
+#include "app/cli/ArgParser.h"
 #include "core/features/Reductions.h"
 
 namespace tl::cli {

@@ -1,4 +1,4 @@
-#include "core/workbench/ProjectSession.h"
+#include "core/project/ProjectData.h"
 
 #include <algorithm>
 #include <fstream>
@@ -8,7 +8,7 @@
 
 namespace fs = std::filesystem;
 
-namespace tl::workbench {
+namespace tl {
 
 namespace {
 
@@ -190,20 +190,4 @@ FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& sour
     return readFeatureMatrix(source.file);
 }
 
-std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features, const JobContext& ctx)
-{
-    CfModelSettings settings;
-    settings.ks = data.ks;
-    settings.kMax = data.ks.back();
-    return CfModel::build(data.data, data.split, features, settings, ctx);
-}
-
-std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx)
-{
-    EvalSettings settings;
-    settings.ks = data.ks;
-    settings.baselines = true;
-    return evaluateSplit(data.data, data.split, {}, settings, ctx).rows;
-}
-
-}  // namespace tl::workbench
+}  // namespace tl

@@ -1,4 +1,4 @@
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ConsoleProgress.h"
 
 #include <cstdio>
 #include <ostream>

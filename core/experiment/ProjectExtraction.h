@@ -1,11 +1,12 @@
 #pragma once
-// Feature extraction for a project's trailers, as the workbench runs it: one
+// Feature extraction for a project's trailers, as the workbench and the
+// experiment runner run it: one
 // configuration (model, weights, sampling, device) over every video of the
 // manifest, item by item, with the project's feature store (<cache>/features)
 // so finished videos survive a cancel and are never recomputed. The pooled
 // item profiles go to <cache>/profiles/<configuration>.npy with a .meta.json
-// sidecar that records the weights provenance (ProjectSession lists them as
-// content sources).
+// sidecar that records the weights provenance (listContentSources in
+// core/project/ProjectData.h lists them as content sources).
 //
 // Threading: runExtraction() is synchronous (run it in a worker). onItem is
 // called on the calling thread after each video.
@@ -19,9 +20,9 @@
 #include "core/common/JobContext.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
-#include "core/workbench/ProjectSession.h"
+#include "core/project/ProjectData.h"
 
-namespace tl::workbench {
+namespace tl {
 
 struct ExtractionSettings {
     features::ModelSpec model;          // model name, weights file or random seed, device
@@ -54,14 +55,14 @@ std::filesystem::path writeConfigurationProfiles(const Project& project, const s
                                                  const std::vector<features::VideoOutcome>& videos);
 
 // The project's trailers in natural id order (1, 2, 10, not 1, 10, 2): the order
-// runExtraction works in, so its index i (progress, ItemCallback) is element i.
+// runExtraction works in, so its index i (progress, ExtractionItemCallback) is element i.
 std::vector<features::VideoItem> trailersInOrder(const ProjectData& data);
 
-using ItemCallback = std::function<void(std::size_t index, const features::VideoOutcome& outcome)>;
+using ExtractionItemCallback = std::function<void(std::size_t index, const features::VideoOutcome& outcome)>;
 
 // Throws ModelError when the model cannot be built, ConfigError when the project
 // lists no video, Cancelled on cancel (videos finished so far stay in the store).
 ExtractionSummary runExtraction(const ProjectData& data, const ExtractionSettings& settings,
-                                const JobContext& ctx = JobContext::none(), const ItemCallback& onItem = {});
+                                const JobContext& ctx = JobContext::none(), const ExtractionItemCallback& onItem = {});
 
-}  // namespace tl::workbench
+}  // namespace tl

@@ -2,8 +2,8 @@
 // where each model's weights are found (the model registry's search).
 #include <ostream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
 #include "core/features/ModelRegistry.h"
 #include "core/project/Project.h"
 

@@ -1,13 +1,13 @@
-#include "core/workbench/AutoExtraction.h"
+#include "core/session/AutoExtraction.h"
 
 #include <algorithm>
 #include <optional>
 
-#include "core/workbench/ProjectSession.h"
+#include "core/project/ProjectData.h"
 
 namespace fs = std::filesystem;
 
-namespace tl::workbench {
+namespace tl::session {
 
 std::set<std::string> existingProfiles(const Project& project)
 {
@@ -73,4 +73,4 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
     return plan;
 }
 
-}  // namespace tl::workbench
+}  // namespace tl::session

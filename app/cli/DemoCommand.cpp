@@ -1,9 +1,9 @@
 // trailerlab-cli demo: creates (or finds) the embedded demo project.
 #include <ostream>
 
-#include "core/cli/ArgParser.h"
-#include "core/cli/Cli.h"
-#include "core/cli/ConsoleProgress.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Cli.h"
+#include "app/cli/ConsoleProgress.h"
 #include "core/demo/DemoProject.h"
 
 namespace tl::cli {
