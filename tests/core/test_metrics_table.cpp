@@ -1,5 +1,6 @@
 // The one metrics table writer: exact CSV / Markdown / JSON text for a small table
-// (missing values, CSV quoting, Markdown pipes), JSON numbers that read back exactly.
+// (missing values, CSV quoting, Markdown pipes), JSON numbers that read back exactly,
+// and `evaluate` and the experiment report writing the same results header.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,8 @@
 #include "core/common/Error.h"
 #include "core/data/Text.h"
 #include "core/eval/MetricsTable.h"
+#include "core/project/Project.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 namespace tl {
@@ -140,6 +143,50 @@ TEST(MetricsTable, WriteFilePicksTheFormatAndFailsLoudly)
     } catch (const WriteError& e) {
         EXPECT_NE(std::string(e.what()).find("taken.csv"), std::string::npos) << e.what();
     }
+}
+
+// `evaluate --out` and the experiment report's results.csv: one header, one number format.
+TEST(MetricsTable, EvaluateAndReportWriteTheSameResultsTable)
+{
+    test::TempDir dir;
+    const std::string data = (dir / "synth").string();
+    ASSERT_EQ(test::runCli({"synth", "--out", data, "--users", "60", "--items", "30", "--ratings", "900",
+                            "--features", "0", "--seed", "4"})
+                  .code,
+              0);
+    const auto evaluate = test::runCli({"evaluate", "--ratings", data + "/ratings.csv", "--genres",
+                                        data + "/movies.csv", "--k", "5,10", "--baselines", "--out",
+                                        (dir / "eval.csv").string(), "--quiet"});
+    ASSERT_EQ(evaluate.code, 0) << evaluate.err;
+
+    Project project;
+    project.name = "headers";
+    project.ratings = dir / "synth" / "ratings.csv";
+    project.items = dir / "synth" / "movies.csv";
+    project.k = "5,10";
+    project.cache = dir / "cache";
+    saveProject(project, dir / "headers.trailerlab.json");
+    const auto experiment =
+        test::runCli({"experiment", (dir / "headers.trailerlab.json").string(), "--out", (dir / "report").string(),
+                      "--quiet"});
+    ASSERT_EQ(experiment.code, 0) << experiment.err;
+
+    const std::string evalCsv = slurp(dir / "eval.csv"), reportCsv = slurp(dir / "report" / "results.csv");
+    const std::string header = MetricsTable(resultColumns(), {}).text(MetricsFormat::Csv);
+    EXPECT_EQ(firstLine(evalCsv) + "\n", header);
+    EXPECT_EQ(firstLine(reportCsv) + "\n", header);
+    // Same data, split, seed and K: the genre and baseline rows agree byte for byte.
+    for (const char* row : {"\ngenre,5,", "\ngenre,10,", "\nbias,0,", "\nuser-knn-cosine,10,"}) {
+        const auto a = evalCsv.find(row), b = reportCsv.find(row);
+        ASSERT_NE(a, std::string::npos) << row << "\n" << evalCsv;
+        ASSERT_NE(b, std::string::npos) << row << "\n" << reportCsv;
+        EXPECT_EQ(evalCsv.substr(a, evalCsv.find('\n', a + 1) - a), reportCsv.substr(b, reportCsv.find('\n', b + 1) - b));
+    }
+    // results.json rows carry the same keys as the CSV header.
+    const auto doc = nlohmann::json::parse(slurp(dir / "report" / "results.json"));
+    ASSERT_FALSE(doc["rows"].empty());
+    EXPECT_EQ(doc["rows"][0].size(), resultColumns().size());
+    EXPECT_TRUE(doc["rows"][0].contains("from_neighbours"));
 }
 
 }  // namespace
