@@ -22,6 +22,7 @@
 #include "core/data/Text.h"
 #include "core/cf/DeviceNeighbours.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/MetricsTable.h"
 
 namespace tl::cli {
 
@@ -34,7 +35,7 @@ ArgParser makeParser()
                 "Evaluates user-based collaborative filtering whose user profiles come from item content\n"
                 "(formula 3: MUP = sum of relevant ratings x item profiles; formula 4: cosine; formula 5:\n"
                 "mean-centred prediction) over a K sweep, and optionally rating-only baselines.\n"
-                "Reports RMSE, MAE, the share of predictions made by neighbours (coverage) and\n"
+                "Reports RMSE, MAE, the share of predictions made by neighbours (from_neighbours) and\n"
                 "Precision/Recall/NDCG@N with relevant = test rating >= 4. Neighbours are chosen on\n"
                 "float64 cosines. Then, per k-NN method and K, how crowded the similarities are: the\n"
                 "median spread 1 - s_K and the share of users whose K-th and (K+1)-th neighbours differ\n"
@@ -66,7 +67,7 @@ ArgParser makeParser()
                 "where content CF's similarity + top-K run (offline mode): cpu, cuda, cuda:N, auto "
                 "(cuda when this LibTorch has it); raters mode and baselines use the CPU",
                 "cpu");
-    p.addOption("out", "FILE", "write all rows to FILE (.csv or .json)");
+    p.addOption("out", "FILE", "write all rows to FILE: .csv, .md (Markdown) or .json (with the settings)");
     p.addFlag("quiet", "no progress messages");
     p.addEpilog("examples:\n"
                 "  trailerlab-cli evaluate --train u1.base --test u1.test --genres u.item --baselines --k 10:100:10\n"
@@ -85,12 +86,12 @@ void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int to
     };
     const int w = withStd ? 16 : 8;
     out << std::left << std::setw(18) << "method" << std::right << std::setw(5) << "k" << std::setw(w) << "rmse"
-        << std::setw(w) << "mae" << std::setw(10) << "coverage" << std::setw(w) << ("P@" + std::to_string(topN))
+        << std::setw(w) << "mae" << std::setw(16) << "from_neighbours" << std::setw(w) << ("P@" + std::to_string(topN))
         << std::setw(w) << ("R@" + std::to_string(topN)) << std::setw(w) << ("NDCG@" + std::to_string(topN)) << "\n";
     for (const auto& r : rows) {
         out << std::left << std::setw(18) << r.method << std::right << std::setw(5)
             << (r.k > 0 ? std::to_string(r.k) : "-") << std::setw(w) << cell(r.mean.rmse, r.stddev.rmse)
-            << std::setw(w) << cell(r.mean.mae, r.stddev.mae) << std::setw(10) << std::fixed << std::setprecision(3)
+            << std::setw(w) << cell(r.mean.mae, r.stddev.mae) << std::setw(16) << std::fixed << std::setprecision(3)
             << r.mean.fromNeighbours << std::setw(w) << cell(r.mean.precision, r.stddev.precision) << std::setw(w)
             << cell(r.mean.recall, r.stddev.recall) << std::setw(w) << cell(r.mean.ndcg, r.stddev.ndcg) << "\n";
     }
@@ -115,27 +116,6 @@ void printBest(std::ostream& out, const std::vector<AggregateRow>& rows)
         out << "  " << std::left << std::setw(18) << m << std::right << std::fixed << std::setprecision(4)
             << r->mean.rmse << (r->k > 0 ? "  at K = " + std::to_string(r->k) : std::string()) << "\n";
     }
-}
-
-void writeCsv(const std::filesystem::path& path, const std::vector<AggregateRow>& rows, int topN)
-{
-    writeFileAtomically(path, [&](std::ostream& out) {
-    const std::string n = std::to_string(topN);
-    out << "method,k,rmse,mae,coverage,precision_at_" << n << ",recall_at_" << n << ",ndcg_at_" << n
-        << ",rmse_std,mae_std,folds,predictions,user_mean_fallbacks,item_mean_fallbacks,global_mean_fallbacks\n";
-    out << std::setprecision(9);
-    for (const auto& r : rows)
-        out << r.method << ',' << r.k << ',' << r.mean.rmse << ',' << r.mean.mae << ',' << r.mean.fromNeighbours << ','
-            << r.mean.precision << ',' << r.mean.recall << ',' << r.mean.ndcg << ',' << r.stddev.rmse << ','
-            << r.stddev.mae << ',' << r.folds << ',' << r.mean.predictions << ',' << r.mean.userMeanFallbacks << ','
-            << r.mean.itemMeanFallbacks << ',' << r.mean.globalMeanFallbacks << '\n';
-    });
-}
-
-nlohmann::json metricsJson(const Metrics& m)
-{
-    return {{"rmse", m.rmse},           {"mae", m.mae},       {"coverage", m.fromNeighbours},
-            {"precision", m.precision}, {"recall", m.recall}, {"ndcg", m.ndcg}};
 }
 
 }  // namespace
@@ -278,7 +258,8 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
 
     if (auto path = p.value("out")) {
         const std::filesystem::path file(*path);  // writeFileAtomically creates its folder
-        if (file.extension() == ".json") {
+        const MetricsTable table(resultColumns(), rows);
+        if (metricsFormatFor(file) == MetricsFormat::Json) {
             nlohmann::json doc;
             doc["settings"] = {{"normalize", toString(settings.normalization)},
                                {"relevant", toString(settings.relevant)},
@@ -287,21 +268,10 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"device", settings.device},
                                {"top_n", settings.ranking.topN},
                                {"folds", splits.size()}};
-            doc["rows"] = nlohmann::json::array();
-            for (const auto& r : rows)
-                doc["rows"].push_back({{"method", r.method},
-                                       {"k", r.k},
-                                       {"folds", r.folds},
-                                       {"mean", metricsJson(r.mean)},
-                                       {"std", metricsJson(r.stddev)},
-                                       {"predictions", r.mean.predictions},
-                                       {"fallbacks",
-                                        {{"user_mean", r.mean.userMeanFallbacks},
-                                         {"item_mean", r.mean.itemMeanFallbacks},
-                                         {"global_mean", r.mean.globalMeanFallbacks}}}});
+            doc["rows"] = table.json();
             writeFileAtomically(file, doc.dump(2) + "\n");
         } else {
-            writeCsv(file, rows, settings.ranking.topN);
+            table.writeFile(file);
         }
         err << "wrote " << rows.size() << " rows to " << file.string() << "\n";
     }

@@ -108,12 +108,12 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
         out << "  profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without (they still count as neighbours' ratings and test targets)\n";
     out << "\n" << std::left << std::setw(28) << "method" << std::right << std::setw(7) << "best K" << std::setw(9)
-        << "RMSE" << std::setw(9) << "MAE" << std::setw(10) << "coverage" << std::setw(8) << "P@10" << std::setw(8)
+        << "RMSE" << std::setw(9) << "MAE" << std::setw(16) << "from_neighbours" << std::setw(8) << "P@10" << std::setw(8)
         << "R@10" << std::setw(9) << "NDCG@10" << "\n";
     for (const auto& r : report.table)
         out << std::left << std::setw(28) << r.method << std::right << std::setw(7)
             << (r.bestK ? std::to_string(r.bestK) : "-") << std::setw(9) << std::setprecision(4) << r.metrics.rmse
-            << std::setw(9) << r.metrics.mae << std::setw(10) << std::setprecision(3) << r.metrics.fromNeighbours
+            << std::setw(9) << r.metrics.mae << std::setw(16) << std::setprecision(3) << r.metrics.fromNeighbours
             << std::setw(8) << std::setprecision(4) << r.metrics.precision << std::setw(8) << r.metrics.recall
             << std::setw(9) << r.metrics.ndcg << "\n";
     if (!report.results.crowding.empty())

@@ -14,6 +14,7 @@
 #include "core/common/Error.h"
 #include "core/common/Lists.h"
 #include "core/data/Items.h"
+#include "core/eval/MetricsTable.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/ModelRegistry.h"
@@ -164,13 +165,15 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
 
     if (splits.size() == 1) {
         report.results = evaluateSplit(data, splits.front(), sources, settings, ctx);
+        report.aggregated = singleSplitRows(report.results.rows);
     } else {
         std::vector<SplitResult> folds;
         for (const auto& split : splits)
             folds.push_back(evaluateSplit(data, split, sources, settings, ctx));
         report.results = folds.front();
         report.results.rows.clear();
-        for (const auto& row : aggregate(folds))
+        report.aggregated = aggregate(folds);
+        for (const auto& row : report.aggregated)
             report.results.rows.push_back({row.method, row.k, row.mean});
     }
     report.table = bestPerMethod(report.results.rows);
@@ -276,27 +279,13 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
         writeFileAtomically(path, text);
         written.push_back(path);
     };
-    char line[512];
-    std::ostringstream csv, md, all;
-    csv << "method,best_k,rmse,mae,coverage,precision,recall,ndcg\n";
-    md << "| method | best K | RMSE | MAE | from neighbours | P@N | R@N | NDCG@N |\n|---|---|---|---|---|---|---|---|\n";
-    for (const auto& r : report.table) {
-        std::snprintf(line, sizeof line, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", r.method.c_str(), r.bestK,
-                      r.metrics.rmse, r.metrics.mae, r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall,
-                      r.metrics.ndcg);
-        csv << line;
-        std::snprintf(line, sizeof line, "| %s | %s | %.4f | %.4f | %.3f | %.4f | %.4f | %.4f |\n", r.method.c_str(),
-                      r.bestK ? std::to_string(r.bestK).c_str() : "-", r.metrics.rmse, r.metrics.mae,
-                      r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall, r.metrics.ndcg);
-        md << line;
-    }
-    all << "method,k,rmse,mae,coverage,precision,recall,ndcg,predictions\n";
-    for (const auto& r : report.results.rows) {
-        std::snprintf(line, sizeof line, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%zu\n", r.method.c_str(), r.k,
-                      r.metrics.rmse, r.metrics.mae, r.metrics.fromNeighbours, r.metrics.precision, r.metrics.recall,
-                      r.metrics.ndcg, r.metrics.predictions);
-        all << line;
-    }
+    std::vector<AggregateRow> best;
+    for (const auto& r : report.table)
+        best.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
+    const MetricsTable bestTable(bestKColumns(), std::move(best));
+    // A report assembled by hand (not by runExperiment) has no aggregated rows.
+    const MetricsTable resultTable(resultColumns(), report.aggregated.empty() ? singleSplitRows(report.results.rows)
+                                                                              : report.aggregated);
     nlohmann::json doc;
     doc["project"] = report.project;
     doc["seconds"] = report.seconds;
@@ -316,18 +305,10 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
     for (const auto& c : report.results.coverage)
         doc["coverage"].push_back(
             {{"source", c.source}, {"with_profile", c.withProfile}, {"without_profile", c.withoutProfile}});
-    doc["rows"] = nlohmann::json::array();
-    for (const auto& r : report.results.rows)
-        doc["rows"].push_back({{"method", r.method},
-                               {"k", r.k},
-                               {"rmse", r.metrics.rmse},
-                               {"mae", r.metrics.mae},
-                               {"coverage", r.metrics.fromNeighbours},
-                               {"precision", r.metrics.precision},
-                               {"recall", r.metrics.recall},
-                               {"ndcg", r.metrics.ndcg}});
+    doc["rows"] = resultTable.json();
     // Crowding of each k-NN method's similarities (a file and a key of their own, so the
     // files above keep their columns).
+    char line[512];
     std::ostringstream crowding;
     crowding << "method,k,median_spread,near_tie_share,spread_users,gap_users,severe\n";
     doc["crowding"] = nlohmann::json::array();
@@ -342,9 +323,9 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
                                    {"near_tie_share", c.stats.nearTieShare},
                                    {"severe", c.stats.severe()}});
     }
-    write("table.csv", csv.str());
-    write("table.md", md.str());
-    write("results.csv", all.str());
+    write("table.csv", bestTable.text(MetricsFormat::Csv));
+    write("table.md", bestTable.text(MetricsFormat::Markdown));
+    write("results.csv", resultTable.text(MetricsFormat::Csv));
     write("results.json", doc.dump(2) + "\n");
     write("rmse_vs_k.svg", rmseChartSvg(report.results.rows, "RMSE vs K: " + report.project));
     write("crowding.csv", crowding.str());

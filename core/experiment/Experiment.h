@@ -58,6 +58,9 @@ struct ExperimentReport {
     std::string project;
     std::vector<ConfigurationSummary> configurations;
     SplitResult results;          // every method at every K
+    // results.rows with their spread over the folds (stddev 0, folds 1 for one split):
+    // the rows of results.csv and results.json.
+    std::vector<AggregateRow> aggregated;
     std::vector<TableRow> table;  // best RMSE per method, in run order
     double seconds = 0;
 };

@@ -44,7 +44,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
     EXPECT_NE(eval.out.find("profiles 'features': 80 items with a profile, 0 without"), std::string::npos) << eval.out;
     EXPECT_NE(eval.out.find("best RMSE per method"), std::string::npos);
     const std::string table = slurp(csv);
-    EXPECT_EQ(table.rfind("method,k,rmse,mae,coverage,precision_at_10,recall_at_10,ndcg_at_10", 0), 0u) << table;
+    EXPECT_EQ(table.rfind("method,k,rmse,mae,from_neighbours,precision,recall,ndcg,predictions,folds,", 0), 0u) << table;
     // 4 baselines + 2 K x (features, genre, cosine, pearson) = 12 rows + header.
     EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 13);
     EXPECT_NE(table.find("\nfeatures,10,"), std::string::npos);
@@ -59,7 +59,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
     ASSERT_EQ(doc["rows"].size(), 12u);
     for (const auto& row : doc["rows"]) {
         if (row["method"] == "features" && row["k"] == 10) {
-            const std::string needle = "\nfeatures,10," + std::to_string(row["mean"]["rmse"].get<double>()).substr(0, 6);
+            const std::string needle = "\nfeatures,10," + std::to_string(row["rmse"].get<double>()).substr(0, 6);
             EXPECT_NE(table.find(needle), std::string::npos) << needle;
         }
     }
