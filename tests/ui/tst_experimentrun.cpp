@@ -121,16 +121,22 @@ void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
     for (std::size_t i = 0; i < direct.table.size(); ++i) {
         const auto& r = direct.table[i];
         const int row = static_cast<int>(i);
-        QCOMPARE(table->item(row, 0)->text(), QString::fromStdString(r.method));
-        QCOMPARE(table->item(row, 1)->text(), r.bestK ? QString::number(r.bestK) : QStringLiteral("–"));
-        QCOMPARE(table->item(row, 2)->text(), QString::asprintf("%.4f", r.metrics.rmse));
-        QCOMPARE(table->item(row, 3)->text(), QString::asprintf("%.4f", r.metrics.mae));
-        QCOMPARE(table->item(row, 4)->text(), QString::asprintf("%.3f", r.metrics.fromNeighbours));
-        QCOMPARE(table->item(row, 5)->text(), QString::asprintf("%.4f", r.metrics.precision));
-        QCOMPARE(table->item(row, 6)->text(), QString::asprintf("%.4f", r.metrics.recall));
-        QCOMPARE(table->item(row, 7)->text(), QString::asprintf("%.4f", r.metrics.ndcg));
-        if (r.method.rfind("mobilenetv2", 0) == 0)
+        QCOMPARE(table->item(row, ExperimentsView::ResultMethod)->text(), QString::fromStdString(r.method));
+        QCOMPARE(table->item(row, ExperimentsView::ResultBestK)->text(),
+                 r.bestK ? QString::number(r.bestK) : QStringLiteral("–"));
+        QCOMPARE(table->item(row, ExperimentsView::ResultRmse)->text(), QString::asprintf("%.4f", r.metrics.rmse));
+        QCOMPARE(table->item(row, ExperimentsView::ResultMae)->text(), QString::asprintf("%.4f", r.metrics.mae));
+        QCOMPARE(table->item(row, ExperimentsView::ResultFromNeighbours)->text(),
+                 QString::asprintf("%.3f", r.metrics.fromNeighbours));
+        QCOMPARE(table->item(row, ExperimentsView::ResultPrecision)->text(), QString::asprintf("%.4f", r.metrics.precision));
+        QCOMPARE(table->item(row, ExperimentsView::ResultRecall)->text(), QString::asprintf("%.4f", r.metrics.recall));
+        QCOMPARE(table->item(row, ExperimentsView::ResultNdcg)->text(), QString::asprintf("%.4f", r.metrics.ndcg));
+        if (r.method.rfind("mobilenetv2", 0) == 0) {
             configurations.insert(r.method);
+            // Real weights, as the run's summary records (not guessed from the provenance text).
+            const QString source = table->item(row, ExperimentsView::ResultSource)->text();
+            QVERIFY2(source.contains("pretrained weights") && !source.contains("RANDOM"), qPrintable(source));
+        }
     }
     QCOMPARE(configurations, (std::set<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps2"}));
 
