@@ -20,7 +20,7 @@ QString describe(const session::PlannedExtraction& p)
 }  // namespace
 
 AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* parent)
-    : QObject(parent), workbench_(workbench), jobs_(jobs)
+    : QObject(parent), workbench_(workbench), jobs_(jobs), extraction_(std::make_unique<JobGroup>(jobs, this))
 {
     connect(workbench_, &Workbench::projectOpened, this, [this] {
         // A new project: whatever ran belongs to the old one.
@@ -49,6 +49,12 @@ AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* par
                       .arg(clipsDone_)
                       .arg(clipsTotal_),
                   QStringLiteral("cancel"));
+    });
+    // An extraction given up (cancel()) just as it finished has written its profiles:
+    // its result is dropped, but the views list the configuration.
+    connect(jobs_, &JobRunner::finished, this, [this](int id, JobStatus status, const QString&) {
+        if (id == abandonedJob_ && status == JobStatus::Done && workbench_->hasProject())
+            workbench_->refreshSources();
     });
     auto modelDone = [this](const QString& source, bool ok, const QString& message) {
         if (evaluating_.isEmpty() || source != evaluating_)
@@ -115,7 +121,6 @@ void AutoExtractor::start()
     std::vector<features::WeightsLookup> missing;
     const auto plan = session::planAutoExtraction(project, session::existingProfiles(project), nullptr, &missing);
     queue_.assign(plan.begin(), plan.end());
-    project_ = workbench_->project();
     suspended_ = false;
     missingWeights_.clear();
     for (const auto& lookup : missing)
@@ -140,7 +145,8 @@ void AutoExtractor::next()
         return;
     if (!active_)
         return;
-    if (queue_.empty() || !workbench_->hasProject() || workbench_->project() != project_) {
+    // (Opening or closing a project cancels the queue: it always belongs to the open project.)
+    if (queue_.empty() || !workbench_->hasProject()) {
         if (active_)
             finishQueue(false, {}, {});
         return;
@@ -153,18 +159,10 @@ void AutoExtractor::next()
     const bool first = current_.first;
     auto project = workbench_->project();
     const auto settings = current_.settings;
-    const int ticket = ++ticket_;  // callbacks of a job cancelled since are stale
     std::function<tl::ExtractionSummary(const JobContext&)> work = [project, settings](const JobContext& ctx) {
         return tl::runExtraction(*project, settings, ctx);
     };
-    std::function<void(tl::ExtractionSummary)> done = [this, name, first, project,
-                                                              ticket](tl::ExtractionSummary summary) {
-        if (ticket != ticket_) {
-            // Finished just as it was cancelled: the profiles are written, let the views list them.
-            if (workbench_->project() == project && !summary.profileFile.empty())
-                workbench_->refreshSources();
-            return;
-        }
+    std::function<void(tl::ExtractionSummary)> done = [this, name, first](tl::ExtractionSummary summary) {
         job_ = 0;
         if (summary.profileFile.empty()) {
             Q_EMIT configurationFinished(name, false, tr("no trailer gave features"));
@@ -173,9 +171,7 @@ void AutoExtractor::next()
         }
         extracted(name, first);
     };
-    std::function<void(const QString&, bool)> failed = [this, name, ticket](const QString& message, bool cancelled) {
-        if (ticket != ticket_)
-            return;  // cancel() / suspend() already dropped it and the queue
+    std::function<void(const QString&, bool)> failed = [this, name](const QString& message, bool cancelled) {
         job_ = 0;
         if (cancelled) {  // from the job list's own cancel
             Q_EMIT configurationFinished(name, false, tr("cancelled"));
@@ -194,9 +190,10 @@ void AutoExtractor::next()
         next();
     };
     const QString title = tr("Extract %1 (automatic%2)").arg(name, first ? QString() : tr(", background"));
-    job_ = first ? jobs_->run<tl::ExtractionSummary>(title, std::move(work), std::move(done), std::move(failed))
-                 : jobs_->runInBackground<tl::ExtractionSummary>(title, std::move(work), std::move(done),
-                                                                        std::move(failed));
+    job_ = first ? extraction_->run<tl::ExtractionSummary>(title, std::move(work), std::move(done),
+                                                                  std::move(failed))
+                 : extraction_->runInBackground<tl::ExtractionSummary>(title, std::move(work), std::move(done),
+                                                                              std::move(failed));
     setStatus(tr("Extracting %1 in the background: %2/%3 clips").arg(describe(current_)).arg(0).arg(clipsTotal_),
               QStringLiteral("cancel"));
     Q_EMIT configurationStarted(name);
@@ -232,12 +229,11 @@ void AutoExtractor::cancel()
 {
     if (!active_)
         return;
-    if (job_ != 0) {
-        jobs_->cancel(job_);
+    if (job_ != 0)
         Q_EMIT configurationFinished(QString::fromStdString(current_.configuration), false, tr("cancelled"));
-    }
+    abandonedJob_ = job_;
+    extraction_->cancel();  // the running job's late callbacks are dropped with the queue
     job_ = 0;
-    ++ticket_;
     finishQueue(true,
                 suspended_ ? tr("Background extraction paused while the experiment runs")
                            : tr("Background extraction cancelled; finished clips are kept in the feature store"),
@@ -260,5 +256,7 @@ void AutoExtractor::resume()
     setStatus({}, {});
     start();
 }
+
+AutoExtractor::~AutoExtractor() = default;
 
 }  // namespace tl::ui

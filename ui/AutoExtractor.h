@@ -32,6 +32,7 @@
 
 namespace tl::ui {
 
+class JobGroup;
 class JobRunner;
 class Workbench;
 
@@ -39,6 +40,7 @@ class AutoExtractor : public QObject {
     Q_OBJECT
 public:
     AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* parent = nullptr);
+    ~AutoExtractor() override;
 
     static QString settingKey() { return QStringLiteral("extraction/auto"); }
     // Whether opening a project starts the queue (persisted).
@@ -85,13 +87,13 @@ private:
 
     Workbench* workbench_;
     JobRunner* jobs_;
-    std::shared_ptr<const void> project_;  // the project the queue belongs to (identity only)
+    std::unique_ptr<JobGroup> extraction_;  // the queue's running extraction
     std::deque<session::PlannedExtraction> queue_;
     session::PlannedExtraction current_;
     QString evaluating_;  // configuration whose model is being built
     bool evaluatingFirst_ = false;
     int job_ = 0;
-    int ticket_ = 0;  // bumps when the running job is given up: its late callbacks are ignored
+    int abandonedJob_ = 0;  // the extraction cancel() gave up last
     int clipsDone_ = 0, clipsTotal_ = 0;
     bool suspended_ = false;
     std::optional<bool> override_;

@@ -1,29 +1,29 @@
 #pragma once
 // Experiments: RMSE-vs-K curves of every configuration with the baselines as
 // reference lines, the K control shared by every view, the best RMSE per
-// configuration (the paper's Table 1) and exports (chart PNG/SVG, numbers CSV).
+// configuration (the paper's Table 1), the fields and buttons of the paper's
+// experiment run, and the export buttons.
 //
-// Two sources of numbers:
-//  - live (initial state): the configurations found in <cache>/profiles, each
-//    evaluated by the Workbench's CF models ("Configurations" tab);
-//  - the paper's experiment, run here exactly as `trailerlab-cli experiment
-//    PROJECT` runs it (core runExperiment + writeExperimentReport; models, frame
-//    rates and K range from the project, editable): a background job with
-//    progress and Cancel that fills the "Experiment results" tab (best RMSE and
-//    its K per configuration, MAE, ranking metrics, baselines), draws its
-//    RMSE-vs-K curves and writes the report folder (<project>/reports/experiment,
-//    as the CLI's default).
-// Reads the Workbench, emits kRequested / sourceRequested; the owner applies them.
+// A passive view: it shows what its controller (ExperimentsController) gives it,
+// as plain rows, and emits intent signals; it reads no state and starts no work.
+// Two tables:
+//  - "Configurations": the configurations found in <cache>/profiles, each
+//    evaluated by the Workbench's CF models, and the baselines;
+//  - "Experiment results": the last experiment run (best RMSE and its K per
+//    configuration, MAE, ranking metrics, baselines).
 
+#include <QString>
 #include <QWidget>
 
 #include <optional>
+#include <vector>
 
-#include "core/experiment/Experiment.h"
+#include "core/eval/Metrics.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QProgressBar;
 class QSlider;
@@ -36,15 +36,60 @@ QT_END_NAMESPACE
 namespace tl::ui {
 
 class ChartAdapter;
-class Workbench;
 
 class ExperimentsView : public QWidget {
     Q_OBJECT
 public:
-    explicit ExperimentsView(Workbench* workbench, QWidget* parent = nullptr);
+    // Columns of the "Configurations" table.
+    enum ConfigurationColumn {
+        ConfigName,
+        ConfigBestRmse,
+        ConfigBestK,
+        ConfigRmseAtK,
+        ConfigMaeAtK,
+        ConfigFromNeighboursAtK,
+        ConfigProvenance,
+        ConfigColumnCount
+    };
+    // Columns of the "Experiment results" table.
+    enum ResultColumn {
+        ResultMethod,
+        ResultBestK,
+        ResultRmse,
+        ResultMae,
+        ResultFromNeighbours,
+        ResultPrecision,
+        ResultRecall,
+        ResultNdcg,
+        ResultSource,
+        ResultColumnCount
+    };
+
+    // A row of the "Configurations" table.
+    struct ConfigurationRow {
+        QString name;
+        QString source;       // the configuration a click selects; empty: not selectable (a baseline)
+        bool active = false;  // bold: the configuration every view follows
+        bool baseline = false;
+        QString bestRmse;     // number, "building…" or "failed"
+        QString bestK;
+        QString provenance;   // weights, an error, or "baseline from ratings only"
+        bool randomWeights = false;
+    };
+    // A row of the "Experiment results" table.
+    struct ResultRow {
+        QString method;
+        bool selectable = false;  // a content configuration: a click selects it
+        int bestK = 0;            // 0: no neighbours (shown as "–")
+        Metrics metrics;
+        QString source;           // what the method's profiles come from
+        QString details;          // the source cell's tool tip
+    };
+
+    explicit ExperimentsView(QWidget* parent = nullptr);
 
     ChartAdapter* chart() const { return chart_; }
-    QTableWidget* table() const { return table_; }  // live configurations
+    QTableWidget* table() const { return table_; }          // live configurations
     QTableWidget* resultsTable() const { return results_; }  // the last experiment run
     QTabWidget* tabs() const { return tabs_; }
     QLineEdit* modelsField() const { return runModels_; }
@@ -54,62 +99,69 @@ public:
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancelRun_; }
     QLabel* runStatusLabel() const { return runStatus_; }
-
-    // The options of the Run button's experiment, from the fields; nullopt (and the
-    // reason in *error) when a field does not parse.
-    std::optional<ExperimentOptions> experimentOptions(QString* error = nullptr) const;
-    bool experimentRunning() const { return runJob_ != 0; }
-    const std::optional<ExperimentReport>& report() const { return report_; }
-    QString reportFolder() const;  // where the run writes table.md/csv, results.csv/json, rmse_vs_k.svg
     QSlider* kSlider() const { return slider_; }
     QSpinBox* kSpin() const { return spin_; }
 
-    bool exportChart(const QString& file);  // .png or .svg by extension
-    bool exportCsv(const QString& file) const;
+    // The run's fields (models, frames per second, K range); empty strings clear them.
+    void setRunFields(const QString& models, const QString& fps, const QString& ks);
+    // Which controls are enabled: the run's fields and buttons, and the report folder's.
+    void setRunState(bool hasProject, bool running, bool reportExists);
+    void setRunStatus(const QString& html);
+    // `permille`: 0 to 1000, negative to keep the bar where it is; `format`: the bar's text
+    // (QProgressBar's %p for the percentage).
+    void setRunProgress(int permille, const QString& format);
 
-public Q_SLOTS:
-    void runExperiment();
-    void cancelExperiment();
-    void openReportFolder();
+    void setKRange(int min, int max, int k);
+    void setSummary(const QString& text);  // the line under the K controls
+    void setConfigurations(const std::vector<ConfigurationRow>& rows);
+    // The "at K" columns of the configuration rows (`metrics` null: being computed).
+    int configurationCount() const;
+    QString configurationSource(int row) const;
+    void setMetricsAtK(int row, const std::optional<Metrics>& metrics);
+    // Sizes the configuration columns to their contents (once per rebuild: ResizeToContents
+    // would re-measure on every cell change).
+    void fitConfigurationColumns();
+    void setResults(const std::vector<ResultRow>& rows);
+    void showConfigurationsTab();
+    void showResultsTab();
 
 Q_SIGNALS:
     void kRequested(int k);
     void sourceRequested(const QString& source);
-    void experimentStarted();
-    // ok: the table and the report folder are filled; otherwise failed or cancelled.
-    void experimentFinished(bool ok);
+    void runRequested();
+    void cancelRequested();
+    void openReportRequested();
+    void exportChartRequested();
+    void exportNumbersRequested();
 
 private:
-    void rebuildChart();
-    void rebuildTable();
-    void fillRunFields();
-    void showReport();
-    void setRunning(bool running);
-    void showK(int k);
-    void askExport(bool chartExport);
+    void buildChart();
+    QLayout* buildRunFields();
+    QLayout* buildRunButtons();
+    QLayout* buildKControls();
+    void buildConfigurationsTable();
+    void buildResultsTable();
+    QWidget* arrangeChartAndTables();
+    void connectIntents();
 
-    Workbench* workbench_;
-    ChartAdapter* chart_;
-    QSlider* slider_;
-    QSpinBox* spin_;
-    QLabel* status_;
-    QTableWidget* table_;
-    QPushButton* exportPng_;
-    QPushButton* exportCsv_;
-    QTabWidget* tabs_;
-    QTableWidget* results_;
-    QLineEdit* runModels_;
-    QLineEdit* runFps_;
-    QLineEdit* runKs_;
-    QCheckBox* runRandom_;
-    QPushButton* run_;
-    QPushButton* cancelRun_;
-    QPushButton* openReport_;
-    QProgressBar* runProgress_;
-    QLabel* runStatus_;
-    int runJob_ = 0;
-    std::optional<ExperimentReport> report_;
-    QString reportDir_;
+    ChartAdapter* chart_ = nullptr;
+    QSlider* slider_ = nullptr;
+    QSpinBox* spin_ = nullptr;
+    QLabel* status_ = nullptr;
+    QTableWidget* table_ = nullptr;
+    QPushButton* exportPng_ = nullptr;
+    QPushButton* exportCsv_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QTableWidget* results_ = nullptr;
+    QLineEdit* runModels_ = nullptr;
+    QLineEdit* runFps_ = nullptr;
+    QLineEdit* runKs_ = nullptr;
+    QCheckBox* runRandom_ = nullptr;
+    QPushButton* run_ = nullptr;
+    QPushButton* cancelRun_ = nullptr;
+    QPushButton* openReport_ = nullptr;
+    QProgressBar* runProgress_ = nullptr;
+    QLabel* runStatus_ = nullptr;
 };
 
 }  // namespace tl::ui

@@ -38,7 +38,7 @@ enum ItemColumn { ItemId, ItemTitle, ItemStatus, ItemFrames, ItemMessage, ItemCo
 }  // namespace
 
 ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* parent)
-    : QWidget(parent), workbench_(workbench), jobs_(jobs)
+    : QWidget(parent), workbench_(workbench), jobs_(jobs), extraction_(std::make_unique<JobGroup>(jobs, this))
 {
     model_ = new QComboBox(this);
     model_->addItem(tr("MobileNetV2 (1280 features, ImageNet int8 ONNX)"), QStringLiteral("mobilenetv2"));
@@ -316,7 +316,7 @@ void ExtractionView::start()
             },
             Qt::QueuedConnection);
     };
-    job_ = jobs_->run<tl::ExtractionSummary>(
+    job_ = extraction_->run<tl::ExtractionSummary>(
         tr("Extract %1").arg(configuration),
         [project, settings, onItem](const JobContext& ctx) {
             return tl::runExtraction(*project, settings, ctx, onItem);
@@ -363,5 +363,7 @@ void ExtractionView::cancel()
     if (job_ != 0)
         jobs_->cancel(job_);
 }
+
+ExtractionView::~ExtractionView() = default;
 
 }  // namespace tl::ui

@@ -11,6 +11,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 #include "core/features/ModelRegistry.h"
 #include "core/experiment/ProjectExtraction.h"
 
@@ -27,6 +29,7 @@ QT_END_NAMESPACE
 
 namespace tl::ui {
 
+class JobGroup;
 class JobRunner;
 class Workbench;
 
@@ -34,6 +37,7 @@ class ExtractionView : public QWidget {
     Q_OBJECT
 public:
     ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* parent = nullptr);
+    ~ExtractionView() override;
 
     tl::ExtractionSettings settings() const;
     bool running() const { return job_ != 0; }
@@ -71,6 +75,7 @@ private:
 
     Workbench* workbench_;
     JobRunner* jobs_;
+    std::unique_ptr<JobGroup> extraction_;
     QComboBox* model_;
     QLabel* weightsFile_;
     QPushButton* import_;

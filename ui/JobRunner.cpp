@@ -205,4 +205,34 @@ void JobRunner::complete(int id, JobStatus status, const QString& message)
     Q_EMIT finished(id, status, message);
 }
 
+bool JobBinding::current() const
+{
+    return receiver && group && group->generation == generation;
+}
+
+void JobBinding::finished(int id) const
+{
+    if (group && group->generation == generation)
+        std::erase(group->current, id);
+}
+
+JobGroup::JobGroup(JobRunner* runner, QObject* receiver) : runner_(runner), receiver_(receiver)
+{
+    Q_ASSERT(runner && receiver);
+}
+
+JobGroup::~JobGroup()
+{
+    cancel();
+}
+
+void JobGroup::cancel()
+{
+    ++state_->generation;
+    if (runner_)
+        for (int id : state_->current)
+            runner_->cancel(id);
+    state_->current.clear();
+}
+
 }  // namespace tl::ui

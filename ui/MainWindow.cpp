@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
 #include <QLabel>
@@ -29,11 +28,13 @@
 #include "core/session/DeviceInfo.h"
 #include "ui/AutoExtractor.h"
 #include "ui/ElidedLabel.h"
+#include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
 #include "ui/JobRunner.h"
 #include "ui/JobsView.h"
 #include "ui/LibraryView.h"
+#include "ui/Prompter.h"
 #include "ui/TrailerView.h"
 #include "ui/UserExplorerView.h"
 #include "ui/Workbench.h"
@@ -43,14 +44,6 @@ namespace tl::ui {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Modal dialogs wait for a person: none on the offscreen platform or with
-// TRAILERLAB_NO_DIALOGS set (tests, screenshots), where the status bar carries the message.
-bool dialogsAllowed()
-{
-    return QGuiApplication::platformName() != QLatin1String("offscreen") &&
-           !qEnvironmentVariableIsSet("TRAILERLAB_NO_DIALOGS");
-}
 
 // Saved dock layouts of an older arrangement are not restored (2: the two-column layout).
 constexpr int layoutVersion = 2;
@@ -89,11 +82,15 @@ QStringList demoVideos()
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget* parent) : MainWindow(std::make_unique<DialogPrompter>(), parent) {}
+
+MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
+    : QMainWindow(parent), prompter_(std::move(prompter))
 {
     setWindowTitle(tr("TrailerLab"));
     setObjectName(QStringLiteral("MainWindow"));
     jobs_ = new JobRunner(this);
+    windowJobs_ = std::make_unique<JobGroup>(jobs_, this);
     workbench_ = new Workbench(jobs_, this);
 
     // Welcome: what to do first, the demo with trailers on top.
@@ -135,7 +132,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     }
     setCentralWidget(empty_);
 
-    experiments_ = new ExperimentsView(workbench_, this);
+    experiments_ = new ExperimentsView(this);
+    experimentsController_ = new ExperimentsController(workbench_, experiments_, prompter_.get(), this);
     users_ = new UserExplorerView(workbench_, this);
     library_ = new LibraryView(workbench_, this);
     trailer_ = new TrailerView(jobs_, this);
@@ -171,8 +169,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
     // The experiment extracts every configuration itself: the background queue waits for it.
-    connect(experiments_, &ExperimentsView::experimentStarted, auto_, &AutoExtractor::suspend);
-    connect(experiments_, &ExperimentsView::experimentFinished, auto_, &AutoExtractor::resume);
+    connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
+    connect(experimentsController_, &ExperimentsController::experimentFinished, auto_, &AutoExtractor::resume);
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
         clearFailure();
@@ -248,7 +246,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         }
     });
     // A failure message stays only until something succeeds after it.
-    connect(experiments_, &ExperimentsView::experimentFinished, this, [this](bool ok) {
+    connect(experimentsController_, &ExperimentsController::experimentFinished, this, [this](bool ok) {
         if (ok)
             clearFailure();
     });
@@ -381,8 +379,7 @@ void MainWindow::createMenus()
 
 void MainWindow::askOpenProject()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
-                                                      tr("TrailerLab project (*.json);;All files (*)"));
+    const QString path = prompter_->openFileName(this, tr("Open project"), tr("TrailerLab project (*.json);;All files (*)"));
     if (!path.isEmpty())
         openProject(path);
 }
@@ -416,7 +413,7 @@ QWidget* MainWindow::viewIn(const QDockWidget* dock)
 void MainWindow::openProject(const QString& file)
 {
     // A shared project file may ask for its cache elsewhere: TrailerLab writes there
-    // only when the user agrees (without dialogs, the answer is no).
+    // only when the user agrees (a HeadlessPrompter answers no).
     const fs::path outside = requestedCacheOutsideFolder(file.toStdString());
     if (outside.empty()) {
         workbench_->openProject(file);
@@ -426,8 +423,7 @@ void MainWindow::openProject(const QString& file)
     const QString question =
         tr("%1 keeps its feature cache outside its folder, in\n%2\n\nTrailerLab will write features there. "
            "Use that folder?").arg(QFileInfo(file).fileName(), cache);
-    if (dialogsAllowed() &&
-        QMessageBox::question(this, tr("Cache outside the project folder"), question) == QMessageBox::Yes) {
+    if (prompter_->confirm(this, tr("Cache outside the project folder"), question)) {
         workbench_->openProject(file, cache);
         return;
     }
@@ -439,7 +435,7 @@ void MainWindow::openProject(const QString& file)
 
 void MainWindow::openDemoProject()
 {
-    jobs_->run<QString>(
+    windowJobs_->run<QString>(
         tr("Create demo project"),
         [](const JobContext& ctx) {
             return QString::fromStdString(createDemoProject(defaultDemoDir(), DemoSpec{}, ctx).string());
@@ -463,15 +459,14 @@ void MainWindow::importMovieLensProject()
 
 int MainWindow::runImport(const ImportOptions& options)
 {
-    return jobs_->run<ImportReport>(
+    return windowJobs_->run<ImportReport>(
         tr("Import %1").arg(QString::fromStdString(options.movielensDir.string())),
         [options](const JobContext& ctx) { return importMovieLens(options, ctx); },
         [this](ImportReport report) {
             const QString text = QString::fromStdString(describeImport(report));
             lastImportReport_ = text;
             statusBar()->showMessage(text.section(QLatin1Char('\n'), 2, 2), 15000);
-            if (dialogsAllowed())
-                QMessageBox::information(this, tr("Import done"), text);
+            prompter_->inform(this, tr("Import done"), text);
             openProject(QString::fromStdString(report.project.file.string()));
         },
         [this](const QString& message, bool cancelled) {
@@ -543,9 +538,7 @@ void MainWindow::showError(const QString& title, const QString& message)
 {
     statusBar()->showMessage(title + QStringLiteral(": ") + message.section(QLatin1Char('\n'), 0, 0), 15000);
     failureShown_ = true;
-    if (!dialogsAllowed())
-        return;  // tests and screenshots: the status bar carries it
-    QMessageBox::warning(this, title, message);
+    prompter_->warn(this, title, message);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -2,12 +2,15 @@
 // The workbench's main window. It owns the job runner, the shared Workbench
 // state and the views (each in a dock; the layout is remembered with
 // QSettings), and wires the views' intent signals to the state and the player.
+// Questions, messages and file choosers go through the Prompter it is given
+// (modal dialogs unless told otherwise); the status bar carries failures as well.
 
 #include <QMainWindow>
 
 #include "core/project/Import.h"
 
 #include <cstdint>
+#include <memory>
 
 QT_BEGIN_NAMESPACE
 class QDockWidget;
@@ -19,11 +22,14 @@ QT_END_NAMESPACE
 namespace tl::ui {
 
 class AutoExtractor;
+class ExperimentsController;
 class ExperimentsView;
 class ExtractionView;
+class JobGroup;
 class JobRunner;
 class JobsView;
 class LibraryView;
+class Prompter;
 class TrailerView;
 class UserExplorerView;
 class Workbench;
@@ -31,12 +37,18 @@ class Workbench;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // With modal dialogs (DialogPrompter).
     explicit MainWindow(QWidget* parent = nullptr);
+    // With the given prompter (a HeadlessPrompter where nobody answers).
+    explicit MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent = nullptr);
     ~MainWindow() override;
+
+    Prompter* prompter() const { return prompter_.get(); }
 
     JobRunner* jobs() const { return jobs_; }
     Workbench* workbench() const { return workbench_; }
     ExperimentsView* experimentsView() const { return experiments_; }
+    ExperimentsController* experimentsController() const { return experimentsController_; }
     UserExplorerView* userView() const { return users_; }
     LibraryView* libraryView() const { return library_; }
     TrailerView* trailerView() const { return trailer_; }
@@ -86,10 +98,13 @@ private:
     // After a success: drops a failure message still shown in the status bar.
     void clearFailure();
 
+    std::unique_ptr<Prompter> prompter_;
     JobRunner* jobs_;
+    std::unique_ptr<JobGroup> windowJobs_;  // the demo's creation and imports
     QString lastImportReport_;
     Workbench* workbench_;
     ExperimentsView* experiments_;
+    ExperimentsController* experimentsController_;
     UserExplorerView* users_;
     LibraryView* library_;
     TrailerView* trailer_;

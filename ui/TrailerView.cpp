@@ -32,7 +32,8 @@ QString clock(qint64 ms)
 
 }  // namespace
 
-TrailerView::TrailerView(JobRunner* jobs, QWidget* parent) : QWidget(parent), jobs_(jobs)
+TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
+    : QWidget(parent), sampling_(std::make_unique<JobGroup>(jobs, this))
 {
     player_ = new VideoPlayer(this);
     video_ = new VideoSurface(player_, this);
@@ -250,14 +251,12 @@ void TrailerView::resample()
 {
     if (videoPath_.isEmpty() || !QFileInfo::exists(videoPath_))
         return;
-    if (samplingJob_ != 0)
-        jobs_->cancel(samplingJob_);
+    sampling_->cancel();  // the strip of other settings is not wanted any more
     const QString key = samplingKey();
     if (auto it = sampled_.find(key); it != sampled_.end()) {
         strip_->setKeyframes(*it);
         samplingInfo_->setText(sampledInfo_.value(key));
         strip_->highlightNearest(player_->position());
-        samplingJob_ = 0;
         Q_EMIT keyframesReady(static_cast<int>(it->size()));
         return;
     }
@@ -269,8 +268,7 @@ void TrailerView::resample()
     options.dropUniform = false;  // the strip shows what the rate picks, black frames included
     const std::filesystem::path path = videoPath_.toStdString();
     samplingInfo_->setText(tr("sampling…"));
-    int* job = &samplingJob_;
-    samplingJob_ = jobs_->run<SampledStrip>(
+    sampling_->run<SampledStrip>(
         tr("Keyframes: %1 @ %2").arg(QFileInfo(videoPath_).fileName(),
                                      options.mode == video::SamplingMode::Shots ? tr("shots")
                                                                                 : tr("%1 fps").arg(options.fps)),
@@ -296,24 +294,25 @@ void TrailerView::resample()
                 out.info += QObject::tr(", %1 shots").arg(result.shots.size());
             return out;
         },
-        [this, key, job](SampledStrip strip) {
+        [this, key](SampledStrip strip) {
             sampled_.insert(key, strip.keyframes);
             sampledInfo_.insert(key, strip.info);
-            if (key != samplingKey())
-                return;
-            *job = 0;
             strip_->setKeyframes(strip.keyframes);
             samplingInfo_->setText(strip.info);
             strip_->highlightNearest(player_->position());
             Q_EMIT keyframesReady(static_cast<int>(strip.keyframes.size()));
         },
-        [this, key, job](const QString& message, bool cancelled) {
-            if (key != samplingKey())
-                return;
-            *job = 0;
+        [this](const QString& message, bool cancelled) {
             if (!cancelled)
                 samplingInfo_->setText(tr("sampling failed: %1").arg(message));
         });
+}
+
+TrailerView::~TrailerView() = default;
+
+bool TrailerView::samplingPending() const
+{
+    return sampling_->busy();
 }
 
 }  // namespace tl::ui

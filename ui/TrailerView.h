@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 #include "ui/KeyframeStrip.h"
@@ -24,12 +25,14 @@ QT_END_NAMESPACE
 
 namespace tl::ui {
 
+class JobGroup;
 class JobRunner;
 
 class TrailerView : public QWidget {
     Q_OBJECT
 public:
     explicit TrailerView(JobRunner* jobs, QWidget* parent = nullptr);
+    ~TrailerView() override;
 
     // Shows `video` (empty: the empty state with `title` explaining why).
     void setItem(const QString& itemId, const QString& title, const QString& video);
@@ -45,7 +48,7 @@ public:
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QComboBox* modeBox() const { return mode_; }
     qint64 lastSeekRequest() const { return lastSeek_; }
-    bool samplingPending() const { return samplingJob_ != 0; }
+    bool samplingPending() const;
 
 public Q_SLOTS:
     void togglePlay();
@@ -59,7 +62,7 @@ private:
     void updateTime();
     QString samplingKey() const;
 
-    JobRunner* jobs_;
+    std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
     VideoSurface* video_;
     QLabel* title_;
@@ -77,7 +80,6 @@ private:
     KeyframeStrip* strip_;
     QString itemId_, videoPath_;
     qint64 lastSeek_ = -1;
-    int samplingJob_ = 0;
     QHash<QString, std::vector<Keyframe>> sampled_;
     QHash<QString, QString> sampledInfo_;
 };

@@ -28,7 +28,12 @@ struct Thumb {
 
 }  // namespace
 
-Workbench::Workbench(JobRunner* jobs, QObject* parent) : QObject(parent), jobs_(jobs) {}
+Workbench::Workbench(JobRunner* jobs, QObject* parent)
+    : QObject(parent), jobs_(jobs), projectJobs_(std::make_unique<JobGroup>(jobs, this))
+{
+}
+
+Workbench::~Workbench() = default;
 
 QString Workbench::projectFile() const
 {
@@ -37,17 +42,14 @@ QString Workbench::projectFile() const
 
 void Workbench::openProject(const QString& file, const QString& confirmedCache)
 {
-    const int generation = ++generation_;
+    projectJobs_->cancel();  // the project being opened (and its work) is superseded
     const fs::path path = file.toStdString();
     ProjectLoadOptions options;
     options.cache = confirmedCache.toStdString();
-    jobs_->run<std::shared_ptr<const tl::ProjectData>>(
+    projectJobs_->run<std::shared_ptr<const tl::ProjectData>>(
         tr("Open project %1").arg(QFileInfo(file).fileName()),
         [path, options](const JobContext& ctx) { return tl::loadProjectData(loadProject(path, options), ctx); },
-        [this, generation](std::shared_ptr<const tl::ProjectData> data) {
-            if (generation == generation_)
-                adopt(std::move(data));
-        },
+        [this](std::shared_ptr<const tl::ProjectData> data) { adopt(std::move(data)); },
         [this, file](const QString& message, bool cancelled) {
             // The loader's message says which file, field or line is wrong: no guessed hint
             // (a truncated project file is not a ratings-file problem).
@@ -58,22 +60,19 @@ void Workbench::openProject(const QString& file, const QString& confirmedCache)
 
 void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
 {
-    const int generation = ++generation_;
+    projectJobs_->cancel();
     const fs::path folder = dir.toStdString();
     std::vector<fs::path> clips;
     for (const auto& v : videos)
         clips.push_back(v.toStdString());
-    jobs_->run<std::shared_ptr<const tl::ProjectData>>(
+    projectJobs_->run<std::shared_ptr<const tl::ProjectData>>(
         tr("Create synthetic demo"),
         [folder, clips](const JobContext& ctx) {
             ctx.report("demo", 0, 1, "writing synthetic ratings and features");
             const Project project = session::writeSyntheticDemo(folder, session::demoSpec(), clips);
             return tl::loadProjectData(project, ctx);
         },
-        [this, generation](std::shared_ptr<const tl::ProjectData> data) {
-            if (generation == generation_)
-                adopt(std::move(data));
-        },
+        [this](std::shared_ptr<const tl::ProjectData> data) { adopt(std::move(data)); },
         [this, dir](const QString& message, bool cancelled) {
             if (!cancelled)
                 Q_EMIT projectFailed(tr("Could not create the demo in %1:\n%2\n\nChoose a writable folder.").arg(dir, message));
@@ -96,7 +95,7 @@ void Workbench::clearDerivedState()
 
 void Workbench::closeProject()
 {
-    ++generation_;
+    projectJobs_->cancel();
     project_.reset();
     sources_.clear();
     clearDerivedState();
@@ -106,7 +105,6 @@ void Workbench::closeProject()
 
 void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
 {
-    const int generation = generation_;
     project_ = std::move(data);
     sources_ = tl::listContentSources(*project_);
     clearDerivedState();
@@ -126,11 +124,9 @@ void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
     Q_EMIT userChanged(user_);
 
     auto project = project_;
-    jobs_->run<std::vector<ResultRow>>(
+    projectJobs_->run<std::vector<ResultRow>>(
         tr("Baselines"), [project](const JobContext& ctx) { return session::evaluateBaselines(*project, ctx); },
-        [this, generation](std::vector<ResultRow> rows) {
-            if (generation != generation_)
-                return;
+        [this](std::vector<ResultRow> rows) {
             baselines_ = std::move(rows);
             baselinesReady_ = true;
             Q_EMIT baselinesChanged();
@@ -153,7 +149,6 @@ void Workbench::buildMissing()
 {
     if (!project_)
         return;
-    const int generation = generation_;
     for (const auto& info : sources_) {
         const QString name = QString::fromStdString(info.name);
         const QString key = cacheKey(info);
@@ -162,7 +157,7 @@ void Workbench::buildMissing()
         pending_.insert(name);
         modelErrors_.remove(name);
         auto project = project_;
-        jobs_->run<BuiltModel>(
+        projectJobs_->run<BuiltModel>(
             tr("Build CF model: %1").arg(name),
             [project, info](const JobContext& ctx) {
                 ctx.report("features", 0, 1, info.name);
@@ -173,17 +168,13 @@ void Workbench::buildMissing()
                 built.model = session::buildModel(*project, features, ctx);
                 return built;
             },
-            [this, generation, name, key](BuiltModel built) {
-                if (generation != generation_)
-                    return;
+            [this, name, key](BuiltModel built) {
                 pending_.remove(name);
                 models_[key] = built.model;
                 profiled_[name] = std::move(built.profiled);
                 Q_EMIT modelReady(name);
             },
-            [this, generation, name](const QString& message, bool cancelled) {
-                if (generation != generation_)
-                    return;
+            [this, name](const QString& message, bool cancelled) {
                 pending_.remove(name);
                 modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
                 Q_EMIT modelFailed(name, modelErrors_[name]);
@@ -238,13 +229,10 @@ std::optional<Metrics> Workbench::metricsAt(const QString& source, int k)
         return *it;
     if (!metricsPending_.contains(key)) {
         metricsPending_.insert(key);
-        const int generation = generation_;
-        jobs_->run<Metrics>(
+        projectJobs_->run<Metrics>(
             tr("Metrics of %1 at K = %2").arg(source).arg(k),
             [built, k](const JobContext&) { return built->metricsAt(k); },
-            [this, generation, key](Metrics m) {
-                if (generation != generation_)
-                    return;
+            [this, key](Metrics m) {
                 metricsPending_.remove(key);
                 metricsCache_.insert(key, m);
                 Q_EMIT metricsReady();
@@ -332,8 +320,7 @@ void Workbench::requestThumbnails(const QStringList& itemIds)
     }
     if (todo.empty())
         return;
-    const int generation = generation_;
-    jobs_->run<std::vector<Thumb>>(
+    projectJobs_->run<std::vector<Thumb>>(
         tr("Trailer thumbnails (%n videos)", nullptr, static_cast<int>(todo.size())),
         [todo](const JobContext& ctx) {
             std::vector<Thumb> out;
@@ -366,9 +353,7 @@ void Workbench::requestThumbnails(const QStringList& itemIds)
             }
             return out;
         },
-        [this, generation](std::vector<Thumb> thumbs) {
-            if (generation != generation_)
-                return;
+        [this](std::vector<Thumb> thumbs) {
             for (auto& t : thumbs)
                 if (!t.image.isNull())
                     thumbnails_.insert(t.item, t.image);

@@ -24,12 +24,14 @@
 
 namespace tl::ui {
 
+class JobGroup;
 class JobRunner;
 
 class Workbench : public QObject {
     Q_OBJECT
 public:
     explicit Workbench(JobRunner* jobs, QObject* parent = nullptr);
+    ~Workbench() override;
 
     JobRunner* jobs() const { return jobs_; }
 
@@ -114,7 +116,9 @@ private:
     QHash<QString, QSet<QString>> profiled_;
     std::vector<ResultRow> baselines_;
     bool baselinesReady_ = false;
-    int generation_ = 0;  // bumps on every project change; late results of older projects are dropped
+    // Every job about the open project: opening another one, or closing it, cancels them
+    // and drops their late results.
+    std::unique_ptr<JobGroup> projectJobs_;
     int k_ = 50;
     QString activeSource_;
     std::uint32_t user_ = 0;

@@ -9,6 +9,7 @@
 //                                                  the same after the Experiments view's Run (the paper's experiment)
 //   trailerlab --help | --version                  print the options or the version (need no display)
 #include <cstring>
+#include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,9 +18,11 @@
 #include <QTimer>
 
 #include "ui/AutoExtractor.h"
+#include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
+#include "ui/Prompter.h"
 #include "ui/TrailerView.h"
 #include "ui/UserExplorerView.h"
 #include "ui/Workbench.h"
@@ -117,7 +120,13 @@ int main(int argc, char** argv)
             videoFile = file;
     }
 
-    tl::ui::MainWindow window;
+    // The screenshot mode runs unattended: no modal dialog waits for an answer.
+    std::unique_ptr<tl::ui::Prompter> prompter;
+    if (parser.isSet(screenshot))
+        prompter = std::make_unique<tl::ui::HeadlessPrompter>();
+    else
+        prompter = std::make_unique<tl::ui::DialogPrompter>();
+    tl::ui::MainWindow window(std::move(prompter));
     if (!parser.isSet(screenshot)) {
         window.show();
         if (!videoFile.isEmpty())
@@ -161,7 +170,7 @@ int main(int argc, char** argv)
         }
         if (!experimentStarted) {
             experimentStarted = true;
-            window.experimentsView()->runExperiment();  // the next idle comes after it and its models
+            window.experimentsController()->runExperiment();  // the next idle comes after it and its models
             return;
         }
         window.raiseView(window.experimentsView());

@@ -129,6 +129,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
                 named.fps = fps;
                 summary.name = tl::configurationName(named);
                 summary.provenance = extractor->provenance();
+                summary.randomWeights = extractor->randomWeights();
                 features::PipelineOptions pipeline;
                 pipeline.sampler.fps = fps;
                 pipeline.cacheDir = project.cache / "features";  // the workbench's store too

@@ -43,6 +43,7 @@ struct ConfigurationSummary {
     std::string model;
     double fps = 0;
     std::string provenance;  // weights: pretrained file or RANDOM WEIGHTS
+    bool randomWeights = false;  // seeded random weights stood in for missing ones
     std::size_t videos = 0, failedVideos = 0, cachedVideos = 0, frames = 0;
     double extractSeconds = 0;
     std::vector<std::string> failures;  // "item: reason"

@@ -13,9 +13,15 @@
 #include "core/video/ClipWriter.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
+#include "ui/Prompter.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui::test {
+
+std::unique_ptr<Prompter> noDialogs()
+{
+    return std::make_unique<HeadlessPrompter>();
+}
 
 SyntheticSpec smallSpec()
 {

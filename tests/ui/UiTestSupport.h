@@ -8,13 +8,20 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <memory>
+
 #include "core/data/SyntheticData.h"
+#include "ui/Prompter.h"
 
 namespace tl::ui {
 class MainWindow;
 }
 
 namespace tl::ui::test {
+
+// The prompter every test's MainWindow is given: no modal dialog (a HeadlessPrompter:
+// questions answered no, file choosers cancelled, nothing opened on the desktop).
+std::unique_ptr<Prompter> noDialogs();
 
 // A small, fast synthetic spec (150 users, 120 items).
 SyntheticSpec smallSpec();

@@ -68,7 +68,7 @@ QString TestAutoExtraction::freshProject(const QString& name)
 void TestAutoExtraction::opensAndExtractsLowestRateFirst()
 {
     const QString project = freshProject("first");
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     AutoExtractor* autoX = window.autoExtractor();
     QVERIFY(autoX->enabled());  // on by default
@@ -131,7 +131,7 @@ void TestAutoExtraction::cancelKeepsTheCacheConsistentAndResumes()
 {
     const QString project = freshProject("cancel");
     const QString cache = dir_.filePath("cancel/cache");
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     AutoExtractor* autoX = window.autoExtractor();
     QSignalSpy queueDone(autoX, &AutoExtractor::queueFinished);
@@ -180,14 +180,14 @@ void TestAutoExtraction::settingTurnsItOff()
 {
     const QString project = freshProject("off");
     {
-        MainWindow window;
+        MainWindow window(tl::ui::test::noDialogs());
         auto* action = window.findChild<QAction*>("AutoExtractAction");
         QVERIFY(action);
         QVERIFY(action->isChecked());
         action->trigger();  // the Extraction menu's toggle
         QVERIFY(!window.autoExtractor()->enabled());
     }
-    MainWindow window;  // persisted
+    MainWindow window(tl::ui::test::noDialogs());  // persisted
     QVERIFY(!window.findChild<QAction*>("AutoExtractAction")->isChecked());
     QVERIFY(test::openAndWait(window, project));
     QTest::qWait(200);

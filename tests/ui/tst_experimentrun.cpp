@@ -20,6 +20,7 @@
 #include "core/experiment/Experiment.h"
 #include "ui/AutoExtractor.h"
 #include "ui/ChartAdapter.h"
+#include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
@@ -62,7 +63,7 @@ void TestExperimentRun::initTestCase()
         QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
     const QStringList clips = test::makeClips(dir_.path(), 3, 2.0);
     project_ = test::makeProject(dir_.filePath("demo"), clips);
-    window_ = std::make_unique<MainWindow>();
+    window_ = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window_->resize(1400, 900);
     window_->show();
     QVERIFY(test::openAndWait(*window_, project_));
@@ -71,21 +72,22 @@ void TestExperimentRun::initTestCase()
 void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
 {
     ExperimentsView* view = window_->experimentsView();
+    ExperimentsController* run = window_->experimentsController();
     // The fields start from the project file.
     QCOMPARE(view->modelsField()->text(), QStringLiteral("mobilenetv2"));
     QCOMPARE(view->fpsField()->text(), QStringLiteral("1,2,3"));
     QCOMPARE(view->kField()->text(), QStringLiteral("5:100:5"));
     view->fpsField()->setText("1,2");
     view->kField()->setText("5:30:5");
-    QSignalSpy finished(view, &ExperimentsView::experimentFinished);
+    QSignalSpy finished(run, &ExperimentsController::experimentFinished);
     QTest::mouseClick(view->runButton(), Qt::LeftButton);
-    QVERIFY(view->experimentRunning());
+    QVERIFY(run->experimentRunning());
     QVERIFY(!view->runButton()->isEnabled());
     QVERIFY(view->cancelButton()->isEnabled());
     QVERIFY(finished.wait(90000));
     QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view->runStatusLabel()->text()));
-    QVERIFY(view->report().has_value());
-    const tl::ExperimentReport& gui = *view->report();
+    QVERIFY(run->report().has_value());
+    const tl::ExperimentReport& gui = *run->report();
     // The run's configurations reach the live views too (their profiles are in <cache>/profiles).
     QTRY_VERIFY_WITH_TIMEOUT(window_->workbench()->model("mobilenetv2-fps2") != nullptr, 30000);
 
@@ -119,16 +121,22 @@ void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
     for (std::size_t i = 0; i < direct.table.size(); ++i) {
         const auto& r = direct.table[i];
         const int row = static_cast<int>(i);
-        QCOMPARE(table->item(row, 0)->text(), QString::fromStdString(r.method));
-        QCOMPARE(table->item(row, 1)->text(), r.bestK ? QString::number(r.bestK) : QStringLiteral("–"));
-        QCOMPARE(table->item(row, 2)->text(), QString::asprintf("%.4f", r.metrics.rmse));
-        QCOMPARE(table->item(row, 3)->text(), QString::asprintf("%.4f", r.metrics.mae));
-        QCOMPARE(table->item(row, 4)->text(), QString::asprintf("%.3f", r.metrics.fromNeighbours));
-        QCOMPARE(table->item(row, 5)->text(), QString::asprintf("%.4f", r.metrics.precision));
-        QCOMPARE(table->item(row, 6)->text(), QString::asprintf("%.4f", r.metrics.recall));
-        QCOMPARE(table->item(row, 7)->text(), QString::asprintf("%.4f", r.metrics.ndcg));
-        if (r.method.rfind("mobilenetv2", 0) == 0)
+        QCOMPARE(table->item(row, ExperimentsView::ResultMethod)->text(), QString::fromStdString(r.method));
+        QCOMPARE(table->item(row, ExperimentsView::ResultBestK)->text(),
+                 r.bestK ? QString::number(r.bestK) : QStringLiteral("–"));
+        QCOMPARE(table->item(row, ExperimentsView::ResultRmse)->text(), QString::asprintf("%.4f", r.metrics.rmse));
+        QCOMPARE(table->item(row, ExperimentsView::ResultMae)->text(), QString::asprintf("%.4f", r.metrics.mae));
+        QCOMPARE(table->item(row, ExperimentsView::ResultFromNeighbours)->text(),
+                 QString::asprintf("%.3f", r.metrics.fromNeighbours));
+        QCOMPARE(table->item(row, ExperimentsView::ResultPrecision)->text(), QString::asprintf("%.4f", r.metrics.precision));
+        QCOMPARE(table->item(row, ExperimentsView::ResultRecall)->text(), QString::asprintf("%.4f", r.metrics.recall));
+        QCOMPARE(table->item(row, ExperimentsView::ResultNdcg)->text(), QString::asprintf("%.4f", r.metrics.ndcg));
+        if (r.method.rfind("mobilenetv2", 0) == 0) {
             configurations.insert(r.method);
+            // Real weights, as the run's summary records (not guessed from the provenance text).
+            const QString source = table->item(row, ExperimentsView::ResultSource)->text();
+            QVERIFY2(source.contains("pretrained weights") && !source.contains("RANDOM"), qPrintable(source));
+        }
     }
     QCOMPARE(configurations, (std::set<std::string>{"mobilenetv2-fps1", "mobilenetv2-fps2"}));
 
@@ -140,7 +148,7 @@ void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
     QVERIFY(view->chart()->curveNames().contains("mobilenetv2-fps2"));
 
     // The report folder holds the CLI's files with the same numbers.
-    const QString folder = view->reportFolder();
+    const QString folder = run->reportFolder();
     QCOMPARE(folder, QDir(dir_.filePath("demo")).filePath("reports/experiment"));
     const QString directFolder = dir_.filePath("direct-report");
     tl::writeExperimentReport(direct, directFolder.toStdString());
@@ -153,23 +161,24 @@ void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
 void TestExperimentRun::cancelStopsTheRun()
 {
     ExperimentsView* view = window_->experimentsView();
+    ExperimentsController* run = window_->experimentsController();
     view->fpsField()->setText("4");  // not extracted yet: real work to cancel
-    QSignalSpy finished(view, &ExperimentsView::experimentFinished);
-    view->runExperiment();
-    QVERIFY(view->experimentRunning());
+    QSignalSpy finished(run, &ExperimentsController::experimentFinished);
+    run->runExperiment();
+    QVERIFY(run->experimentRunning());
     QTest::mouseClick(view->cancelButton(), Qt::LeftButton);
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.at(0).at(0).toBool(), false);
-    QVERIFY(!view->experimentRunning());
+    QVERIFY(!run->experimentRunning());
     QVERIFY(view->runButton()->isEnabled());
     QVERIFY2(view->runStatusLabel()->text().contains("cancelled"), qPrintable(view->runStatusLabel()->text()));
     // The previous results stay on screen.
-    QVERIFY(view->report().has_value());
+    QVERIFY(run->report().has_value());
     QCOMPARE(view->resultsTable()->rowCount(), 9);
     // A bad field is reported, nothing runs.
     view->kField()->setText("ten");
-    view->runExperiment();
-    QVERIFY(!view->experimentRunning());
+    run->runExperiment();
+    QVERIFY(!run->experimentRunning());
     QVERIFY(view->runStatusLabel()->text().contains("Cannot run"));
 }
 

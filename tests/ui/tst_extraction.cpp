@@ -52,7 +52,7 @@ void TestExtraction::initTestCase()
     clips << broken.fileName();
     projectDir_ = dir_.filePath("demo");
     const QString project = test::makeProject(projectDir_, clips);
-    window_ = std::make_unique<MainWindow>();
+    window_ = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window_->show();
     QVERIFY(test::openAndWait(*window_, project));
     QCOMPARE(window_->extractionView()->itemsTable()->rowCount(), 6);

@@ -9,6 +9,7 @@
 
 #include <fstream>
 
+#include "UiTestSupport.h"
 #include "core/video/ClipWriter.h"
 #include "ui/ImportDialog.h"
 #include "ui/JobRunner.h"
@@ -61,7 +62,7 @@ void TestImport::importOpensTheProject()
     });
     std::ofstream(root / "trailers" / "2.mp4") << "not a video";
 
-    ui::MainWindow window;
+    ui::MainWindow window(tl::ui::test::noDialogs());
     ImportOptions options;
     options.movielensDir = root / "ml";
     options.trailersDir = root / "trailers";
@@ -73,6 +74,10 @@ void TestImport::importOpensTheProject()
     QVERIFY2(window.lastImportReport().contains("1 items with a readable trailer, 1 without"),
              qPrintable(window.lastImportReport()));
     QVERIFY(window.lastImportReport().contains("unreadable"));
+    // The report is also told to the person (a dialog in the application; recorded here).
+    const auto* prompter = dynamic_cast<const ui::HeadlessPrompter*>(window.prompter());
+    QVERIFY(prompter);
+    QVERIFY2(prompter->log().contains("inform: Import done"), qPrintable(prompter->log().join(" | ")));
 }
 
 QTEST_MAIN(TestImport)

@@ -123,7 +123,7 @@ void TestLayout::initTestCase()
     movies.write(text);
     movies.close();
 
-    window_ = std::make_unique<MainWindow>();
+    window_ = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
     QVERIFY(test::openAndWait(*window_, project_));
@@ -181,7 +181,7 @@ void TestLayout::defaultGeometryFitsTheScreen()
     // A fresh window (no saved geometry) opens inside the available area.
     QSettings().remove(QStringLiteral("window/geometry"));
     QSettings().remove(QStringLiteral("window/state"));
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QRect available = window.screen()->availableGeometry();
@@ -419,7 +419,7 @@ void TestLayout::libraryCountsWhatTheSearchShows()
 
 void TestLayout::statusBarDropsAFailureAfterASuccess()
 {
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     QSignalSpy failed(window.workbench(), &Workbench::projectFailed);
     window.openProject(dir_.filePath("missing.json"));
     QTRY_COMPARE(failed.count(), 1);
@@ -468,7 +468,7 @@ void TestLayout::kBoxRejectsJunk()
 
 void TestLayout::welcomeOffersTheDemoFirst()
 {
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QWidget* welcome = window.welcomeWidget();
@@ -491,7 +491,7 @@ void TestLayout::truncatedProjectShowsTheLoadersMessage()
     QVERIFY(out.open(QIODevice::WriteOnly));
     out.write(R"({"format": "trailerlab-project", "version": 1, "name": "t", "ratings": "rat)");
     out.close();
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     QSignalSpy failed(window.workbench(), &Workbench::projectFailed);
     window.openProject(file);
     QTRY_COMPARE(failed.count(), 1);
@@ -517,7 +517,7 @@ void TestLayout::outsideCacheIsNotUsedWithoutConsent()
     out.write(QStringLiteral(R"({"format": "trailerlab-project", "version": 1, "name": "o", )"
                              R"("ratings": "outside-ratings.csv", "cache": "%1"})").arg(cache).toUtf8());
     out.close();
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     QSignalSpy opened(window.workbench(), &Workbench::projectOpened);
     window.openProject(file);
     QTest::qWait(200);

@@ -321,7 +321,7 @@ void TestPlayer::trailerViewSaysWhenThereIsNoSound()
     if (!QFile::exists(video))
         QSKIP("shared videos not found");
     useNoDevice();
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.resize(1366, 768);
     window.show();
     TrailerView* view = window.trailerView();
@@ -361,7 +361,7 @@ void TestPlayer::trailerViewSaysWhenThereIsNoSound()
 void TestPlayer::damagedFilesShowAMessage()
 {
     useMeter();
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.resize(1366, 768);
     window.show();
     TrailerView* view = window.trailerView();

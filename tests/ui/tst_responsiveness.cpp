@@ -32,7 +32,7 @@ void TestResponsiveness::eventLoopKeepsTickingDuringLongJobs()
     spec.features = 256;
     const QString project = test::makeProject(dir.filePath("big"), {}, spec);
 
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.resize(1400, 900);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

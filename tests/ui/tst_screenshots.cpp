@@ -32,7 +32,7 @@ void TestScreenshots::everyViewRenders()
     QTemporaryDir dir;
     const QStringList clips = test::makeClips(dir.path(), 2, 3.0);
     const QString project = test::makeProject(dir.filePath("demo"), clips);
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.resize(1600, 1000);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -38,7 +38,7 @@ void TestTrailer::initTestCase()
     QSettings().setValue(AutoExtractor::settingKey(), false);  // no background extraction beside the player
     const QStringList clips = test::makeClips(dir_.path(), 2, 4.0);
     const QString project = test::makeProject(dir_.filePath("demo"), clips);
-    window_ = std::make_unique<MainWindow>();
+    window_ = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window_->resize(1400, 900);
     window_->show();
     QVERIFY(test::openAndWait(*window_, project));

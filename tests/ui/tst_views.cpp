@@ -16,6 +16,7 @@
 
 #include "UiTestSupport.h"
 #include "ui/ChartAdapter.h"
+#include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
 #include "ui/LibraryView.h"
@@ -50,7 +51,7 @@ void TestViews::initTestCase()
     QSettings().clear();
     QVERIFY(dir_.isValid());
     project_ = test::makeProject(dir_.filePath("demo"));
-    window_ = std::make_unique<MainWindow>();
+    window_ = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window_->resize(1400, 900);
     window_->show();
     QVERIFY(test::openAndWait(*window_, project_));
@@ -184,11 +185,11 @@ void TestViews::revisitingAConfigurationDoesNotRebuild()
 
 void TestViews::exports()
 {
-    ExperimentsView* experiments = window_->experimentsView();
+    ExperimentsController* experiments = window_->experimentsController();
     const QString png = dir_.filePath("chart.png"), svg = dir_.filePath("chart.svg"), csv = dir_.filePath("numbers.csv");
     QVERIFY(experiments->exportChart(png));
     QVERIFY(experiments->exportChart(svg));
-    QVERIFY(experiments->exportCsv(csv));
+    QVERIFY(experiments->exportNumbers(csv));
     QImage image(png);
     QCOMPARE(image.size(), QSize(1200, 800));
     QFile svgFile(svg);
@@ -204,7 +205,7 @@ void TestViews::exports()
 
 void TestViews::badProjectsAreReportedNotFatal()
 {
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     QSignalSpy failed(window.workbench(), &Workbench::projectFailed);
     window.openProject(dir_.filePath("does-not-exist.json"));
     QTRY_COMPARE(failed.count(), 1);

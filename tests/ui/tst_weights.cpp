@@ -21,6 +21,7 @@
 #include "core/features/Sha256.h"
 #include "core/project/Project.h"
 #include "ui/AutoExtractor.h"
+#include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
 #include "ui/JobRunner.h"
@@ -45,7 +46,7 @@ bool runExperiment(MainWindow& window)
     ExperimentsView* view = window.experimentsView();
     view->fpsField()->setText("1");
     view->kField()->setText("5:10:5");
-    QSignalSpy finished(view, &ExperimentsView::experimentFinished);
+    QSignalSpy finished(window.experimentsController(), &ExperimentsController::experimentFinished);
     QTest::mouseClick(view->runButton(), Qt::LeftButton);
     if (!finished.wait(90000))
         return false;
@@ -87,7 +88,7 @@ void TestWeights::initTestCase()
 void TestWeights::freshMachineRunsNoFailedJobAndRunWorks()
 {
     const QString project = test::makeProject(dir_.filePath("fresh"), clips_);  // mobilenetv2 at 1, 2, 3 fps
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     QSignalSpy queueDone(window.autoExtractor(), &AutoExtractor::queueFinished);
     window.openProject(project);
@@ -107,7 +108,7 @@ void TestWeights::importReachesEveryViewAndSurvivesARestart()
 {
     const QString project = test::makeProject(dir_.filePath("import"), clips_);
     QSettings().setValue(AutoExtractor::settingKey(), false);
-    auto window = std::make_unique<MainWindow>();
+    auto window = std::make_unique<MainWindow>(tl::ui::test::noDialogs());
     window->show();
     QVERIFY(test::openAndWait(*window, project));
     // The Extraction menu offers the import.
@@ -135,7 +136,7 @@ void TestWeights::importReachesEveryViewAndSurvivesARestart()
     // Importing again repairs it, and the run works.
     QVERIFY(extraction->importWeightsFrom(checkoutOnnx_));
     QVERIFY2(runExperiment(*window), qPrintable(window->experimentsView()->runStatusLabel()->text()));
-    QCOMPARE(window->experimentsView()->report()->configurations.at(0).provenance,
+    QCOMPARE(window->experimentsController()->report()->configurations.at(0).provenance,
              "pretrained:mobilenetv2-12-int8.onnx sha256=" + tl::features::sha256File(copy.toStdString()));
 
     // A restart (settings wiped too) still finds the import: it lives in the registry's index.
@@ -157,7 +158,7 @@ void TestWeights::withoutWeightsNothingFailsAndTheGuiSaysWhatToDo()
     tl::Project project = tl::loadProject(file.toStdString());
     project.models = {"vgg11"};  // no VGG weights anywhere
     tl::saveProject(project, project.file);
-    MainWindow window;
+    MainWindow window(tl::ui::test::noDialogs());
     window.show();
     QVERIFY(window.autoExtractor()->enabled());
     QVERIFY(test::openAndWait(window, file));
