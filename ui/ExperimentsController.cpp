@@ -4,13 +4,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
-#include <QTextStream>
 
 #include <algorithm>
 #include <limits>
 #include <map>
 
+#include "core/common/Error.h"
 #include "core/common/Lists.h"
+#include "core/eval/MetricsTable.h"
 #include "ui/ChartAdapter.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
@@ -480,31 +481,27 @@ bool ExperimentsController::exportChart(const QString& file)
     return view_->chart()->exportPng(file);
 }
 
+// The sweep of every configuration and the baselines, through the same table writer as
+// `evaluate --out` and the report's results.csv (the format follows the extension).
 bool ExperimentsController::exportNumbers(const QString& file) const
 {
-    QFile out(file);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text))
-        return false;
-    QTextStream s(&out);
-    s << "configuration,k,rmse,mae,from_neighbours,precision,recall,ndcg,predictions\n";
-    auto row = [&](const QString& name, int k, const Metrics& m) {
-        s << name << ',' << k << ',' << QString::number(m.rmse, 'g', 9) << ',' << QString::number(m.mae, 'g', 9) << ','
-          << QString::number(m.fromNeighbours, 'g', 9) << ',' << QString::number(m.precision, 'g', 9) << ','
-          << QString::number(m.recall, 'g', 9) << ',' << QString::number(m.ndcg, 'g', 9) << ',' << m.predictions << '\n';
-    };
+    std::vector<AggregateRow> rows;
     for (const auto& src : workbench_->sources()) {
-        const QString name = QString::fromStdString(src.name);
-        auto model = workbench_->model(name);
+        auto model = workbench_->model(QString::fromStdString(src.name));
         if (!model)
             continue;
         const auto& ks = model->settings().ks;
         for (std::size_t i = 0; i < ks.size() && i < model->sweepMetrics().size(); ++i)
-            row(name, ks[i], model->sweepMetrics()[i]);
+            rows.push_back(singleSplitRow({src.name, ks[i], model->sweepMetrics()[i]}));
     }
     for (const auto& r : workbench_->baselines())
-        row(QString::fromStdString(r.method), r.k, r.metrics);
-    s.flush();
-    return out.error() == QFile::NoError;
+        rows.push_back(singleSplitRow(r));
+    try {
+        MetricsTable(resultColumns(), std::move(rows)).writeFile(file.toStdString());
+        return true;
+    } catch (const Error&) {  // WriteError: askExport tells the user
+        return false;
+    }
 }
 
 void ExperimentsController::askExport(bool chartExport)
@@ -516,7 +513,7 @@ void ExperimentsController::askExport(bool chartExport)
     const QString file = chartExport
         ? prompter_->saveFileName(view_, tr("Export chart"), QStringLiteral("rmse-vs-k.png"),
                                   tr("PNG image (*.png);;SVG drawing (*.svg)"))
-        : prompter_->saveFileName(view_, tr("Export numbers"), QStringLiteral("rmse-vs-k.csv"), tr("CSV (*.csv)"));
+        : prompter_->saveFileName(view_, tr("Export numbers"), QStringLiteral("rmse-vs-k.csv"), tr("CSV (*.csv);;Markdown (*.md);;JSON (*.json)"));
     if (file.isEmpty())
         return;
     const bool ok = chartExport ? exportChart(file) : exportNumbers(file);

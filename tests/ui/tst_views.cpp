@@ -198,7 +198,7 @@ void TestViews::exports()
     QFile csvFile(csv);
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(csvFile.readAll()).split('\n', Qt::SkipEmptyParts);
-    QVERIFY(lines.front().startsWith("configuration,k,rmse"));
+    QVERIFY(lines.front().startsWith("method,k,rmse,mae,from_neighbours,"));
     // 2 configurations x 20 K values + 4 baselines + 2 x 20 rating k-NN.
     QCOMPARE(lines.size(), 1 + 40 + 4 + 40);
 }
