@@ -65,8 +65,6 @@ FrameSampler::FrameSampler(SamplerOptions options) : options_(std::move(options)
 namespace {
 
 constexpr std::size_t kMaxShotCandidates = 16;
-// A position before any frame (no target served yet).
-constexpr double kBeforeStream = -1e300;
 
 // One decoded frame with its repaired, stream-relative timestamp.
 struct Decoded {

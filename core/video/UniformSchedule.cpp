@@ -27,7 +27,7 @@ double seekSkippedFraction(const std::vector<EntryPoint>& entries, const std::ve
 {
     if (entries.empty() || !(endTime > 0))
         return 0;
-    double position = -1e300, skipped = 0;  // position: the last target served (none yet)
+    double position = kBeforeStream, skipped = 0;  // position: the last target served
     std::size_t kf = 0;
     for (double t : targets) {
         while (kf + 1 < entries.size() && shownBy(entries[kf + 1].time, t))

@@ -26,6 +26,9 @@ inline constexpr double kMinSeekSkipFrames = 10;
 // otherwise decode sequentially (no entry point to verify, no decoder restarts).
 inline constexpr double kSeekWorthFraction = 0.15;
 
+// A position before any frame (no target served yet).
+inline constexpr double kBeforeStream = -1e300;
+
 // t_k = skipStart + k / fps for every k with t_k < endTime - skipEnd (within kTimeTolerance:
 // a target that equals the limit is not taken).
 std::vector<double> uniformTargets(double skipStart, double skipEnd, double fps, double endTime);
