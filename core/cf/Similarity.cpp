@@ -2,67 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <Eigen/Core>
+
+#include "core/cf/StripKernel.h"
 
 namespace tl {
 
 namespace {
 
-// The item-Gram route's sparse products, H = W G and S = H W^T, are sums of
-// scaled columns picked by a user's items. Walking whole columns streams them
-// from memory (~4 GFLOP/s here). Instead the dense operand is cut into strips
-// of 16 rows, each packed contiguously (16 x items floats, ~240 KB at
-// MovieLens-1M: it stays in L2, and in few pages, so the TLB holds it too), and
-// a thread sums one 16-float run of the picked columns per call: pure FMAs.
-constexpr std::size_t kStrip = 16;
-
-// out[0..16) = sum_e weights[e] * packed[index[e] * 16 + 0..16). Four
-// independent accumulators hide the FMA latency; the x86-64-v3 clone (AVX2 +
-// FMA) is picked at load time on CPUs that have it, the portable one elsewhere.
-// The float64 instance accumulates float64 products of float64 operands.
-template <typename T>
-inline __attribute__((always_inline)) void stripSumBody(const T* packed, const std::uint32_t* index,
-                                                        const float* weights, std::size_t count, T* out)
-{
-    T a0[kStrip] = {}, a1[kStrip] = {}, a2[kStrip] = {}, a3[kStrip] = {};
-    std::size_t e = 0;
-    for (; e + 4 <= count; e += 4) {
-        const T *c0 = packed + index[e] * kStrip, *c1 = packed + index[e + 1] * kStrip,
-                *c2 = packed + index[e + 2] * kStrip, *c3 = packed + index[e + 3] * kStrip;
-        const T w0 = weights[e], w1 = weights[e + 1], w2 = weights[e + 2], w3 = weights[e + 3];
-        for (std::size_t j = 0; j < kStrip; ++j) {
-            a0[j] += w0 * c0[j];
-            a1[j] += w1 * c1[j];
-            a2[j] += w2 * c2[j];
-            a3[j] += w3 * c3[j];
-        }
-    }
-    for (; e < count; ++e) {
-        const T* c = packed + index[e] * kStrip;
-        const T we = weights[e];
-        for (std::size_t j = 0; j < kStrip; ++j)
-            a0[j] += we * c[j];
-    }
-    for (std::size_t j = 0; j < kStrip; ++j)
-        out[j] = (a0[j] + a1[j]) + (a2[j] + a3[j]);
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define TL_STRIP_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TL_STRIP_CLONES
-#endif
-TL_STRIP_CLONES void stripSum(const float* packed, const std::uint32_t* index, const float* weights,
-                              std::size_t count, float* out)
-{
-    stripSumBody(packed, index, weights, count, out);
-}
-TL_STRIP_CLONES void stripSum(const double* packed, const std::uint32_t* index, const float* weights,
-                              std::size_t count, double* out)
-{
-    stripSumBody(packed, index, weights, count, out);
-}
+constexpr std::size_t kStrip = kStripWidth;
 
 // packed[i * 16 + j] = source[(first + j) * stride + i] for j < len (zero
 // beyond): rows first..first+len of the transposed column-major operand, i.e.
@@ -76,55 +26,6 @@ void packColumns(const T* source, std::size_t stride, std::size_t count, std::si
         const T* column = source + (first + j) * stride;
         for (std::size_t i = 0; i < count; ++i)
             packed[i * kStrip + j] = column[i];
-    }
-}
-
-// packed[i * 16 + j] = G(j0 + j, i) from the lower triangle of the symmetric G
-// alone (ssyrk fills only that): a contiguous run of row j0.. left of the
-// strip, 16 interleaved columns below it.
-template <typename T>
-void packGramStrip(const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& g, std::size_t j0, std::size_t len,
-                   std::vector<T>& packed)
-{
-    const auto n = static_cast<std::size_t>(g.rows());
-    const T* data = g.data();
-    packed.assign(n * kStrip, T(0));
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < len; ++j) {
-            const std::size_t row = j0 + j;
-            packed[i * kStrip + j] = i <= row ? data[i * n + row] : data[row * n + i];
-        }
-}
-
-// sum over user u's relevant items of w * packed row, into out[0..len).
-template <typename T>
-void strip(const std::vector<T>& packed, const RelevanceMatrix& w, std::size_t u, std::size_t len, T* out)
-{
-    const std::size_t begin = w.offsets[u], count = w.offsets[u + 1] - begin;
-    T sum[kStrip];
-    stripSum(packed.data(), w.rows.data() + begin, w.weights.data() + begin, count, sum);
-    std::copy_n(sum, len, out);
-}
-
-// ht(:, k) = G w_{first+k}: column k of H^T = row first+k of H = W G. Threads
-// split G's rows into strips (G is symmetric: rows j0.. are columns j0..).
-template <typename T>
-void gramTimesWeights(const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& g, const RelevanceMatrix& w,
-                      std::size_t first, std::size_t rows, Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& ht)
-{
-    const auto n = static_cast<std::size_t>(g.rows());
-    ht.resize(g.rows(), static_cast<Eigen::Index>(rows));
-    const auto strips = static_cast<std::ptrdiff_t>((n + kStrip - 1) / kStrip);
-#pragma omp parallel
-    {
-        std::vector<T> packed;
-#pragma omp for schedule(dynamic, 1)
-        for (std::ptrdiff_t s = 0; s < strips; ++s) {
-            const std::size_t j0 = static_cast<std::size_t>(s) * kStrip, len = std::min(kStrip, n - j0);
-            packGramStrip(g, j0, len, packed);
-            for (std::size_t k = 0; k < rows; ++k)
-                strip(packed, w, first + k, len, ht.data() + k * n + j0);
-        }
     }
 }
 
@@ -317,6 +218,7 @@ void BasicSimilarityEngine<Scalar>::computeBlock(std::size_t first, std::size_t 
     const bool symmetric = singleSymmetricBlock();
     block.resize(r, users);
     const auto strips = static_cast<std::ptrdiff_t>((rows + kStrip - 1) / kStrip);
+    const StripSumKernel<Scalar> kernel = stripSumKernel<Scalar>(StripVariant::Dispatched);
 #pragma omp parallel
     {
         std::vector<Scalar> packed;
@@ -327,7 +229,7 @@ void BasicSimilarityEngine<Scalar>::computeBlock(std::size_t first, std::size_t 
             for (auto v = symmetric ? static_cast<Eigen::Index>(k0) : Eigen::Index(0); v < users; ++v) {
                 Scalar* out = block.data() + v * r + static_cast<std::ptrdiff_t>(k0);
                 const std::size_t vu = static_cast<std::size_t>(v);
-                strip(packed, w_, vu, len, out);
+                stripOfUser(kernel, packed.data(), w_, vu, len, out);
                 const double nv = norms_[vu];
                 for (std::size_t j = 0; j < len; ++j) {
                     const double nu = norms_[first + k0 + j];

@@ -10,21 +10,20 @@
 #include <cstring>
 #include <deque>
 #include <exception>
-#include <utility>
 #include <map>
-#include <cmath>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "core/common/Error.h"
+#include "core/features/BatchAssembler.h"
+#include "core/features/ExtractionPlan.h"
 #include "core/features/FeatureExtractor.h"
 #include "core/features/FeatureStore.h"
 #include "core/features/Sha256.h"
-#ifndef TRAILERLAB_NO_VIDEO
-#include "core/video/FrameSampler.h"
-#endif
+#include "core/features/VideoFinish.h"
 
 namespace tl::features {
 
@@ -67,22 +66,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Decoder -> assembler: a frame of video `slot`, or how that video ended.
 struct Message {
-    enum class Kind { Frame, End } kind = Kind::Frame;
     std::size_t slot = 0;
-    std::vector<float> chw;                // Frame
-    bool ok = false;                       // End
-    std::optional<StoredVideo> stored;     // End from the cache
-    std::string error;
-    std::string videoHash;
-    std::string storeProblem;              // a rejected cache entry (moved aside, recomputed)
-    int warnings = 0;
+    std::vector<float> chw;         // a frame (when !end)
+    std::optional<VideoEnd> end;
 };
-
-bool allFinite(const std::vector<float>& values)
-{
-    return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
 
 // Bounded multi-producer, single-consumer queue. close() wakes everyone: push() then
 // returns false, pop() drains what is left and then returns nothing.
@@ -138,24 +127,194 @@ private:
 
 struct StopProducing {};  // thrown through the frame source when the queue is closed
 
-
-// What the assembler hands to the inference thread, in order: a full (or last) batch, or
-// the end of a video with the number of samples the assembler made of it.
-struct Work {
-    std::vector<float> batch;
-    std::vector<std::size_t> owners;  // video slot of each sample of the batch
-    std::optional<Message> end;
-    std::size_t samples = 0;          // with `end`: the video's samples in all batches
+// Feature-store keys of this run's videos (everything but the video's hash is fixed).
+struct StoreKeys {
+    std::string model, weights, sampling, preprocessing;
+    StoreKey operator()(const std::string& videoHash) const
+    {
+        return StoreKey{videoHash, model, weights, sampling, preprocessing};
+    }
 };
 
-struct VideoState {  // inference thread only
-    FeaturePooler pooler;
-    std::size_t absorbed = 0;         // samples through the model
-    std::size_t samples = 0;          // samples in total (known at the end)
-    bool ended = false;
-    bool finalised = false;
-    std::string videoHash;
-    int warnings = 0;
+// Decode-worker stage: one video into the queue, as frames and then its end, or as its
+// end alone when the store has it or it fails. nullopt: the queue is closed or the job
+// cancelled, so this worker stops (no end is sent).
+std::optional<VideoEnd> decodeVideo(std::size_t slot, const VideoItem& video, const ExtractionPlan& plan,
+                                    const FeatureStore* store, const StoreKeys& keys, BoundedQueue<Message>& queue,
+                                    const JobContext& ctx)
+{
+    VideoEnd end;
+    end.slot = slot;
+    try {
+        if (store) {
+            end.videoHash = sha256File(video.path);
+            StoreLoad loaded = store->loadChecked(keys(end.videoHash));
+            end.storeProblem = std::move(loaded.problem);
+            if (loaded.video) {
+                end.ok = true;
+                end.stored = std::move(loaded.video);
+                return end;
+            }
+        }
+        end.warnings = plan.source(video, [&](std::vector<float>&& chw) {
+            if (chw.size() != plan.frameFloats)
+                throw ModelError("frame of " + std::to_string(chw.size()) + " floats, the model expects " +
+                                 std::to_string(plan.frameFloats));
+            if (!queue.push(Message{slot, std::move(chw), std::nullopt}))
+                throw StopProducing{};
+        }, ctx);
+        end.ok = true;
+    } catch (const StopProducing&) {
+        return std::nullopt;
+    } catch (const Cancelled&) {
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        end.ok = false;
+        end.error = e.what();
+    } catch (...) {
+        end.ok = false;
+        end.error = "unknown error";
+    }
+    return end;
+}
+
+// Assembler stage: decoded frames -> batches, in arrival order, until the decoders are done
+// or the inference side is gone.
+void assembleBatches(const ExtractionPlan& plan, std::size_t videos, BoundedQueue<Message>& decoded,
+                     BoundedQueue<AssembledWork>& ready)
+{
+    BatchAssembler assembler(videos, plan.batchSamples, plan.perSample, plan.frameFloats,
+                             [&](AssembledWork&& work) { return ready.push(std::move(work)); });
+    bool open = true;
+    while (open) {
+        std::optional<Message> message = decoded.pop();
+        if (!message)
+            break;
+        open = message->end ? assembler.end(std::move(*message->end)) : assembler.frame(message->slot, message->chw);
+    }
+    if (open)
+        assembler.flush();
+    ready.producerDone();
+}
+
+// Inference stage (the calling thread: LibTorch keeps per-thread state, e.g. cuDNN plans):
+// forward passes, pooling per video, each video's conclusion, progress.
+class InferenceStage {
+public:
+    InferenceStage(FeatureExtractor& extractor, const std::vector<VideoItem>& videos, const ExtractionPlan& plan,
+                   const FeatureStore* store, const StoreKeys& keys, ExtractionResult& result, const JobContext& ctx,
+                   Clock::time_point start)
+        : extractor_(extractor), videos_(videos), plan_(plan), store_(store), keys_(keys), result_(result), ctx_(ctx),
+          start_(start), lastFinal_(start), states_(videos.size())
+    {
+    }
+
+    void absorb(AssembledWork& work)
+    {
+        if (!work.owners.empty()) {
+            const auto t0 = Clock::now();
+            const RowMatrixF features = forwardFullBatch(extractor_, work.batch, work.owners.size(), plan_.batchSamples,
+                                                         plan_.perSample, plan_.frameFloats);
+            result_.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+            result_.framesComputed += work.owners.size() * plan_.perSample;
+            for (std::size_t i = 0; i < work.owners.size(); ++i) {
+                VideoState& st = states_[work.owners[i]];
+                if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
+                    st.pooler = FeaturePooler(extractor_.featureDim());
+                st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
+                ++st.absorbed;
+            }
+            for (std::size_t slot : work.owners)
+                finalise(slot);
+            report({});
+        }
+        if (work.end)
+            recordEnd(*work.end, work.samples);
+    }
+
+    void report(const std::string& current)
+    {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+        std::ostringstream d;
+        d.precision(3);
+        d << result_.framesComputed << " frames, " << (elapsed > 0 ? double(result_.framesComputed) / elapsed : 0.0)
+          << " frames/s";
+        if (const auto left = eta_.remainingSeconds(videos_.size() - videosDone_); left && videosDone_ < videos_.size())
+            d << ", ETA " << std::lround(*left) << " s";
+        if (!current.empty())
+            d << ", " << current;
+        ctx_.report("extract", static_cast<double>(videosDone_), static_cast<double>(videos_.size()), d.str());
+    }
+
+private:
+    struct VideoState {
+        FeaturePooler pooler;
+        std::size_t absorbed = 0;  // samples through the model
+        std::size_t samples = 0;   // samples in total (known at the end)
+        bool ended = false;
+        bool finalised = false;
+        std::string videoHash;
+        int warnings = 0;
+    };
+
+    void recordEnd(VideoEnd& end, std::size_t samples)
+    {
+        VideoState& st = states_[end.slot];
+        VideoOutcome& out = result_.videos[end.slot];
+        st.ended = true;
+        st.samples = samples;
+        st.videoHash = end.videoHash;
+        st.warnings = end.warnings;
+        out.ok = end.ok;
+        out.error = end.error;
+        out.warnings = end.warnings;
+        out.storeProblem = end.storeProblem;
+        if (end.stored) {
+            out.cached = true;
+            out.frames = end.stored->frames;
+            ++result_.cachedVideos;
+            result_.profiles.push_back({videos_[end.slot].id, end.stored->frames, std::move(end.stored->mean),
+                                        std::move(end.stored->max), std::move(end.stored->stdDev)});
+        }
+        finalise(end.slot);
+    }
+
+    // Once a video has ended and all its samples went through the model.
+    void finalise(std::size_t slot)
+    {
+        VideoState& st = states_[slot];
+        VideoOutcome& out = result_.videos[slot];
+        if (st.finalised || !st.ended || st.absorbed < st.samples)
+            return;
+        st.finalised = true;
+        ++videosDone_;
+        // Videos read from the store finish at once: only computed ones set the ETA's pace.
+        const auto now = Clock::now();
+        eta_.itemDone(std::chrono::duration<double>(now - lastFinal_).count(), !out.cached);
+        lastFinal_ = now;
+        std::optional<ItemProfile> profile = concludeVideo(videos_[slot].id, st.pooler, out);
+        if (store_)
+            storeConclusion(*store_, keys_(st.videoHash), out, profile ? &*profile : nullptr, extractor_.provenance(),
+                            st.warnings);
+        if (profile)
+            result_.profiles.push_back(std::move(*profile));
+        if (!out.ok)
+            ++result_.failedVideos;
+        st.pooler = FeaturePooler();
+        report(videos_[slot].id);
+    }
+
+    FeatureExtractor& extractor_;
+    const std::vector<VideoItem>& videos_;
+    const ExtractionPlan& plan_;
+    const FeatureStore* store_;
+    const StoreKeys& keys_;
+    ExtractionResult& result_;
+    const JobContext& ctx_;
+    Clock::time_point start_, lastFinal_;
+    std::vector<VideoState> states_;
+    std::size_t videosDone_ = 0;
+    EtaEstimator eta_;
 };
 
 }  // namespace
@@ -174,100 +333,22 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
         result.videos[i].path = videos[i].path;
     }
 
-    const int size = extractor.inputSize();
-    const std::size_t frameFloats = 3u * static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
-    const std::size_t perSample = static_cast<std::size_t>(std::max(1, extractor.framesPerSample()));
-    const bool gpu = extractor.deviceName().rfind("cuda", 0) == 0;
-    const std::size_t batchSamples = std::max<std::size_t>(1, (options.batchSize ? options.batchSize : (gpu ? 64 : 16)) / perSample);
-    const std::size_t capacity = options.queueCapacity ? options.queueCapacity : 2 * batchSamples * perSample;
-
-    video::SamplerOptions sampler = options.sampler;
-    sampler.makeTensor = true;
-    sampler.thumbWidth = 0;
-    if (sampler.inputSize != size) {
-        sampler.resizeShorterSide = static_cast<int>(std::lround(sampler.resizeShorterSide * double(size) / sampler.inputSize));
-        sampler.inputSize = size;
-    }
-    FrameSource source = options.source;
-    if (!source) {
-#ifdef TRAILERLAB_NO_VIDEO
-        throw ConfigError("this build has no video decoding (TRAILERLAB_NO_VIDEO): pass a frame source");
-#else
-        auto frameSampler = std::make_shared<video::FrameSampler>(sampler);  // throws ConfigError on bad options
-        source = [frameSampler](const VideoItem& item, const FrameSink& sink, const JobContext& c) {
-            const video::SamplingResult r = frameSampler->run(item.path, [&](video::SampledFrame&& f) { sink(std::move(f.chw)); }, c);
-            return r.warnings.total();
-        };
-#endif
-    }
-
+    const ExtractionPlan plan = planExtraction(extractor, options, videos.size());
     std::optional<FeatureStore> store;
     if (!options.cacheDir.empty())
         store.emplace(options.cacheDir);
-    const std::string modelKey = extractor.name() + " dim=" + std::to_string(extractor.featureDim()) +
-                                 " frames/sample=" + std::to_string(perSample) +
-                                 (extractor.halfPrecision() ? " precision=fp16" : "");
-    auto keyFor = [&](const std::string& hash) {
-        return StoreKey{hash, modelKey, extractor.weightsId(), describeSampling(sampler), describePreprocessing(sampler)};
-    };
+    const StoreKeys keys{plan.modelKey, extractor.weightsId(), describeSampling(plan.sampler),
+                         describePreprocessing(plan.sampler)};
 
-    // Decoders ---------------------------------------------------------------
-    BoundedQueue<Message> queue(capacity);
-    const int workers = std::clamp(options.decodeWorkers, 1, std::max(1, static_cast<int>(videos.size())));
-    queue.setProducers(workers);
-    std::atomic<std::size_t> next{0};
-    const JobContext workerCtx({}, ctx.token());
-    auto produce = [&] {
-        for (std::size_t slot; (slot = next.fetch_add(1)) < videos.size();) {
-            Message end;
-            end.kind = Message::Kind::End;
-            end.slot = slot;
-            try {
-                if (store) {
-                    end.videoHash = sha256File(videos[slot].path);
-                    StoreLoad loaded = store->loadChecked(keyFor(end.videoHash));
-                    end.storeProblem = std::move(loaded.problem);
-                    if (loaded.video) {
-                        end.ok = true;
-                        end.stored = std::move(loaded.video);
-                        if (!queue.push(std::move(end)))
-                            break;
-                        continue;
-                    }
-                }
-                end.warnings = source(videos[slot], [&](std::vector<float>&& chw) {
-                    if (chw.size() != frameFloats)
-                        throw ModelError("frame of " + std::to_string(chw.size()) + " floats, the model expects " +
-                                         std::to_string(frameFloats));
-                    Message m;
-                    m.slot = slot;
-                    m.chw = std::move(chw);
-                    if (!queue.push(std::move(m)))
-                        throw StopProducing{};
-                }, workerCtx);
-                end.ok = true;
-            } catch (const StopProducing&) {
-                break;
-            } catch (const Cancelled&) {
-                break;
-            } catch (const std::exception& e) {
-                end.ok = false;
-                end.error = e.what();
-            } catch (...) {
-                end.ok = false;
-                end.error = "unknown error";
-            }
-            if (!queue.push(std::move(end)))
-                break;
-        }
-        queue.producerDone();
-    };
-    std::vector<std::thread> threads;
-    BoundedQueue<Work> ready(2);
+    // Three kinds of thread: `workers` decoders -> one assembler -> inference on this one.
+    BoundedQueue<Message> decoded(plan.queueCapacity);
+    BoundedQueue<AssembledWork> ready(kReadyBatches);
+    decoded.setProducers(plan.workers);
     ready.setProducers(1);
-    struct Joiner {
+    std::vector<std::thread> threads;
+    struct Joiner {  // closes the queues and joins, also when inference throws
         BoundedQueue<Message>& q;
-        BoundedQueue<Work>& r;
+        BoundedQueue<AssembledWork>& r;
         std::vector<std::thread>& t;
         ~Joiner()
         {
@@ -277,184 +358,27 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
                 if (th.joinable())
                     th.join();
         }
-    } joiner{queue, ready, threads};
-    for (int i = 0; i < workers; ++i)
-        threads.emplace_back(produce);
+    } joiner{decoded, ready, threads};
 
-    // Assembler thread: frames -> batches (clips for clip models), in arrival order, so that
-    // the copying overlaps the forward pass. It owns the clip buffers and sample counts.
-    threads.emplace_back([&] {
-        std::vector<std::vector<float>> clips(videos.size());
-        std::vector<std::size_t> samples(videos.size(), 0);
-        Work work;
-        auto ship = [&] {
-            if (work.owners.empty())
-                return true;
-            Work full = std::move(work);
-            work = Work{};
-            work.batch.reserve(batchSamples * perSample * frameFloats);
-            return ready.push(std::move(full));
-        };
-        auto add = [&](std::size_t slot, const float* data) {
-            work.batch.insert(work.batch.end(), data, data + perSample * frameFloats);
-            work.owners.push_back(slot);
-            ++samples[slot];
-            return work.owners.size() < batchSamples || ship();
-        };
-        work.batch.reserve(batchSamples * perSample * frameFloats);
-        bool open = true;
-        while (open) {
-            std::optional<Message> message = queue.pop();
-            if (!message)
-                break;
-            const std::size_t slot = message->slot;
-            std::vector<float>& clip = clips[slot];
-            if (message->kind == Message::Kind::Frame) {
-                if (perSample == 1) {
-                    open = add(slot, message->chw.data());
-                } else {
-                    clip.insert(clip.end(), message->chw.begin(), message->chw.end());
-                    if (clip.size() == perSample * frameFloats) {
-                        open = add(slot, clip.data());
-                        clip.clear();
-                    }
-                }
-                continue;
+    std::atomic<std::size_t> next{0};
+    const JobContext workerCtx({}, ctx.token());
+    const FeatureStore* storeOrNull = store ? &*store : nullptr;
+    for (int i = 0; i < plan.workers; ++i)
+        threads.emplace_back([&] {
+            for (std::size_t slot; (slot = next.fetch_add(1)) < videos.size();) {
+                std::optional<VideoEnd> end = decodeVideo(slot, videos[slot], plan, storeOrNull, keys, decoded, workerCtx);
+                if (!end || !decoded.push(Message{slot, {}, std::move(end)}))
+                    break;
             }
-            if (!clip.empty()) {  // clip models: pad the last clip with its last frame
-                const std::vector<float> last(clip.end() - static_cast<std::ptrdiff_t>(frameFloats), clip.end());
-                while (clip.size() < perSample * frameFloats)
-                    clip.insert(clip.end(), last.begin(), last.end());
-                open = add(slot, clip.data());
-                clip = {};
-            }
-            // The end may overtake the partial batch holding the video's last samples: the
-            // inference thread finalises a video once all `samples` are absorbed.
-            Work end;
-            end.samples = samples[slot];
-            end.end = std::move(message);
-            open = open && ready.push(std::move(end));
-        }
-        if (open)
-            ship();
-        ready.producerDone();
-    });
+            decoded.producerDone();
+        });
+    threads.emplace_back([&] { assembleBatches(plan, videos.size(), decoded, ready); });
 
-    // Inference on this thread (LibTorch keeps per-thread state, e.g. cuDNN plans) ----------
-    std::vector<VideoState> states(videos.size());
-    std::size_t videosDone = 0;
-    // Videos read from the store finish at once: only computed ones set the ETA's pace.
-    EtaEstimator eta;
-    auto lastFinal = start;
-
-    auto report = [&](const std::string& current) {
-        const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-        std::ostringstream d;
-        d.precision(3);
-        d << result.framesComputed << " frames, " << (elapsed > 0 ? double(result.framesComputed) / elapsed : 0.0)
-          << " frames/s";
-        if (const auto left = eta.remainingSeconds(videos.size() - videosDone); left && videosDone < videos.size())
-            d << ", ETA " << std::lround(*left) << " s";
-        if (!current.empty())
-            d << ", " << current;
-        ctx.report("extract", static_cast<double>(videosDone), static_cast<double>(videos.size()), d.str());
-    };
-
-    auto finalise = [&](std::size_t slot) {
-        VideoState& st = states[slot];
-        VideoOutcome& out = result.videos[slot];
-        if (st.finalised || !st.ended || st.absorbed < st.samples)
-            return;
-        st.finalised = true;
-        ++videosDone;
-        const auto now = Clock::now();
-        eta.itemDone(std::chrono::duration<double>(now - lastFinal).count(), !out.cached);
-        lastFinal = now;
-        if (out.ok && !out.cached && st.pooler.count() == 0) {
-            out.ok = false;
-            out.error = "no usable frame (every sampled frame was dropped or the video is empty)";
-        }
-        ItemProfile p;
-        if (out.ok && !out.cached) {
-            p = ItemProfile{videos[slot].id, st.pooler.count(), st.pooler.mean(), st.pooler.max(), st.pooler.stdDev()};
-            if (!allFinite(p.mean) || !allFinite(p.max) || !allFinite(p.stdDev)) {
-                out.ok = false;
-                out.error = "the model gave non-finite features (NaN or infinity) for this video";
-            }
-        }
-        if (out.ok && !out.cached) {
-            out.frames = st.pooler.count();
-            if (store) {
-                StoredVideo sv{p.frames, p.mean, p.max, p.stdDev,
-                               {{"item", p.id}, {"video", videos[slot].path.string()}, {"provenance", extractor.provenance()},
-                                {"warnings", std::to_string(st.warnings)}}};
-                store->save(keyFor(st.videoHash), sv);
-            }
-            result.profiles.push_back(std::move(p));
-        }
-        if (!out.ok) {
-            ++result.failedVideos;
-            if (store)
-                store->recordFailure(keyFor(st.videoHash), videos[slot].id, videos[slot].path, out.error);
-        }
-        st.pooler = FeaturePooler();
-        report(videos[slot].id);
-    };
-
-    report({});
-    while (std::optional<Work> work = ready.pop()) {
+    InferenceStage inference(extractor, videos, plan, storeOrNull, keys, result, ctx, start);
+    inference.report({});
+    while (std::optional<AssembledWork> work = ready.pop()) {
         ctx.checkCancelled();
-        if (!work->owners.empty()) {
-            // A short last batch is padded to the full size: CPU kernels pick their blocking by
-            // batch size, so a frame's features would otherwise depend (in the last bits) on
-            // how many frames shared its forward pass, and a sharded run would not reproduce
-            // the unsharded one exactly.
-            const std::size_t used = work->batch.size();
-            work->batch.resize(batchSamples * perSample * frameFloats, 0.0f);
-            const auto t0 = Clock::now();
-            RowMatrixF features = extractor.forward(work->batch.data(), batchSamples * perSample);
-            work->batch.resize(used);
-            if (static_cast<std::size_t>(features.rows()) == batchSamples)
-                features.conservativeResize(static_cast<Eigen::Index>(work->owners.size()), Eigen::NoChange);
-            result.forwardSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
-            if (static_cast<std::size_t>(features.rows()) != work->owners.size() ||
-                static_cast<std::size_t>(features.cols()) != extractor.featureDim())
-                throw ModelError(extractor.name() + " returned " + std::to_string(features.rows()) + " x " +
-                                 std::to_string(features.cols()) + " features for " +
-                                 std::to_string(work->owners.size()) + " samples");
-            result.framesComputed += work->owners.size() * perSample;
-            for (std::size_t i = 0; i < work->owners.size(); ++i) {
-                VideoState& st = states[work->owners[i]];
-                if (st.pooler.dims() == 0)  // allocated on a video's first features, freed when it is final
-                    st.pooler = FeaturePooler(extractor.featureDim());
-                st.pooler.add(features.row(static_cast<Eigen::Index>(i)).data());
-                ++st.absorbed;
-            }
-            for (std::size_t slot : work->owners)
-                finalise(slot);
-            report({});
-        }
-        if (work->end) {
-            Message& message = *work->end;
-            VideoState& st = states[message.slot];
-            VideoOutcome& out = result.videos[message.slot];
-            st.ended = true;
-            st.samples = work->samples;
-            st.videoHash = message.videoHash;
-            st.warnings = message.warnings;
-            out.ok = message.ok;
-            out.error = message.error;
-            out.warnings = message.warnings;
-            out.storeProblem = message.storeProblem;
-            if (message.stored) {
-                out.cached = true;
-                out.frames = message.stored->frames;
-                ++result.cachedVideos;
-                result.profiles.push_back({videos[message.slot].id, message.stored->frames, std::move(message.stored->mean),
-                                           std::move(message.stored->max), std::move(message.stored->stdDev)});
-            }
-            finalise(message.slot);
-        }
+        inference.absorb(*work);
     }
     ctx.checkCancelled();
 

@@ -13,6 +13,10 @@
 // (done/total = videos; detail: frames, frames/s, ETA), per batch and per video;
 // cancellation is checked per batch and by the decoders per frame, and throws
 // tl::Cancelled after the threads are joined (finished videos stay in the store).
+//
+// Its pieces, each with its own tests: ExtractionPlan.h (sizes and checks settled before
+// any thread starts), BatchAssembler.h (frames -> fixed-size batches; the padded forward
+// pass), VideoFinish.h (a video's profile or failure, and its store record).
 
 #include <cstddef>
 #include <filesystem>
@@ -43,7 +47,7 @@ using FrameSource = std::function<int(const VideoItem& item, const FrameSink& si
 
 struct PipelineOptions {
     video::SamplerOptions sampler;      // fps or shots, temporal crop, preprocessing
-    std::size_t batchSize = 0;          // frames per forward; 0: 64 on CUDA, 16 on CPU
+    std::size_t batchSize = 0;          // frames per forward; 0: 64 on CUDA, 16 on CPU (ExtractionPlan.h)
     int decodeWorkers = 1;              // videos decoded concurrently
     std::size_t queueCapacity = 0;      // frames waiting for inference; 0: 2 x batch
     std::filesystem::path cacheDir;     // FeatureStore folder; empty: no cache

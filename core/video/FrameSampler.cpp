@@ -6,12 +6,14 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "core/video/FramePreprocessor.h"
 #include "core/video/PacketScan.h"
 #include "core/video/ShotDetector.h"
+#include "core/video/UniformSchedule.h"
 #include "core/video/VideoDecoder.h"
 #include "core/video/VideoGeometry.h"
 #include "core/video/VideoProbe.h"
@@ -62,15 +64,7 @@ FrameSampler::FrameSampler(SamplerOptions options) : options_(std::move(options)
 
 namespace {
 
-constexpr double kTimeTolerance = 1e-7;  // seconds: a frame at t_k is the frame shown at t_k
 constexpr std::size_t kMaxShotCandidates = 16;
-
-struct CleanKeyframe {
-    double time = 0;  // seconds from the stream start
-    std::int64_t pts = 0;
-    std::int64_t dts = 0;
-    std::int64_t pos = -1;
-};
 
 // One decoded frame with its repaired, stream-relative timestamp.
 struct Decoded {
@@ -79,6 +73,21 @@ struct Decoded {
     double time = 0;
     bool damaged = false;
     bool valid = false;
+};
+
+// Where uniform sampling stands in the stream between two targets.
+struct UniformCursor {
+    Decoded prev;               // the last frame at or before the current target
+    Decoded pending;            // the frame after it (read ahead)
+    bool eof = false;
+    bool atStreamStart = true;  // no seek since the decoder opened at the start
+    bool seeking = false;       // the strategy, until an entry point fails
+    double minSkip = 0;         // minSeekSkip() of this video
+    int trustedEntry = -1;      // clean keyframe last entered successfully (-1: the stream start)
+    int verifyingEntry = -1;    // keyframe entered by the last seek, until its first target is served
+    std::set<std::size_t> badEntries;
+
+    double position() const { return pending.valid ? pending.time : prev.valid ? prev.time : kBeforeStream; }
 };
 
 // Everything one run() call needs; lives on the caller's stack.
@@ -104,6 +113,13 @@ private:
 
     SamplingStrategy chooseStrategy(const std::vector<double>& targets, double minSkip) const;
     void runUniform();
+    // Uniform mode, one target at a time:
+    void seekAheadOf(UniformCursor& c, double t);  // when a usable entry point skips enough
+    void seekTo(UniformCursor& c, int entry);
+    void advanceTo(UniformCursor& c, double t);    // until the next frame is after t
+    bool readUpTo(UniformCursor& c, double t);     // false: the entry being verified is not clean
+    void abandonEntry(UniformCursor& c);           // count it, decode from the last trusted entry
+    const Decoded* shownAt(UniformCursor& c, double t);
     void runShots();
 
     const SamplerOptions& options_;
@@ -113,7 +129,7 @@ private:
     const JobContext& ctx_;
 
     SamplingResult result_;
-    std::vector<CleanKeyframe> keyframes_;
+    std::vector<EntryPoint> keyframes_;
     bool hasIndex_ = false;
     bool scanReadErrors_ = false;
     std::int64_t origin_ = 0;
@@ -168,7 +184,7 @@ void SamplingRun::scan()
         if (k.clean)
             keyframes_.push_back({static_cast<double>(k.pts - origin_) * av_q2d(timeBase_), k.pts, k.dts, k.pos});
     std::sort(keyframes_.begin(), keyframes_.end(),
-              [](const CleanKeyframe& a, const CleanKeyframe& b) { return a.pts < b.pts; });
+              [](const EntryPoint& a, const EntryPoint& b) { return a.pts < b.pts; });
     if (keyframes_.size() >= 2) {
         std::vector<double> gaps;
         for (std::size_t i = 1; i < keyframes_.size(); ++i)
@@ -280,29 +296,13 @@ SamplingStrategy SamplingRun::chooseStrategy(const std::vector<double>& targets,
     if (!hasIndex_)
         return SamplingStrategy::Sequential;  // no index: seeks would be imprecise bisections
     // Simulate the seek plan: how much of the video would seeks skip?
-    double position = -1e300, skipped = 0;
-    std::size_t kf = 0;
-    for (double t : targets) {
-        while (kf + 1 < keyframes_.size() && keyframes_[kf + 1].time <= t + kTimeTolerance)
-            ++kf;
-        const double entry = keyframes_[kf].time;
-        if (entry <= t + kTimeTolerance && entry > position + minSkip)
-            skipped += entry - std::max(position, 0.0);
-        position = t;
-    }
-    return endTime_ > 0 && skipped / endTime_ >= 0.15 ? SamplingStrategy::Seek : SamplingStrategy::Sequential;
+    return seekSkippedFraction(keyframes_, targets, minSkip, endTime_) >= kSeekWorthFraction ? SamplingStrategy::Seek
+                                                                                             : SamplingStrategy::Sequential;
 }
 
 void SamplingRun::runUniform()
 {
-    std::vector<double> targets;
-    const double limit = endTime_ - options_.skipEnd;
-    for (long k = 0;; ++k) {
-        const double t = options_.skipStart + static_cast<double>(k) / options_.fps;
-        if (t >= limit - kTimeTolerance)
-            break;
-        targets.push_back(t);
-    }
+    const std::vector<double> targets = uniformTargets(options_.skipStart, options_.skipEnd, options_.fps, endTime_);
     result_.targets = static_cast<int>(targets.size());
     if (targets.empty()) {
         std::ostringstream message;
@@ -311,130 +311,16 @@ void SamplingRun::runUniform()
         warn(message.str());
         return;
     }
-    const double minSkip = std::max(0.3, 10.0 * frameDuration_);
-    result_.strategyUsed = chooseStrategy(targets, minSkip);
-    bool seeking = result_.strategyUsed == SamplingStrategy::Seek;
-
-    Decoded prev, pending;
-    bool eof = false;
-    bool atStreamStart = true;  // no seek since the decoder opened at the start
-    int trustedEntry = -1;      // clean keyframe last entered successfully (-1: the stream start)
-    int verifyingEntry = -1;    // keyframe entered by the last seek, until its first target is served
-    std::set<std::size_t> badEntries;
-
-    const auto seekTo = [&](int entry) {
-        decoder_->seek(keyframes_[static_cast<std::size_t>(entry)].pts);  // indexes are by presentation time (mov: dts shifted by the edit list)
-        ++result_.seeks;
-        lastPts_ = AV_NOPTS_VALUE;
-        discardBefore_ = keyframes_[static_cast<std::size_t>(entry)].pts;
-        prev.valid = pending.valid = false;
-        eof = false;
-        atStreamStart = false;
-    };
-
+    UniformCursor c;
+    c.minSkip = minSeekSkip(frameDuration_);
+    result_.strategyUsed = chooseStrategy(targets, c.minSkip);
+    c.seeking = result_.strategyUsed == SamplingStrategy::Seek;
     for (std::size_t k = 0; k < targets.size(); ++k) {
         const double t = targets[k];
-        if (seeking) {
-            int entry = -1;
-            for (std::size_t i = 0; i < keyframes_.size() && keyframes_[i].time <= t + kTimeTolerance; ++i)
-                if (!badEntries.count(i))
-                    entry = static_cast<int>(i);
-            const double position = pending.valid ? pending.time : prev.valid ? prev.time : -1e300;
-            if (entry >= 0 && !eof && keyframes_[static_cast<std::size_t>(entry)].time > position + minSkip) {
-                // Prime a fresh decoder with the stream's first frame: some decoders learn
-                // stream-wide facts there (H.264: the x264 build in an SEI, which selects bug
-                // workarounds; cockatoo.mp4 decodes to garbage from 3.8 s without it).
-                if (result_.framesDecoded == 0 && pull(pending))
-                    pending.valid = false;
-                seekTo(entry);
-                verifyingEntry = entry;
-            }
-        }
-        // Advance until the next frame is after t; verify a fresh entry point on the way.
-        for (;;) {
-            bool failed = false;
-            bool firstAfterSeek = verifyingEntry >= 0 && !prev.valid && !pending.valid;
-            while (!eof) {
-                if (!pending.valid) {
-                    if (!pull(pending)) {
-                        eof = true;
-                        break;
-                    }
-                    if (verifyingEntry >= 0) {
-                        const CleanKeyframe& entry = keyframes_[static_cast<std::size_t>(verifyingEntry)];
-                        const auto& landing = decoder_->landing();
-                        if (firstAfterSeek) {
-                            // The demuxer must land on a clean keyframe no later than the one asked
-                            // for (an earlier one is fine: its frames before the entry are discarded),
-                            // and the first frame shown must be the entry's own, flagged key.
-                            firstAfterSeek = false;
-                            bool landedClean = false;
-                            for (std::size_t i = 0; landing && i < keyframes_.size() && !landedClean; ++i) {
-                                const CleanKeyframe& kf = keyframes_[i];
-                                landedClean = !badEntries.count(i) && kf.pts <= entry.pts &&
-                                              (landing->dts == kf.dts || (kf.pos >= 0 && landing->pos == kf.pos));
-                            }
-                            if (!landedClean || pending.pts + origin_ != entry.pts || !pending.frame->key_frame)
-                                failed = true;
-                        }
-                        if (pending.damaged)
-                            failed = true;
-                        if (failed)
-                            break;
-                    }
-                }
-                if (pending.time <= t + kTimeTolerance) {
-                    std::swap(prev, pending);
-                    pending.valid = false;
-                    continue;
-                }
-                break;
-            }
-            if (verifyingEntry >= 0 && !failed && eof && !prev.valid)
-                failed = true;  // the entry gave nothing
-            if (!failed) {
-                if (verifyingEntry >= 0)
-                    trustedEntry = verifyingEntry;
-                verifyingEntry = -1;
-                break;
-            }
-            // Not a clean entry point: count it, stop seeking, decode from the last trusted entry.
-            badEntries.insert(static_cast<std::size_t>(verifyingEntry));
-            ++result_.warnings.badEntryPoints;
-            std::ostringstream message;
-            message << "keyframe at " << keyframes_[static_cast<std::size_t>(verifyingEntry)].time
-                    << " s is not a clean entry point (decoded sequentially instead)";
-            warn(message.str());
-            verifyingEntry = -1;
-            seeking = false;
-            openDecoder();
-            prev.valid = pending.valid = false;
-            eof = false;
-            atStreamStart = true;
-            if (trustedEntry >= 0) {
-                seekTo(trustedEntry);
-                verifyingEntry = trustedEntry;  // verified again: it must land the same way
-                trustedEntry = -1;
-            }
-        }
-        // The frame shown at t.
-        const Decoded* shown = nullptr;
-        if (prev.valid) {
-            shown = &prev;
-            if (eof) {
-                // The stream's last frame lasts until the end the scan measured.
-                const double frameEnd = prev.pts >= lastFramePts_ ? endTime_ : prev.time + (prev.frame->pkt_duration > 0
-                                                         ? static_cast<double>(prev.frame->pkt_duration) *
-                                                               av_q2d(timeBase_)
-                                                         : frameDuration_);
-                if (t > frameEnd + kTimeTolerance) {
-                    shown = nullptr;  // decoding ended before the end the container announced
-                    result_.warnings.truncated = true;
-                }
-            }
-        } else if (pending.valid && atStreamStart) {
-            shown = &pending;  // targets before the first frame show the first frame
-        }
+        if (c.seeking)
+            seekAheadOf(c, t);
+        advanceTo(c, t);
+        const Decoded* shown = shownAt(c, t);
         if (!shown) {
             ++result_.warnings.missedTargets;
             warn("targets without a decodable frame (damaged or truncated stream)");
@@ -442,6 +328,111 @@ void SamplingRun::runUniform()
         }
         emit(*shown->frame, shown->pts, shown->time, static_cast<int>(k), t);
     }
+}
+
+void SamplingRun::seekTo(UniformCursor& c, int entry)
+{
+    const EntryPoint& kf = keyframes_[static_cast<std::size_t>(entry)];
+    decoder_->seek(kf.pts);  // indexes are by presentation time (mov: dts shifted by the edit list)
+    ++result_.seeks;
+    lastPts_ = AV_NOPTS_VALUE;
+    discardBefore_ = kf.pts;
+    c.prev.valid = c.pending.valid = false;
+    c.eof = false;
+    c.atStreamStart = false;
+}
+
+void SamplingRun::seekAheadOf(UniformCursor& c, double t)
+{
+    const int entry = lastUsableEntry(keyframes_, c.badEntries, t);
+    if (entry < 0 || c.eof || !(keyframes_[static_cast<std::size_t>(entry)].time > c.position() + c.minSkip))
+        return;
+    // Prime a fresh decoder with the stream's first frame: some decoders learn
+    // stream-wide facts there (H.264: the x264 build in an SEI, which selects bug
+    // workarounds; cockatoo.mp4 decodes to garbage from 3.8 s without it).
+    if (result_.framesDecoded == 0 && pull(c.pending))
+        c.pending.valid = false;
+    seekTo(c, entry);
+    c.verifyingEntry = entry;
+}
+
+bool SamplingRun::readUpTo(UniformCursor& c, double t)
+{
+    bool firstAfterSeek = c.verifyingEntry >= 0 && !c.prev.valid && !c.pending.valid;
+    while (!c.eof) {
+        if (!c.pending.valid) {
+            if (!pull(c.pending)) {
+                c.eof = true;
+                break;
+            }
+            if (c.verifyingEntry >= 0) {
+                if (firstAfterSeek) {
+                    firstAfterSeek = false;
+                    const auto& landing = decoder_->landing();
+                    const std::optional<Landing> landed =
+                        landing ? std::optional<Landing>(Landing{landing->dts, landing->pos}) : std::nullopt;
+                    if (!landedOnEntry(keyframes_, c.badEntries, static_cast<std::size_t>(c.verifyingEntry), landed,
+                                       c.pending.pts + origin_, c.pending.frame->key_frame != 0))
+                        return false;
+                }
+                if (c.pending.damaged)
+                    return false;
+            }
+        }
+        if (!shownBy(c.pending.time, t))
+            break;
+        std::swap(c.prev, c.pending);
+        c.pending.valid = false;
+    }
+    return !(c.verifyingEntry >= 0 && c.eof && !c.prev.valid);  // an entry that gave nothing failed
+}
+
+void SamplingRun::advanceTo(UniformCursor& c, double t)
+{
+    while (!readUpTo(c, t))
+        abandonEntry(c);
+    if (c.verifyingEntry >= 0)
+        c.trustedEntry = c.verifyingEntry;
+    c.verifyingEntry = -1;
+}
+
+void SamplingRun::abandonEntry(UniformCursor& c)
+{
+    c.badEntries.insert(static_cast<std::size_t>(c.verifyingEntry));
+    ++result_.warnings.badEntryPoints;
+    std::ostringstream message;
+    message << "keyframe at " << keyframes_[static_cast<std::size_t>(c.verifyingEntry)].time
+            << " s is not a clean entry point (decoded sequentially instead)";
+    warn(message.str());
+    c.verifyingEntry = -1;
+    c.seeking = false;
+    openDecoder();
+    c.prev.valid = c.pending.valid = false;
+    c.eof = false;
+    c.atStreamStart = true;
+    if (c.trustedEntry >= 0) {
+        seekTo(c, c.trustedEntry);
+        c.verifyingEntry = c.trustedEntry;  // verified again: it must land the same way
+        c.trustedEntry = -1;
+    }
+}
+
+const Decoded* SamplingRun::shownAt(UniformCursor& c, double t)
+{
+    if (!c.prev.valid)
+        return c.pending.valid && c.atStreamStart ? &c.pending : nullptr;  // targets before the first frame show it
+    if (c.eof) {
+        // The stream's last frame lasts until the end the scan measured.
+        const double ownDuration = c.prev.frame->pkt_duration > 0
+                                       ? static_cast<double>(c.prev.frame->pkt_duration) * av_q2d(timeBase_)
+                                       : 0.0;
+        const double frameEnd = displayEnd(c.prev.pts, lastFramePts_, endTime_, c.prev.time, ownDuration, frameDuration_);
+        if (t > frameEnd + kTimeTolerance) {
+            result_.warnings.truncated = true;  // decoding ended before the end the container announced
+            return nullptr;
+        }
+    }
+    return &c.prev;
 }
 
 void SamplingRun::runShots()

@@ -13,6 +13,7 @@
 //   timestamp equals t_k is the one returned. Several targets may map to the
 //   same frame when fps exceeds the video's frame rate. A dropped (uniform)
 //   frame takes no SampledFrame::index but keeps its targetIndex gap.
+//   (Its decoder-free decisions, with their constants: UniformSchedule.h.)
 // - The result does not depend on the strategy: a seek is only trusted when it
 //   lands on a clean entry point (H.264 IDR / HEVC IRAP, the exact keyframe
 //   asked for, and the decoder reports no damage up to the target); otherwise
