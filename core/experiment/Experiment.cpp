@@ -91,7 +91,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     const auto models = options.models.empty() ? project.models : options.models;
     const auto fpsList = options.fps.empty() ? project.fps : options.fps;
     EvalSettings settings = options.eval;
-    settings.ks = options.ks.empty() ? parseIntList(project.k, "project K range") : options.ks;
+    settings.ks = options.ks.empty() ? parseIntList(project.k, "K range") : options.ks;
     settings.baselines = true;
     settings.device = options.device;  // similarity + top-K on the GPU too when inference is there
 
