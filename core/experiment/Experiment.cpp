@@ -23,17 +23,6 @@ namespace tl {
 
 namespace {
 
-features::ComputeDevice parseDevice(const std::string& name)
-{
-    if (name == "auto")
-        return features::ComputeDevice::Auto;
-    if (name == "cpu")
-        return features::ComputeDevice::Cpu;
-    if (name == "cuda")
-        return features::ComputeDevice::Cuda;
-    throw ConfigError("unknown device '" + name + "' (auto, cpu, cuda)");
-}
-
 // options.weightsDir first (when given), then the registry's places.
 features::WeightsLookup findWeights(const features::ModelRegistry& registry, const std::string& model,
                                     const std::filesystem::path& weightsDir)
@@ -104,7 +93,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
         for (const auto& model : models) {
             features::ModelSpec spec;
             spec.model = model;
-            spec.device = parseDevice(options.device);
+            spec.device = options.device;
             if (model.rfind("torchscript:", 0) != 0) {
                 const features::WeightsLookup lookup = findWeights(registry, model, options.weightsDir);
                 if (lookup.found())

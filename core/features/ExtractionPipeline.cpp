@@ -177,7 +177,7 @@ ExtractionResult extractFeatures(FeatureExtractor& extractor, const std::vector<
     const int size = extractor.inputSize();
     const std::size_t frameFloats = 3u * static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
     const std::size_t perSample = static_cast<std::size_t>(std::max(1, extractor.framesPerSample()));
-    const bool gpu = extractor.deviceName().rfind("cuda", 0) == 0;
+    const bool gpu = extractor.device().isCuda();
     const std::size_t batchSamples = std::max<std::size_t>(1, (options.batchSize ? options.batchSize : (gpu ? 64 : 16)) / perSample);
     const std::size_t capacity = options.queueCapacity ? options.queueCapacity : 2 * batchSamples * perSample;
 
