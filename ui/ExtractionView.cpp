@@ -70,10 +70,11 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     mode_->addItem(tr("One keyframe per shot"), 1);
     device_ = new QComboBox(this);
     const auto& device = session::computeDevice();
-    device_->addItem(tr("Automatic (%1)").arg(QString::fromStdString(device.description)), 0);
-    device_->addItem(tr("CPU"), 1);
+    // Each choice carries its device's text (ComputeDevice::str()).
+    device_->addItem(tr("Automatic (%1)").arg(QString::fromStdString(device.description)), QStringLiteral("auto"));
+    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
     if (device.cuda)
-        device_->addItem(tr("CUDA: %1").arg(QString::fromStdString(device.name)), 2);
+        device_->addItem(tr("CUDA: %1").arg(QString::fromStdString(device.name)), QStringLiteral("cuda"));
     start_ = new QPushButton(tr("Start extraction"), this);
     cancel_ = new QPushButton(tr("Cancel"), this);
     overall_ = new QProgressBar(this);
@@ -158,11 +159,7 @@ tl::ExtractionSettings ExtractionView::settings() const
         s.model.randomSeed = static_cast<std::uint64_t>(seed_->value());
     else
         s.model.weights = registry().find(s.model.model).file;  // empty when not found
-    switch (device_->currentData().toInt()) {
-    case 1: s.model.device = features::ComputeDevice::Cpu; break;
-    case 2: s.model.device = features::ComputeDevice::Cuda; break;
-    default: s.model.device = features::ComputeDevice::Auto; break;
-    }
+    s.model.device = ComputeDevice::parse(device_->currentData().toString().toStdString());
     s.mode = mode_->currentData().toInt() == 1 ? video::SamplingMode::Shots : video::SamplingMode::Uniform;
     s.fps = fps_->value();
     return s;

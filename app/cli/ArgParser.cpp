@@ -1,5 +1,6 @@
 #include "app/cli/ArgParser.h"
 
+#include "core/cf/DeviceNeighbours.h"
 #include "core/common/Lists.h"
 
 #include <algorithm>
@@ -222,6 +223,22 @@ std::vector<double> parseDoubleList(const std::string& text, const std::string& 
     } catch (const ConfigError& e) {
         throw UsageError(e.what());
     }
+}
+
+ComputeDevice parseDeviceOption(const std::string& text, const std::string& optionName)
+{
+    try {
+        const ComputeDevice device = ComputeDevice::parse(text);
+        (void)resolveComputeDevice(device);
+        return device;
+    } catch (const ConfigError& e) {
+        throw UsageError("option --" + optionName + ": " + e.what());
+    }
+}
+
+std::string deviceOptionHelp(const std::string& what)
+{
+    return what + ": auto (cuda when this LibTorch has it, else cpu), cpu, cuda, or cuda:N (the N-th GPU)";
 }
 
 }  // namespace tl::cli

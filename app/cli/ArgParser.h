@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/ComputeDevice.h"
 #include "core/common/Error.h"
 
 namespace tl::cli {
@@ -86,10 +87,16 @@ private:
     std::map<std::string, std::string> positionalValues_;
 };
 
-// Parses "10:100:10" (start:stop:step, inclusive), "10,20,50" or "50" into
+// Parses a K list (tl::parseIntList: "10:100:10", "10:100", "10,20,50", "50") into
 // sorted unique positive integers. Throws UsageError naming the option.
 std::vector<int> parseIntList(const std::string& text, const std::string& optionName);
 // Parses "1,2,3" or "0.5" into positive doubles.
 std::vector<double> parseDoubleList(const std::string& text, const std::string& optionName);
+// Parses a device (ComputeDevice::parse: auto, cpu, cuda, cuda:N) and checks that this
+// build and machine can use it, before any work starts. Returns it as given (auto stays
+// auto). Throws UsageError "option --NAME: device '...': ..." otherwise.
+ComputeDevice parseDeviceOption(const std::string& text, const std::string& optionName);
+// The help text of every --device option, after `what` ("where X runs: ").
+std::string deviceOptionHelp(const std::string& what);
 
 }  // namespace tl::cli

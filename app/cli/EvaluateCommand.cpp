@@ -64,8 +64,8 @@ ArgParser makeParser()
     p.addFlag("restrict-to-profiled", "keep only ratings of items that have a profile in the first feature file (the paper's choice)");
     p.addOption("top-n", "N", "N of Precision/Recall/NDCG@N", "10");
     p.addOption("device", "NAME",
-                "where content CF's similarity + top-K run (offline mode): cpu, cuda, cuda:N, auto "
-                "(cuda when this LibTorch has it); raters mode and baselines use the CPU",
+                deviceOptionHelp("where content CF's similarity + top-K run (offline mode; raters mode and "
+                                 "baselines use the CPU)"),
                 "cpu");
     p.addOption("out", "FILE", "write all rows to FILE: .csv, .md (Markdown) or .json (with the settings)");
     p.addFlag("quiet", "no progress messages");
@@ -147,13 +147,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.ks = parseIntList(*p.value("k"), "k");
     settings.mode = parseNeighbourMode(*p.value("neighbors"));
     settings.clip = p.flag("clip");
-    settings.device = *p.value("device");
-    try {
-        if (settings.device != "cpu")
-            resolveComputeDevice(settings.device);
-    } catch (const ConfigError& e) {
-        throw UsageError(std::string("option --device: ") + e.what());
-    }
+    settings.device = parseDeviceOption(*p.value("device"), "device");
     settings.relevant = parseRelevantRule(*p.value("relevant"));
     settings.normalization = parseNormalization(*p.value("normalize"));
     settings.restrictToProfiled = p.flag("restrict-to-profiled");
@@ -242,7 +236,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         << (splits.size() > 1 ? " (fold 1 of " + std::to_string(splits.size()) + ")" : std::string()) << "\n";
     out << "settings: normalize " << toString(settings.normalization) << ", relevant " << toString(settings.relevant)
         << ", neighbours " << toString(settings.mode) << (settings.clip ? ", clipped" : "")
-        << (settings.device != "cpu" ? ", similarity on " + settings.device : std::string())
+        << (!settings.device.isCpu() ? ", similarity on " + settings.device.str() : std::string())
         << (settings.restrictToProfiled ? ", restricted to profiled items" : ", items without a profile kept")
         << "\n";
     for (const auto& c : first.coverage)
@@ -265,7 +259,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"relevant", toString(settings.relevant)},
                                {"neighbors", toString(settings.mode)},
                                {"clip", settings.clip},
-                               {"device", settings.device},
+                               {"device", settings.device.str()},
                                {"top_n", settings.ranking.topN},
                                {"folds", splits.size()}};
             doc["rows"] = table.json();

@@ -24,8 +24,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     p.addOption("fps", "LIST", "comma-separated frames per second, e.g. 1,2,3 [default: the project's]");
     p.addOption("k", "LIST", "neighbourhood sizes, e.g. 10:100:10 [default: the project's]");
     p.addOption("out", "DIR", "report folder [default: <project folder>/reports/experiment]");
-    p.addOption("device", "NAME",
-                "device for inference and for content CF's similarity + top-K: auto (cuda when available), cpu, cuda",
+    p.addOption("device", "NAME", deviceOptionHelp("where inference and content CF's similarity + top-K run"),
                 "auto");
     p.addOption("weights-dir", "DIR",
                 "folder with weights: <model>.safetensors for VGG (models/export_weights.py), mobilenetv2-12-int8.onnx "
@@ -70,9 +69,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
         options.fps = wrap([&] { return parseDoubleList(*v, "option --fps"); });
     if (auto v = p.value("k"))
         options.ks = wrap([&] { return parseIntList(*v, "option --k"); });
-    options.device = *p.value("device");
-    if (options.device != "auto" && options.device != "cpu" && options.device != "cuda")
-        throw UsageError("option --device: '" + options.device + "' is not auto, cpu or cuda");
+    options.device = parseDeviceOption(*p.value("device"), "device");
     if (auto v = p.value("weights-dir"))
         options.weightsDir = *v;
     options.missingWeightsAdvice = missingWeightsAdvice();

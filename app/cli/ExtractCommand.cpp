@@ -51,7 +51,7 @@ ArgParser makeParser()
     p.addOption("skip-start", "SECONDS", "seconds skipped at the start of each video", "0");
     p.addOption("skip-end", "SECONDS", "seconds skipped at the end of each video", "0");
     p.addFlag("keep-uniform", "keep black / near-uniform frames (dropped by default)");
-    p.addOption("device", "NAME", "auto, cpu or cuda", "auto");
+    p.addOption("device", "NAME", deviceOptionHelp("where the model runs"), "auto");
     p.addFlag("half", "half precision on CUDA");
     p.addOption("batch", "N", "frames per forward pass [default: 64 on CUDA, 16 on CPU]");
     p.addOption("workers", "N", "videos decoded in parallel", "1");
@@ -143,6 +143,7 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (p.given("videos") == p.given("manifest"))
         throw UsageError("give exactly one of --videos DIR and --manifest FILE");
     fs::path outPath = p.required("out");
+    const ComputeDevice device = parseDeviceOption(*p.value("device"), "device");  // before any file is read
     const std::string reduction = *p.value("reduce");
     std::optional<ShardSpec> shard;
     if (p.given("shard")) {
@@ -191,11 +192,7 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     // Random weights only where no file is given: an explicit --weights still wins.
     if (spec.model.rfind("torchscript:", 0) != 0 && (!spec.randomSeed || !weights.empty()))
         spec.weights = ModelRegistry::standard().require(spec.model, weights, missingWeightsAdvice());
-    const std::string device = *p.value("device");
-    if (device == "cpu") spec.device = ComputeDevice::Cpu;
-    else if (device == "cuda") spec.device = ComputeDevice::Cuda;
-    else if (device == "auto") spec.device = ComputeDevice::Auto;
-    else throw UsageError("--device " + device + ": expected auto, cpu or cuda");
+    spec.device = device;
     spec.half = p.flag("half");
     const std::string mobilenetOutput = *p.value("mobilenet-output");
     if (mobilenetOutput != "pooled" && mobilenetOutput != "map")
@@ -248,7 +245,7 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
                            {"weights_id", extractor->weightsId()},
                            {"random_weights", extractor->randomWeights()},
                            {"device", result.device},
-                           {"precision", result.device.find("half") != std::string::npos ? "half" : "float32"},
+                           {"precision", extractor->halfPrecision() ? "half" : "float32"},
                            {"sampling", describeSampling(options.sampler)},
                            {"preprocessing", describePreprocessing(options.sampler)},
                            {"pooling", toString(pooling)},

@@ -10,37 +10,30 @@
 
 namespace tl {
 
-std::string resolveComputeDevice(const std::string& device)
+int visibleCudaDevices()
 {
-    const bool cuda = torch::cuda::is_available();
-    if (device == "auto")
-        return cuda ? "cuda" : "cpu";
-    if (device == "cpu")
-        return device;
-    if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
-        if (!cuda)
-            throw ConfigError("device '" + device +
-                              "': this LibTorch has no CUDA or no GPU is visible (torch::cuda::is_available() is "
-                              "false); build against a CUDA LibTorch (README, GPU servers) or use cpu");
-        try {
-            const torch::Device parsed(device);
-            if (parsed.has_index() && parsed.index() >= static_cast<int>(torch::cuda::device_count()))
-                throw ConfigError("device '" + device + "': only " + std::to_string(torch::cuda::device_count()) +
-                                  " CUDA device(s) visible");
-        } catch (const c10::Error& e) {
-            throw ConfigError("device '" + device + "': " + e.what_without_backtrace());
-        }
-        return device;
-    }
-    throw ConfigError("device '" + device + "': expected cpu, cuda, cuda:N or auto");
+    return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
 }
 
+ComputeDevice resolveComputeDevice(const ComputeDevice& device)
+{
+    return device.isCpu() ? device : device.resolve(visibleCudaDevices());
+}
+
+namespace {
+torch::Device torchDevice(const ComputeDevice& device)
+{
+    const ComputeDevice d = resolveComputeDevice(device);
+    return d.isCuda() ? torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(d.index())) : torch::Device(torch::kCPU);
+}
+}  // namespace
+
 NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemProfiles& items, int kMax,
-                                         const std::string& device, const JobContext& ctx,
+                                         const ComputeDevice& device, const JobContext& ctx,
                                          DeviceNeighbourStats* stats, std::size_t maxBlockBytes)
 {
     torch::NoGradGuard noGrad;
-    const torch::Device dev(resolveComputeDevice(device));
+    const torch::Device dev = torchDevice(device);
     const auto users = static_cast<std::int64_t>(w.users);
     const auto profiled = static_cast<std::int64_t>(items.values.rows());
     const auto dims = static_cast<std::int64_t>(items.values.cols());
@@ -156,10 +149,10 @@ NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemPro
     return lists;
 }
 
-double timeDeviceProduct(std::int64_t m, std::int64_t k, std::int64_t n, const std::string& device, int reps)
+double timeDeviceProduct(std::int64_t m, std::int64_t k, std::int64_t n, const ComputeDevice& device, int reps)
 {
     torch::NoGradGuard noGrad;
-    const torch::Device dev(resolveComputeDevice(device));
+    const torch::Device dev = torchDevice(device);
     const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(dev);
     const torch::Tensor a = torch::rand({m, k}, options), b = torch::rand({n, k}, options);
     std::vector<double> times;

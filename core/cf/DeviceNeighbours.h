@@ -18,6 +18,7 @@
 
 #include "core/cf/Neighbours.h"
 #include "core/cf/Profiles.h"
+#include "core/common/ComputeDevice.h"
 #include "core/common/JobContext.h"
 
 namespace tl {
@@ -28,17 +29,19 @@ struct DeviceNeighbourStats {
     std::size_t blockRows = 0;
 };
 
-// "cpu", "cuda", "cuda:N" or "auto" (cuda when available, else cpu). Throws
-// ConfigError naming the device when this build or machine cannot use it.
-std::string resolveComputeDevice(const std::string& device);
+// The CUDA devices this LibTorch can use (0 for a CPU-only build or no GPU).
+int visibleCudaDevices();
+// device.resolve(visibleCudaDevices()): auto becomes cuda or cpu; ConfigError naming
+// the device when this build or machine cannot use it. Never asks CUDA for "cpu".
+ComputeDevice resolveComputeDevice(const ComputeDevice& device);
 
 NeighbourLists computeNeighboursOnDevice(const RelevanceMatrix& w, const ItemProfiles& items, int kMax,
-                                         const std::string& device, const JobContext& ctx = JobContext::none(),
+                                         const ComputeDevice& device, const JobContext& ctx = JobContext::none(),
                                          DeviceNeighbourStats* stats = nullptr,
                                          std::size_t maxBlockBytes = std::size_t(1) << 30);
 
 // Benchmark reference: median seconds of a plain float32 product [m x k] x [k x n]
 // of random matrices on `device` (synchronised), over `reps` runs after a warm-up.
-double timeDeviceProduct(std::int64_t m, std::int64_t k, std::int64_t n, const std::string& device, int reps);
+double timeDeviceProduct(std::int64_t m, std::int64_t k, std::int64_t n, const ComputeDevice& device, int reps);
 
 }  // namespace tl

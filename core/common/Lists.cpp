@@ -4,16 +4,19 @@
 #include <charconv>
 #include <cstdlib>
 #include <sstream>
+#include <string_view>
 
 #include "core/common/Error.h"
 
 namespace tl {
 
 namespace {
-bool parseIntToken(const std::string& token, long& v)
+constexpr long kMaxListValue = 1000000;
+
+std::string_view trimmed(std::string_view s)  // without surrounding spaces and tabs
 {
-    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
-    return ec == std::errc() && ptr == token.data() + token.size() && !token.empty();
+    const auto first = s.find_first_not_of(" \t");
+    return first == std::string_view::npos ? std::string_view() : s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 std::vector<std::string> split(const std::string& text, char sep)
@@ -29,28 +32,37 @@ std::vector<std::string> split(const std::string& text, char sep)
 
 std::vector<int> parseIntList(const std::string& text, const std::string& what)
 {
-    const std::string bad = what + ": '" + text +
-                            "' is not a list (50 or 10,20,50) or range (10:100:10) of positive integers";
+    const std::string context = what + " '" + text + "': ";
+    const std::string grammar = " (expected N, FROM:TO or FROM:TO:STEP, comma-separated, e.g. 10:100:10 or 10,20,50)";
+    // One number of a term ("role" names it in errors): digits only, 1..kMaxListValue.
+    auto number = [&](std::string_view token, const std::string& term, const char* role) {
+        token = trimmed(token);
+        long v = 0;
+        const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+        const std::string where = term.find(':') == std::string::npos ? "" : std::string(" (") + role + " of '" + term + "')";
+        if (token.empty() || ec != std::errc() || ptr != token.data() + token.size())
+            throw ConfigError(context + "'" + std::string(token) + "'" + where + " is not a whole number" + grammar);
+        if (v < 1 || v > kMaxListValue)
+            throw ConfigError(context + std::string(token) + where + " is out of range (1 to " +
+                              std::to_string(kMaxListValue) + ")");
+        return v;
+    };
+    if (trimmed(text).empty())
+        throw ConfigError(context + "empty" + grammar);
     std::vector<int> values;
-    if (text.find(':') != std::string::npos) {
-        auto parts = split(text, ':');
-        long start, stop, step = 1;
-        if (parts.size() < 2 || parts.size() > 3 || !parseIntToken(parts[0], start) ||
-            !parseIntToken(parts[1], stop) || (parts.size() == 3 && !parseIntToken(parts[2], step)) ||
-            step <= 0 || start <= 0 || stop < start || stop > 1000000)
-            throw ConfigError(bad);
-        for (long v = start; v <= stop; v += step)
+    // The added separators keep a trailing empty term ("10," and "10:"), which getline drops, to refuse it.
+    for (const auto& term : split(text + ",", ',')) {
+        const auto parts = split(term + ":", ':');
+        if (parts.size() > 3)
+            throw ConfigError(context + "'" + term + "' has more than FROM:TO:STEP" + grammar);
+        const long from = number(parts[0], term, parts.size() > 1 ? "FROM" : "value");
+        const long to = parts.size() > 1 ? number(parts[1], term, "TO") : from;
+        const long step = parts.size() > 2 ? number(parts[2], term, "STEP") : 1;
+        if (to < from)
+            throw ConfigError(context + "the range '" + std::string(trimmed(term)) + "' runs backwards (FROM <= TO)");
+        for (long v = from; v <= to; v += step)
             values.push_back(static_cast<int>(v));
-    } else {
-        for (const auto& token : split(text, ',')) {
-            long v;
-            if (!parseIntToken(token, v) || v <= 0 || v > 1000000)
-                throw ConfigError(bad);
-            values.push_back(static_cast<int>(v));
-        }
     }
-    if (values.empty())
-        throw ConfigError(bad);
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
     return values;

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <numeric>
+#include <optional>
+#include <string_view>
 
 #include "core/common/Error.h"
 #include "core/common/Random.h"
+#include "core/data/Text.h"
 
 namespace tl {
 
@@ -40,13 +42,15 @@ Split randomHoldout(const Dataset& data, double testRatio, std::uint64_t seed)
     return split;
 }
 
-std::vector<Split> kFold(const Dataset& data, int k, std::uint64_t seed)
+namespace {
+// The fold of every rating: a shuffled order cut into k parts whose sizes differ by at most 1.
+std::vector<int> foldAssignment(const Dataset& data, int k, std::uint64_t seed)
 {
     if (k < 2)
         throw ConfigError("k-fold needs k >= 2, got " + std::to_string(k));
     if (static_cast<std::size_t>(k) > data.ratings.size())
         throw ConfigError("k-fold with k = " + std::to_string(k) + " needs at least k ratings");
-    auto order = shuffledIndices(data.ratings.size(), seed);
+    const auto order = shuffledIndices(data.ratings.size(), seed);
     std::vector<int> foldOf(order.size());
     const std::size_t n = order.size();
     for (int f = 0; f < k; ++f) {
@@ -55,11 +59,24 @@ std::vector<Split> kFold(const Dataset& data, int k, std::uint64_t seed)
         for (std::size_t p = begin; p < end; ++p)
             foldOf[order[p]] = f;
     }
-    std::vector<Split> folds(static_cast<std::size_t>(k));
-    for (std::size_t r = 0; r < n; ++r)
-        for (int f = 0; f < k; ++f)
-            (foldOf[r] == f ? folds[static_cast<std::size_t>(f)].test : folds[static_cast<std::size_t>(f)].train)
-                .push_back(r);
+    return foldOf;
+}
+
+Split foldSplit(const std::vector<int>& foldOf, int fold)
+{
+    Split split;
+    for (std::size_t r = 0; r < foldOf.size(); ++r)
+        (foldOf[r] == fold ? split.test : split.train).push_back(r);
+    return split;
+}
+}  // namespace
+
+std::vector<Split> kFold(const Dataset& data, int k, std::uint64_t seed)
+{
+    const auto foldOf = foldAssignment(data, k, seed);
+    std::vector<Split> folds;
+    for (int f = 0; f < k; ++f)
+        folds.push_back(foldSplit(foldOf, f));
     return folds;
 }
 
@@ -104,25 +121,32 @@ namespace tl {
 
 SplitSpec parseSplitSpec(const std::string& text)
 {
+    const std::string expected =
+        " (expected holdout:RATIO, peruser:RATIO with 0 < RATIO < 1, or kfold:K with 2 <= K <= 100; e.g. holdout:0.2)";
     const auto colon = text.find(':');
-    const std::string kind = text.substr(0, colon);
-    const std::string arg = colon == std::string::npos ? "" : text.substr(colon + 1);
-    char* end = nullptr;
-    const double value = std::strtod(arg.c_str(), &end);
-    const bool number = !arg.empty() && *end == '\0';
+    if (colon == std::string::npos)
+        throw ConfigError("split '" + text + "': no ':'" + expected);
+    const std::string_view kind = text::trim(std::string_view(text).substr(0, colon));
+    const std::string_view arg = text::trim(std::string_view(text).substr(colon + 1));
+    const std::optional<double> value = text::parseDouble(arg);
     SplitSpec spec;
-    if ((kind == "holdout" || kind == "peruser") && number && value > 0 && value < 1) {
+    if (kind == "holdout" || kind == "peruser") {
+        if (!value || !(*value > 0 && *value < 1))
+            throw ConfigError("split '" + text + "': the ratio '" + std::string(arg) +
+                              "' is not a number strictly between 0 and 1" + expected);
         spec.kind = kind == "holdout" ? SplitSpec::Holdout : SplitSpec::PerUser;
-        spec.ratio = value;
+        spec.ratio = *value;
         return spec;
     }
-    if (kind == "kfold" && number && value >= 2 && value <= 100 && value == std::floor(value)) {
+    if (kind == "kfold") {
+        if (!value || !(*value >= 2 && *value <= 100) || *value != std::floor(*value))
+            throw ConfigError("split '" + text + "': the fold count '" + std::string(arg) +
+                              "' is not a whole number from 2 to 100" + expected);
         spec.kind = SplitSpec::KFold;
-        spec.folds = static_cast<int>(value);
+        spec.folds = static_cast<int>(*value);
         return spec;
     }
-    throw ConfigError("split '" + text +
-                      "' is not holdout:RATIO, kfold:K (K >= 2) or peruser:RATIO (0 < RATIO < 1)");
+    throw ConfigError("split '" + text + "': unknown kind '" + std::string(kind) + "'" + expected);
 }
 
 std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::uint64_t seed)
@@ -133,6 +157,13 @@ std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::u
     case SplitSpec::KFold: return kFold(data, spec.folds, seed);
     }
     return {};
+}
+
+Split makeSplit(const Dataset& data, const SplitSpec& spec, std::uint64_t seed)
+{
+    if (spec.kind == SplitSpec::KFold)
+        return foldSplit(foldAssignment(data, spec.folds, seed), 0);
+    return makeSplits(data, spec, seed).front();
 }
 
 }  // namespace tl

@@ -34,15 +34,25 @@ Split explicitSplit(const Dataset& data, std::size_t trainCount);
 
 namespace tl {
 
-// A split named in options and project files: "holdout:RATIO", "kfold:K" or "peruser:RATIO".
+// A split named in options and project files, one of
+//   holdout:RATIO   a random RATIO of all ratings is the test set      holdout:0.2
+//   peruser:RATIO   RATIO of each user's ratings (at least one) tested  peruser:0.2
+//   kfold:K         K folds, each tested once (2 <= K <= 100)          kfold:5
+// RATIO is a decimal number strictly between 0 and 1 (0.2, .25, 2e-1); K a whole
+// number (5, 5.0, 1e1). Spaces around either part are allowed; nothing else.
 struct SplitSpec {
     enum Kind { Holdout, KFold, PerUser } kind = Holdout;
     double ratio = 0.2;  // Holdout, PerUser
     int folds = 5;       // KFold
+
+    bool operator==(const SplitSpec&) const = default;
 };
-// Throws ConfigError naming the text for anything else.
+// Throws ConfigError "split 'TEXT': ..." saying what is wrong and what is expected.
 SplitSpec parseSplitSpec(const std::string& text);
 // The splits of a spec: one, or K folds.
 std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::uint64_t seed);
+// The first of makeSplits (for a k-fold spec its first fold, computed alone): what
+// an interactive session evaluates.
+Split makeSplit(const Dataset& data, const SplitSpec& spec, std::uint64_t seed);
 
 }  // namespace tl

@@ -101,16 +101,15 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
             result.rows.push_back(
                 {baselineName(b), 0, computeMetrics(test, predictBaseline(b, train, test, options), settings.ranking)});
     }
-    const std::string device = settings.device == "cpu" || settings.mode != NeighbourMode::Offline
-                                   ? std::string("cpu")
-                                   : resolveComputeDevice(settings.device);
+    const ComputeDevice device =
+        settings.mode != NeighbourMode::Offline ? ComputeDevice::cpu() : resolveComputeDevice(settings.device);
     for (const auto& source : sources) {
         ctx.checkCancelled();
         ctx.report("profiles:" + source.name, 0, 1);
         const ItemProfiles items = alignItemProfiles(*source.features, data.items, settings.normalization);
         result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
         const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
-        if (device != "cpu") {
+        if (!device.isCpu()) {
             const NeighbourLists lists = computeNeighboursOnDevice(w, items, settings.ks.back() + 1, device, ctx);
             addCrowdingRows(source.name, lists, settings.ks, result);
             ctx.report("profiles:" + source.name, 1, 1);

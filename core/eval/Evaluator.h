@@ -10,6 +10,7 @@
 
 #include "core/cf/CfOptions.h"
 #include "core/cf/Similarity.h"
+#include "core/common/ComputeDevice.h"
 #include "core/common/JobContext.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Split.h"
@@ -38,7 +39,7 @@ struct EvalSettings {
     // Where content CF's similarity and top-K run in offline mode: cpu (the
     // blockwise engine), cuda, cuda:N, or auto (cuda when available). Raters mode
     // and the rating-based baselines always run on the CPU engine.
-    std::string device = "cpu";
+    ComputeDevice device = ComputeDevice::cpu();
 };
 
 struct ResultRow {

@@ -24,17 +24,6 @@ namespace tl {
 
 namespace {
 
-features::ComputeDevice parseDevice(const std::string& name)
-{
-    if (name == "auto")
-        return features::ComputeDevice::Auto;
-    if (name == "cpu")
-        return features::ComputeDevice::Cpu;
-    if (name == "cuda")
-        return features::ComputeDevice::Cuda;
-    throw ConfigError("unknown device '" + name + "' (auto, cpu, cuda)");
-}
-
 // options.weightsDir first (when given), then the registry's places.
 features::WeightsLookup findWeights(const features::ModelRegistry& registry, const std::string& model,
                                     const std::filesystem::path& weightsDir)
@@ -92,7 +81,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     const auto models = options.models.empty() ? project.models : options.models;
     const auto fpsList = options.fps.empty() ? project.fps : options.fps;
     EvalSettings settings = options.eval;
-    settings.ks = options.ks.empty() ? parseIntList(project.k, "project K range") : options.ks;
+    settings.ks = options.ks.empty() ? parseIntList(project.k, "K range") : options.ks;
     settings.baselines = true;
     settings.device = options.device;  // similarity + top-K on the GPU too when inference is there
 
@@ -105,7 +94,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
         for (const auto& model : models) {
             features::ModelSpec spec;
             spec.model = model;
-            spec.device = parseDevice(options.device);
+            spec.device = options.device;
             if (model.rfind("torchscript:", 0) != 0) {
                 const features::WeightsLookup lookup = findWeights(registry, model, options.weightsDir);
                 if (lookup.found())

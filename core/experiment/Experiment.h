@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/ComputeDevice.h"
 #include "core/common/JobContext.h"
 #include "core/eval/Evaluator.h"
 #include "core/project/Project.h"
@@ -27,7 +28,7 @@ struct ExperimentOptions {
     std::vector<int> ks;              // empty: the project's K range
     EvalSettings eval;                // ks is overwritten from the above
     bool genres = true;               // genre-profile CF when the project has item metadata
-    std::string device = "auto";      // auto, cpu, cuda
+    ComputeDevice device;             // inference, and content CF's similarity + top-K (auto: cuda when available)
     std::optional<std::uint64_t> randomWeightsSeed;  // for models without weights (stamped)
     // Searched first for each model's weights file (<model>.safetensors for VGG,
     // mobilenetv2-12-int8.onnx); then the model registry's places (ModelRegistry.h),

@@ -12,11 +12,6 @@
 
 namespace tl::features {
 
-bool isGpuDevice(const std::string& deviceName)
-{
-    return deviceName.rfind("cuda", 0) == 0;
-}
-
 std::size_t batchSamplesFor(std::size_t requestedFrames, bool onGpu, std::size_t framesPerSample)
 {
     const std::size_t frames = requestedFrames ? requestedFrames : (onGpu ? kDefaultGpuBatchFrames : kDefaultCpuBatchFrames);
@@ -72,7 +67,7 @@ ExtractionPlan planExtraction(const FeatureExtractor& extractor, const PipelineO
     plan.frameFloats = 3u * size * size;
     plan.perSample = static_cast<std::size_t>(std::max(1, extractor.framesPerSample()));
     // The one place that decides "on a GPU" (from the device's name).
-    const bool onGpu = isGpuDevice(extractor.deviceName());
+    const bool onGpu = extractor.device().isCuda();
     plan.batchSamples = batchSamplesFor(options.batchSize, onGpu, plan.perSample);
     plan.queueCapacity = queueCapacityFor(options.queueCapacity, plan.batchSamples, plan.perSample);
     plan.workers = std::clamp(options.decodeWorkers, 1, std::max(1, static_cast<int>(videoCount)));

@@ -29,9 +29,6 @@ inline constexpr std::size_t kDefaultQueueBatches = 2;
 // copying overlaps the forward pass without holding more batches in memory.
 inline constexpr std::size_t kReadyBatches = 2;
 
-// Whether the extractor's device name is a GPU ("cuda", "cuda:1", "cuda (half)").
-bool isGpuDevice(const std::string& deviceName);
-
 // Samples (clips for clip models) per forward pass: requestedFrames (0: the device's
 // default above) divided by framesPerSample, at least 1.
 std::size_t batchSamplesFor(std::size_t requestedFrames, bool onGpu, std::size_t framesPerSample);

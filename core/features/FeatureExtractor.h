@@ -16,15 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/ComputeDevice.h"
 #include "core/data/FeatureMatrix.h"
 
 namespace tl::features {
-
-enum class ComputeDevice {
-    Auto,  // CUDA when torch::cuda::is_available(), else CPU
-    Cpu,
-    Cuda,  // ModelError when CUDA is not available
-};
 
 enum class MobileNetOutput {
     Pooled,  // global average of the last conv map: 1280 features (default)
@@ -41,7 +36,8 @@ struct ModelSpec {
     // Random weights, seeded; only when set. Never a silent fallback: every output
     // carries provenance() = "RANDOM WEIGHTS (seed N)".
     std::optional<std::uint64_t> randomSeed;
-    ComputeDevice device = ComputeDevice::Auto;
+    // auto: CUDA when LibTorch has it, else CPU; cuda / cuda:N: ConfigError when absent.
+    ComputeDevice device;
     bool half = false;  // half precision on CUDA (ignored on CPU)
     MobileNetOutput mobilenetOutput = MobileNetOutput::Pooled;
     int cpuThreads = 0;  // 0: all hardware threads
@@ -63,7 +59,11 @@ public:
     virtual bool randomWeights() const = 0;
     // Identifies the weights for cache keys: the weights file's SHA-256 or "random-seed-N".
     virtual std::string weightsId() const = 0;
-    virtual std::string deviceName() const = 0;  // "cpu", "cuda", "cuda (half)"
+    // Where the model runs, resolved (never auto). The default suits models that only
+    // run on the CPU (test doubles); the LibTorch ones say where they are.
+    virtual ComputeDevice device() const { return ComputeDevice::cpu(); }
+    // For people and metadata: "cpu (N threads)", "cuda", "cuda:1", "cuda (half)".
+    virtual std::string deviceName() const = 0;
     // Inference in half precision (CUDA --half): features differ from fp32 ones, so
     // the feature store keys them apart.
     virtual bool halfPrecision() const { return false; }
@@ -83,7 +83,7 @@ public:
 };
 
 // Builds the model of `spec`. Throws tl::ModelError (missing or mismatching weights,
-// unknown model, CUDA asked but absent) with a message that says what to do.
+// unknown model) or tl::ConfigError (a CUDA device asked for but absent) with a message that says what to do.
 std::unique_ptr<FeatureExtractor> createExtractor(const ModelSpec& spec);
 
 bool cudaAvailable();

@@ -40,12 +40,26 @@ std::vector<int> vggConfig(const std::string& model)
 
 namespace {
 
-torch::Device chooseDevice(ComputeDevice wanted)
+// The device of `wanted`, resolved against the CUDA devices this LibTorch sees
+// (ConfigError, from ComputeDevice::resolve, when it cannot be used).
+torch::Device chooseDevice(const ComputeDevice& wanted)
 {
-    const bool cuda = torch::cuda::is_available();
-    if (wanted == ComputeDevice::Cuda && !cuda)
-        throw ModelError("--device cuda was asked for, but LibTorch sees no CUDA device (CPU-only build or no GPU)");
-    return (wanted != ComputeDevice::Cpu && cuda) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    const ComputeDevice d =
+        wanted.isCpu() ? wanted : wanted.resolve(cudaAvailable() ? static_cast<int>(torch::cuda::device_count()) : 0);
+    return d.isCuda() ? torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(d.index())) : torch::Device(torch::kCPU);
+}
+
+ComputeDevice fromTorch(const torch::Device& device)
+{
+    return device.is_cuda() ? ComputeDevice::cuda(device.has_index() ? device.index() : -1) : ComputeDevice::cpu();
+}
+
+// "cuda", "cuda:1", "cuda (half)"; "cpu" or, with threads, "cpu (N threads)".
+std::string describeDevice(const torch::Device& device, bool half, bool threads)
+{
+    if (device.is_cuda())
+        return fromTorch(device).str() + (half ? " (half)" : "");
+    return threads ? "cpu (" + std::to_string(torch::get_num_threads()) + " threads)" : "cpu";
 }
 
 void configureThreads(const torch::Device& device, int threads)
@@ -105,10 +119,8 @@ public:
     bool randomWeights() const override { return random_; }
     std::string weightsId() const override { return weightsId_; }
     bool halfPrecision() const override { return half_; }
-    std::string deviceName() const override
-    {
-        return device_.is_cuda() ? (half_ ? "cuda (half)" : "cuda") : "cpu (" + std::to_string(torch::get_num_threads()) + " threads)";
-    }
+    ComputeDevice device() const override { return fromTorch(device_); }
+    std::string deviceName() const override { return describeDevice(device_, half_, true); }
 
     std::vector<std::pair<std::string, std::vector<std::int64_t>>> parameterShapes() const override
     {
@@ -460,7 +472,8 @@ public:
     std::string provenance() const override { return "pretrained:" + file_.filename().string() + " sha256=" + weightsId_; }
     bool randomWeights() const override { return false; }
     std::string weightsId() const override { return weightsId_; }
-    std::string deviceName() const override { return device_.is_cuda() ? (half_ ? "cuda (half)" : "cuda") : "cpu"; }
+    ComputeDevice device() const override { return fromTorch(device_); }
+    std::string deviceName() const override { return describeDevice(device_, half_, false); }
 
     RowMatrixF forward(const float* frames, std::size_t n) override
     {

@@ -6,100 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/Error.h"
+#include "core/common/Lists.h"
+
 namespace fs = std::filesystem;
 
 namespace tl {
-
-namespace {
-
-int toInt(const std::string& text, const std::string& whole)
-{
-    try {
-        std::size_t used = 0;
-        const int v = std::stoi(text, &used);
-        if (used != text.size())
-            throw ConfigError("");
-        return v;
-    } catch (const std::exception&) {
-        throw ConfigError("K range '" + whole + "': '" + text + "' is not a whole number (expected 10:100:10 or 10,20,50)");
-    }
-}
-
-double toRatio(const std::string& text, const std::string& whole)
-{
-    try {
-        std::size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size() && v > 0 && v < 1)
-            return v;
-    } catch (const std::exception&) {
-    }
-    throw ConfigError("split '" + whole + "': the ratio must lie between 0 and 1, e.g. holdout:0.2");
-}
-
-}  // namespace
-
-std::vector<int> parseKRange(const std::string& text)
-{
-    std::vector<int> ks;
-    if (text.find(':') != std::string::npos) {
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        while (true) {
-            const auto colon = text.find(':', start);
-            parts.push_back(text.substr(start, colon - start));
-            if (colon == std::string::npos)
-                break;
-            start = colon + 1;
-        }
-        if (parts.size() != 3)
-            throw ConfigError("K range '" + text + "': expected from:to:step, e.g. 10:100:10");
-        const int from = toInt(parts[0], text), to = toInt(parts[1], text), step = toInt(parts[2], text);
-        if (from <= 0 || to < from || step <= 0)
-            throw ConfigError("K range '" + text + "': needs 0 < from <= to and step > 0");
-        for (int k = from; k <= to; k += step)
-            ks.push_back(k);
-    } else {
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            const auto comma = text.find(',', start);
-            const int k = toInt(text.substr(start, comma - start), text);
-            if (k <= 0)
-                throw ConfigError("K range '" + text + "': every K must be positive");
-            ks.push_back(k);
-            if (comma == std::string::npos)
-                break;
-            start = comma + 1;
-        }
-    }
-    std::sort(ks.begin(), ks.end());
-    ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
-    if (ks.empty())
-        throw ConfigError("K range '" + text + "' is empty");
-    return ks;
-}
-
-Split makeSplit(const Dataset& data, const std::string& spec, std::uint64_t seed)
-{
-    const auto colon = spec.find(':');
-    const std::string kind = spec.substr(0, colon);
-    const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
-    if (kind == "holdout")
-        return randomHoldout(data, toRatio(arg, spec), seed);
-    if (kind == "peruser")
-        return perUserHoldout(data, toRatio(arg, spec), seed);
-    if (kind == "kfold") {
-        int k = 0;
-        try {
-            k = std::stoi(arg);
-        } catch (const std::exception&) {
-        }
-        if (k < 2)
-            throw ConfigError("split '" + spec + "': k-fold needs k >= 2, e.g. kfold:5");
-        return kFold(data, k, seed).front();
-    }
-    throw ConfigError("split '" + spec + "' is not holdout:RATIO, peruser:RATIO or kfold:K");
-}
 
 std::string ProjectData::titleOf(const std::string& itemId) const
 {
@@ -137,8 +49,9 @@ std::shared_ptr<const ProjectData> loadProjectData(const Project& project, const
             out->warnings.push_back(std::string("manifest not used: ") + e.what());
         }
     }
-    out->ks = parseKRange(project.k);
-    out->split = makeSplit(out->data, project.split, project.seed);
+    // The same parsers as the project file's validation and the experiment runner.
+    out->ks = parseIntList(project.k, "K range");
+    out->split = makeSplit(out->data, parseSplitSpec(project.split), project.seed);
     if (out->split.train.empty() || out->split.test.empty())
         throw ConfigError("split '" + project.split + "' leaves an empty training or test set");
     ctx.report("load", 3, 3);

@@ -24,12 +24,6 @@
 
 namespace tl {
 
-// "10:100:10" (from:to:step) or "10,20,50"; sorted, unique, all > 0. ConfigError otherwise.
-std::vector<int> parseKRange(const std::string& text);
-
-// "holdout:R", "peruser:R" or "kfold:K" (its first fold). ConfigError otherwise.
-Split makeSplit(const Dataset& data, const std::string& spec, std::uint64_t seed);
-
 struct ContentSourceInfo {
     std::string name;                // "genre", or the profile file's stem ("mobilenetv2-fps1")
     std::filesystem::path file;      // empty for "genre"
@@ -42,8 +36,8 @@ struct ProjectData {
     Dataset data;
     ItemCatalog catalog;                               // empty when the project has no item file
     std::map<std::string, std::filesystem::path> videoOf;  // item id -> video file (from the manifest)
-    Split split;
-    std::vector<int> ks;
+    Split split;                                       // makeSplit: for kfold:K its first fold
+    std::vector<int> ks;                               // parseIntList of the project's "k"
     std::vector<std::string> warnings;                 // non-fatal problems met while loading
     std::vector<std::string> readsOutside;             // files read from outside the project folder
 

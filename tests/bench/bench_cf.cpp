@@ -5,7 +5,7 @@
 // runs the exact (float64) engine and the float32 one (the reference) and
 // prints both side by side with their median ratio. Prints medians.
 //
-//   bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda|cuda:N]
+//   bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda|cuda:N|auto]
 //
 // With a device other than cpu, profiles, similarity and top-K run through the
 // LibTorch route (core/cf/DeviceNeighbours) and the reference product runs on
@@ -63,7 +63,7 @@ int main(int argc, char** argv)
     std::string scale = "1m";
     int reps = 3;
     long features = -1;
-    std::string device = "cpu";
+    tl::ComputeDevice device = tl::ComputeDevice::cpu();
     for (int a = 1; a < argc; ++a) {
         if (!std::strcmp(argv[a], "--scale") && a + 1 < argc)
             scale = argv[++a];
@@ -71,10 +71,15 @@ int main(int argc, char** argv)
             reps = std::max(1, std::atoi(argv[++a]));
         else if (!std::strcmp(argv[a], "--features") && a + 1 < argc)
             features = std::atol(argv[++a]);
-        else if (!std::strcmp(argv[a], "--device") && a + 1 < argc)
-            device = argv[++a];
-        else {
-            std::fprintf(stderr, "usage: bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda]\n");
+        else if (!std::strcmp(argv[a], "--device") && a + 1 < argc) {
+            try {
+                device = tl::ComputeDevice::parse(argv[++a]);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "--device: %s\n", e.what());
+                return 2;
+            }
+        } else {
+            std::fprintf(stderr, "usage: bench_cf [--scale 1m|20m|small] [--reps N] [--features F] [--device cpu|cuda|cuda:N|auto]\n");
             return 2;
         }
     }
@@ -133,14 +138,14 @@ int main(int argc, char** argv)
             refN = gram ? refM : static_cast<Eigen::Index>(spec.users);
             refK = static_cast<Eigen::Index>(spec.features);
             plainFlops = 2.0 * static_cast<double>(refM) * static_cast<double>(refN) * static_cast<double>(refK);
-            if (device == "cpu") {
+            if (device.isCpu()) {
                 refA = Eigen::MatrixXf::Random(refM, refK);
                 refB = Eigen::MatrixXf::Random(refN, refK);
                 refC.resize(refM, refN);
                 refC.noalias() = refA * refB.transpose();  // warm-up, untimed
             }
         }
-        if (device != "cpu")
+        if (!device.isCpu())
             return tl::timeDeviceProduct(refM, refK, refN, device, 3);
         const auto t = Clock::now();
         refC.noalias() = refA * refB.transpose();
@@ -155,7 +160,7 @@ int main(int argc, char** argv)
         p.profileT.push_back(seconds(t));
 
         t = Clock::now();
-        if (device != "cpu") {
+        if (!device.isCpu()) {
             tl::DeviceNeighbourStats stats;
             p.lists = tl::computeNeighboursOnDevice(w, items, 100, device, tl::JobContext::none(), &stats);
             route = "LibTorch device";
@@ -194,7 +199,7 @@ int main(int argc, char** argv)
                     p.totalT.back(), p.plainT.back(), p.ratios.back());
         std::fflush(stdout);
     };
-    const bool both = device == "cpu";
+    const bool both = device.isCpu();
     for (int rep = 0; rep < reps; ++rep) {
         const bool exactFirst = rep % 2 == 1;
         if (both && !exactFirst)

@@ -215,14 +215,14 @@ INSTANTIATE_TEST_SUITE_P(
 // where this LibTorch has it: small budgets force several W chunks and blocks.
 TEST(CfDeviceRoute, NeighboursMatchBruteForce)
 {
-    std::vector<std::string> devices = {"cpu"};
-    if (resolveComputeDevice("auto") != "cpu")
-        devices.push_back("cuda");
+    std::vector<ComputeDevice> devices = {ComputeDevice::cpu()};
+    if (visibleCudaDevices() > 0)
+        devices.push_back(ComputeDevice::cuda());
     for (const auto& device : devices)
         for (std::size_t budget : {std::size_t(1) << 30, std::size_t(3000)})
             for (Normalization norm : {Normalization::MinMax100, Normalization::ZScore})
                 for (std::uint64_t seed : {1u, 2u, 3u}) {
-                    SCOPED_TRACE(device + " budget " + std::to_string(budget) + " seed " + std::to_string(seed));
+                    SCOPED_TRACE(device.str() + " budget " + std::to_string(budget) + " seed " + std::to_string(seed));
                     const Random r = makeRandom(seed);
                     const auto train = TrainingMatrix::build(r.data, r.split.train);
                     const BruteForce brute(r, train, norm);
@@ -239,12 +239,14 @@ TEST(CfDeviceRoute, NeighboursMatchBruteForce)
 
 TEST(CfDeviceRoute, RejectsUnknownAndUnavailableDevices)
 {
-    EXPECT_THROW(resolveComputeDevice("tpu"), ConfigError);
-    EXPECT_EQ(resolveComputeDevice("cpu"), "cpu");
-    if (resolveComputeDevice("auto") == "cpu") {
-        EXPECT_THROW(resolveComputeDevice("cuda"), ConfigError);
+    EXPECT_THROW(ComputeDevice::parse("tpu"), ConfigError);
+    EXPECT_EQ(resolveComputeDevice(ComputeDevice::cpu()), ComputeDevice::cpu());
+    if (visibleCudaDevices() == 0) {
+        EXPECT_EQ(resolveComputeDevice(ComputeDevice::automatic()), ComputeDevice::cpu());
+        EXPECT_THROW(resolveComputeDevice(ComputeDevice::cuda()), ConfigError);
     } else {
-        EXPECT_THROW(resolveComputeDevice("cuda:99"), ConfigError);
+        EXPECT_EQ(resolveComputeDevice(ComputeDevice::automatic()), ComputeDevice::cuda());
+        EXPECT_THROW(resolveComputeDevice(ComputeDevice::cuda(99)), ConfigError);
     }
 }
 

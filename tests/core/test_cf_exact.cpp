@@ -215,7 +215,7 @@ void checkEveryRoute(const Case& c, Normalization norm, int kMax, const std::vec
             continue;
         const std::string label = "LibTorch cpu, budget " + std::to_string(budget);
         DeviceNeighbourStats stats;
-        const auto lists = computeNeighboursOnDevice(w, items, kMax, "cpu", JobContext::none(), &stats, budget);
+        const auto lists = computeNeighboursOnDevice(w, items, kMax, ComputeDevice::cpu(), JobContext::none(), &stats, budget);
         if (budget < 100000) {
             EXPECT_LT(stats.blockRows, train.users) << "a small budget must split the pass";
         }

@@ -2,7 +2,7 @@
 // extractFeatures) next to the model's forward-only rate on the same batch size, both
 // measured in this run, median of --repeats. Target: end to end >= 90 % of forward-only.
 //
-//   bench_features [--models mobilenetv2,vgg19] [--device cpu|cuda] [--batch N] [--half]
+//   bench_features [--models mobilenetv2,vgg19] [--device cpu|cuda|cuda:N|auto] [--batch N] [--half]
 //                  [--frames N] [--fps N] [--repeats 3] [--synthetic] [--videos DIR] [--workers N]
 //                  [--threads N] [--decode-threads N] [--stages]
 //
@@ -109,7 +109,7 @@ std::vector<VideoItem> findVideos(const std::filesystem::path& dir)
 int main(int argc, char** argv)
 {
     std::vector<std::string> models{"mobilenetv2", "vgg19"};
-    std::string device = "cpu";
+    tl::ComputeDevice device = tl::ComputeDevice::cpu();
     std::size_t batch = 0, frames = 0;
     int repeats = 3, workers = 1, threads = 0, decodeThreads = -1;
     double fps = 0;
@@ -129,7 +129,14 @@ int main(int argc, char** argv)
             return argv[++i];
         };
         if (a == "--models") models = split(next());
-        else if (a == "--device") device = next();
+        else if (a == "--device") {
+            try {
+                device = tl::ComputeDevice::parse(next());
+            } catch (const std::exception& e) {
+                std::cerr << "--device: " << e.what() << "\n";
+                return 2;
+            }
+        }
         else if (a == "--batch") batch = std::stoul(next());
         else if (a == "--frames") frames = std::stoul(next());
         else if (a == "--fps") fps = std::stod(next());
@@ -142,17 +149,17 @@ int main(int argc, char** argv)
         else if (a == "--decode-threads") decodeThreads = std::stoi(next());
         else if (a == "--stages") stages = true;
         else {
-            std::cerr << "usage: bench_features [--models LIST] [--device cpu|cuda] [--batch N] [--half] [--frames N]"
+            std::cerr << "usage: bench_features [--models LIST] [--device cpu|cuda|cuda:N|auto] [--batch N] [--half] [--frames N]"
                          " [--fps N] [--repeats N] [--synthetic] [--videos DIR] [--workers N] [--threads N]"
                          " [--decode-threads N] [--stages]\n";
             return a == "--help" ? 0 : 2;
         }
     }
-    const bool cuda = device == "cuda";
+    const bool cuda = device.isCuda();
     std::vector<VideoItem> videos = synthetic ? std::vector<VideoItem>{} : findVideos(videosDir);
     if (videos.empty())
         synthetic = true;
-    std::printf("device %s%s, %s end-to-end input, median of %d\n", device.c_str(), half ? " (half)" : "",
+    std::printf("device %s%s, %s end-to-end input, median of %d\n", device.str().c_str(), half ? " (half)" : "",
                 synthetic ? "synthetic-frame" : "decoded-video", repeats);
     std::printf("%-12s %6s %8s %14s %14s %8s  %s\n", "model", "batch", "frames", "forward f/s", "end2end f/s", "ratio",
                 "weights");
@@ -161,7 +168,7 @@ int main(int argc, char** argv)
         for (const std::string& model : models) {
             ModelSpec spec;
             spec.model = model;
-            spec.device = cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+            spec.device = device;
             spec.half = half;
             spec.cpuThreads = threads;
             if (model == "mobilenetv2" && onnxSupportBuilt())

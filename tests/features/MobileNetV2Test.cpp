@@ -26,7 +26,7 @@ std::unique_ptr<FeatureExtractor> zooMobileNet(const std::filesystem::path& onnx
     ModelSpec spec;
     spec.model = "mobilenetv2";
     spec.weights = onnx;
-    spec.device = ComputeDevice::Cpu;
+    spec.device = tl::ComputeDevice::cpu();
     return createExtractor(spec);
 }
 

@@ -23,7 +23,7 @@ ModelSpec randomSpec(const std::string& model, std::uint64_t seed = 7)
     ModelSpec spec;
     spec.model = model;
     spec.randomSeed = seed;
-    spec.device = ComputeDevice::Cpu;
+    spec.device = tl::ComputeDevice::cpu();
     return spec;
 }
 
@@ -199,7 +199,7 @@ TEST(WeightsRoundTrip, PythonExportLoadsExactlyAndGivesPythonsOutput)
     ModelSpec spec;
     spec.model = "vgg11";
     spec.weights = dir / "vgg11.safetensors";
-    spec.device = ComputeDevice::Cpu;
+    spec.device = tl::ComputeDevice::cpu();
     auto vgg = createExtractor(spec);
     EXPECT_FALSE(vgg->randomWeights());
     EXPECT_EQ(vgg->provenance(), "pretrained:vgg11.safetensors sha256=" + sha256File(spec.weights));

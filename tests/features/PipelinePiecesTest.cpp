@@ -39,6 +39,7 @@ public:
     bool randomWeights() const override { return true; }
     std::string weightsId() const override { return "random-seed-1"; }
     std::string deviceName() const override { return device_; }
+    tl::ComputeDevice device() const override { return tl::ComputeDevice::parse(device_); }
     RowMatrixF forward(const float* frames, std::size_t n) override
     {
         calls.push_back(n);
@@ -82,14 +83,13 @@ std::vector<float> frameOf(std::size_t video, std::size_t index)
 
 }  // namespace
 
-TEST(ExtractionPlan, GpuIsDecidedByTheDeviceName)
+TEST(ExtractionPlan, GpuIsDecidedByTheExtractorsDevice)
 {
-    EXPECT_TRUE(isGpuDevice("cuda"));
-    EXPECT_TRUE(isGpuDevice("cuda:1"));
-    EXPECT_TRUE(isGpuDevice("cuda (half)"));
-    EXPECT_FALSE(isGpuDevice("cpu"));
-    EXPECT_FALSE(isGpuDevice(""));
-    EXPECT_FALSE(isGpuDevice("not cuda"));
+    PipelineOptions options;
+    options.source = [](const VideoItem&, const FrameSink&, const tl::JobContext&) { return 0; };
+    EXPECT_EQ(planExtraction(TinyExtractor(1, "cpu"), options, 1).batchSamples, kDefaultCpuBatchFrames);
+    EXPECT_EQ(planExtraction(TinyExtractor(1, "cuda"), options, 1).batchSamples, kDefaultGpuBatchFrames);
+    EXPECT_EQ(planExtraction(TinyExtractor(1, "cuda:1"), options, 1).batchSamples, kDefaultGpuBatchFrames);
 }
 
 TEST(ExtractionPlan, BatchAndQueueSizes)

@@ -231,7 +231,7 @@ TEST(Pipeline, RealVideosWithACorruptOne)
     ModelSpec spec;
     spec.model = "mobilenetv2";
     spec.randomSeed = 3;
-    spec.device = ComputeDevice::Cpu;
+    spec.device = tl::ComputeDevice::cpu();
     auto net = createExtractor(spec);
     PipelineOptions options;
     options.sampler.fps = 2;

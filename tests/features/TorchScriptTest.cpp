@@ -49,7 +49,7 @@ TEST(TorchScriptModel, ImageAndClipModelsThroughThePipeline)
     ASSERT_EQ(std::system((python + " " + (dir / "make.py").string() + " " + dir.path().string()).c_str()), 0);
 
     ModelSpec spec;
-    spec.device = ComputeDevice::Cpu;
+    spec.device = tl::ComputeDevice::cpu();
     spec.model = "torchscript:" + (dir / "image.pt").string();
     auto image = createExtractor(spec);
     EXPECT_EQ(image->featureDim(), 3u);
