@@ -28,6 +28,7 @@ std::string slurp(const std::filesystem::path& path)
 
 TEST(Demo, DeterministicFilesAndClips)
 {
+    TL_REQUIRE_VIDEO();
     test::TempDir a, b;
     DemoSpec spec;
     spec.items = 4;
@@ -149,6 +150,7 @@ TEST(Demo, RatingsFollowTheVisualProperties)
 // beats the user-mean baseline (a smaller demo than the default, for time).
 TEST(Demo, VideoFeatureCfBeatsUserMean)
 {
+    TL_REQUIRE_VIDEO();
     TL_REQUIRE_SHARED(onnx, "models/mobilenetv2-12-int8.onnx");
     test::TempDir dir;
     DemoSpec spec;
@@ -174,6 +176,7 @@ TEST(Demo, VideoFeatureCfBeatsUserMean)
 
 TEST(Import, MovieLensFolderWithMissingCorruptAndUnmatchedTrailers)
 {
+    TL_REQUIRE_VIDEO();
     test::TempDir dir;
     const auto ml = dir / "ml";
     const auto trailers = dir / "trailers";

@@ -16,6 +16,7 @@ namespace {
 
 TEST(Experiment, TinyProjectMatchesDirectEvaluation)
 {
+    TL_REQUIRE_VIDEO();
     TL_REQUIRE_SHARED(videos, "videos");
     TL_REQUIRE_SHARED(onnx, "models/mobilenetv2-12-int8.onnx");
     test::TempDir dir;

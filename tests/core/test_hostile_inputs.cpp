@@ -406,6 +406,13 @@ TEST(HostileFiles, FifosAreRefusedByEveryReader)
     EXPECT_TRUE(contains(errorOf([&] { video::PlaybackAudio(dir / "trailer.mp4", 48000, 2, 0.0); }),
                          "not a regular file"));
 #endif
+}
+
+TEST(HostileFiles, AFifoInAVideoFolderIsReportedByName)
+{
+    TL_REQUIRE_VIDEO();
+    test::TempDir dir;
+    ASSERT_EQ(::mkfifo((dir / "trailer.mp4").c_str(), 0600), 0);
     // A folder of videos: the FIFO is reported by name, not skipped in silence.
     const CliRun r = runCli({"extract", "--videos", dir.path().string(), "--random-weights", "1", "--device", "cpu",
                              "--out", (dir / "out.csv").string(), "--quiet"});

@@ -12,6 +12,7 @@
 
 TEST(ExtractCommand, WritesItemProfilesWithProvenance)
 {
+    TL_REQUIRE_VIDEO();
     TL_REQUIRE_SHARED(video, "videos/realshort.mp4");
     TL_REQUIRE_SHARED(other, "videos/balle1-vp9.avi");
     tl::test::TempDir dir;

@@ -107,6 +107,7 @@ TEST(MobileNetV2Onnx, DequantisedWeightsMatchBruteForce)
 
 TEST(MobileNetV2Onnx, CockatooIsInTheTop5OnMostFrames)
 {
+    TL_REQUIRE_VIDEO();
     TL_REQUIRE_SHARED(onnxPath, "models/mobilenetv2-12-int8.onnx");
     TL_REQUIRE_SHARED(video, "videos/cockatoo.mp4");
     tl::video::SamplerOptions options;

@@ -222,6 +222,7 @@ TEST(Pipeline, StoreKeyCoversEverySetting)
 // ONNX file) on two shared videos and a corrupt file.
 TEST(Pipeline, RealVideosWithACorruptOne)
 {
+    TL_REQUIRE_VIDEO();
     TL_REQUIRE_SHARED(shortVideo, "videos/realshort.mp4");
     TL_REQUIRE_SHARED(otherVideo, "videos/balle1-vp9.avi");
     tl::test::TempDir dir;

@@ -218,6 +218,7 @@ TEST(ShardAssignment, BadShardValuesAreClearErrors)
 // block differently by batch size, which would change the last bits).
 TEST(ShardMerge, ShardedEqualsUnshardedExactly)
 {
+    TL_REQUIRE_VIDEO();
     tl::test::TempDir dir;
     // Manifest order differs from id order (and numeric from byte order); "5" is broken.
     const std::vector<std::string> ids{"30", "4", "100", "5", "21", "7"};

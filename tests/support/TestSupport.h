@@ -38,3 +38,12 @@ void writeFile(const std::filesystem::path& path, const std::string& text);
     if (var.empty())                                                                            \
     GTEST_SKIP() << "shared reference data not found (" << (relative)                          \
                  << "): expected ../shared next to the repository or $TRAILERLAB_SHARED"
+
+// Skips the current GoogleTest test in a build without video support
+// (configured with -DTRAILERLAB_WITH_FFMPEG=OFF: decoding and encoding throw).
+#ifdef TRAILERLAB_NO_VIDEO
+#define TL_REQUIRE_VIDEO() \
+    GTEST_SKIP() << "this build has no video support (configured with -DTRAILERLAB_WITH_FFMPEG=OFF)"
+#else
+#define TL_REQUIRE_VIDEO() static_cast<void>(0)
+#endif

@@ -244,6 +244,9 @@ void TestPlayer::realVideosPlay_data()
     const QString shared = QStringLiteral(TRAILERLAB_SHARED_DIR "/videos");
     const QStringList videos = QDir(shared).entryList({"*.mp4", "*.avi", "*.ogv", "*.mkv", "*.webm", "*.mov"},
                                                       QDir::Files, QDir::Name);
+    // Without the shared videos one row says so (a skip with its reason), the demo rows still run.
+    if (videos.isEmpty())
+        QTest::newRow("shared videos") << QString() << "none";
     for (const QString& name : videos)
         for (const char* audio : {"device", "none"})
             QTest::newRow(qPrintable(name + QLatin1Char(' ') + QLatin1String(audio)))
@@ -261,6 +264,8 @@ void TestPlayer::realVideosPlay()
 {
     QFETCH(QString, file);
     QFETCH(QString, audio);
+    if (file.isEmpty())
+        QSKIP("no videos found under TRAILERLAB_SHARED_DIR/videos");
     if (audio == QLatin1String("device"))
         useMeter();
     else if (audio == QLatin1String("none"))
@@ -389,12 +394,14 @@ void TestPlayer::damagedFilesShowAMessage()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(bytes.left(bytes.size() * 6 / 10));
     }
-    QStringList real;
+    QStringList real, missing;
     for (const char* name : {"cockatoo.mp4", "Effet_force_magnetique.ogv", "g1.avi"}) {
         const QString source = QStringLiteral(TRAILERLAB_SHARED_DIR "/videos/") + QLatin1String(name);
         QFile in(source);
-        if (!in.open(QIODevice::ReadOnly))
+        if (!in.open(QIODevice::ReadOnly)) {
+            missing << QLatin1String(name);
             continue;
+        }
         const QByteArray all = in.readAll();
         QFile out(dir_.filePath(QStringLiteral("cut-") + QLatin1String(name)));
         QVERIFY(out.open(QIODevice::WriteOnly));
@@ -423,6 +430,9 @@ void TestPlayer::damagedFilesShowAMessage()
     }
     view->setItem({}, {}, {});
     QCOMPARE(view->player()->state(), VideoPlayer::State::Empty);
+    // The generated clip was checked; say that the real ones were not.
+    if (!missing.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("not under TRAILERLAB_SHARED_DIR/videos, so not cut: ") + missing.join(", ")));
 }
 
 QTEST_MAIN(TestPlayer)
