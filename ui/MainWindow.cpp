@@ -58,7 +58,7 @@ public:
 };
 
 // Trailers for the synthetic demo when the shared reference videos are at hand:
-// $TRAILERLAB_SHARED/videos, else ../shared/videos above the executable.
+// $TRAILERLAB_SHARED/videos, else the shared reference data's videos folder beside the checkout.
 QStringList demoVideos()
 {
     QStringList roots;

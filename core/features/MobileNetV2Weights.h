@@ -44,7 +44,7 @@ struct MobileNetV2Weights {
     ClampRange logits;                  // after the bias
 };
 
-// Reads ../shared/models/mobilenetv2-12-int8.onnx (or a file of the same graph shape):
+// Reads the ONNX Model Zoo's mobilenetv2-12-int8.onnx (or a file of the same graph shape):
 // dequantises weights per output channel as scale * (q - zero_point), biases as
 // q * input_scale * weight_scale, and collects the clamp ranges. Throws tl::ModelError
 // when the file cannot be parsed, when ONNX support was not built, or when the graph

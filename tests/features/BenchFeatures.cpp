@@ -12,7 +12,7 @@
 // possible end-to-end rate is cores / (CPU ms of decode + preprocess + forward) per frame,
 // and the ratio the pipeline can reach is bounded by forward-only CPU / total CPU.
 //
-// Without ../shared (or with --synthetic) the end-to-end pass uses synthetic frames (no
+// Without the shared reference data (or with --synthetic) the end-to-end pass uses synthetic frames (no
 // decoding) and the models run with random weights, so it runs on a GPU server that has
 // neither the videos nor FFmpeg's headers.
 

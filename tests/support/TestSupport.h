@@ -7,7 +7,7 @@
 
 namespace tl::test {
 
-// ../shared, or $TRAILERLAB_SHARED when set. Empty path when absent.
+// TRAILERLAB_SHARED_DIR (next to the checkout), or $TRAILERLAB_SHARED when set. Empty path when absent.
 std::filesystem::path sharedDir();
 
 // A path inside sharedDir(), or empty when the shared folder or the file is missing.

@@ -1,4 +1,4 @@
-// The 10 real videos of ../shared/videos: every one samples without error at
+// The 10 real videos of the shared reference data (<TRAILERLAB_SHARED_DIR>/videos): every one samples without error at
 // 1, 2 and 3 fps with about duration * N frames; on cockatoo.mp4 (keyframes at
 // 3.8 s and 7.25 s that are not clean entry points) the chosen strategy and a
 // forced seek give exactly the frames a plain sequential decode gives.
