@@ -3,8 +3,7 @@
 # builds everything with the release preset and runs every test with CTest.
 # Idempotent: a second run only rebuilds what changed.
 # Tests that need the shared reference data (TRAILERLAB_SHARED_DIR: MovieLens 100K,
-# videos, MobileNetV2) skip with a
-# message when it is absent.
+# videos, MobileNetV2) skip with a message when it is absent.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
