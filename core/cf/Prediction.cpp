@@ -91,7 +91,9 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
                                 const std::vector<int>& ks, const PredictOptions& options)
 {
     SweepPredictions sweep = makeSweep(ks, test.size());
-#pragma omp parallel for schedule(dynamic, 256)
+    // Small test sets (one user's tests, one explained prediction) stay on this thread:
+    // starting a team costs more than they do, and far more on a busy machine.
+#pragma omp parallel for schedule(dynamic, 256) if (test.size() > 256)
     for (std::ptrdiff_t ti = 0; ti < static_cast<std::ptrdiff_t>(test.size()); ++ti) {
         const auto t = static_cast<std::size_t>(ti);
         const std::uint32_t u = test.users[t], i = test.items[t];
