@@ -17,6 +17,8 @@ const std::vector<Command>& commands()
         {"demo", "create the embedded demo project (generated trailers, users and ratings)", demoCommand},
         {"evaluate", "evaluate content-based user k-NN CF and baselines (RMSE, MAE, ranking metrics)",
          evaluateCommand},
+        {"explain", "explain one prediction: user's mean + each neighbour's share; why each neighbour; the profile",
+         explainCommand},
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},

@@ -14,6 +14,7 @@
 #include "app/cli/ArgParser.h"
 #include "app/cli/Cli.h"
 #include "app/cli/ConsoleProgress.h"
+#include "app/cli/RatingsOptions.h"
 #include "core/common/AtomicFile.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Items.h"
@@ -41,16 +42,7 @@ ArgParser makeParser()
                 "median spread 1 - s_K and the share of users whose K-th and (K+1)-th neighbours differ\n"
                 "by less than 1e-6, with a hint when that is severe (>= 5 % near ties, or median\n"
                 "spread < 1e-3).");
-    p.addOption("ratings", "FILE", "ratings file: u.data, ratings.dat, ratings.csv or a generic user,item,rating CSV");
-    p.addOption("format", "NAME", "ratings format: auto, ml-100k, ml-1m, ml-csv, csv", "auto");
-    p.addOption("split", "SPEC",
-                "how --ratings is split: holdout:RATIO (random share to test), kfold:K, peruser:RATIO",
-                "holdout:0.2");
-    p.addOption("seed", "N", "seed of the split", "42");
-    p.addOption("train", "FILE", "explicit training ratings (with --test; e.g. u1.base)");
-    p.addOption("test", "FILE", "explicit test ratings (with --train; e.g. u1.test)");
-    p.addOption("scale", "MIN:MAX", "rating scale; ratings outside it are errors [default: 1:5 for ml-100k/ml-1m, 0.5:5 for CSV]");
-    p.addFlag("skip-bad-lines", "skip malformed, out-of-scale and duplicate lines, listing each one, instead of stopping");
+    addRatingsOptions(p);
     p.addOption("item-features", "FILES",
                 "comma-separated item feature files (.csv item_id,f1..fF or .npy + .ids.txt); each is one "
                 "method named after its file");
@@ -130,19 +122,6 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     ConsoleProgress progress(err, p.flag("quiet"));
     const JobContext ctx = progress.context();
 
-    ReadOptions readOptions;
-    readOptions.format = parseRatingsFormat(*p.value("format"));
-    readOptions.skipBadLines = p.flag("skip-bad-lines");
-    if (auto scale = p.value("scale")) {
-        const auto colon = scale->find(':');
-        auto lo = text::parseDouble(scale->substr(0, colon)), hi = colon == std::string::npos
-                                                                   ? std::optional<double>()
-                                                                   : text::parseDouble(scale->substr(colon + 1));
-        if (!lo || !hi || !(*lo < *hi))
-            throw UsageError("option --scale: '" + *scale + "' is not MIN:MAX, e.g. 1:5");
-        readOptions.scale = RatingScale{static_cast<float>(*lo), static_cast<float>(*hi)};
-    }
-
     EvalSettings settings;
     settings.ks = parseIntList(*p.value("k"), "k");
     settings.mode = parseNeighbourMode(*p.value("neighbors"));
@@ -160,39 +139,9 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         throw UsageError("nothing to evaluate: give --item-features, --genres and/or --baselines");
     if (settings.restrictToProfiled && !haveContent)
         throw UsageError("--restrict-to-profiled needs --item-features or --genres");
-    const bool explicitFiles = p.given("train") || p.given("test");
-    if (explicitFiles && p.given("ratings"))
-        throw UsageError("give either --ratings (with --split) or --train and --test, not both");
-    if (explicitFiles && !(p.given("train") && p.given("test")))
-        throw UsageError("--train and --test go together");
-    if (!explicitFiles && !p.given("ratings"))
-        throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
-    SplitSpec splitSpec;
-    try {
-        splitSpec = parseSplitSpec(*p.value("split"));
-    } catch (const ConfigError& e) {
-        throw UsageError(std::string("option --split: ") + e.what());
-    }
-    const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
-
-
-    Dataset data;
-    std::vector<Split> splits;
-    auto report = [&](const ReadReport& r) {
-        err << "read " << r.ratings << " ratings from " << r.file << " (" << formatName(r.format)
-            << (r.hadHeader ? ", header" : "") << ")\n";
-        if (!r.skipped.empty())
-            err << describeSkipped(r) << "\n";
-    };
-    if (explicitFiles) {
-        report(readRatings(p.required("train"), data, readOptions));
-        const std::size_t trainCount = data.ratings.size();
-        report(readRatings(p.required("test"), data, readOptions));
-        splits.push_back(explicitSplit(data, trainCount));
-    } else {
-        report(readRatings(p.required("ratings"), data, readOptions));
-        splits = makeSplits(data, splitSpec, seed);
-    }
+    LoadedRatings loaded = loadRatings(p, err);
+    const Dataset& data = loaded.data;
+    const std::vector<Split>& splits = loaded.splits;
 
     // Content sources: each feature file, then genres. Reserved so pointers stay valid.
     std::vector<FeatureMatrix> matrices;

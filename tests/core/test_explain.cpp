@@ -17,6 +17,8 @@
 #include <cmath>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -24,6 +26,8 @@
 #include "core/data/SyntheticData.h"
 #include "core/eval/CfModel.h"
 #include "core/eval/Explain.h"
+#include "tests/support/CliRun.h"
+#include "tests/support/TestSupport.h"
 
 namespace tl {
 namespace {
@@ -279,6 +283,72 @@ TEST(Explain, CosinesAndProfilesSumOnRandomData)
         }
         EXPECT_GT(checked, 100);
     }
+}
+
+// The CLI reads, splits and predicts as evaluate does: its JSON prediction equals
+// predictOffline's for the same test rating, and its parts add up.
+TEST(Explain, CliJsonEqualsTheEvaluationsPrediction)
+{
+    test::TempDir dir;
+    const std::string data = (dir / "synth").string();
+    ASSERT_EQ(test::runCli({"synth", "--out", data, "--users", "100", "--items", "60", "--ratings", "2000",
+                            "--features", "8", "--seed", "3"})
+                  .code,
+              0);
+    Dataset ds;
+    readRatings(data + "/ratings.csv", ds, ReadOptions{});
+    const Split split = makeSplits(ds, parseSplitSpec("holdout:0.2"), 42).front();  // evaluate's defaults
+    Built b;
+    b.data = std::move(ds);
+    b.split = split;
+    finish(b, readFeatureMatrix(data + "/features.csv"), Normalization::MinMax100);
+    const auto engine = SimilarityEngine::fromItemProfiles(b.w, b.items);
+    const NeighbourLists lists = computeNeighbours(engine, 8);
+    const auto offline = predictOffline(b.train, lists, b.test, {7}, {});
+    for (std::size_t t = 0; t < 6; ++t) {
+        const test::CliRun run = test::runCli({"explain", "--ratings", data + "/ratings.csv", "--item-features",
+                                               data + "/features.csv", "--user", b.data.users.id(b.test.users[t]),
+                                               "--item", b.data.items.id(b.test.items[t]), "--k", "7", "--json"});
+        ASSERT_EQ(run.code, 0) << run.err;
+        const auto doc = nlohmann::json::parse(run.out);
+        EXPECT_EQ(doc["prediction"].get<float>(), offline.perK[0].values[t]);
+        EXPECT_EQ(doc["truth"].get<float>(), b.test.ratings[t]);
+        ASSERT_EQ(doc["neighbours"].size(), 7u);
+        double sum = doc["user_mean"].get<double>();
+        for (const auto& n : doc["neighbours"]) {
+            sum += n["contribution"].get<double>();
+            if (n["rating"].is_null())
+                EXPECT_EQ(n["contribution"].get<double>(), 0.0);
+            EXPECT_LE(n["item_pairs"].size(), 5u);
+        }
+        if (doc["fallback"].is_null())
+            EXPECT_NEAR(sum, doc["prediction"].get<double>(), 1e-5);
+        else
+            EXPECT_EQ(doc["fallback"].get<std::string>(), "user mean");
+        EXPECT_EQ(doc["profile"]["top_items"].size(), std::min<std::size_t>(5, doc["profile"]["items"].get<std::size_t>()));
+    }
+    // The readable table names the parts; unknown ids are usage errors (exit 2) with the reason.
+    const std::vector<std::string> base = {"explain", "--ratings", data + "/ratings.csv", "--item-features",
+                                           data + "/features.csv", "--k", "5", "--item",
+                                           b.data.items.id(b.test.items[0])};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::runCli(args);
+    };
+    const test::CliRun table = with({"--user", b.data.users.id(b.test.users[0])});
+    ASSERT_EQ(table.code, 0) << table.err;
+    EXPECT_NE(table.out.find("mean(u)"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("prediction"), std::string::npos);
+    EXPECT_NE(table.out.find("why each neighbour"), std::string::npos);
+    const test::CliRun unknown = with({"--user", "no-such-user"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_NE(unknown.err.find("unknown user 'no-such-user'"), std::string::npos) << unknown.err;
+    const test::CliRun badItem = test::runCli({"explain", "--ratings", data + "/ratings.csv", "--item-features",
+                                               data + "/features.csv", "--k", "5", "--user", "1", "--item", "zz"});
+    EXPECT_EQ(badItem.code, 2);
+    EXPECT_NE(badItem.err.find("unknown item 'zz'"), std::string::npos) << badItem.err;
+    EXPECT_EQ(with({"--user", "1", "--genres", data + "/movies.csv"}).code, 2);  // two content sources
 }
 
 }  // namespace

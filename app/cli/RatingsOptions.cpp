@@ -1,0 +1,70 @@
+#include "app/cli/RatingsOptions.h"
+
+#include "core/common/Error.h"
+#include "core/data/Text.h"
+
+namespace tl::cli {
+
+void addRatingsOptions(ArgParser& p)
+{
+    p.addOption("ratings", "FILE", "ratings file: u.data, ratings.dat, ratings.csv or a generic user,item,rating CSV");
+    p.addOption("format", "NAME", "ratings format: auto, ml-100k, ml-1m, ml-csv, csv", "auto");
+    p.addOption("split", "SPEC",
+                "how --ratings is split: holdout:RATIO (random share to test), kfold:K, peruser:RATIO",
+                "holdout:0.2");
+    p.addOption("seed", "N", "seed of the split", "42");
+    p.addOption("train", "FILE", "explicit training ratings (with --test; e.g. u1.base)");
+    p.addOption("test", "FILE", "explicit test ratings (with --train; e.g. u1.test)");
+    p.addOption("scale", "MIN:MAX", "rating scale; ratings outside it are errors [default: 1:5 for ml-100k/ml-1m, 0.5:5 for CSV]");
+    p.addFlag("skip-bad-lines", "skip malformed, out-of-scale and duplicate lines, listing each one, instead of stopping");
+}
+
+LoadedRatings loadRatings(const ArgParser& p, std::ostream& err)
+{
+    ReadOptions readOptions;
+    readOptions.format = parseRatingsFormat(*p.value("format"));
+    readOptions.skipBadLines = p.flag("skip-bad-lines");
+    if (auto scale = p.value("scale")) {
+        const auto colon = scale->find(':');
+        auto lo = text::parseDouble(scale->substr(0, colon)), hi = colon == std::string::npos
+                                                                   ? std::optional<double>()
+                                                                   : text::parseDouble(scale->substr(colon + 1));
+        if (!lo || !hi || !(*lo < *hi))
+            throw UsageError("option --scale: '" + *scale + "' is not MIN:MAX, e.g. 1:5");
+        readOptions.scale = RatingScale{static_cast<float>(*lo), static_cast<float>(*hi)};
+    }
+    const bool explicitFiles = p.given("train") || p.given("test");
+    if (explicitFiles && p.given("ratings"))
+        throw UsageError("give either --ratings (with --split) or --train and --test, not both");
+    if (explicitFiles && !(p.given("train") && p.given("test")))
+        throw UsageError("--train and --test go together");
+    if (!explicitFiles && !p.given("ratings"))
+        throw UsageError("no ratings: give --ratings FILE, or --train FILE --test FILE (see --help)");
+    SplitSpec splitSpec;
+    try {
+        splitSpec = parseSplitSpec(*p.value("split"));
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("option --split: ") + e.what());
+    }
+    const auto seed = static_cast<std::uint64_t>(p.integer("seed"));
+
+    LoadedRatings loaded;
+    auto report = [&](const ReadReport& r) {
+        err << "read " << r.ratings << " ratings from " << r.file << " (" << formatName(r.format)
+            << (r.hadHeader ? ", header" : "") << ")\n";
+        if (!r.skipped.empty())
+            err << describeSkipped(r) << "\n";
+    };
+    if (explicitFiles) {
+        report(readRatings(p.required("train"), loaded.data, readOptions));
+        const std::size_t trainCount = loaded.data.ratings.size();
+        report(readRatings(p.required("test"), loaded.data, readOptions));
+        loaded.splits.push_back(explicitSplit(loaded.data, trainCount));
+    } else {
+        report(readRatings(p.required("ratings"), loaded.data, readOptions));
+        loaded.splits = makeSplits(loaded.data, splitSpec, seed);
+    }
+    return loaded;
+}
+
+}  // namespace tl::cli
