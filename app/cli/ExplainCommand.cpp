@@ -121,20 +121,7 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
             for (const Neighbour& n : lists.of(*user))
                 neighbours.push_back(n);
     } else {
-        std::vector<double> row;
-        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXd& block) {
-            if (*user >= first && *user < first + static_cast<std::size_t>(block.rows())) {
-                const auto r = static_cast<Eigen::Index>(*user - first);
-                row.resize(static_cast<std::size_t>(block.cols()));
-                for (Eigen::Index v = 0; v < block.cols(); ++v)
-                    row[static_cast<std::size_t>(v)] = block(r, v);
-            }
-        });
-        std::vector<char> active(engine.users());
-        for (std::size_t v = 0; v < engine.users(); ++v)
-            active[v] = engine.isActive(v) ? 1 : 0;
-        if (!row.empty())
-            neighbours = ratersNeighbours(train, row, active, *user, *item, static_cast<int>(k));
+        neighbours = ratersNeighbours(train, engine, *user, *item, static_cast<int>(k));
     }
     PredictOptions options;
     options.clip = p.flag("clip");

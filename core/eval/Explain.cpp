@@ -81,6 +81,26 @@ std::vector<Neighbour> ratersNeighbours(const TrainingMatrix& train, std::span<c
     return candidates;
 }
 
+std::vector<Neighbour> ratersNeighbours(const TrainingMatrix& train, const SimilarityEngine& engine,
+                                        std::uint32_t user, std::uint32_t item, int k)
+{
+    std::vector<double> row;
+    engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXd& block) {
+        if (user >= first && user < first + static_cast<std::size_t>(block.rows())) {
+            const auto r = static_cast<Eigen::Index>(user - first);
+            row.resize(static_cast<std::size_t>(block.cols()));
+            for (Eigen::Index v = 0; v < block.cols(); ++v)
+                row[static_cast<std::size_t>(v)] = block(r, v);
+        }
+    });
+    if (row.empty())
+        return {};
+    std::vector<char> active(engine.users());
+    for (std::size_t v = 0; v < engine.users(); ++v)
+        active[v] = engine.isActive(v) ? 1 : 0;
+    return ratersNeighbours(train, row, active, user, item, k);
+}
+
 namespace {
 
 // Dataset item of each ItemProfiles row.

@@ -33,6 +33,7 @@
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
+#include "core/cf/Similarity.h"
 #include "core/cf/TrainingMatrix.h"
 
 namespace tl {
@@ -71,6 +72,11 @@ PredictionExplanation explainPrediction(const TrainingMatrix& train, std::span<c
 std::vector<Neighbour> ratersNeighbours(const TrainingMatrix& train, std::span<const double> similarity,
                                         const std::vector<char>& active, std::uint32_t user, std::uint32_t item,
                                         int k);
+
+// The same from the engine: one similarity pass for `user`'s row (float64, the values
+// predictRaters ranks), then the selection above.
+std::vector<Neighbour> ratersNeighbours(const TrainingMatrix& train, const SimilarityEngine& engine,
+                                        std::uint32_t user, std::uint32_t item, int k);
 
 struct ItemPairTerm {
     std::uint32_t itemU = 0;  // dataset item index in rel(u)

@@ -169,19 +169,6 @@ TEST(Explain, PredictionsEqualTheEvaluationOnRandomData)
         const NeighbourLists lists = computeNeighbours(engine, ks.back() + 1);  // as evaluate builds them
         const auto offline = predictOffline(b.train, lists, b.test, ks, {});
         const auto raters = predictRaters(b.train, engine, b.test, ks, {});
-        // The similarity rows of every user, for raters mode's neighbours.
-        std::vector<std::vector<double>> rows(engine.users());
-        engine.forEachBlock([&](std::size_t first, const Eigen::MatrixXd& block) {
-            for (Eigen::Index r = 0; r < block.rows(); ++r) {
-                auto& row = rows[first + static_cast<std::size_t>(r)];
-                row.resize(static_cast<std::size_t>(block.cols()));
-                for (Eigen::Index v = 0; v < block.cols(); ++v)
-                    row[static_cast<std::size_t>(v)] = block(r, v);
-            }
-        });
-        std::vector<char> active(engine.users());
-        for (std::size_t v = 0; v < engine.users(); ++v)
-            active[v] = engine.isActive(v) ? 1 : 0;
         int fromNeighbours = 0, fallbacks = 0;
         for (std::size_t kk = 0; kk < ks.size(); ++kk) {
             const int k = ks[kk];
@@ -205,7 +192,7 @@ TEST(Explain, PredictionsEqualTheEvaluationOnRandomData)
                 }
                 (ex.source == PredictionSource::Neighbours ? fromNeighbours : fallbacks)++;
 
-                const auto rex = explainPrediction(b.train, ratersNeighbours(b.train, rows[u], active, u, i, k), u,
+                const auto rex = explainPrediction(b.train, ratersNeighbours(b.train, engine, u, i, k), u,
                                                    i, k, {});
                 ASSERT_EQ(rex.prediction, raters.perK[kk].values[t]) << "raters u " << u << " i " << i << " K " << k;
                 ASSERT_EQ(rex.source, raters.perK[kk].sources[t]);
@@ -317,8 +304,9 @@ TEST(Explain, CliJsonEqualsTheEvaluationsPrediction)
         double sum = doc["user_mean"].get<double>();
         for (const auto& n : doc["neighbours"]) {
             sum += n["contribution"].get<double>();
-            if (n["rating"].is_null())
+            if (n["rating"].is_null()) {
                 EXPECT_EQ(n["contribution"].get<double>(), 0.0);
+            }
             EXPECT_LE(n["item_pairs"].size(), 5u);
         }
         if (doc["fallback"].is_null())
