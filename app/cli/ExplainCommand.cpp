@@ -72,9 +72,7 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (p.given("item-features") == p.given("genres"))
         throw UsageError("give one content source: --item-features FILE or --genres FILE");
     const std::string userId = p.required("user"), itemId = p.required("item");
-    const long k = p.integer("k");
-    if (!p.given("k"))
-        throw UsageError("missing --k K");
+    const long k = p.integer("k");  // a usage error when absent
     if (k < 1)
         throw UsageError("option --k must be >= 1");
     const long top = p.integer("top");
