@@ -27,6 +27,7 @@
 #include "core/cf/Profiles.h"
 #include "core/eval/Evaluator.h"
 #include "core/eval/Metrics.h"
+#include "tests/support/TestSupport.h"
 
 namespace tl {
 namespace {
@@ -43,13 +44,8 @@ Tiny makeTiny()
     auto add = [&](const char* u, const char* i, float r) {
         t.data.ratings.push_back({t.data.users.intern(u), t.data.items.intern(i), r, 0});
     };
-    add("u1", "i1", 5), add("u1", "i2", 1);
-    add("u2", "i1", 4), add("u2", "i3", 2);
-    add("u3", "i2", 5), add("u3", "i3", 3);
-    add("u4", "i1", 3), add("u4", "i2", 4), add("u4", "i3", 4), add("u4", "i5", 5);
-    const std::size_t trainCount = t.data.ratings.size();
-    add("u1", "i3", 2), add("u1", "i5", 5), add("u3", "i1", 4), add("u5", "i1", 3), add("u2", "i4", 4),
-        add("u5", "i4", 2);
+    const std::size_t trainCount = test::addTinyRatings(t.data);
+    add("u3", "i1", 4), add("u5", "i1", 3), add("u2", "i4", 4), add("u5", "i4", 2);
     t.split = explicitSplit(t.data, trainCount);
     t.features.ids = {"i1", "i2", "i3"};
     t.features.values.resize(3, 2);

@@ -52,15 +52,7 @@ void finish(Built& b, const FeatureMatrix& features, Normalization norm)
 Built makeTiny()
 {
     Built t;
-    auto add = [&](const char* u, const char* i, float r) {
-        t.data.ratings.push_back({t.data.users.intern(u), t.data.items.intern(i), r, 0});
-    };
-    add("u1", "i1", 5), add("u1", "i2", 1);
-    add("u2", "i1", 4), add("u2", "i3", 2);
-    add("u3", "i2", 5), add("u3", "i3", 3);
-    add("u4", "i1", 3), add("u4", "i2", 4), add("u4", "i3", 4), add("u4", "i5", 5);
-    const std::size_t trainCount = t.data.ratings.size();
-    add("u1", "i3", 2), add("u1", "i5", 5);
+    const std::size_t trainCount = test::addTinyRatings(t.data);
     t.split = explicitSplit(t.data, trainCount);
     FeatureMatrix features;
     features.ids = {"i1", "i2", "i3"};

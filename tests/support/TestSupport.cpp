@@ -51,4 +51,18 @@ void writeFile(const std::filesystem::path& path, const std::string& text)
     out << text;
 }
 
+std::size_t addTinyRatings(Dataset& data)
+{
+    auto add = [&](const char* u, const char* i, float r) {
+        data.ratings.push_back({data.users.intern(u), data.items.intern(i), r, 0});
+    };
+    add("u1", "i1", 5), add("u1", "i2", 1);
+    add("u2", "i1", 4), add("u2", "i3", 2);
+    add("u3", "i2", 5), add("u3", "i3", 3);
+    add("u4", "i1", 3), add("u4", "i2", 4), add("u4", "i3", 4), add("u4", "i5", 5);
+    const std::size_t trainCount = data.ratings.size();
+    add("u1", "i3", 2), add("u1", "i5", 5);
+    return trainCount;
+}
+
 }  // namespace tl::test

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/data/Ratings.h"
+
 namespace tl::test {
 
 // TRAILERLAB_SHARED_DIR (next to the checkout), or $TRAILERLAB_SHARED when set. Empty path when absent.
@@ -29,6 +31,12 @@ private:
 
 // Writes text to a file, creating its folder (binary mode: line ends are written as given).
 void writeFile(const std::filesystem::path& path, const std::string& text);
+
+// The five-user ratings whose CF answers the known-answer tests work out by hand:
+// training u1: i1=5 i2=1; u2: i1=4 i3=2; u3: i2=5 i3=3; u4: i1=3 i2=4 i3=4 i5=5, then the
+// test ratings u1: i3=2 i5=5. Appends them to data; returns how many are training ratings
+// (the first ones), for explicitSplit.
+std::size_t addTinyRatings(Dataset& data);
 
 }  // namespace tl::test
 
