@@ -139,20 +139,9 @@ SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngi
                     const std::size_t u = first + static_cast<std::size_t>(r);
                     for (std::size_t t : testsOf[u]) {
                         const std::uint32_t i = test.items[t];
-                        candidates.clear();
-                        if (active[u] && i < train.items)
-                            for (std::size_t e = train.itemOffsets[i]; e < train.itemOffsets[i + 1]; ++e) {
-                                const std::uint32_t v = train.itemUsers[e];
-                                if (v != u && active[v])
-                                    candidates.push_back({v, block(r, static_cast<Eigen::Index>(v))});
-                            }
-                        // The shared ranking rule (Neighbours.h): rounded cosine, then user id.
-                        auto better = [](const Neighbour& a, const Neighbour& b) {
-                            return ranksBefore(rankKey(a.similarity), a.user, rankKey(b.similarity), b.user);
-                        };
-                        const std::size_t n = std::min(candidates.size(), static_cast<std::size_t>(kMax));
-                        std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
-                                          candidates.end(), better);
+                        const std::size_t n = selectRaters(
+                            train, active, static_cast<std::uint32_t>(u), i, kMax,
+                            [&](std::uint32_t v) { return block(r, static_cast<Eigen::Index>(v)); }, candidates);
                         walk(
                             ks, n,
                             [&](std::size_t pos, double& sim, double& deviation) {

@@ -9,6 +9,8 @@
 //   ... and i has none either                -> global mean        (GlobalMean)
 // Clipping to the rating scale is optional (off by default, as in the paper).
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -49,6 +51,31 @@ struct PredictOptions {
 // Offline mode: u's precomputed list, keeping those who rated i.
 SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
                                 const std::vector<int>& ks, const PredictOptions& options);
+
+// Raters mode's choice for user u and item i: every active user v != u who rated i
+// in training, with similarity simOf(v), into `candidates`; the first
+// min(k, candidates.size()) are then u's neighbours in rank order (the shared rule of
+// Neighbours.h: rounded cosine, then user id; the rest are left unordered). Returns
+// that count. None when u is inactive or i is not a training item.
+template <typename SimOf>
+std::size_t selectRaters(const TrainingMatrix& train, const std::vector<char>& active, std::uint32_t u,
+                         std::uint32_t i, int k, SimOf&& simOf, std::vector<Neighbour>& candidates)
+{
+    candidates.clear();
+    if (u >= active.size() || !active[u] || i >= train.items)
+        return 0;
+    for (std::size_t e = train.itemOffsets[i]; e < train.itemOffsets[i + 1]; ++e) {
+        const std::uint32_t v = train.itemUsers[e];
+        if (v != u && v < active.size() && active[v])
+            candidates.push_back({v, simOf(v)});
+    }
+    const std::size_t n = std::min(candidates.size(), static_cast<std::size_t>(std::max(k, 0)));
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n), candidates.end(),
+                      [](const Neighbour& a, const Neighbour& b) {
+                          return ranksBefore(rankKey(a.similarity), a.user, rankKey(b.similarity), b.user);
+                      });
+    return n;
+}
 
 // Raters mode: the K most similar users among those who rated i; needs the
 // similarity rows of the test users, so it runs its own blockwise pass.

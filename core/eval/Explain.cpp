@@ -66,18 +66,9 @@ std::vector<Neighbour> ratersNeighbours(const TrainingMatrix& train, std::span<c
                                         int k)
 {
     std::vector<Neighbour> candidates;
-    if (user >= active.size() || !active[user] || item >= train.items)
-        return candidates;
-    for (std::size_t e = train.itemOffsets[item]; e < train.itemOffsets[item + 1]; ++e) {
-        const std::uint32_t v = train.itemUsers[e];
-        if (v != user && v < active.size() && active[v])
-            candidates.push_back({v, similarity[v]});
-    }
-    std::sort(candidates.begin(), candidates.end(), [](const Neighbour& a, const Neighbour& b) {
-        return ranksBefore(rankKey(a.similarity), a.user, rankKey(b.similarity), b.user);
-    });
-    if (candidates.size() > static_cast<std::size_t>(std::max(k, 0)))
-        candidates.resize(static_cast<std::size_t>(std::max(k, 0)));
+    const std::size_t n = selectRaters(train, active, user, item, k, [&](std::uint32_t v) { return similarity[v]; },
+                                       candidates);
+    candidates.resize(n);
     return candidates;
 }
 
