@@ -48,9 +48,7 @@ ArgParser makeParser()
                 "method named after its file");
     p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): adds genre-profile CF (method 'genre')");
     p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
-    p.addOption("normalize", "MODE", "item feature scaling: minmax (to [0,100]), none, zscore, l2", "minmax");
-    p.addOption("relevant", "RULE", "relevant items of a user: mean (rating >= user's mean), all, threshold:X", "mean");
-    p.addOption("neighbors", "MODE", "offline (K most similar users, the paper's) or raters (K most similar among the item's raters)", "offline");
+    addModelOptions(p);
     p.addFlag("clip", "clip predictions to the rating scale");
     p.addFlag("baselines", "also evaluate global/user/item mean, bias, and rating-based user k-NN (cosine, Pearson)");
     p.addFlag("restrict-to-profiled", "keep only ratings of items that have a profile in the first feature file (the paper's choice)");
@@ -124,11 +122,12 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
 
     EvalSettings settings;
     settings.ks = parseIntList(*p.value("k"), "k");
-    settings.mode = parseNeighbourMode(*p.value("neighbors"));
+    const ModelOptions model = readModelOptions(p);
+    settings.mode = model.mode;
     settings.clip = p.flag("clip");
     settings.device = parseDeviceOption(*p.value("device"), "device");
-    settings.relevant = parseRelevantRule(*p.value("relevant"));
-    settings.normalization = parseNormalization(*p.value("normalize"));
+    settings.relevant = model.relevant;
+    settings.normalization = model.normalization;
     settings.restrictToProfiled = p.flag("restrict-to-profiled");
     settings.baselines = p.flag("baselines");
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));

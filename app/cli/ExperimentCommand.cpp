@@ -6,6 +6,7 @@
 #include "app/cli/ArgParser.h"
 #include "app/cli/Cli.h"
 #include "app/cli/ConsoleProgress.h"
+#include "app/cli/RatingsOptions.h"
 #include "core/common/Lists.h"
 #include "core/experiment/Experiment.h"
 
@@ -32,9 +33,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
                 "import`), the installed models folder]");
     p.addOption("random-weights", "SEED",
                 "use seeded random weights for models without weights (stamped on every output)");
-    p.addOption("normalize", "MODE", "item feature scaling: minmax, none, zscore, l2", "minmax");
-    p.addOption("relevant", "RULE", "relevant items: mean, all, threshold:X", "mean");
-    p.addOption("neighbors", "MODE", "offline or raters", "offline");
+    addModelOptions(p);
     p.addFlag("no-genres", "skip genre-profile CF");
     p.addOption("decode-workers", "N", "videos decoded in parallel", "1");
     p.addOption("cache", "DIR",
@@ -75,9 +74,10 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     options.missingWeightsAdvice = missingWeightsAdvice();
     if (p.given("random-weights"))
         options.randomWeightsSeed = static_cast<std::uint64_t>(p.integer("random-weights"));
-    options.eval.normalization = wrap([&] { return parseNormalization(*p.value("normalize")); });
-    options.eval.relevant = wrap([&] { return parseRelevantRule(*p.value("relevant")); });
-    options.eval.mode = wrap([&] { return parseNeighbourMode(*p.value("neighbors")); });
+    const ModelOptions model = wrap([&] { return readModelOptions(p); });
+    options.eval.normalization = model.normalization;
+    options.eval.relevant = model.relevant;
+    options.eval.mode = model.mode;
     options.genres = !p.flag("no-genres");
     options.decodeWorkers = static_cast<int>(p.integer("decode-workers"));
 

@@ -41,9 +41,7 @@ ArgParser makeParser()
     p.addOption("user", "ID", "the user whose prediction is explained");
     p.addOption("item", "ID", "the item predicted");
     p.addOption("k", "K", "neighbourhood size");
-    p.addOption("normalize", "MODE", "item feature scaling: minmax (to [0,100]), none, zscore, l2", "minmax");
-    p.addOption("relevant", "RULE", "relevant items of a user: mean (rating >= user's mean), all, threshold:X", "mean");
-    p.addOption("neighbors", "MODE", "offline (K most similar users, the paper's) or raters (K most similar among the item's raters)", "offline");
+    addModelOptions(p);
     p.addFlag("clip", "clip the prediction to the rating scale (as evaluate --clip)");
     p.addOption("top", "N", "item pairs per neighbour and items of the profile to list", "5");
     p.addFlag("json", "print JSON instead of tables");
@@ -78,9 +76,7 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
     const long top = p.integer("top");
     if (top < 0)
         throw UsageError("option --top must be >= 0");
-    const Normalization normalization = parseNormalization(*p.value("normalize"));
-    const RelevantRule relevant = parseRelevantRule(*p.value("relevant"));
-    const NeighbourMode mode = parseNeighbourMode(*p.value("neighbors"));
+    const ModelOptions model = readModelOptions(p);
 
     const LoadedRatings loaded = loadRatings(p, err);
     const Dataset& data = loaded.data;
@@ -109,11 +105,11 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
     };
 
     const TrainingMatrix train = TrainingMatrix::build(data, split.train);
-    const ItemProfiles items = alignItemProfiles(features, data.items, normalization);
-    const RelevanceMatrix w = buildRelevance(train, items, relevant);
+    const ItemProfiles items = alignItemProfiles(features, data.items, model.normalization);
+    const RelevanceMatrix w = buildRelevance(train, items, model.relevant);
     const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items);
     std::vector<Neighbour> neighbours;
-    if (mode == NeighbourMode::Offline) {
+    if (model.mode == NeighbourMode::Offline) {
         const NeighbourLists lists = computeNeighbours(engine, static_cast<int>(k));
         if (*user < lists.users())
             for (const Neighbour& n : lists.of(*user))
@@ -142,7 +138,7 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
         doc["user"] = userId;
         doc["item"] = itemId;
         doc["k"] = k;
-        doc["neighbors"] = toString(mode);
+        doc["neighbors"] = toString(model.mode);
         doc["prediction"] = ex.prediction;
         doc["unclipped"] = ex.unclipped;
         doc["clipped"] = options.clip;
@@ -181,7 +177,7 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
         const std::string t = title(i);
         return data.items.id(i) + (t.empty() ? std::string() : " (" + t + ")");
     };
-    out << "user " << userId << ", item " << itemLabel(*item) << ", K = " << k << ", neighbours " << toString(mode)
+    out << "user " << userId << ", item " << itemLabel(*item) << ", K = " << k << ", neighbours " << toString(model.mode)
         << (truth ? ", test rating " + fixed(*truth, 1) : std::string()) << "\n\n";
     out << std::left << std::setw(12) << "neighbour" << std::right << std::setw(12) << "similarity" << std::setw(8)
         << "rating" << std::setw(8) << "mean" << std::setw(14) << "contribution" << "\n";

@@ -67,4 +67,20 @@ LoadedRatings loadRatings(const ArgParser& p, std::ostream& err)
     return loaded;
 }
 
+void addModelOptions(ArgParser& p)
+{
+    p.addOption("normalize", "MODE", "item feature scaling: minmax (to [0,100]), none, zscore, l2", "minmax");
+    p.addOption("relevant", "RULE", "relevant items of a user: mean (rating >= user's mean), all, threshold:X", "mean");
+    p.addOption("neighbors", "MODE", "offline (K most similar users, the paper's) or raters (K most similar among the item's raters)", "offline");
+}
+
+ModelOptions readModelOptions(const ArgParser& p)
+{
+    ModelOptions m;
+    m.normalization = parseNormalization(*p.value("normalize"));
+    m.relevant = parseRelevantRule(*p.value("relevant"));
+    m.mode = parseNeighbourMode(*p.value("neighbors"));
+    return m;
+}
+
 }  // namespace tl::cli

@@ -1,12 +1,15 @@
 #pragma once
-// The ratings options that evaluate and explain share: --ratings with --split and
-// --seed, or --train with --test; --format, --scale, --skip-bad-lines. One place
-// declares, checks and reads them.
+// Options the CF commands share, declared, checked and read in one place:
+// - the ratings (evaluate, explain): --ratings with --split and --seed, or --train
+//   with --test; --format, --scale, --skip-bad-lines;
+// - the content model (evaluate, experiment, explain): --normalize, --relevant,
+//   --neighbors.
 
 #include <ostream>
 #include <vector>
 
 #include "app/cli/ArgParser.h"
+#include "core/cf/CfOptions.h"
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
 
@@ -21,5 +24,16 @@ struct LoadedRatings {
 
 // Checks the combination (UsageError) and reads the files, reporting each on `err`.
 LoadedRatings loadRatings(const ArgParser& p, std::ostream& err);
+
+void addModelOptions(ArgParser& p);
+
+struct ModelOptions {
+    Normalization normalization = Normalization::MinMax100;
+    RelevantRule relevant;
+    NeighbourMode mode = NeighbourMode::Offline;
+};
+
+// Throws ConfigError for a value the option does not know.
+ModelOptions readModelOptions(const ArgParser& p);
 
 }  // namespace tl::cli
