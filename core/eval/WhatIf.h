@@ -1,0 +1,158 @@
+#pragma once
+// What-if edits: content-based user k-NN whose ratings can be added, changed and
+// removed one at a time (also for a brand-new user), with every derived number
+// updated incrementally instead of rebuilt.
+//
+// What an edit of r(u, i) changes (nothing else moves):
+//   - the training matrix: u's row, i's column, mean(u), the item mean of i and the
+//     global mean (the last two only matter to fallbacks);
+//   - rel(u) and MUP(u), hence |MUP(u)| and whether u is active (non-zero profile);
+//   - sim(u, v) for every v (u's similarity row and column);
+//   - u's own top-K list, and the list of any v that u enters, leaves or moves in.
+// For another user v only the entry of u changes in v's ranking, so v's list is
+// updated from its stored list alone unless u was in a full list and fell below its
+// last entry (or became inactive): then the K-th place may go to a user outside the
+// list and v's list is recomputed from v's similarity row ("rescanned"). A list
+// shorter than K holds every active user, so it never needs a rescan.
+//
+// Exactness: lists use the ranking rule of Neighbours.h (cosine rounded to 12
+// decimals, then the smaller user id), predictions the evaluation's own walk
+// (predictOffline, through explainPrediction). Similarities of the edited user are
+// summed in float64 in another order than the full engine's (MIP MUP(u) instead of
+// the engine's item Gram or normalised-profile products), so they agree with a full
+// rebuild to ~1e-15 relative, not bit for bit: neighbour lists are the same and
+// predictions agree to float rounding (the tests allow 1e-5 on ratings 1-5).
+//
+// Neighbour modes: offline keeps every user's K-list (updated as above); raters
+// needs a user's whole similarity row per query, which predict() computes on
+// demand from the current state (O(items x F + nnz) per queried user).
+//
+// Not thread-safe for edits; const queries may run concurrently between edits.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/cf/CfOptions.h"
+#include "core/cf/Neighbours.h"
+#include "core/cf/Prediction.h"
+#include "core/cf/Profiles.h"
+#include "core/cf/TrainingMatrix.h"
+#include "core/common/JobContext.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Ratings.h"
+
+namespace tl {
+
+struct WhatIfSettings {
+    int k = 20;  // neighbourhood size (offline lists hold K users)
+    NeighbourMode mode = NeighbourMode::Offline;
+    RelevantRule relevant;
+    Normalization normalization = Normalization::MinMax100;
+    bool clip = false;  // clip predictions to the data set's scale
+};
+
+// Set r(user, item) = *rating (add or change), or remove it when rating is empty.
+struct RatingEdit {
+    std::uint32_t user = 0;
+    std::uint32_t item = 0;
+    std::optional<float> rating;
+};
+
+struct MovedPrediction {
+    std::uint32_t item = 0;
+    float before = 0, after = 0;
+};
+
+// What one edit changed; `inverse` undoes it (apply(report.inverse)).
+struct EditReport {
+    RatingEdit inverse;
+    bool changed = false;  // false when the edit left the ratings as they were
+    bool activeBefore = false, activeAfter = false;  // the edited user has a non-zero profile
+    // Offline mode: the edited user's own neighbours that entered / left its list.
+    std::vector<std::uint32_t> entered, left;
+    // Offline mode: users whose lists the edited user entered / left.
+    std::vector<std::uint32_t> enteredListsOf, leftListsOf;
+    std::size_t rescannedLists = 0;  // lists recomputed from a full similarity row
+    // With EditOptions::movedPredictions: the edited user's predictions (at K, every
+    // item) that changed, by item.
+    std::vector<MovedPrediction> moved;
+};
+
+struct EditOptions {
+    bool movedPredictions = false;
+};
+
+struct WhatIfRecommendation {
+    std::uint32_t item = 0;
+    float prediction = 0;
+};
+
+class WhatIfModel {
+public:
+    // Full build from the training ratings data.ratings[trainIndices] (as CfModel and the
+    // evaluation build it). Users and items are the data set's; a user without training
+    // ratings is kept (inactive) and can be given ratings.
+    WhatIfModel(const Dataset& data, const std::vector<std::size_t>& trainIndices, const FeatureMatrix& features,
+                const WhatIfSettings& settings, const JobContext& ctx = JobContext::none());
+
+    const WhatIfSettings& settings() const { return settings_; }
+    std::size_t users() const { return s_.train.users; }
+    std::size_t items() const { return s_.train.items; }
+    const TrainingMatrix& train() const { return s_.train; }
+    const RelevanceMatrix& relevance() const { return s_.w; }
+    const ItemProfiles& itemProfiles() const { return items_; }
+    bool isActive(std::uint32_t user) const { return s_.active[user] != 0; }
+    double norm(std::uint32_t user) const { return s_.norms[user]; }
+
+    // A new user without ratings (inactive until a relevant profiled item is rated);
+    // returns its index (= users() before the call).
+    std::uint32_t addUser();
+    // Applies one edit (throws ConfigError for an unknown user or item, or a rating
+    // outside the scale) and updates everything it changes.
+    EditReport apply(const RatingEdit& edit, const EditOptions& options = {});
+    // Back to the ratings the model was built from (users added since are dropped).
+    void reset();
+
+    // Offline mode: user's list (at most K, rank order). Empty in raters mode.
+    std::span<const Neighbour> neighbours(std::uint32_t user) const;
+    // The neighbours a prediction of (user, item) uses: the offline list, or in raters
+    // mode the K most similar users who rated the item.
+    std::vector<Neighbour> neighboursFor(std::uint32_t user, std::uint32_t item) const;
+    // sim(user, v) for every v, float64 (0 for inactive users and for user itself).
+    std::vector<double> similarityRow(std::uint32_t user) const;
+
+    // pred(user, item) at K, exactly as the evaluation computes it on these ratings.
+    float predict(std::uint32_t user, std::uint32_t item, PredictionSource* source = nullptr) const;
+    // Several items of one user (raters mode computes the similarity row once).
+    std::vector<float> predict(std::uint32_t user, const std::vector<std::uint32_t>& items,
+                               std::vector<PredictionSource>* sources = nullptr) const;
+    // The n best items the user has not rated whose prediction comes from neighbours,
+    // by prediction (ties: smaller item index).
+    std::vector<WhatIfRecommendation> recommend(std::uint32_t user, std::size_t n) const;
+
+private:
+    struct State {
+        TrainingMatrix train;
+        RelevanceMatrix w;
+        std::vector<double> norms;  // |MUP(u)|
+        std::vector<char> active;
+        NeighbourLists lists;  // offline mode
+    };
+
+    // Similarity rows of `users` (rows[x][v] = sim(users[x], v)).
+    std::vector<std::vector<double>> similarityRows(const std::vector<std::uint32_t>& users) const;
+    void editTraining(std::uint32_t user, std::uint32_t item, std::optional<float> rating);
+    void refreshUser(std::uint32_t user);  // rel(u), |MUP(u)|, active(u)
+    void updateLists(std::uint32_t user, const std::vector<double>& row, EditReport& report);
+    std::vector<float> predictAll(std::uint32_t user) const;
+
+    WhatIfSettings settings_;
+    RatingScale scale_;
+    ItemProfiles items_;
+    State s_;
+    State initial_;
+};
+
+}  // namespace tl
