@@ -19,6 +19,8 @@ const std::vector<Command>& commands()
          evaluateCommand},
         {"explain", "explain one prediction: user's mean + each neighbour's share; why each neighbour; the profile",
          explainCommand},
+        {"whatif", "predictions and recommendations after hypothetical rating edits (incremental, no rebuild)",
+         whatifCommand},
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},

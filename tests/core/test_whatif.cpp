@@ -12,12 +12,15 @@
 #include <map>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Similarity.h"
 #include "core/data/Items.h"
 #include "core/data/SyntheticData.h"
 #include "core/eval/WhatIf.h"
+#include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
 
 namespace tl {
@@ -337,6 +340,107 @@ TEST(WhatIf, MovieLens100kBothModes)
     runSequence(data, genres, settings, 12, 21, check);
     settings.mode = NeighbourMode::Raters;
     runSequence(data, genres, settings, 6, 22, check);
+}
+
+}  // namespace
+}  // namespace tl
+
+namespace tl {
+namespace {
+
+// trailerlab-cli whatif equals explain run on rating files edited by hand.
+class WhatIfCli : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        SyntheticSpec spec;
+        spec.users = 60, spec.items = 40, spec.ratings = 900, spec.features = 12, spec.seed = 13;
+        const SyntheticData s = generateSynthetic(spec);
+        writeSynthetic(s, spec, dir_.path());  // features.csv
+        for (const Rating& r : s.dataset.ratings)
+            ratings_[{s.dataset.users.id(r.user), s.dataset.items.id(r.item)}] = r.value;
+    }
+
+    // Writes the training file (with `ratings_` after the edits) and a one-line test file.
+    std::vector<std::string> files(const std::string& name) const
+    {
+        std::string text;
+        for (const auto& [key, value] : ratings_)
+            text += key.first + "," + key.second + "," + std::to_string(value) + "\n";
+        test::writeFile(dir_ / (name + ".csv"), text);
+        test::writeFile(dir_ / "test.csv", "1,1,3\n");
+        return {"--train", (dir_ / (name + ".csv")).string(), "--test", (dir_ / "test.csv").string(),
+                "--item-features", (dir_ / "features.csv").string(), "--k", "5"};
+    }
+
+    static std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b)
+    {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+    }
+
+    test::TempDir dir_;
+    std::map<std::pair<std::string, std::string>, float> ratings_;
+};
+
+TEST_F(WhatIfCli, PredictionsEqualExplainOnEditedFiles)
+{
+    const auto original = files("train");
+    // The edits: a change, a removal, and a new user with three ratings.
+    const std::string user1Item = ratings_.lower_bound({"1", ""})->first.second;
+    ratings_[{"1", "2"}] = 1;
+    ratings_.erase({"1", user1Item});
+    ratings_[{"me", "3"}] = 5, ratings_[{"me", "4"}] = 4.5, ratings_[{"me", "5"}] = 1;
+    const auto edited = files("edited");
+    const std::string set = "1:2:1,me:3:5,me:4:4.5,me:5:1", remove = "1:" + user1Item;
+
+    for (const char* mode : {"offline", "raters"}) {
+        SCOPED_TRACE(mode);
+        const auto run = test::runCli(with({"whatif"}, with(original, {"--neighbors", mode, "--set", set, "--remove",
+                                                                      remove, "--predict", "1:6,me:7,me:8,2:3",
+                                                                      "--top", "3", "--user", "me", "--json"})));
+        ASSERT_EQ(run.code, 0) << run.err;
+        const auto doc = nlohmann::json::parse(run.out);
+        ASSERT_EQ(doc.size(), 7u);  // four predictions, three recommendations
+        for (const auto& entry : doc) {
+            const auto ex = test::runCli(with({"explain"}, with(edited, {"--neighbors", mode, "--user",
+                                                                       entry["user"].get<std::string>(), "--item",
+                                                                       entry["item"].get<std::string>(), "--json"})));
+            ASSERT_EQ(ex.code, 0) << ex.err;
+            const auto truth = nlohmann::json::parse(ex.out);
+            // Same ratings, same float (to rounding of the edited user's similarities).
+            EXPECT_NEAR(entry["prediction"].get<double>(), truth["prediction"].get<double>(), 1e-5)
+                << entry.dump();
+        }
+        // Without edits, whatif is explain on the original files.
+        const auto plain =
+            test::runCli(with({"whatif"}, with(original, {"--neighbors", mode, "--predict", "1:6", "--json"})));
+        const auto ex = test::runCli(
+            with({"explain"}, with(original, {"--neighbors", mode, "--user", "1", "--item", "6", "--json"})));
+        ASSERT_EQ(plain.code, 0) << plain.err;
+        EXPECT_EQ(nlohmann::json::parse(plain.out)[0]["prediction"].get<double>(),
+                  nlohmann::json::parse(ex.out)["prediction"].get<double>());
+        // ... and the edits did move user 1's prediction (its mean changed).
+        EXPECT_NE(nlohmann::json::parse(plain.out)[0]["prediction"].get<double>(), doc[0]["prediction"].get<double>());
+    }
+}
+
+TEST_F(WhatIfCli, BadArgumentsNameTheArgumentAndTheReason)
+{
+    const auto base = files("train");
+    auto fails = [&](const std::vector<std::string>& extra, const std::string& message) {
+        const auto run = test::runCli(with({"whatif"}, with(base, extra)));
+        EXPECT_EQ(run.code, 2) << run.err;
+        EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
+    };
+    fails({"--set", "1:nosuch:3", "--predict", "1:2"}, "option --set: unknown item 'nosuch'");
+    fails({"--set", "1:2:9", "--predict", "1:2"}, "option --set: '1:2:9': rating 9 is outside the scale");
+    fails({"--set", "1:2", "--predict", "1:2"}, "option --set: '1:2' is not USER:ITEM:RATING");
+    fails({"--set", "1:2:x", "--predict", "1:2"}, "rating 'x' is not a number");
+    fails({"--remove", "ghost:2", "--predict", "1:2"}, "option --remove: unknown user 'ghost'");
+    fails({"--predict", "1:2:3"}, "option --predict: '1:2:3' is not USER:ITEM");
+    fails({"--top", "3"}, "--top N and --user U go together");
+    fails({}, "nothing to print");
 }
 
 }  // namespace
