@@ -177,12 +177,18 @@ std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<s
         for (std::size_t e = w.offsets[users[static_cast<std::size_t>(c)]];
              e < w.offsets[users[static_cast<std::size_t>(c)] + 1]; ++e)
             mups.col(c) += static_cast<double>(w.weights[e]) * items_.values.row(w.rows[e]).transpose().cast<double>();
+    // Row by row: each MIP row is widened once into a buffer that stays in cache while
+    // it meets every user's profile.
     Eigen::MatrixXd h(profiled, x);
-    constexpr Eigen::Index chunk = 256;
-    for (Eigen::Index r0 = 0; r0 < profiled; r0 += chunk) {
-        const Eigen::Index n = std::min(chunk, profiled - r0);
-        const Eigen::MatrixXd widened = items_.values.middleRows(r0, n).cast<double>();
-        h.middleRows(r0, n).noalias() = widened * mups;
+#pragma omp parallel if (profiled * dims * x > 1000000)
+    {
+        Eigen::RowVectorXd widened(dims);
+#pragma omp for schedule(static)
+        for (Eigen::Index j = 0; j < profiled; ++j) {
+            widened = items_.values.row(j).cast<double>();
+            for (Eigen::Index c = 0; c < x; ++c)
+                h(j, c) = widened.dot(mups.col(c).transpose());
+        }
     }
     // sim(x, v) = sum over rel(v) of w_vj h_j(x) / (|MUP(x)| |MUP(v)|).
     for (std::ptrdiff_t vi = 0; vi < static_cast<std::ptrdiff_t>(count); ++vi) {

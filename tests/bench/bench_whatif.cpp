@@ -1,0 +1,182 @@
+// What-if benchmark (not a test): one rating edit with every derived number updated
+// (WhatIfModel::apply: training matrix, rel(u), |MUP(u)|, u's similarity row, u's
+// list and every list u enters or leaves, rescans included) against a full rebuild
+// of the same model (profiles, similarity pass, all K-lists) measured in the same
+// run. Prints medians, the slowest edit and the ratio rebuild / edit.
+//
+//   bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K]
+//                [--neighbors offline|raters] [--edits N] [--reps N]
+//
+// ml100k: MovieLens 100K (u.data, all ratings) with its genres, or with synthetic
+//         item features of F dims when --features is given (item ids 1..1682 match);
+//         goal: an edit under 100 ms.
+// 1m:     the synthetic MovieLens-1M shape (6,040 users, 3,706 items, 1,000,209 ratings),
+//         F = 25,088; goal: an edit under 1 s.
+// Edits cycle through: change a random user's rating, add a rating to a random user,
+// remove a random user's rating, and a new user's ratings (the first makes it active).
+// In raters mode an edit is timed with the edited user's similarity row, which its
+// next prediction needs.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/data/Items.h"
+#include "core/data/SyntheticData.h"
+#include "core/eval/WhatIf.h"
+
+#ifndef TRAILERLAB_SHARED_DIR
+#define TRAILERLAB_SHARED_DIR "../shared"
+#endif
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since)
+{
+    return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::string which = "ml100k", ml100k = std::string(TRAILERLAB_SHARED_DIR) + "/data/ml-100k";
+    long features = 0;
+    int edits = 40, reps = 0;
+    tl::WhatIfSettings settings;
+    settings.k = 30;
+    for (int a = 1; a < argc; ++a) {
+        if (!std::strcmp(argv[a], "--data") && a + 1 < argc)
+            which = argv[++a];
+        else if (!std::strcmp(argv[a], "--ml100k") && a + 1 < argc)
+            ml100k = argv[++a];
+        else if (!std::strcmp(argv[a], "--features") && a + 1 < argc)
+            features = std::atol(argv[++a]);
+        else if (!std::strcmp(argv[a], "--k") && a + 1 < argc)
+            settings.k = std::max(1, std::atoi(argv[++a]));
+        else if (!std::strcmp(argv[a], "--neighbors") && a + 1 < argc)
+            settings.mode = tl::parseNeighbourMode(argv[++a]);
+        else if (!std::strcmp(argv[a], "--edits") && a + 1 < argc)
+            edits = std::max(1, std::atoi(argv[++a]));
+        else if (!std::strcmp(argv[a], "--reps") && a + 1 < argc)
+            reps = std::max(1, std::atoi(argv[++a]));
+        else {
+            std::fprintf(stderr, "usage: bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K] "
+                                 "[--neighbors offline|raters] [--edits N] [--reps N]\n");
+            return 2;
+        }
+    }
+
+    auto t0 = Clock::now();
+    tl::Dataset data;
+    tl::FeatureMatrix itemFeatures;
+    if (which == "ml100k") {
+        try {
+            tl::readRatings(ml100k + "/u.data", data);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "MovieLens 100K not readable (%s); give --ml100k DIR\n", e.what());
+            return 1;
+        }
+        if (features > 0) {
+            tl::SyntheticSpec spec;
+            spec.features = static_cast<std::size_t>(features);
+            itemFeatures = tl::generateSynthetic(spec).features;
+        } else {
+            itemFeatures = tl::genreFeatures(tl::readItems(ml100k + "/u.item"));
+        }
+        reps = reps ? reps : 5;
+    } else if (which == "1m") {
+        tl::SyntheticSpec spec;
+        spec.users = 6040, spec.items = 3706, spec.ratings = 1000209, spec.features = 25088;
+        if (features > 0)
+            spec.features = static_cast<std::size_t>(features);
+        tl::SyntheticData s = tl::generateSynthetic(spec);
+        data = std::move(s.dataset);
+        itemFeatures = std::move(s.features);
+        reps = reps ? reps : 2;
+    } else {
+        std::fprintf(stderr, "unknown --data %s\n", which.c_str());
+        return 2;
+    }
+    std::vector<std::size_t> all(data.ratings.size());
+    for (std::size_t r = 0; r < all.size(); ++r)
+        all[r] = r;
+    std::printf("%s: %zu users, %zu items, %zu ratings, F = %zu, K = %d, neighbours %s; loaded in %.1f s\n",
+                which.c_str(), data.users.size(), data.items.size(), data.ratings.size(), itemFeatures.dims(),
+                settings.k, tl::toString(settings.mode).c_str(), seconds(t0));
+
+    // The reference: full rebuilds.
+    std::vector<double> rebuild;
+    std::unique_ptr<tl::WhatIfModel> model;
+    for (int r = 0; r < reps; ++r) {
+        t0 = Clock::now();
+        model = std::make_unique<tl::WhatIfModel>(data, all, itemFeatures, settings);
+        rebuild.push_back(seconds(t0));
+        std::printf("  full rebuild %d: %.3f s\n", r + 1, rebuild.back());
+        std::fflush(stdout);
+    }
+
+    std::mt19937 rng(7);
+    const auto users = static_cast<std::uint32_t>(model->users()), items = static_cast<std::uint32_t>(model->items());
+    std::vector<double> times[4];
+    const char* kinds[4] = {"change", "add", "remove", "new user"};
+    std::size_t rescans = 0, worstRescans = 0;
+    std::uint32_t newUser = 0;
+    for (int e = 0; e < edits; ++e) {
+        const int kind = e % 4;
+        tl::RatingEdit edit;
+        std::uint32_t u = static_cast<std::uint32_t>(rng() % users);
+        while (model->train().userCount(u) < 2)
+            u = static_cast<std::uint32_t>(rng() % users);
+        const auto& t = model->train();
+        const std::uint32_t rated = t.userItems[t.userOffsets[u] + rng() % t.userCount(u)];
+        const float star = static_cast<float>(1 + rng() % 5);
+        if (kind == 0) {
+            edit = {u, rated, star == *t.rating(u, rated) ? (star > 1 ? star - 1 : 5.0f) : star};
+        } else if (kind == 1) {
+            std::uint32_t i = static_cast<std::uint32_t>(rng() % items);
+            while (t.rating(u, i))
+                i = static_cast<std::uint32_t>(rng() % items);
+            edit = {u, i, star};
+        } else if (kind == 2) {
+            edit = {u, rated, std::nullopt};
+        } else {
+            if (e % 8 == 3)
+                newUser = model->addUser();  // (not timed: growing the per-user arrays)
+            edit = {newUser, static_cast<std::uint32_t>(rng() % items), star};
+        }
+        t0 = Clock::now();
+        const tl::EditReport report = model->apply(edit);
+        if (settings.mode == tl::NeighbourMode::Raters)
+            static_cast<void>(model->similarityRow(edit.user));
+        times[kind].push_back(seconds(t0));
+        rescans += report.rescannedLists;
+        worstRescans = std::max(worstRescans, report.rescannedLists);
+    }
+    std::vector<double> every;
+    for (int kind = 0; kind < 4; ++kind) {
+        every.insert(every.end(), times[kind].begin(), times[kind].end());
+        std::printf("  edit (%s): median %.2f ms over %zu\n", kinds[kind], 1e3 * median(times[kind]),
+                    times[kind].size());
+    }
+    const double editMedian = median(every), rebuildMedian = median(rebuild);
+    std::printf("one edit, all state updated: median %.2f ms, slowest %.2f ms (%d edits; %zu lists rescanned in "
+                "all, at most %zu in one edit)\n",
+                1e3 * editMedian, 1e3 * *std::max_element(every.begin(), every.end()), edits, rescans, worstRescans);
+    std::printf("full rebuild: median %.3f s (%d reps); rebuild / edit = %.0fx\n", rebuildMedian, reps,
+                rebuildMedian / editMedian);
+    return 0;
+}
