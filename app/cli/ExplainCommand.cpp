@@ -36,8 +36,7 @@ ArgParser makeParser()
                 "  share of item i in u's profile = r(u,i) MIP(i).MUP(u) / |MUP(u)|^2   (shares sum to 1).\n"
                 "Users and items are the ids of the ratings files. With kfold splits the first fold is used.");
     addRatingsOptions(p);
-    p.addOption("item-features", "FILE", "item feature file (.csv item_id,f1..fF or .npy + .ids.txt)");
-    p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): genre profiles; also gives titles");
+    addContentOptions(p);
     p.addOption("user", "ID", "the user whose prediction is explained");
     p.addOption("item", "ID", "the item predicted");
     p.addOption("k", "K", "neighbourhood size");
@@ -67,8 +66,6 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
         out << p.help();
         return 0;
     }
-    if (p.given("item-features") == p.given("genres"))
-        throw UsageError("give one content source: --item-features FILE or --genres FILE");
     const std::string userId = p.required("user"), itemId = p.required("item");
     const long k = p.integer("k");  // a usage error when absent
     if (k < 1)
@@ -88,17 +85,9 @@ int explainCommand(const std::vector<std::string>& args, std::ostream& out, std:
     if (!item)
         throw UsageError("unknown item '" + itemId + "': not in the ratings");
 
-    FeatureMatrix features;
-    ItemCatalog catalog;
-    if (auto file = p.value("item-features")) {
-        features = readFeatureMatrix(*file);
-        err << "read " << features.rows() << " item profiles x " << features.dims() << " features from " << *file
-            << "\n";
-    } else {
-        catalog = readItems(*p.value("genres"));
-        features = genreFeatures(catalog);
-        err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres\n";
-    }
+    const LoadedContent content = loadContent(p, err);
+    const FeatureMatrix& features = content.features;
+    const ItemCatalog& catalog = content.catalog;
     auto title = [&](std::uint32_t i) {
         const ItemInfo* info = catalog.find(data.items.id(i));
         return info ? info->title : std::string();

@@ -83,4 +83,28 @@ ModelOptions readModelOptions(const ArgParser& p)
     return m;
 }
 
+void addContentOptions(ArgParser& p)
+{
+    p.addOption("item-features", "FILE", "item feature file (.csv item_id,f1..fF or .npy + .ids.txt)");
+    p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): genre profiles; also gives titles");
+}
+
+LoadedContent loadContent(const ArgParser& p, std::ostream& err)
+{
+    if (p.given("item-features") == p.given("genres"))
+        throw UsageError("give one content source: --item-features FILE or --genres FILE");
+    LoadedContent content;
+    if (auto file = p.value("item-features")) {
+        content.features = readFeatureMatrix(*file);
+        err << "read " << content.features.rows() << " item profiles x " << content.features.dims()
+            << " features from " << *file << "\n";
+    } else {
+        content.catalog = readItems(*p.value("genres"));
+        content.features = genreFeatures(content.catalog);
+        err << "read " << content.catalog.items.size() << " items with " << content.catalog.genreNames.size()
+            << " genres\n";
+    }
+    return content;
+}
+
 }  // namespace tl::cli

@@ -10,6 +10,8 @@
 
 #include "app/cli/ArgParser.h"
 #include "core/cf/CfOptions.h"
+#include "core/data/FeatureMatrix.h"
+#include "core/data/Items.h"
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
 
@@ -35,5 +37,16 @@ struct ModelOptions {
 
 // Throws ConfigError for a value the option does not know.
 ModelOptions readModelOptions(const ArgParser& p);
+
+// One content source (explain, whatif): --item-features FILE or --genres FILE.
+void addContentOptions(ArgParser& p);
+
+struct LoadedContent {
+    FeatureMatrix features;
+    ItemCatalog catalog;  // titles; empty with --item-features
+};
+
+// Checks that exactly one source is given (UsageError) and reads it, reporting on `err`.
+LoadedContent loadContent(const ArgParser& p, std::ostream& err);
 
 }  // namespace tl::cli

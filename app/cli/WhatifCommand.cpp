@@ -35,8 +35,7 @@ ArgParser makeParser()
                 "are never written. A user id not in the ratings given to --set is a new user. Edits apply in\n"
                 "order: every --set, then every --remove. Ids may not contain ':' or ','.");
     addRatingsOptions(p);
-    p.addOption("item-features", "FILE", "item feature file (.csv item_id,f1..fF or .npy + .ids.txt)");
-    p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): genre profiles; also gives titles");
+    addContentOptions(p);
     p.addOption("k", "K", "neighbourhood size");
     addModelOptions(p);
     p.addFlag("clip", "clip predictions to the rating scale (as evaluate --clip)");
@@ -89,8 +88,6 @@ int whatifCommand(const std::vector<std::string>& args, std::ostream& out, std::
         out << p.help();
         return 0;
     }
-    if (p.given("item-features") == p.given("genres"))
-        throw UsageError("give one content source: --item-features FILE or --genres FILE");
     const long k = p.integer("k");
     if (k < 1)
         throw UsageError("option --k must be >= 1");
@@ -106,20 +103,11 @@ int whatifCommand(const std::vector<std::string>& args, std::ostream& out, std::
     const auto removes = fields(p, "remove", 2, "USER:ITEM");
     const auto predicts = fields(p, "predict", 2, "USER:ITEM");
 
+    const LoadedContent content = loadContent(p, err);
+    const FeatureMatrix& features = content.features;
+    const ItemCatalog& catalog = content.catalog;
     const LoadedRatings loaded = loadRatings(p, err);
     const Dataset& data = loaded.data;
-    FeatureMatrix features;
-    ItemCatalog catalog;
-    if (auto file = p.value("item-features")) {
-        features = readFeatureMatrix(*file);
-        err << "read " << features.rows() << " item profiles x " << features.dims() << " features from " << *file
-            << "\n";
-    } else {
-        catalog = readItems(*p.value("genres"));
-        features = genreFeatures(catalog);
-        err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres\n";
-    }
-
     // Check every argument before the model is built.
     auto itemOf = [&](const std::string& option, const std::string& id) {
         const auto item = data.items.find(id);
