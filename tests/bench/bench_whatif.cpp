@@ -29,6 +29,7 @@
 #include "core/data/Items.h"
 #include "core/data/SyntheticData.h"
 #include "core/eval/WhatIf.h"
+#include "tests/bench/BenchTiming.h"
 
 #ifndef TRAILERLAB_SHARED_DIR
 #define TRAILERLAB_SHARED_DIR "../shared"
@@ -36,18 +37,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point since)
-{
-    return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
-}
+using tl::bench::Clock;
+using tl::bench::median;
+using tl::bench::seconds;
 
 }  // namespace
 
