@@ -318,8 +318,9 @@ TEST(WhatIf, EditReportUndoAndErrors)
     for (std::size_t r = 0; r < recs.size(); ++r) {
         EXPECT_NE(recs[r].item, 1u);
         EXPECT_EQ(recs[r].prediction, model.predict(u, recs[r].item));
-        if (r > 0)
+        if (r > 0) {
             EXPECT_GE(recs[r - 1].prediction, recs[r].prediction);
+        }
     }
     EXPECT_THROW(model.apply({u, 1, 6.0f}), ConfigError);
     EXPECT_THROW(model.apply({u, 100000, 3.0f}), ConfigError);
