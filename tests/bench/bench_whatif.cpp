@@ -31,10 +31,6 @@
 #include "core/eval/WhatIf.h"
 #include "tests/bench/BenchTiming.h"
 
-#ifndef TRAILERLAB_SHARED_DIR
-#define TRAILERLAB_SHARED_DIR "../shared"
-#endif
-
 namespace {
 
 using tl::bench::Clock;
