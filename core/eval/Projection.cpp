@@ -141,6 +141,40 @@ ProjectionMatrix tsneAffinities(const ProjectionMatrix& points, double perplexit
     return sym;
 }
 
+ProjectionMatrix tsneGradient(const ProjectionMatrix& p, const ProjectionMatrix& y, double exaggeration)
+{
+    // dC/dy_i = 4 sum_j (exaggeration p_ij - q_ij) w_ij (y_i - y_j) with the Student-t kernel
+    // w_ij = (1 + |y_i - y_j|^2)^-1 and q_ij = w_ij / Z, Z = sum over i != j of w_ij; split as
+    // 4 (exaggeration A_i - R_i / Z), A_i = sum_j p_ij w_ij (y_i - y_j), R_i = sum_j w_ij^2 (y_i - y_j),
+    // so one pass over the pairs i < j gives A, R and Z.
+    const Eigen::Index n = y.rows();
+    ProjectionMatrix attract = ProjectionMatrix::Zero(n, 2), repel = ProjectionMatrix::Zero(n, 2);
+    double z = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double yi0 = y(i, 0), yi1 = y(i, 1);
+        double ax = 0, ay = 0, rx = 0, ry = 0;
+        for (Eigen::Index j = i + 1; j < n; ++j) {
+            const double dx = yi0 - y(j, 0), dy = yi1 - y(j, 1);
+            const double w = 1.0 / (1.0 + dx * dx + dy * dy);
+            const double pw = p(i, j) * w, ww = w * w;
+            z += 2 * w;
+            ax += pw * dx;
+            ay += pw * dy;
+            rx += ww * dx;
+            ry += ww * dy;
+            attract(j, 0) -= pw * dx;
+            attract(j, 1) -= pw * dy;
+            repel(j, 0) -= ww * dx;
+            repel(j, 1) -= ww * dy;
+        }
+        attract(i, 0) += ax;
+        attract(i, 1) += ay;
+        repel(i, 0) += rx;
+        repel(i, 1) += ry;
+    }
+    return 4.0 * (exaggeration * attract - repel / z);
+}
+
 ProjectionMatrix tsne(const ProjectionMatrix& points, const TsneOptions& options, const JobContext& ctx)
 {
     const Eigen::Index n = points.rows();
@@ -153,7 +187,8 @@ ProjectionMatrix tsne(const ProjectionMatrix& points, const TsneOptions& options
     ctx.report("t-SNE affinities", 0, total);
     const ProjectionMatrix p = tsneAffinities(points, perplexity);
     ctx.checkCancelled();
-    const double eta = options.learningRate > 0 ? options.learningRate : std::max(200.0, double(n) / 12.0);
+    const double eta = options.learningRate > 0 ? options.learningRate
+                                               : std::max(50.0, double(n) / options.exaggeration / 4.0);
 
     ProjectionMatrix y(n, 2), update = ProjectionMatrix::Zero(n, 2), gains = ProjectionMatrix::Ones(n, 2);
     Rng rng(options.seed);
@@ -161,34 +196,11 @@ ProjectionMatrix tsne(const ProjectionMatrix& points, const TsneOptions& options
         for (int c = 0; c < 2; ++c)
             y(i, c) = 1e-4 * rng.normal();
 
-    ProjectionMatrix num(n, n);
     ProjectionMatrix grad(n, 2);
     for (int it = 0; it < total; ++it) {
         const double exaggeration = it < options.exaggerationIterations ? options.exaggeration : 1.0;
         const double momentum = it < options.exaggerationIterations ? 0.5 : 0.8;
-        // Student-t kernel (1 + |yi - yj|^2)^-1 and its sum Z over i != j.
-        double z = 0;
-        for (Eigen::Index i = 0; i < n; ++i) {
-            num(i, i) = 0;
-            for (Eigen::Index j = i + 1; j < n; ++j) {
-                const double dx = y(i, 0) - y(j, 0), dy = y(i, 1) - y(j, 1);
-                const double v = 1.0 / (1.0 + dx * dx + dy * dy);
-                num(i, j) = v;
-                num(j, i) = v;
-                z += 2 * v;
-            }
-        }
-        // dC/dy_i = 4 sum_j (exaggeration p_ij - q_ij) num_ij (y_i - y_j), q_ij = num_ij / Z.
-        for (Eigen::Index i = 0; i < n; ++i) {
-            double gx = 0, gy = 0;
-            for (Eigen::Index j = 0; j < n; ++j) {
-                const double m = (exaggeration * p(i, j) - num(i, j) / z) * num(i, j);
-                gx += m * (y(i, 0) - y(j, 0));
-                gy += m * (y(i, 1) - y(j, 1));
-            }
-            grad(i, 0) = 4 * gx;
-            grad(i, 1) = 4 * gy;
-        }
+        grad = tsneGradient(p, y, exaggeration);
         for (Eigen::Index i = 0; i < n; ++i)
             for (int c = 0; c < 2; ++c) {
                 const bool sameSign = (grad(i, c) > 0) == (update(i, c) > 0);

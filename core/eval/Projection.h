@@ -50,7 +50,7 @@ struct TsneOptions {
     int iterations = 1000;
     int exaggerationIterations = 250;
     double exaggeration = 12;
-    double learningRate = 0;      // 0: max(200, n / 12) (Belkina et al. 2019)
+    double learningRate = 0;      // 0: max(50, n / exaggeration / 4) (scikit-learn's "auto", after Belkina et al. 2019)
     std::uint64_t seed = 1;
 };
 
@@ -62,5 +62,9 @@ ProjectionMatrix tsne(const ProjectionMatrix& points, const TsneOptions& options
 // The input affinities P (n x n, symmetric, zero diagonal, summing to 1) that tsne
 // fits: exposed for tests.
 ProjectionMatrix tsneAffinities(const ProjectionMatrix& points, double perplexity);
+
+// The gradient of KL(P || Q) at the n x 2 map y with P scaled by `exaggeration`:
+// one pass over the pairs (tested against the textbook double sum).
+ProjectionMatrix tsneGradient(const ProjectionMatrix& p, const ProjectionMatrix& y, double exaggeration);
 
 }  // namespace tl

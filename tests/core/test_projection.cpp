@@ -209,25 +209,60 @@ TEST(Tsne, AffinitiesAreAJointDistribution)
     }
 }
 
+TEST(Tsne, GradientMatchesTheTextbookDoubleSum)
+{
+    std::vector<int> cluster;
+    const ProjectionMatrix p = tsneAffinities(clusters(cluster), 10);
+    Rng rng(9);
+    ProjectionMatrix y(75, 2);
+    for (int i = 0; i < 75; ++i)
+        y(i, 0) = rng.normal(), y(i, 1) = rng.normal();
+    for (double exaggeration : {1.0, 12.0}) {
+        const ProjectionMatrix fast = tsneGradient(p, y, exaggeration);
+        double z = 0;
+        for (int i = 0; i < 75; ++i)
+            for (int j = 0; j < 75; ++j)
+                if (i != j)
+                    z += 1 / (1 + (y.row(i) - y.row(j)).squaredNorm());
+        for (int i = 0; i < 75; ++i) {
+            double gx = 0, gy = 0;
+            for (int j = 0; j < 75; ++j) {
+                if (i == j)
+                    continue;
+                const double w = 1 / (1 + (y.row(i) - y.row(j)).squaredNorm());
+                const double m = 4 * (exaggeration * p(i, j) - w / z) * w;
+                gx += m * (y(i, 0) - y(j, 0));
+                gy += m * (y(i, 1) - y(j, 1));
+            }
+            EXPECT_NEAR(fast(i, 0), gx, 1e-12);
+            EXPECT_NEAR(fast(i, 1), gy, 1e-12);
+        }
+    }
+}
+
 TEST(Tsne, KeepsSeparatedClustersApart)
 {
     std::vector<int> cluster;
     const ProjectionMatrix x = clusters(cluster);
-    TsneOptions options;
-    options.perplexity = 10;
-    options.iterations = 500;
-    const ProjectionMatrix y = tsne(x, options);
-    ASSERT_EQ(y.rows(), 75);
-    ASSERT_EQ(y.cols(), 2);
-    Eigen::Matrix<double, 3, 2> centre = Eigen::Matrix<double, 3, 2>::Zero();
-    for (int i = 0; i < 75; ++i)
-        centre.row(cluster[i]) += y.row(i) / 25.0;
-    for (int i = 0; i < 75; ++i)
-        for (int c = 0; c < 3; ++c) {
-            if (c != cluster[i])
-                EXPECT_LT((y.row(i) - centre.row(cluster[i])).norm(), 0.5 * (y.row(i) - centre.row(c)).norm())
-                    << "point " << i;
-        }
+    for (std::uint64_t seed : {1, 2, 3}) {
+        TsneOptions options;
+        options.perplexity = 10;
+        options.iterations = 500;
+        options.seed = seed;
+        const ProjectionMatrix y = tsne(x, options);
+        ASSERT_EQ(y.rows(), 75);
+        ASSERT_EQ(y.cols(), 2);
+        Eigen::Matrix<double, 3, 2> centre = Eigen::Matrix<double, 3, 2>::Zero();
+        for (int i = 0; i < 75; ++i)
+            centre.row(cluster[i]) += y.row(i) / 25.0;
+        for (int i = 0; i < 75; ++i)
+            for (int c = 0; c < 3; ++c) {
+                if (c != cluster[i]) {
+                    EXPECT_LT((y.row(i) - centre.row(cluster[i])).norm(), 0.5 * (y.row(i) - centre.row(c)).norm())
+                        << "seed " << seed << " point " << i;
+                }
+            }
+    }
 }
 
 TEST(Tsne, SameSeedSameMapOtherSeedOtherMap)
