@@ -41,8 +41,8 @@ MapView::MapView(Workbench* workbench, QWidget* parent)
 {
     method_ = new QComboBox(this);
     method_->setObjectName(QStringLiteral("MapMethod"));
-    method_->addItem(tr("t-SNE"), QStringLiteral("tsne"));
     method_->addItem(tr("PCA"), QStringLiteral("pca"));
+    method_->addItem(tr("t-SNE"), QStringLiteral("tsne"));
     method_->setToolTip(tr("PCA: the exact first two principal components of the unit-length profiles of users and "
                            "trailers together.\nt-SNE: exact t-SNE (perplexity 30, 1000 iterations, seed 1) on their "
                            "first 50 principal components; keeps neighbourhoods, not distances."));
