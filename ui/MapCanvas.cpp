@@ -128,6 +128,8 @@ void MapCanvas::paintEvent(QPaintEvent*)
     QPainter painter(this);
     painter.fillRect(rect(), palette().base());
     if (points_.empty()) {
+        if (!visibleRegion().isEmpty())
+            QMetaObject::invokeMethod(this, &MapCanvas::exposedEmpty, Qt::QueuedConnection);
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap, message_);
         return;

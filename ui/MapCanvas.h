@@ -54,6 +54,8 @@ public:
 Q_SIGNALS:
     void pointHovered(int point);  // -1 when the pointer leaves every point
     void pointClicked(int point);
+    // Painted on screen while empty (queued): the owner may fill it now that it is seen.
+    void exposedEmpty();
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -85,6 +85,7 @@ MapView::MapView(Workbench* workbench, QWidget* parent)
             [this](int index) { canvas_->setKindsShown(index != 2, index != 1); });
     connect(canvas_, &MapCanvas::pointHovered, this, &MapView::hover);
     connect(canvas_, &MapCanvas::pointClicked, this, &MapView::click);
+    connect(canvas_, &MapCanvas::exposedEmpty, this, &MapView::ensureMap);
     connect(workbench_, &Workbench::projectOpened, this, &MapView::reset);
     connect(workbench_, &Workbench::projectClosed, this, &MapView::reset);
     connect(workbench_, &Workbench::activeSourceChanged, this, [this] { ensureMap(); });
@@ -144,7 +145,9 @@ void MapView::ensureMap()
         shown_.reset();
         return;
     }
-    if (!isVisible() || pendingKey_ == k)
+    // Only what is on screen is computed: a tab behind another counts as visible to
+    // Qt but has no visible region (its canvas asks again when it is painted).
+    if (!isVisible() || canvas_->visibleRegion().isEmpty() || pendingKey_ == k)
         return;
     jobs_->cancel();
     pendingKey_ = k;

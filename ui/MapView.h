@@ -9,7 +9,7 @@
 //
 // The projection runs as a job (JobGroup), never on the GUI thread; maps are
 // kept per configuration and method, so coming back is instant. It is computed
-// when the view is visible. Passive: emits intent signals.
+// when the view is on screen (not while its tab is behind another). Passive: emits intent signals.
 
 #include <QHash>
 #include <QWidget>
