@@ -34,7 +34,8 @@ ArgParser makeParser()
                 "ratio of x and y; t-SNE: the ratio kept by its 50-component input), then the header\n"
                 "kind,id,x,y,label and one row per point: kind 'item' or 'user', the id from the ratings,\n"
                 "the coordinates, and a label from --genres (an item's first genre; a user's most common\n"
-                "item label among its relevant items), empty with --item-features unless --items is given.\n"
+                "item label among its relevant items), empty with --item-features unless --items is given;\n"
+                "with --clusters K a last column cluster (k-means, seed 1).\n"
                 "With kfold splits the first fold is used.");
     addRatingsOptions(p);
     p.addOption("item-features", "FILE", "item feature file (.csv item_id,f1..fF or .npy + .ids.txt)");
@@ -45,6 +46,8 @@ ArgParser makeParser()
     p.addOption("perplexity", "P", "t-SNE perplexity (capped at (points - 1) / 3)", "30");
     p.addOption("iterations", "N", "t-SNE iterations (the first 250 with early exaggeration 12)", "1000");
     p.addOption("tsne-seed", "N", "seed of t-SNE's random start (the same seed gives the same map)", "1");
+    p.addOption("clusters", "K", "also k-means the points (on their first 50 principal components) into K "
+                                 "clusters: adds a column cluster (0..K-1)", "0");
     p.addOption("out", "FILE", "the CSV to write");
     p.addFlag("quiet", "no progress on stderr");
     p.addEpilog("examples:\n"
@@ -88,6 +91,10 @@ int mapCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         throw UsageError("option --iterations must be >= 1");
     options.tsne.iterations = static_cast<int>(iterations);
     options.tsne.seed = static_cast<std::uint64_t>(p.integer("tsne-seed"));
+    const long clusters = p.integer("clusters");
+    if (clusters < 0)
+        throw UsageError("option --clusters must be >= 0");
+    options.clusters = static_cast<int>(clusters);
     const ModelOptions model = readModelOptions(p);
 
     const LoadedRatings loaded = loadRatings(p, err);
@@ -129,13 +136,17 @@ int mapCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
     err << header.str().substr(2) << "\n";
 
     writeFileAtomically(outFile, [&](std::ostream& csv) {
-        csv << header.str() << "\nkind,id,x,y,label\n" << std::setprecision(9);
+        csv << header.str() << "\nkind,id,x,y,label" << (map.cluster.empty() ? "\n" : ",cluster\n")
+            << std::setprecision(9);
         for (std::size_t r = 0; r < map.points.size(); ++r) {
             const MapPoint& point = map.points[r];
             const bool item = point.kind == MapKind::Item;
             csv << (item ? "item," : "user,")
                 << csvField(item ? data.items.id(point.index) : data.users.id(point.index)) << ',' << point.x << ','
-                << point.y << ',' << csvField(labels[r]) << '\n';
+                << point.y << ',' << csvField(labels[r]);
+            if (!map.cluster.empty())
+                csv << ',' << map.cluster[r];
+            csv << '\n';
         }
     });
     err << "wrote " << map.points.size() << " points to " << outFile << "\n";

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/common/Error.h"
+#include "core/eval/KMeans.h"
 
 namespace tl {
 
@@ -62,20 +63,28 @@ UserItemMap buildUserItemMap(const RelevanceMatrix& w, const ItemProfiles& items
         points.row(static_cast<Eigen::Index>(r)) = rows[r].transpose();
     rows.clear();
     ctx.checkCancelled();
-
+    // One exact PCA serves all: x, y (PCA), t-SNE's input and k-means' space.
+    const int inputDims = std::max(2, options.tsneInputDims);
+    const bool wide = options.method == MapMethod::Tsne || options.clusters > 0;
+    const PcaResult pc = pca(points, wide ? inputDims : 2, ctx);
     ProjectionMatrix coords;
     if (options.method == MapMethod::Pca) {
-        const PcaResult r = pca(points, 2, ctx);
-        coords = r.coords;
-        map.explained[0] = r.explained[0];
-        map.explained[1] = r.explained[1];
+        coords = pc.coords.leftCols(2);
+        map.explained[0] = pc.explained[0];
+        map.explained[1] = pc.explained[1];
     } else {
-        const int inputDims = std::max(2, options.tsneInputDims);
-        const PcaResult r = pca(points, inputDims, ctx);
         map.inputDims = inputDims;
-        map.explained[0] = r.explained.sum();
-        coords = tsne(r.coords, options.tsne, ctx);
+        map.explained[0] = pc.explained.sum();
     }
+    if (options.clusters > 0) {
+        ctx.report("k-means", 0, 1);
+        map.cluster =
+            kmeans(pc.coords, std::min<int>(options.clusters, static_cast<int>(points.rows())), options.clusterSeed)
+                .cluster;
+        ctx.checkCancelled();
+    }
+    if (options.method == MapMethod::Tsne)
+        coords = tsne(pc.coords, options.tsne, ctx);
     for (std::size_t r = 0; r < kept.size(); ++r) {
         kept[r].x = coords(static_cast<Eigen::Index>(r), 0);
         kept[r].y = coords(static_cast<Eigen::Index>(r), 1);

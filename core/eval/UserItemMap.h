@@ -10,6 +10,10 @@
 // length 0 (an item whose normalised features are all zero, a user with no
 // relevant item that has a profile) have no direction and are left out (counted).
 //
+// Optionally the same points are split into k clusters by k-means
+// (core/eval/KMeans.h) on their first `tsneInputDims` principal components (not
+// on the 2-D map): the clusters of the profiles, whatever the projection.
+//
 // PCA (the default) is fitted on all the points together, users and items, so
 // both kinds share the axes; x and y are the first two principal components and
 // the explained-variance ratios are reported. t-SNE runs on the first
@@ -40,6 +44,8 @@ struct MapOptions {
     MapMethod method = MapMethod::Pca;
     TsneOptions tsne;
     int tsneInputDims = 50;
+    int clusters = 0;              // > 0: also k-means the points into this many clusters
+    std::uint64_t clusterSeed = 1;
 };
 
 enum class MapKind { Item, User };
@@ -59,6 +65,7 @@ struct UserItemMap {
     int inputDims = 0;                   // t-SNE: the PCA components it ran on
     std::size_t itemsLeftOut = 0;        // items without a profile or with a zero one
     std::size_t usersLeftOut = 0;        // users with a zero profile
+    std::vector<int> cluster;            // per point when options.clusters > 0 (k-means in profile space)
 };
 
 UserItemMap buildUserItemMap(const RelevanceMatrix& w, const ItemProfiles& items, const MapOptions& options,

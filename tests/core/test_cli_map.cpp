@@ -104,6 +104,25 @@ TEST_F(CliMap, PcaRowsAndKnownPositions)
     EXPECT_EQ(readMapCsv(dir / "plain.csv").rows.at("item:i1").label, "");
 }
 
+TEST_F(CliMap, ClustersColumn)
+{
+    auto args = base("k.csv");
+    args.insert(args.end(), {"--clusters", "2"});
+    ASSERT_EQ(test::runCli(args).code, 0);
+    std::ifstream in(dir / "k.csv");
+    std::string line;
+    std::getline(in, line);
+    std::getline(in, line);
+    EXPECT_EQ(line, "kind,id,x,y,label,cluster");
+    std::map<std::string, std::string> cluster;
+    while (std::getline(in, line))
+        cluster[line.substr(0, line.find(',', 5))] = line.substr(line.rfind(',') + 1);
+    ASSERT_EQ(cluster.size(), 7u);
+    EXPECT_EQ(cluster["user,u1"], cluster["item,i1"]);  // same direction, same cluster
+    EXPECT_EQ(cluster["user,u3"], cluster["item,i2"]);
+    EXPECT_NE(cluster["item,i1"], cluster["item,i2"]);
+}
+
 TEST_F(CliMap, TsneIsReproducibleBySeed)
 {
     auto args = base("a.csv");

@@ -111,6 +111,22 @@ TEST(UserItemMap, LabelsFromTheCatalog)
     EXPECT_EQ(none, std::vector<std::string>(7));
 }
 
+TEST(UserItemMap, ClustersFollowTheProfiles)
+{
+    const Tiny t = makeTiny();
+    MapOptions options;
+    options.clusters = 2;
+    const UserItemMap map = buildUserItemMap(t.w, t.items, options);
+    ASSERT_EQ(map.cluster.size(), 7u);
+    // points: i1 i2 i3 u1 u2 u3 u4; i1 = u1 = u2 = (1,0) and i2 = u3 = (0,1) share clusters,
+    // and those two places, the farthest apart, fall in different ones.
+    EXPECT_EQ(map.cluster[3], map.cluster[0]);
+    EXPECT_EQ(map.cluster[4], map.cluster[0]);
+    EXPECT_EQ(map.cluster[5], map.cluster[1]);
+    EXPECT_NE(map.cluster[0], map.cluster[1]);
+    EXPECT_TRUE(buildUserItemMap(t.w, t.items, MapOptions{}).cluster.empty());
+}
+
 TEST(UserItemMap, MethodNames)
 {
     EXPECT_EQ(parseMapMethod("pca"), MapMethod::Pca);
