@@ -227,13 +227,15 @@ void MapCanvas::mouseMoveEvent(QMouseEvent* event)
 {
     hoverPos_ = event->position();
     const int point = pointAt(hoverPos_);
+    const bool had = hovered_ >= 0;
     if (point != hovered_) {
         hovered_ = point;
         hoverImage_ = {};
         hoverText_.clear();
         Q_EMIT pointHovered(point);
     }
-    update();
+    if (had || hovered_ >= 0)  // the card follows the pointer; otherwise nothing changed
+        update();
 }
 
 void MapCanvas::mousePressEvent(QMouseEvent* event)

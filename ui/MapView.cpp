@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/eval/CfModel.h"
 #include "core/eval/UserItemMap.h"
@@ -49,9 +50,12 @@ MapView::MapView(Workbench* workbench, QWidget* parent)
     colour_ = new QComboBox(this);
     colour_->setObjectName(QStringLiteral("MapColour"));
     colour_->addItem(tr("Genre / family"), QStringLiteral("label"));
+    colour_->addItem(tr("Cluster (k-means)"), QStringLiteral("cluster"));
     colour_->addItem(tr("Users and trailers"), QStringLiteral("kind"));
     colour_->setToolTip(tr("Genre: a trailer's first genre (the demo's visual family); a user's most common "
-                           "trailer genre among the trailers it liked."));
+                           "trailer genre among the trailers it liked.\nCluster: k-means (seed 1) of users and "
+                           "trailers together on their first 50 principal components, k = the number of first "
+                           "genres (2 to 10; 6 without genres)."));
     show_ = new QComboBox(this);
     show_->setObjectName(QStringLiteral("MapShow"));
     show_->addItem(tr("Trailers and users"));
@@ -159,7 +163,12 @@ void MapView::ensureMap()
     auto project = workbench_->project();
     jobs_->run<std::shared_ptr<const MapResult>>(
         tr("Map of users and trailers (%1, %2)").arg(method_->currentText(), source),
-        [model, project, options, source](const JobContext& ctx) {
+        [model, project, options, source](const JobContext& ctx) mutable {
+            std::set<std::string> firstGenres;
+            for (const auto& item : project->catalog.items)
+                if (!item.genres.empty())
+                    firstGenres.insert(item.genres.front());
+            options.clusters = firstGenres.empty() ? 6 : std::clamp(static_cast<int>(firstGenres.size()), 2, 10);
             auto result = std::make_shared<MapResult>();
             result->source = source;
             result->model = model;
@@ -225,7 +234,15 @@ void MapView::applyColours()
     QStringList categories;
     std::vector<QColor> colours;
     SeriesPalette palette;
-    if (colour_->currentData().toString() == QLatin1String("kind")) {
+    if (colour_->currentData().toString() == QLatin1String("cluster") && !m.cluster.empty()) {
+        const int k = *std::max_element(m.cluster.begin(), m.cluster.end()) + 1;
+        for (int c = 0; c < k; ++c) {
+            categories << tr("cluster %1").arg(c + 1);
+            colours.push_back(palette.colourOf(categories.back()));
+        }
+        for (std::size_t p = 0; p < points.size(); ++p)
+            points[p].category = m.cluster[p];
+    } else if (colour_->currentData().toString() == QLatin1String("kind")) {
         categories << tr("Trailers") << tr("Users");
         colours = {palette.colourOf(categories[0]), palette.colourOf(categories[1])};
         for (std::size_t p = 0; p < points.size(); ++p)
