@@ -37,6 +37,7 @@
 #include "ui/Prompter.h"
 #include "ui/TrailerView.h"
 #include "ui/UserExplorerView.h"
+#include "ui/MapView.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -140,6 +141,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     extraction_ = new ExtractionView(workbench_, jobs_, this);
     jobsView_ = new JobsView(jobs_, this);
     auto_ = new AutoExtractor(workbench_, jobs_, this);
+    map_ = new MapView(workbench_, this);
 
     // Two columns that fit a 1366 x 768 screen (and 1920 x 1080 at 150 %): the
     // Experiments view with the Trailer, Extraction and Jobs tabs at the left, the
@@ -157,6 +159,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     tabifyDockWidget(trailerDock, extractionDock);
     tabifyDockWidget(extractionDock, jobsDock);
     tabifyDockWidget(userDock, libraryDock);
+    tabifyDockWidget(libraryDock, addView(tr("Map"), QStringLiteral("MapDock"), map_, Qt::RightDockWidgetArea));
     expDock->raise();
     userDock->raise();
 
@@ -168,6 +171,9 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(users_, &UserExplorerView::playRequested, this, &MainWindow::playItem);
     connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
+    connect(map_, &MapView::userRequested, workbench_, &Workbench::setUser);
+    connect(map_, &MapView::playRequested, this, &MainWindow::playItem);
+    connect(map_, &MapView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
     connect(experimentsController_, &ExperimentsController::experimentFinished, auto_, &AutoExtractor::resume);

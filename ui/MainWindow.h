@@ -32,6 +32,7 @@ class LibraryView;
 class Prompter;
 class TrailerView;
 class UserExplorerView;
+class MapView;
 class Workbench;
 
 class MainWindow : public QMainWindow {
@@ -50,6 +51,7 @@ public:
     ExperimentsView* experimentsView() const { return experiments_; }
     ExperimentsController* experimentsController() const { return experimentsController_; }
     UserExplorerView* userView() const { return users_; }
+    MapView* mapView() const { return map_; }
     LibraryView* libraryView() const { return library_; }
     TrailerView* trailerView() const { return trailer_; }
     ExtractionView* extractionView() const { return extraction_; }
@@ -106,6 +108,7 @@ private:
     ExperimentsView* experiments_;
     ExperimentsController* experimentsController_;
     UserExplorerView* users_;
+    MapView* map_ = nullptr;
     LibraryView* library_;
     TrailerView* trailer_;
     ExtractionView* extraction_;

@@ -21,6 +21,7 @@ const std::vector<Command>& commands()
          explainCommand},
         {"whatif", "predictions and recommendations after hypothetical rating edits (incremental, no rebuild)",
          whatifCommand},
+        {"map", "users and trailers in one 2-D space (exact PCA or t-SNE of MUP and MIP) as CSV", mapCommand},
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},

@@ -3,6 +3,7 @@
 // content. Set TRAILERLAB_SCREENSHOT_DIR to keep the pictures for a look.
 #include <QDir>
 #include <QImage>
+#include <QDockWidget>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -10,6 +11,7 @@
 #include "ui/AutoExtractor.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
+#include "ui/MapView.h"
 #include "ui/TrailerView.h"
 #include "ui/Workbench.h"
 
@@ -41,13 +43,16 @@ void TestScreenshots::everyViewRenders()
     window.playItem(QString::fromStdString(window.workbench()->project()->videoOf.begin()->first));
     QVERIFY(ready.wait(10000));
     QTRY_COMPARE(window.jobs()->runningCount(), 0);
+    // The map is computed when first seen: show it once.
+    window.findChild<QDockWidget*>(QStringLiteral("MapDock"))->raise();
+    QTRY_VERIFY_WITH_TIMEOUT(window.mapView()->ready(), 30000);
     QTest::qWait(100);  // coalesced chart rebuilds
 
     const QString out = qEnvironmentVariableIsSet("TRAILERLAB_SCREENSHOT_DIR")
                             ? qEnvironmentVariable("TRAILERLAB_SCREENSHOT_DIR")
                             : dir.filePath("shots");
     const QStringList files = window.saveScreenshots(out);
-    QCOMPARE(files.size(), 7);  // main window + 6 views
+    QCOMPARE(files.size(), 8);  // main window + 7 views
     for (const auto& file : files) {
         const QImage image(file);
         QVERIFY2(!image.isNull(), qPrintable(file));

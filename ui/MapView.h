@@ -1,0 +1,81 @@
+#pragma once
+// The map: users (their profiles MUP) and trailers (their profiles MIP) of the
+// active configuration in one 2-D space (core/eval/UserItemMap.h: exact PCA, or
+// t-SNE), coloured by genre (the demo lists each trailer's visual family as its
+// first genre, so on the demo the colours are the families) or by kind. The
+// workbench's user and its K neighbours are highlighted and follow K; hovering
+// shows a trailer's thumbnail or a user's summary; clicking a user asks to select
+// it everywhere, clicking a trailer asks to open it.
+//
+// The projection runs as a job (JobGroup), never on the GUI thread; maps are
+// kept per configuration and method, so coming back is instant. It is computed
+// when the view is on screen (not while its tab is behind another). Passive: emits intent signals.
+
+#include <QHash>
+#include <QWidget>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QComboBox;
+class QLabel;
+QT_END_NAMESPACE
+
+namespace tl::ui {
+
+class JobGroup;
+class MapCanvas;
+class Workbench;
+struct MapResult;
+
+class MapView : public QWidget {
+    Q_OBJECT
+public:
+    explicit MapView(Workbench* workbench, QWidget* parent = nullptr);
+    ~MapView() override;
+
+    MapCanvas* canvas() const { return canvas_; }
+    QComboBox* methodBox() const { return method_; }
+    QComboBox* colourBox() const { return colour_; }
+    QComboBox* showBox() const { return show_; }
+    // Whether the map of the active configuration and method is shown.
+    bool ready() const { return shown_ != nullptr; }
+    // The users highlighted as the selected user's neighbours (dataset indices, rank order).
+    std::vector<std::uint32_t> highlightedNeighbours() const;
+    std::optional<std::uint32_t> highlightedUser() const;
+
+Q_SIGNALS:
+    void userRequested(std::uint32_t user);
+    void playRequested(const QString& itemId);
+    void thumbnailsWanted(const QStringList& itemIds);
+    void mapReady();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void reset();
+    void ensureMap();
+    void show(std::shared_ptr<const MapResult> map);
+    void applyColours();
+    void refreshHighlight();
+    void hover(int point);
+    void click(int point);
+    QString key() const;
+
+    Workbench* workbench_;
+    std::unique_ptr<JobGroup> jobs_;
+    MapCanvas* canvas_;
+    QComboBox* method_;
+    QComboBox* colour_;
+    QComboBox* show_;
+    QLabel* status_;
+    QHash<QString, std::shared_ptr<const MapResult>> maps_;  // by configuration|method
+    QString pendingKey_;
+    std::shared_ptr<const MapResult> shown_;
+};
+
+}  // namespace tl::ui
