@@ -38,8 +38,7 @@ ArgParser makeParser()
                 "with --clusters K a last column cluster (k-means, seed 1).\n"
                 "With kfold splits the first fold is used.");
     addRatingsOptions(p);
-    p.addOption("item-features", "FILE", "item feature file (.csv item_id,f1..fF or .npy + .ids.txt)");
-    p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): genre profiles and labels");
+    addContentOptions(p);
     p.addOption("items", "FILE", "item file giving the labels when the profiles come from --item-features");
     addModelOptions(p);
     p.addOption("method", "NAME", "projection: pca or tsne", "pca");
@@ -76,8 +75,6 @@ int mapCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
         out << p.help();
         return 0;
     }
-    if (p.given("item-features") == p.given("genres"))
-        throw UsageError("give one content source: --item-features FILE or --genres FILE");
     if (p.given("items") && p.given("genres"))
         throw UsageError("--items labels --item-features maps; with --genres the labels come from that file");
     const std::string outFile = p.required("out");
@@ -99,19 +96,11 @@ int mapCommand(const std::vector<std::string>& args, std::ostream& out, std::ost
 
     const LoadedRatings loaded = loadRatings(p, err);
     const Dataset& data = loaded.data;
-    FeatureMatrix features;
-    ItemCatalog catalog;
-    if (auto file = p.value("item-features")) {
-        features = readFeatureMatrix(*file);
-        err << "read " << features.rows() << " item profiles x " << features.dims() << " features from " << *file
-            << "\n";
-        if (auto items = p.value("items"))
-            catalog = readItems(*items);
-    } else {
-        catalog = readItems(*p.value("genres"));
-        features = genreFeatures(catalog);
-        err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres\n";
-    }
+    LoadedContent content = loadContent(p, err);
+    const FeatureMatrix& features = content.features;
+    if (auto items = p.value("items"))
+        content.catalog = readItems(*items);
+    const ItemCatalog& catalog = content.catalog;
 
     const TrainingMatrix train = TrainingMatrix::build(data, loaded.splits.front().train);
     const ItemProfiles items = alignItemProfiles(features, data.items, model.normalization);
