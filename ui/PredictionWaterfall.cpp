@@ -229,6 +229,7 @@ PredictionWaterfall::PredictionWaterfall(QWidget* parent) : QWidget(parent)
     scroll_->setFrameShape(QFrame::NoFrame);
 
     scaleNote_ = new QLabel(this);
+    scaleNote_->setWordWrap(true);
     auto* foot = new QHBoxLayout;
     foot->addWidget(scaleNote_, 1);
     foot->addWidget(clip_);
@@ -303,7 +304,7 @@ void PredictionWaterfall::display(const PredictionExplanation& ex, const RatingS
         head += QStringLiteral(" <span style='color:#c0392b'><b>") +
                 tr("Beyond the %1–%2 rating scale.").arg(scale.min).arg(scale.max) + QStringLiteral("</b></span>");
     title_->setText(head);
-    scaleNote_->setText(tr("Rating scale %1–%2: its ends in red, beyond it shaded").arg(scale.min).arg(scale.max));
+    scaleNote_->setText(tr("Scale %1–%2: red lines, beyond it shaded").arg(scale.min).arg(scale.max));
 
     if (knowsUser)
         rows_.push_back({RowKind::Mean, {}, tr("user %1's mean").arg(user), {}, {}, ex.userMean, ex.userMean,
