@@ -98,7 +98,7 @@ protected:
             return w;
         };
         using Row = PredictionWaterfall::Row;
-        const QString hRank = QStringLiteral("#"), hName = PredictionWaterfall::tr("neighbour"),
+        const QString hRank = QStringLiteral("#"), hName = PredictionWaterfall::tr("user"),
                       hSim = PredictionWaterfall::tr("sim"), hRating = PredictionWaterfall::tr("r − mean");
         const int wRank = widest(&Row::rank, hRank), wName = widest(&Row::name, hName),
                   wSim = widest(&Row::similarity, hSim), wRating = widest(&Row::rating, hRating);
@@ -106,7 +106,7 @@ protected:
         for (const auto& r : rows)
             wValue = std::max(wValue, fm.horizontalAdvance(r.value));
         const int xRank = 4, xName = xRank + wRank + gap, xSim = xName + wName + gap, xRating = xSim + wSim + gap;
-        const int barLeft = xRating + wRating + gap + 4;
+        const int barLeft = xRating + wRating + gap + 16;
         const int barRight = std::max(barLeft + 80, width() - wValue - gap - 4);
 
         // The axis: every running total (the scale only where they reach it), so small
@@ -258,6 +258,12 @@ void PredictionWaterfall::clear(const QString& reason)
     canvas_->relayout();
 }
 
+const PredictionWaterfall::Row* PredictionWaterfall::totalRow() const
+{
+    const auto it = std::find_if(rows_.begin(), rows_.end(), [](const Row& r) { return r.kind == RowKind::Total; });
+    return it == rows_.end() ? nullptr : &*it;
+}
+
 QString PredictionWaterfall::fallbackText() const
 {
     return has_ ? fallbackName(ex_.source) : QString();
@@ -341,13 +347,6 @@ void PredictionWaterfall::display(const PredictionExplanation& ex, const RatingS
             neighbourRow(p);
         else
             ++nonRaters;
-    if (nonRaters > 0) {
-        rows_.push_back({RowKind::Section, {}, tr("%n neighbour(s) did not rate this item (contribution 0):", nullptr, nonRaters),
-                         {}, {}, running, running, {}, {}});
-        for (std::size_t p = 0; p < ex.neighbours.size(); ++p)
-            if (!ex.neighbours[p].rating)
-                neighbourRow(p);
-    }
     QString total = fallback ? tr("prediction (%1)").arg(fallbackName(ex.source).section(QLatin1Char(' '), 0, 3))
                              : tr("prediction");
     QString value = number(ex.prediction);
@@ -357,6 +356,14 @@ void PredictionWaterfall::display(const PredictionExplanation& ex, const RatingS
         value += tr(" beyond scale");
     rows_.push_back({RowKind::Total, {}, total, {}, {}, ex.prediction, ex.prediction, value,
                      tr("prediction %1 (before clipping %2)").arg(ex.prediction, 0, 'f', 6).arg(ex.unclipped, 0, 'f', 6)});
+    // Those who did not rate it come after the total, so the waterfall stays together.
+    if (nonRaters > 0) {
+        rows_.push_back({RowKind::Section, {}, tr("%n neighbour(s) did not rate this item (contribution 0):", nullptr, nonRaters),
+                         {}, {}, running, running, {}, {}});
+        for (std::size_t p = 0; p < ex.neighbours.size(); ++p)
+            if (!ex.neighbours[p].rating)
+                neighbourRow(p);
+    }
     canvas_->relayout();
 }
 

@@ -60,6 +60,8 @@ public:
     const PredictionExplanation& explanation() const { return ex_; }
     const std::vector<Row>& rows() const { return rows_; }
     const RatingScale& scaleOf() const { return scale_; }
+    // The prediction's row (after the neighbours who rated the item, before those who did not).
+    const Row* totalRow() const;
     // The headline: the prediction, its source (the fallback named) and any flag.
     QString headline() const;
     // The fallback's name when one applies, else empty.

@@ -155,7 +155,6 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     all->setStretchFactor(1, 2);
     all->setStretchFactor(2, 0);
     all->setSizes({260, 420, 130});
-    lower->setSizes({380, 620});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -223,8 +222,13 @@ void UserExplorerView::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
     // Side by side the waterfall needs room for its labels and bars: stacked below 560 px.
     const Qt::Orientation orientation = width() < 560 ? Qt::Vertical : Qt::Horizontal;
-    if (lower_->orientation() != orientation)
+    if (lower_->orientation() != orientation || !lowerSized_) {
+        // A new orientation forgets the sizes: the waterfall gets the larger part again.
         lower_->setOrientation(orientation);
+        const int length = orientation == Qt::Horizontal ? width() : lower_->height();
+        lower_->setSizes({length * 2 / 5, length * 3 / 5});
+        lowerSized_ = isVisible();
+    }
 }
 
 void UserExplorerView::fillUsers()

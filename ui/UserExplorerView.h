@@ -91,6 +91,7 @@ private:
     std::uint32_t explainedUser_ = 0;
     std::optional<bool> clip_;  // the waterfall's clip box, once the user has set it
     bool refreshing_ = false;
+    bool lowerSized_ = false;
     std::vector<std::uint32_t> userOfRow_;
     std::vector<int> rowOfUser_;
 };

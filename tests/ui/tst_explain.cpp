@@ -166,11 +166,15 @@ void TestExplain::waterfallAddsUpToThePrediction()
     QCOMPARE(raterRows + nonRaterRows, k);
     QVERIFY(nonRaterRows > 0);
     // The running total ends at the prediction: the table's, the evaluation's.
-    const auto& last = rows.back();
-    QCOMPARE(last.kind, Kind::Total);
-    QVERIFY(std::fabs(last.end - total) < 1e-5);
-    const auto& prev = *(rows.end() - 2);
+    const auto* last = w->totalRow();
+    QVERIFY(last);
+    QVERIFY(std::fabs(last->end - total) < 1e-5);
+    const auto& prev = *(last - 1);
+    QCOMPARE(prev.kind, Kind::Neighbour);
     QVERIFY(std::fabs(prev.end - total) < 1e-9);
+    // Those who did not rate it are listed after the total.
+    QCOMPARE((last + 1)->kind, Kind::Section);
+    QCOMPARE(static_cast<int>((rows.data() + rows.size()) - (last + 2)), nonRaterRows);
     const float eval = evaluated(user_, item_, k, m->predictOptions().clip);
     QCOMPARE(w->explanation().prediction, eval);
     QTableWidget* table = window_->userView()->predictionsTable();
@@ -230,7 +234,7 @@ void TestExplain::fallbackIsNamed()
     for (const auto& r : w->rows())
         if (r.kind == Kind::Neighbour || r.kind == Kind::NonRater)
             QCOMPARE(r.value, QStringLiteral("0"));
-    QVERIFY(std::fabs(w->rows().back().end - train.userMean[pick->first]) < 1e-5);
+    QVERIFY(std::fabs(w->totalRow()->end - train.userMean[pick->first]) < 1e-5);
     QCOMPARE(w->explanation().prediction, evaluated(pick->first, pick->second, k, m->predictOptions().clip));
 }
 
@@ -268,7 +272,7 @@ void TestExplain::clipBoxClipsAsTheCliDoes()
     QCOMPARE(w->explanation().prediction, clipped);
     QCOMPARE(w->explanation().unclipped, unclipped);
     QVERIFY(!w->beyondScale());
-    QVERIFY(w->rows().back().value.contains(QStringLiteral("clipped from")));
+    QVERIFY(w->totalRow()->value.contains(QStringLiteral("clipped from")));
     // The choice holds across a K change; unticking restores the unclipped value.
     window_->workbench()->setK(k + 1);
     QVERIFY(w->clipBox()->isChecked());
@@ -290,20 +294,21 @@ void TestExplain::beyondScaleIsFlagged()
     w.setExplanation(ex, {1.0f, 5.0f}, "Item", [](std::uint32_t v) { return QString::number(v); });
     QVERIFY(w.beyondScale());
     const auto& rows = w.rows();
-    // Mean, the two raters, the non-raters' heading, the non-rater, the total.
+    // Mean, the two raters, the total, the non-raters' heading, the non-rater.
     QCOMPARE(static_cast<int>(rows.size()), 6);
     QCOMPARE(rows[1].end, 4.75);
     QCOMPARE(rows[2].end, 5.5);
-    QCOMPARE(rows[3].kind, Kind::Section);
-    QCOMPARE(rows[4].kind, Kind::NonRater);
-    QCOMPARE(rows[4].name, QStringLiteral("2"));
-    QCOMPARE(rows[4].value, QStringLiteral("0"));
-    QCOMPARE(rows[5].end, 5.5);
-    QVERIFY(rows[5].value.contains(QStringLiteral("beyond")));
+    QCOMPARE(rows[3].kind, Kind::Total);
+    QCOMPARE(rows[3].end, 5.5);
+    QVERIFY(rows[3].value.contains(QStringLiteral("beyond")));
+    QCOMPARE(rows[4].kind, Kind::Section);
+    QCOMPARE(rows[5].kind, Kind::NonRater);
+    QCOMPARE(rows[5].name, QStringLiteral("2"));
+    QCOMPARE(rows[5].value, QStringLiteral("0"));
     ex.prediction = 5.0f;  // as clipping leaves it
     w.setExplanation(ex, {1.0f, 5.0f}, "Item", [](std::uint32_t v) { return QString::number(v); });
     QVERIFY(!w.beyondScale());
-    QCOMPARE(w.rows().back().value, QStringLiteral("5.00 (clipped from 5.50)"));
+    QCOMPARE(w.totalRow()->value, QStringLiteral("5.00 (clipped from 5.50)"));
     QVERIFY(!w.grab().isNull());
 }
 
