@@ -255,6 +255,8 @@ void NeighbourPanel::showPair(const CfModel& model, std::uint32_t user, std::uin
         t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     }
     pairs_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    for (QTableWidget* t : {pairs_, both_, profileU_, profileV_})
+        t->setCurrentItem(nullptr);
     refreshThumbnails();
 }
 

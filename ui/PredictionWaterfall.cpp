@@ -56,7 +56,7 @@ public:
         setMouseTracking(true);
     }
 
-    int rowHeight() const { return fontMetrics().height() + 6; }
+    int rowHeight() const { return fontMetrics().height() + 4; }
     void relayout()
     {
         setMinimumHeight(rowHeight() * (static_cast<int>(owner_->rows().size()) + 1) + 8);

@@ -147,14 +147,14 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     // What the profile is made of comes first; the feature chart stays a tab away.
     charts->insertTab(0, profileItems_, tr("Profile: items"));
     charts->setCurrentIndex(0);
-    auto* all = new QSplitter(Qt::Vertical, this);
+    auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);
     all->addWidget(lower);
     all->addWidget(wrap(tr("Top-10 recommendations (click to play the trailer)"), recommendations_));
     all->setStretchFactor(0, 3);
     all->setStretchFactor(1, 2);
     all->setStretchFactor(2, 0);
-    all->setSizes({260, 420, 130});
+    all->setSizes({220, 460, 120});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -227,6 +227,11 @@ void UserExplorerView::resizeEvent(QResizeEvent* event)
         lower_->setOrientation(orientation);
         const int length = orientation == Qt::Horizontal ? width() : lower_->height();
         lower_->setSizes({length * 2 / 5, length * 3 / 5});
+        if (!lowerSized_ && isVisible()) {
+            // First shown: the explanation row gets the most room (the splitter keeps every minimum).
+            const int h = all_->height();
+            all_->setSizes({h * 3 / 10, h * 5 / 10, h * 2 / 10});
+        }
         lowerSized_ = isVisible();
     }
 }

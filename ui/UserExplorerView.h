@@ -84,6 +84,7 @@ private:
     QTableWidget* predictions_;
     QListWidget* recommendations_;
     PredictionWaterfall* waterfall_;
+    QSplitter* all_;
     QSplitter* lower_;  // the test ratings beside the waterfall (stacked when narrow)
     QTableWidget* profileItems_;
     NeighbourPanel* panel_ = nullptr;
