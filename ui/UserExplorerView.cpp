@@ -36,15 +36,9 @@ constexpr int recommendationTileWidth = 150;
 
 QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
 {
-    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
-    t->setWordWrap(false);
-    t->setHorizontalHeaderLabels(headers);
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    auto* t = makeItemTable(parent, headers);
     t->horizontalHeader()->setStretchLastSection(true);
-    t->verticalHeader()->hide();
     t->verticalHeader()->setDefaultSectionSize(22);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setAlternatingRowColors(true);
     return t;
 }
 
