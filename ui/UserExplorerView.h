@@ -5,8 +5,12 @@
 // similarities look alike at four decimals), a histogram of u's similarities to
 // every user with the K-th neighbour's marked, their test ratings next to the predictions at K with the
 // error, and their top-N recommendations with trailer thumbnails (a click asks
-// to play the trailer). Everything is a lookup in the configuration's CfModel,
-// so moving K refreshes instantly. Passive: emits intent signals.
+// to play the trailer). It explains them (core/eval/Explain.h): the items with
+// the largest share of u's profile (the first profile tab), a waterfall of the
+// selected test rating's or recommendation's prediction (PredictionWaterfall),
+// and, on a double-click, why a neighbour is one (NeighbourPanel). Everything
+// is a lookup or a short walk in the configuration's CfModel, so moving K
+// refreshes instantly. Passive: emits intent signals.
 
 #include <QWidget>
 
