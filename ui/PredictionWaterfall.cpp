@@ -347,13 +347,13 @@ void PredictionWaterfall::display(const PredictionExplanation& ex, const RatingS
             neighbourRow(p);
         else
             ++nonRaters;
-    QString total = fallback ? tr("prediction (%1)").arg(fallbackName(ex.source).section(QLatin1Char(' '), 0, 3))
-                             : tr("prediction");
-    QString value = number(ex.prediction);
+    // The value column stays short (it must fit beside the bars); the details go on the left.
+    QString total = fallback ? tr("prediction (fallback)") : tr("prediction");
     if (ex.prediction != ex.unclipped)
-        value += tr(" (clipped from %1)").arg(number(ex.unclipped));
+        total = tr("prediction, clipped from %1").arg(number(ex.unclipped));
     else if (!scale.contains(ex.prediction))
-        value += tr(" beyond scale");
+        total = tr("prediction, beyond the scale");
+    const QString value = number(ex.prediction);
     rows_.push_back({RowKind::Total, {}, total, {}, {}, ex.prediction, ex.prediction, value,
                      tr("prediction %1 (before clipping %2)").arg(ex.prediction, 0, 'f', 6).arg(ex.unclipped, 0, 'f', 6)});
     // Those who did not rate it come after the total, so the waterfall stays together.
