@@ -342,6 +342,7 @@ void UserExplorerView::refresh()
         se += error * error;
         predictions_->setItem(i, 0, cell(QString::fromStdString(pd.titleOf(pd.data.items.id(t.item)))));
         predictions_->item(i, 0)->setData(Qt::UserRole, t.item);
+        predictions_->item(i, 0)->setToolTip(predictions_->item(i, 0)->text());
         predictions_->setItem(i, 1, cell(QString::number(t.truth, 'g', 3), true));
         predictions_->setItem(i, 2, cell(QString::number(t.prediction, 'f', 2), true));
         auto* e = cell(QString::asprintf("%+.2f", error), true);
@@ -377,6 +378,8 @@ void UserExplorerView::refresh()
     Q_EMIT thumbnailsWanted(ids);
     neighbours_->resizeColumnsToContents();
     predictions_->resizeColumnsToContents();
+    // Long titles (MovieLens) elide, so the numbers stay in view beside the waterfall.
+    predictions_->setColumnWidth(0, std::min(predictions_->columnWidth(0), 14 * predictions_->fontMetrics().averageCharWidth() + 12));
 
     summary_->setText(tr("User %1 · %2 · K = %3 · %n neighbour(s) · %4 test rating(s), RMSE %5",
                          nullptr, static_cast<int>(neighbours.size()))
