@@ -24,6 +24,8 @@
 #include "core/eval/CfModel.h"
 #include "core/eval/Crowding.h"
 #include "ui/ChartAdapter.h"
+#include "ui/NeighbourPanel.h"
+#include "ui/PredictionWaterfall.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -34,15 +36,9 @@ constexpr int recommendationTileWidth = 150;
 
 QTableWidget* makeTable(QWidget* parent, const QStringList& headers)
 {
-    auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
-    t->setWordWrap(false);
-    t->setHorizontalHeaderLabels(headers);
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    auto* t = makeItemTable(parent, headers);
     t->horizontalHeader()->setStretchLastSection(true);
-    t->verticalHeader()->hide();
     t->verticalHeader()->setDefaultSectionSize(22);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setAlternatingRowColors(true);
     return t;
 }
 
@@ -116,6 +112,11 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     recommendations_->setGridSize(QSize(recommendationTileWidth, 72 + 2 * line + 16));
     recommendations_->setMinimumHeight(recommendations_->gridSize().height() + 2 * recommendations_->frameWidth() + 4);
     recommendations_->setToolTip(tr("Top-N recommendations at K; click one to play its trailer"));
+    waterfall_ = new PredictionWaterfall(this);
+    profileItems_ = makeItemTable(this, {tr("Item"), tr("Weight"), tr("Share")});
+    profileItems_->setToolTip(tr("The items with the largest share of the user's profile MUP(u): "
+                                 "r(u,i) MIP(i)·MUP(u) / |MUP(u)|², shares summing to 1"));
+    neighbours_->setToolTip(tr("Double-click a neighbour to see why it is one"));
 
     auto wrap = [this](const QString& title, QWidget* w) {
         auto* box = new QGroupBox(title, this);
@@ -133,15 +134,21 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     auto* upper = new QSplitter(Qt::Horizontal, this);
     upper->addWidget(charts);
     upper->addWidget(wrap(tr("Nearest neighbours"), neighbours_));
-    auto* lower = new QSplitter(Qt::Horizontal, this);
+    auto* lower = lower_ = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(wrap(tr("Test ratings vs predictions"), predictions_));
-    auto* all = new QSplitter(Qt::Vertical, this);
+    lower->addWidget(wrap(tr("Why this prediction"), waterfall_));
+    lower->setStretchFactor(1, 1);
+    // What the profile is made of comes first; the feature chart stays a tab away.
+    charts->insertTab(0, profileItems_, tr("Profile: items"));
+    charts->setCurrentIndex(0);
+    auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);
     all->addWidget(lower);
     all->addWidget(wrap(tr("Top-10 recommendations (click to play the trailer)"), recommendations_));
     all->setStretchFactor(0, 3);
     all->setStretchFactor(1, 2);
     all->setStretchFactor(2, 0);
+    all->setSizes({220, 460, 120});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -185,9 +192,42 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         refresh();
     });
     connect(workbench_, &Workbench::thumbnailsReady, this, [this] { refreshThumbnails(); });
+    connect(predictions_, &QTableWidget::itemSelectionChanged, this, [this] {
+        const auto rows = predictions_->selectionModel()->selectedRows();
+        if (!refreshing_ && !rows.isEmpty() && predictions_->item(rows.front().row(), 0))
+            explainItem(predictions_->item(rows.front().row(), 0)->data(Qt::UserRole).toUInt());
+    });
+    connect(recommendations_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        if (!refreshing_ && item)
+            explainItem(item->data(Qt::UserRole + 1).toUInt());
+    });
+    connect(neighbours_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { openNeighbour(row); });
+    connect(waterfall_, &PredictionWaterfall::clipToggled, this, [this](bool clip) {
+        clip_ = clip;
+        refreshWaterfall();
+    });
     fillUsers();
     fillSources();
     refresh();
+}
+
+void UserExplorerView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Side by side the waterfall needs room for its labels and bars: stacked below 560 px.
+    const Qt::Orientation orientation = width() < 560 ? Qt::Vertical : Qt::Horizontal;
+    if (lower_->orientation() != orientation || !lowerSized_) {
+        // A new orientation forgets the sizes: the waterfall gets the larger part again.
+        lower_->setOrientation(orientation);
+        const int length = orientation == Qt::Horizontal ? width() : lower_->height();
+        lower_->setSizes({length * 2 / 5, length * 3 / 5});
+        if (!lowerSized_ && isVisible()) {
+            // First shown: the explanation row gets the most room (the splitter keeps every minimum).
+            const int h = all_->height();
+            all_->setSizes({h * 3 / 10, h * 5 / 10, h * 2 / 10});
+        }
+        lowerSized_ = isVisible();
+    }
 }
 
 void UserExplorerView::fillUsers()
@@ -234,6 +274,13 @@ void UserExplorerView::fillSources()
 
 void UserExplorerView::refresh()
 {
+    refreshing_ = true;
+    const struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+    } done{refreshing_};
+    profileItems_->setRowCount(0);
+    waterfall_->clear(tr("Select a test rating or a recommendation to see where its prediction comes from."));
     neighbours_->setRowCount(0);
     predictions_->setRowCount(0);
     recommendations_->clear();
@@ -294,6 +341,8 @@ void UserExplorerView::refresh()
         const double error = t.prediction - t.truth;
         se += error * error;
         predictions_->setItem(i, 0, cell(QString::fromStdString(pd.titleOf(pd.data.items.id(t.item)))));
+        predictions_->item(i, 0)->setData(Qt::UserRole, t.item);
+        predictions_->item(i, 0)->setToolTip(predictions_->item(i, 0)->text());
         predictions_->setItem(i, 1, cell(QString::number(t.truth, 'g', 3), true));
         predictions_->setItem(i, 2, cell(QString::number(t.prediction, 'f', 2), true));
         auto* e = cell(QString::asprintf("%+.2f", error), true);
@@ -316,15 +365,21 @@ void UserExplorerView::refresh()
             recommendations_);
         item->setSizeHint(recommendations_->gridSize());
         item->setData(Qt::UserRole, id);
+        item->setData(Qt::UserRole + 1, r.item);
         item->setToolTip(tr("%1: predicted %2 from %3 neighbour(s)")
                              .arg(workbench_->titleOf(id))
                              .arg(r.prediction, 0, 'f', 2)
                              .arg(r.supporters));
     }
+    refreshExplanations(*model, user);
+    for (int r = 0; r < profileItems_->rowCount(); ++r)
+        ids << profileItems_->item(r, 0)->data(Qt::UserRole + 1).toString();
     refreshThumbnails();
     Q_EMIT thumbnailsWanted(ids);
     neighbours_->resizeColumnsToContents();
     predictions_->resizeColumnsToContents();
+    // Long titles (MovieLens) elide, so the numbers stay in view beside the waterfall.
+    predictions_->setColumnWidth(0, std::min(predictions_->columnWidth(0), 14 * predictions_->fontMetrics().averageCharWidth() + 12));
 
     summary_->setText(tr("User %1 · %2 · K = %3 · %n neighbour(s) · %4 test rating(s), RMSE %5",
                          nullptr, static_cast<int>(neighbours.size()))
@@ -382,6 +437,7 @@ void UserExplorerView::refreshNeighbours(const CfModel& model, std::uint32_t use
 
 void UserExplorerView::refreshThumbnails()
 {
+    refreshItemIcons(profileItems_, *workbench_);
     for (int i = 0; i < recommendations_->count(); ++i) {
         QListWidgetItem* item = recommendations_->item(i);
         const QString id = item->data(Qt::UserRole).toString();
@@ -391,6 +447,78 @@ void UserExplorerView::refreshThumbnails()
         else
             item->setIcon(placeholderIcon(workbench_->videoOf(id).isEmpty() ? tr("no trailer") : tr("loading…")));
     }
+}
+
+void UserExplorerView::refreshExplanations(const CfModel& model, std::uint32_t user)
+{
+    fillProfileShares(profileItems_, *workbench_, model, user, 12);
+    profileItems_->resizeColumnsToContents();
+    profileItems_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+
+    // Keep explaining the same item across K changes; a new user starts at their
+    // first test rating (else their first recommendation).
+    if (!explainedItem_ || explainedUser_ != user) {
+        explainedItem_.reset();
+        if (predictions_->rowCount() > 0)
+            explainedItem_ = predictions_->item(0, 0)->data(Qt::UserRole).toUInt();
+        else if (recommendations_->count() > 0)
+            explainedItem_ = recommendations_->item(0)->data(Qt::UserRole + 1).toUInt();
+        explainedUser_ = user;
+    }
+    predictions_->clearSelection();
+    for (int r = 0; explainedItem_ && r < predictions_->rowCount(); ++r)
+        if (predictions_->item(r, 0)->data(Qt::UserRole).toUInt() == *explainedItem_)
+            predictions_->selectRow(r);
+    recommendations_->setCurrentItem(nullptr);
+    for (int r = 0; explainedItem_ && r < recommendations_->count(); ++r)
+        if (recommendations_->item(r)->data(Qt::UserRole + 1).toUInt() == *explainedItem_)
+            recommendations_->setCurrentRow(r);
+    refreshWaterfall();
+}
+
+void UserExplorerView::explainItem(std::uint32_t item)
+{
+    explainedItem_ = item;
+    explainedUser_ = workbench_->user();
+    refreshWaterfall();
+}
+
+void UserExplorerView::refreshWaterfall()
+{
+    auto model = workbench_->hasProject() ? workbench_->model(workbench_->activeSource()) : nullptr;
+    if (!model || !explainedItem_ || explainedUser_ != workbench_->user()) {
+        waterfall_->clear(model ? tr("This user has no test rating or recommendation to explain.")
+                                : tr("No model yet."));
+        return;
+    }
+    const auto& pd = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const int k = std::clamp(workbench_->k(), 1, model->settings().kMax);
+    PredictOptions options = model->predictOptions();
+    waterfall_->setClip(clip_.value_or(options.clip));
+    options.clip = clip_.value_or(options.clip);
+    const auto ex = explainPrediction(model->train(), model->neighbourLists().of(user, k), user, *explainedItem_, k, options);
+    waterfall_->setExplanation(ex, options.scale,
+                               QString::fromStdString(pd.titleOf(pd.data.items.id(*explainedItem_))),
+                               [&pd](std::uint32_t v) { return QString::fromStdString(pd.data.users.id(v)); });
+}
+
+void UserExplorerView::openNeighbour(int row)
+{
+    auto model = workbench_->hasProject() ? workbench_->model(workbench_->activeSource()) : nullptr;
+    if (!model)
+        return;
+    const auto neighbours = model->neighbours(workbench_->user(), workbench_->k());
+    if (row < 0 || row >= static_cast<int>(neighbours.size()))
+        return;
+    if (!panel_) {
+        panel_ = new NeighbourPanel(workbench_, this);
+        connect(panel_, &NeighbourPanel::thumbnailsWanted, this, &UserExplorerView::thumbnailsWanted);
+    }
+    panel_->showPair(*model, workbench_->user(), neighbours[static_cast<std::size_t>(row)].first.user);
+    panel_->show();
+    panel_->raise();
+    panel_->activateWindow();
 }
 
 }  // namespace tl::ui

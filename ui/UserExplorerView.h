@@ -5,18 +5,24 @@
 // similarities look alike at four decimals), a histogram of u's similarities to
 // every user with the K-th neighbour's marked, their test ratings next to the predictions at K with the
 // error, and their top-N recommendations with trailer thumbnails (a click asks
-// to play the trailer). Everything is a lookup in the configuration's CfModel,
-// so moving K refreshes instantly. Passive: emits intent signals.
+// to play the trailer). It explains them (core/eval/Explain.h): the items with
+// the largest share of u's profile (the first profile tab), a waterfall of the
+// selected test rating's or recommendation's prediction (PredictionWaterfall),
+// and, on a double-click, why a neighbour is one (NeighbourPanel). Everything
+// is a lookup or a short walk in the configuration's CfModel, so moving K
+// refreshes instantly. Passive: emits intent signals.
 
 #include <QWidget>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QSplitter;
 class QTableWidget;
 QT_END_NAMESPACE
 
@@ -27,6 +33,8 @@ class CfModel;
 namespace tl::ui {
 
 class ChartAdapter;
+class NeighbourPanel;
+class PredictionWaterfall;
 class Workbench;
 
 class UserExplorerView : public QWidget {
@@ -43,6 +51,13 @@ public:
     // The user box lists users in natural id order: the row of user index `user` (-1 if none).
     int rowOfUser(std::uint32_t user) const;
     ChartAdapter* similarityChart() const { return similarities_; }
+    // Why this prediction: the waterfall of the selected test rating or recommendation.
+    PredictionWaterfall* waterfall() const { return waterfall_; }
+    // What the profile is made of: the items with the largest share (the first tab).
+    QTableWidget* profileItemsTable() const { return profileItems_; }
+    // Why this neighbour (opened by double-clicking a neighbour; null until then).
+    NeighbourPanel* neighbourPanel() const { return panel_; }
+    void openNeighbour(int row);
 
 Q_SIGNALS:
     void userRequested(std::uint32_t user);
@@ -50,12 +65,18 @@ Q_SIGNALS:
     void playRequested(const QString& itemId);
     void thumbnailsWanted(const QStringList& itemIds);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void fillUsers();
     void fillSources();
     void refresh();
     void refreshThumbnails();
     void refreshNeighbours(const CfModel& model, std::uint32_t user, int k);
+    void refreshExplanations(const CfModel& model, std::uint32_t user);
+    void explainItem(std::uint32_t item);
+    void refreshWaterfall();
 
     const Workbench* workbench_;
     QComboBox* users_;
@@ -66,6 +87,16 @@ private:
     ChartAdapter* similarities_;
     QTableWidget* predictions_;
     QListWidget* recommendations_;
+    PredictionWaterfall* waterfall_;
+    QSplitter* all_;
+    QSplitter* lower_;  // the test ratings beside the waterfall (stacked when narrow)
+    QTableWidget* profileItems_;
+    NeighbourPanel* panel_ = nullptr;
+    std::optional<std::uint32_t> explainedItem_;  // for explainedUser_
+    std::uint32_t explainedUser_ = 0;
+    std::optional<bool> clip_;  // the waterfall's clip box, once the user has set it
+    bool refreshing_ = false;
+    bool lowerSized_ = false;
     std::vector<std::uint32_t> userOfRow_;
     std::vector<int> rowOfUser_;
 };

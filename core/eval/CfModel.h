@@ -61,6 +61,10 @@ public:
     const TestSet& test() const { return test_; }
     const ItemProfiles& items() const { return items_; }
     const NeighbourLists& neighbourLists() const { return lists_; }
+    // rel(u) with its weights r(u, i): what the profiles (and their explanations) are made of.
+    const RelevanceMatrix& relevance() const { return relevance_; }
+    // The options the model's predictions were made with (its clip setting and rating scale).
+    PredictOptions predictOptions() const { return {settings_.clip, scale_}; }
 
     // The n features with the highest utility MUP(u, f), largest first.
     std::vector<FeatureUtility> topFeatures(std::uint32_t user, std::size_t n) const;
