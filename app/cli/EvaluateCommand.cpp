@@ -50,7 +50,11 @@ ArgParser makeParser()
     p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
     addModelOptions(p);
     p.addFlag("clip", "clip predictions to the rating scale");
-    p.addFlag("baselines", "also evaluate global/user/item mean, bias, and rating-based user k-NN (cosine, Pearson)");
+    p.addFlag("baselines",
+              "also evaluate the rating-only models: global/user/item mean, bias (mu + b_u + b_i), svd (biased "
+              "matrix factorisation, SGD seeded by --seed), user k-NN on ratings (cosine, Pearson), knn-baseline "
+              "(shrunk Pearson-baseline similarity, centred on mu + b_u + b_i) and knn-means (msd similarity, "
+              "centred on user means)");
     p.addFlag("restrict-to-profiled", "keep only ratings of items that have a profile in the first feature file (the paper's choice)");
     p.addOption("top-n", "N", "N of Precision/Recall/NDCG@N", "10");
     p.addOption("device", "NAME",
@@ -130,6 +134,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.normalization = model.normalization;
     settings.restrictToProfiled = p.flag("restrict-to-profiled");
     settings.baselines = p.flag("baselines");
+    settings.seed = static_cast<std::uint64_t>(p.integer("seed"));
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));
     if (settings.ranking.topN < 1)
         throw UsageError("option --top-n must be >= 1");

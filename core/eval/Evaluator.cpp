@@ -5,6 +5,8 @@
 
 #include "core/cf/Baselines.h"
 #include "core/cf/DeviceNeighbours.h"
+#include "core/cf/KnnBaseline.h"
+#include "core/cf/MatrixFactorisation.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -100,6 +102,10 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
         for (Baseline b : {Baseline::GlobalMean, Baseline::UserMean, Baseline::ItemMean, Baseline::Bias})
             result.rows.push_back(
                 {baselineName(b), 0, computeMetrics(test, predictBaseline(b, train, test, options), settings.ranking)});
+        SvdOptions svd;
+        svd.seed = settings.seed;
+        const SvdModel model = trainSvd(train, svd, ctx);
+        result.rows.push_back({"svd", 0, computeMetrics(test, predictSvd(model, train, test, options), settings.ranking)});
     }
     const ComputeDevice device =
         settings.mode != NeighbourMode::Offline ? ComputeDevice::cpu() : resolveComputeDevice(settings.device);
@@ -130,6 +136,13 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
             addSweepRows(method, runKnn(method, engine, train, test, settings, options, ctx, result), test,
                          settings.ranking, result);
         }
+        const BiasModel bias = fitBias(train);
+        addSweepRows("knn-baseline",
+                     predictKnnBaseline(train, bias, pearsonBaselineSimilarity(train, bias, 100, ctx), test,
+                                        settings.ks, options),
+                     test, settings.ranking, result);
+        addSweepRows("knn-means", predictKnnWithMeans(train, msdSimilarity(train, ctx), test, settings.ks, options),
+                     test, settings.ranking, result);
     }
     return result;
 }

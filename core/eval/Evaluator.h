@@ -2,8 +2,8 @@
 // The offline experiment runner (method.md 4): on one train/test split it
 // evaluates content-based user k-NN for each item-feature source (video
 // features, genre one-hot, ...) over a K sweep, and optionally the baselines
-// (global/user/item mean, bias, rating-based user k-NN with cosine and
-// Pearson similarity). k-fold results aggregate to mean and standard deviation.
+// (global/user/item mean, bias, svd, rating-based user k-NN with cosine and
+// Pearson similarity, knn-baseline and knn-means with Surprise's rules). k-fold results aggregate to mean and standard deviation.
 
 #include <string>
 #include <vector>
@@ -40,6 +40,8 @@ struct EvalSettings {
     // blockwise engine), cuda, cuda:N, or auto (cuda when available). Raters mode
     // and the rating-based baselines always run on the CPU engine.
     ComputeDevice device = ComputeDevice::cpu();
+    // Seed of the SGD models (svd): the initial factors and the epoch orders.
+    std::uint64_t seed = 42;
 };
 
 struct ResultRow {
