@@ -95,7 +95,7 @@ UserSimilarity pearsonBaselineSimilarity(const TrainingMatrix& train, const Bias
             if (a.count[v] == 0 || denom == 0)
                 continue;
             const double n1 = static_cast<double>(a.count[v]) - 1.0;
-            out[v] = a.prod[v] / denom * (n1 / (n1 + shrinkage));
+            out[v] = a.prod[v] / denom * (shrinkage > 0 ? n1 / (n1 + shrinkage) : 1.0);
         }
         out[u] = 1.0;
     });

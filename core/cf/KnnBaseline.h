@@ -17,7 +17,7 @@
 // Similarities over the items both users rated (n_uv of them), with the residuals
 // d_ui = r_ui - (mu + b_u + b_i):
 //   pearson-baseline: s_uv = sum d_ui d_vi / sqrt(sum d_ui^2 sum d_vi^2) * (n_uv - 1) / (n_uv - 1 + shrinkage)
-//                     (0 when n_uv = 0 or a root term is 0; s_uu = 1)
+//                     (0 when n_uv = 0 or a root term is 0; s_uu = 1; shrinkage 0: no shrink factor)
 //   msd:              s_uv = 1 / (sum (r_ui - r_vi)^2 / n_uv + 1)   (0 when n_uv = 0)
 // Both are dense users x users float64 matrices (refused above 8 GB), rows
 // computed in parallel (OpenMP), each row the same on every run and thread count.
