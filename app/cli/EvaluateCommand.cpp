@@ -192,6 +192,12 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         << (!settings.device.isCpu() ? ", similarity on " + settings.device.str() : std::string())
         << (settings.restrictToProfiled ? ", restricted to profiled items" : ", items without a profile kept")
         << "\n";
+    if (first.coldTestRatings > 0)
+        out << "cold start: " << first.coldTestRatings << " of " << first.testRatings
+            << " test ratings are of items without a training rating"
+            << (splits.size() > 1 ? " (fold 1)" : "")
+            << "; on them the rating-only models fall back (bias, svd, knn-baseline: mu + b_u; item mean, "
+               "knn-means: the global mean; user k-NN on ratings or content: the user's mean), counted in the *_fallbacks columns of --out\n";
     for (const auto& c : first.coverage)
         out << "profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without" << (c.unknownIds ? ", " + std::to_string(c.unknownIds) + " feature rows for unknown items" : "")

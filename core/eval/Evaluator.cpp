@@ -97,6 +97,8 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
     const TrainingMatrix train = TrainingMatrix::build(data, split.train);
     const TestSet test = TestSet::build(data, split.test);
     const PredictOptions options{settings.clip, data.scale};
+    for (std::size_t t = 0; t < test.size(); ++t)
+        result.coldTestRatings += !train.knowsItem(test.items[t]);
 
     if (settings.baselines) {
         for (Baseline b : {Baseline::GlobalMean, Baseline::UserMean, Baseline::ItemMean, Baseline::Bias})

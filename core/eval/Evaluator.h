@@ -63,6 +63,9 @@ struct SplitResult {
     std::vector<CoverageRow> coverage;
     std::size_t trainRatings = 0;
     std::size_t testRatings = 0;
+    // Test ratings of items without a training rating (item cold start): the
+    // rating-only models can only fall back on them (counted in the *_fallbacks).
+    std::size_t coldTestRatings = 0;
 };
 
 SplitResult evaluateSplit(const Dataset& data, const Split& split, const std::vector<ContentSource>& sources,

@@ -45,8 +45,10 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
     EXPECT_NE(eval.out.find("best RMSE per method"), std::string::npos);
     const std::string table = slurp(csv);
     EXPECT_EQ(table.rfind("method,k,rmse,mae,from_neighbours,precision,recall,ndcg,predictions,folds,", 0), 0u) << table;
-    // 4 baselines + 2 K x (features, genre, cosine, pearson) = 12 rows + header.
-    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 13);
+    // 4 baselines + svd + 2 K x (features, genre, cosine, pearson, knn-baseline, knn-means) = 17 rows + header.
+    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 18);
+    EXPECT_NE(table.find("\nsvd,0,"), std::string::npos);
+    EXPECT_NE(table.find("\nknn-baseline,10,"), std::string::npos);
     EXPECT_NE(table.find("\nfeatures,10,"), std::string::npos);
 
     // Same inputs and seed -> identical numbers; JSON carries the same rows.
@@ -56,7 +58,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
                   .code,
               0);
     const auto doc = nlohmann::json::parse(slurp(json));
-    ASSERT_EQ(doc["rows"].size(), 12u);
+    ASSERT_EQ(doc["rows"].size(), 17u);
     for (const auto& row : doc["rows"]) {
         if (row["method"] == "features" && row["k"] == 10) {
             const std::string needle = "\nfeatures,10," + std::to_string(row["rmse"].get<double>()).substr(0, 6);
