@@ -1,5 +1,7 @@
 #include "core/cf/Prediction.h"
 
+#include "core/cf/Baselines.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -50,11 +52,12 @@ SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
 
 // Accumulates formula 5 along an ordered candidate list. `at(p)` gives the
 // contribution of position p: false when that neighbour did not rate the item.
-// After position p the prediction for every K == p + 1 is recorded; K beyond
+// After position p the prediction for every K == p + 1 is recorded: centre plus
+// the weighted deviations, or fallback(source) when nothing contributed; K beyond
 // the list's length get the final value.
-template <typename At>
-void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingMatrix& train, std::uint32_t user,
-          std::uint32_t item, const PredictOptions& options, std::size_t t, SweepPredictions& out)
+template <typename At, typename Fallback>
+void walkCentred(const std::vector<int>& ks, std::size_t length, At at, double centre, Fallback fallback,
+                 const PredictOptions& options, std::size_t t, SweepPredictions& out)
 {
     double numerator = 0, denominator = 0;
     std::size_t next = 0;
@@ -62,10 +65,10 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
         Predictions& p = out.perK[next];
         float value;
         if (denominator > 0) {
-            value = static_cast<float>(train.userMean[user] + numerator / denominator);
+            value = static_cast<float>(centre + numerator / denominator);
             p.sources[t] = PredictionSource::Neighbours;
         } else {
-            value = fallbackPrediction(train, user, item, p.sources[t]);
+            value = fallback(p.sources[t]);
         }
         if (options.clip)
             value = std::clamp(value, options.scale.min, options.scale.max);
@@ -83,6 +86,16 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
     }
     while (next < ks.size())
         record();
+}
+
+// The paper's walk: centred on mean(u), falling back as fallbackPrediction.
+template <typename At>
+void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingMatrix& train, std::uint32_t user,
+          std::uint32_t item, const PredictOptions& options, std::size_t t, SweepPredictions& out)
+{
+    walkCentred(
+        ks, length, at, user < train.users ? train.userMean[user] : 0.0,
+        [&](PredictionSource& source) { return fallbackPrediction(train, user, item, source); }, options, t, out);
 }
 
 }  // namespace
@@ -110,6 +123,37 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
                 return true;
             },
             train, u, i, options, t, sweep);
+    }
+    return sweep;
+}
+
+SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                       const std::vector<int>& ks, const PredictOptions& options, const BiasModel& bias)
+{
+    SweepPredictions sweep = makeSweep(ks, test.size());
+#pragma omp parallel for schedule(dynamic, 256) if (test.size() > 256)
+    for (std::ptrdiff_t ti = 0; ti < static_cast<std::ptrdiff_t>(test.size()); ++ti) {
+        const auto t = static_cast<std::size_t>(ti);
+        const std::uint32_t u = test.users[t], i = test.items[t];
+        const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
+        const double base = bias.predict(u, i);
+        walkCentred(
+            ks, neighbours.size(),
+            [&](std::size_t pos, double& sim, double& deviation) {
+                const Neighbour& n = neighbours[pos];
+                const auto r = train.rating(n.user, i);
+                if (!r)
+                    return false;
+                sim = n.similarity;
+                deviation = *r - bias.predict(n.user, i);
+                return true;
+            },
+            base,
+            [&](PredictionSource& source) {
+                source = ratingOnlySource(train, u, i);
+                return static_cast<float>(base);
+            },
+            options, t, sweep);
     }
     return sweep;
 }

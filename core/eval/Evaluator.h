@@ -24,6 +24,16 @@ struct ContentSource {
     const FeatureMatrix* features = nullptr;
 };
 
+// The content models evaluated for every feature source:
+//   paper           the paper's user k-NN on content profiles, centred on mean(u)  (rows: "<source>")
+//   paper-baseline  the same neighbours, centred on b_ui = mu + b_u + b_i          (rows: "<source>:paper-baseline")
+//   item-knn        item k-NN on profile cosines, centred on b_ui                 (rows: "<source>:item-knn")
+enum class ContentMethod { Paper, PaperBaseline, ItemKnn };
+std::string contentMethodName(ContentMethod method);
+// A comma-separated list of the names above, or "all"; spaces allowed, repeats
+// dropped, order kept. Throws ConfigError "methods 'TEXT': ..." naming the bad entry.
+std::vector<ContentMethod> parseContentMethods(const std::string& text);
+
 struct EvalSettings {
     std::vector<int> ks = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     NeighbourMode mode = NeighbourMode::Offline;
@@ -40,6 +50,7 @@ struct EvalSettings {
     // blockwise engine), cuda, cuda:N, or auto (cuda when available). Raters mode
     // and the rating-based baselines always run on the CPU engine.
     ComputeDevice device = ComputeDevice::cpu();
+    std::vector<ContentMethod> methods = {ContentMethod::Paper};
     // Seed of the SGD models (svd): the initial factors and the epoch orders.
     std::uint64_t seed = 42;
 };
