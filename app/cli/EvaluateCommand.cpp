@@ -49,13 +49,7 @@ ArgParser makeParser()
     p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): adds genre-profile CF (method 'genre')");
     p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
     addModelOptions(p);
-    p.addOption("methods", "LIST",
-                "content models evaluated for every feature file and genres, comma-separated: paper (the paper's "
-                "user k-NN, centred on mean(u); rows named after the features), paper-baseline (the same "
-                "neighbours centred on mu + b_u + b_i; rows FEATURES:paper-baseline), item-knn (item k-NN on "
-                "profile cosines, centred on mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), "
-                "or all",
-                "paper");
+    addMethodsOption(p);
     p.addFlag("clip", "clip predictions to the rating scale");
     p.addFlag("baselines",
               "also evaluate the rating-only models: global/user/item mean, bias (mu + b_u + b_i), svd (biased "
@@ -152,11 +146,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.restrictToProfiled = p.flag("restrict-to-profiled");
     settings.baselines = p.flag("baselines");
     settings.seed = static_cast<std::uint64_t>(p.integer("seed"));
-    try {
-        settings.methods = parseContentMethods(*p.value("methods"));
-    } catch (const ConfigError& e) {
-        throw UsageError(std::string("option --methods: ") + e.what());
-    }
+    settings.methods = readMethodsOption(p);
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));
     if (settings.ranking.topN < 1)
         throw UsageError("option --top-n must be >= 1");

@@ -85,4 +85,23 @@ ModelOptions readModelOptions(const ArgParser& p)
     return m;
 }
 
+void addMethodsOption(ArgParser& p)
+{
+    p.addOption("methods", "LIST",
+                "content models evaluated for every feature source, comma-separated: paper (the paper's user k-NN, "
+                "centred on mean(u); rows named after the features), paper-baseline (the same neighbours centred on "
+                "mu + b_u + b_i; rows FEATURES:paper-baseline), item-knn (item k-NN on profile cosines, centred on "
+                "mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), or all",
+                "paper");
+}
+
+std::vector<ContentMethod> readMethodsOption(const ArgParser& p)
+{
+    try {
+        return parseContentMethods(*p.value("methods"));
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("option --methods: ") + e.what());
+    }
+}
+
 }  // namespace tl::cli

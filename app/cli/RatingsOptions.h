@@ -12,6 +12,7 @@
 #include "core/cf/CfOptions.h"
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
+#include "core/eval/Evaluator.h"
 
 namespace tl::cli {
 
@@ -35,5 +36,9 @@ struct ModelOptions {
 
 // Throws ConfigError for a value the option does not know.
 ModelOptions readModelOptions(const ArgParser& p);
+
+// --methods LIST: the content models evaluated for every feature source (evaluate, experiment).
+void addMethodsOption(ArgParser& p);
+std::vector<ContentMethod> readMethodsOption(const ArgParser& p);
 
 }  // namespace tl::cli
