@@ -31,13 +31,7 @@ SweepPredictions predictItemKnn(const TrainingMatrix& train, const ItemProfiles&
     const RowMatrixD cosine = unit * unit.transpose();
     ctx.checkCancelled();
 
-    SweepPredictions sweep;
-    sweep.ks = ks;
-    sweep.perK.resize(ks.size());
-    for (auto& p : sweep.perK) {
-        p.values.resize(test.size());
-        p.sources.resize(test.size());
-    }
+    SweepPredictions sweep = makeSweep(ks, test.size());
     const auto n = static_cast<std::ptrdiff_t>(test.size());
 #pragma omp parallel
     {

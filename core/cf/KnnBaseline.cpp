@@ -132,13 +132,7 @@ SweepPredictions predictRatingKnn(const TrainingMatrix& train, const UserSimilar
 {
     if (ks.empty() || !std::is_sorted(ks.begin(), ks.end()) || ks.front() < 1)
         throw ConfigError("rating-based k-NN: K values must be >= 1 and ascending");
-    SweepPredictions sweep;
-    sweep.ks = ks;
-    sweep.perK.resize(ks.size());
-    for (auto& p : sweep.perK) {
-        p.values.resize(test.size());
-        p.sources.resize(test.size());
-    }
+    SweepPredictions sweep = makeSweep(ks, test.size());
     const auto n = static_cast<std::ptrdiff_t>(test.size());
 #pragma omp parallel
     {

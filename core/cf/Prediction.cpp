@@ -36,8 +36,6 @@ float fallbackPrediction(const TrainingMatrix& train, std::uint32_t user, std::u
     return static_cast<float>(train.globalMean);
 }
 
-namespace {
-
 SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
 {
     SweepPredictions sweep;
@@ -49,6 +47,8 @@ SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
     }
     return sweep;
 }
+
+namespace {
 
 // Accumulates formula 5 along an ordered candidate list. `at(p)` gives the
 // contribution of position p: false when that neighbour did not rate the item.
@@ -100,8 +100,14 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
 
 }  // namespace
 
-SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
-                                const std::vector<int>& ks, const PredictOptions& options)
+namespace {
+
+// Offline mode's loop, centred on centre(u, i) (each neighbour's deviation
+// r(v, i) - centre(v, i)); fallback(u, i, source) when no neighbour contributes.
+template <typename Centre, typename Fallback>
+SweepPredictions offlineSweep(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                              const std::vector<int>& ks, const PredictOptions& options, Centre centre,
+                              Fallback fallback)
 {
     SweepPredictions sweep = makeSweep(ks, test.size());
     // Small test sets (one user's tests, one explained prediction) stay on this thread:
@@ -111,32 +117,6 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
         const auto t = static_cast<std::size_t>(ti);
         const std::uint32_t u = test.users[t], i = test.items[t];
         const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
-        walk(
-            ks, neighbours.size(),
-            [&](std::size_t pos, double& sim, double& deviation) {
-                const Neighbour& n = neighbours[pos];
-                const auto r = train.rating(n.user, i);
-                if (!r)
-                    return false;
-                sim = n.similarity;
-                deviation = *r - train.userMean[n.user];
-                return true;
-            },
-            train, u, i, options, t, sweep);
-    }
-    return sweep;
-}
-
-SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
-                                       const std::vector<int>& ks, const PredictOptions& options, const BiasModel& bias)
-{
-    SweepPredictions sweep = makeSweep(ks, test.size());
-#pragma omp parallel for schedule(dynamic, 256) if (test.size() > 256)
-    for (std::ptrdiff_t ti = 0; ti < static_cast<std::ptrdiff_t>(test.size()); ++ti) {
-        const auto t = static_cast<std::size_t>(ti);
-        const std::uint32_t u = test.users[t], i = test.items[t];
-        const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
-        const double base = bias.predict(u, i);
         walkCentred(
             ks, neighbours.size(),
             [&](std::size_t pos, double& sim, double& deviation) {
@@ -145,17 +125,36 @@ SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const Neighb
                 if (!r)
                     return false;
                 sim = n.similarity;
-                deviation = *r - bias.predict(n.user, i);
+                deviation = *r - centre(n.user, i);
                 return true;
             },
-            base,
-            [&](PredictionSource& source) {
-                source = ratingOnlySource(train, u, i);
-                return static_cast<float>(base);
-            },
-            options, t, sweep);
+            centre(u, i), [&](PredictionSource& source) { return fallback(u, i, source); }, options, t, sweep);
     }
     return sweep;
+}
+
+}  // namespace
+
+SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                const std::vector<int>& ks, const PredictOptions& options)
+{
+    return offlineSweep(
+        train, lists, test, ks, options,
+        [&](std::uint32_t u, std::uint32_t) { return u < train.users ? train.userMean[u] : 0.0; },
+        [&](std::uint32_t u, std::uint32_t i, PredictionSource& source) {
+            return fallbackPrediction(train, u, i, source);
+        });
+}
+
+SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                       const std::vector<int>& ks, const PredictOptions& options, const BiasModel& bias)
+{
+    return offlineSweep(
+        train, lists, test, ks, options, [&](std::uint32_t u, std::uint32_t i) { return bias.predict(u, i); },
+        [&](std::uint32_t u, std::uint32_t i, PredictionSource& source) {
+            source = ratingOnlySource(train, u, i);
+            return static_cast<float>(bias.predict(u, i));
+        });
 }
 
 SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngine& engine, const TestSet& test,

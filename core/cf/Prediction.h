@@ -43,6 +43,9 @@ struct SweepPredictions {
     std::vector<Predictions> perK;
 };
 
+// One Predictions per K of `ks`, each sized for `tests` test ratings.
+SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests);
+
 struct PredictOptions {
     bool clip = false;
     RatingScale scale;

@@ -20,23 +20,11 @@
 #include "core/cf/MatrixFactorisation.h"
 #include "core/data/SyntheticData.h"
 #include "core/eval/Metrics.h"
+#include "tests/bench/BenchSupport.h"
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point since)
-{
-    return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
-}
-
-}  // namespace
+using tl::bench::Clock;
+using tl::bench::median;
+using tl::bench::seconds;
 
 int main(int argc, char** argv)
 {
