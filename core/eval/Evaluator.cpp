@@ -1,7 +1,7 @@
 #include "core/eval/Evaluator.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string_view>
