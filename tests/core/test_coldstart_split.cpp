@@ -17,15 +17,15 @@ namespace tl {
 namespace {
 
 // `users` x `items`, each cell rated with probability `density` (seeded); item ids
-// "i0".. are interned first so items without ratings can exist too.
+// ids "0".. are interned first so items without ratings can exist too.
 Dataset randomDataset(std::size_t users, std::size_t items, double density, std::uint64_t seed)
 {
     Dataset data;
     for (std::size_t i = 0; i < items; ++i)
-        data.items.intern("i" + std::to_string(i));
+        data.items.intern(std::to_string(i));
     Rng rng(seed);
     for (std::size_t u = 0; u < users; ++u) {
-        const std::uint32_t user = data.users.intern("u" + std::to_string(u));
+        const std::uint32_t user = data.users.intern(std::to_string(u));
         for (std::size_t i = 0; i < items; ++i)
             if (rng.uniform() < density)
                 data.ratings.push_back({user, static_cast<std::uint32_t>(i), static_cast<float>(1 + rng.below(5))});

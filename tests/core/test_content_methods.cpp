@@ -30,9 +30,9 @@ Case makeCase(std::size_t users, std::size_t items, std::uint64_t seed)
     Case c;
     Rng rng(seed);
     for (std::size_t i = 0; i < items; ++i)
-        c.data.items.intern("i" + std::to_string(i));
+        c.data.items.intern(std::to_string(i));
     for (std::size_t u = 0; u < users; ++u) {
-        const std::uint32_t user = c.data.users.intern("u" + std::to_string(u));
+        const std::uint32_t user = c.data.users.intern(std::to_string(u));
         for (std::size_t i = 0; i < items; ++i)
             if (rng.uniform() < 0.4) {
                 const auto r = c.data.ratings.size();
@@ -42,7 +42,7 @@ Case makeCase(std::size_t users, std::size_t items, std::uint64_t seed)
     }
     c.features.values.resize(static_cast<Eigen::Index>(items - 1), 5);
     for (std::size_t i = 0; i + 1 < items; ++i) {
-        c.features.ids.push_back("i" + std::to_string(i));
+        c.features.ids.push_back(std::to_string(i));
         for (Eigen::Index f = 0; f < 5; ++f)
             c.features.values(static_cast<Eigen::Index>(i), f) = static_cast<float>(rng.uniform());
     }

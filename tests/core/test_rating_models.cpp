@@ -39,9 +39,9 @@ Dataset randomDataset(std::size_t users, std::size_t items, double density, std:
     Dataset data;
     Rng rng(seed);
     for (std::size_t u = 0; u < users; ++u)
-        data.users.intern("u" + std::to_string(u));
+        data.users.intern(std::to_string(u));
     for (std::size_t i = 0; i < items; ++i)
-        data.items.intern("i" + std::to_string(i));
+        data.items.intern(std::to_string(i));
     for (std::size_t u = 0; u < users; ++u)
         for (std::size_t i = 0; i < items; ++i)
             if (rng.uniform() < density) {
