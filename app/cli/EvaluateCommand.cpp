@@ -49,8 +49,13 @@ ArgParser makeParser()
     p.addOption("genres", "FILE", "item file (u.item, movies.dat, movies.csv): adds genre-profile CF (method 'genre')");
     p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
     addModelOptions(p);
+    addMethodsOption(p);
     p.addFlag("clip", "clip predictions to the rating scale");
-    p.addFlag("baselines", "also evaluate global/user/item mean, bias, and rating-based user k-NN (cosine, Pearson)");
+    p.addFlag("baselines",
+              "also evaluate the rating-only models: global/user/item mean, bias (mu + b_u + b_i), svd (biased "
+              "matrix factorisation, SGD seeded by --seed), user k-NN on ratings (cosine, Pearson), knn-baseline "
+              "(shrunk Pearson-baseline similarity, centred on mu + b_u + b_i) and knn-means (msd similarity, "
+              "centred on user means)");
     p.addFlag("restrict-to-profiled", "keep only ratings of items that have a profile in the first feature file (the paper's choice)");
     p.addOption("top-n", "N", "N of Precision/Recall/NDCG@N", "10");
     p.addOption("device", "NAME",
@@ -65,6 +70,15 @@ ArgParser makeParser()
     return p;
 }
 
+// The method column: 18 characters, or wider for long names (genre:paper-baseline).
+int methodWidth(const std::vector<AggregateRow>& rows)
+{
+    std::size_t width = 18;
+    for (const auto& r : rows)
+        width = std::max(width, r.method.size() + 2);
+    return static_cast<int>(width);
+}
+
 void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int topN, bool withStd)
 {
     auto cell = [&](double mean, double sd) {
@@ -75,11 +89,12 @@ void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int to
         return s.str();
     };
     const int w = withStd ? 16 : 8;
-    out << std::left << std::setw(18) << "method" << std::right << std::setw(5) << "k" << std::setw(w) << "rmse"
+    const int nameWidth = methodWidth(rows);
+    out << std::left << std::setw(nameWidth) << "method" << std::right << std::setw(5) << "k" << std::setw(w) << "rmse"
         << std::setw(w) << "mae" << std::setw(16) << "from_neighbours" << std::setw(w) << ("P@" + std::to_string(topN))
         << std::setw(w) << ("R@" + std::to_string(topN)) << std::setw(w) << ("NDCG@" + std::to_string(topN)) << "\n";
     for (const auto& r : rows) {
-        out << std::left << std::setw(18) << r.method << std::right << std::setw(5)
+        out << std::left << std::setw(nameWidth) << r.method << std::right << std::setw(5)
             << (r.k > 0 ? std::to_string(r.k) : "-") << std::setw(w) << cell(r.mean.rmse, r.stddev.rmse)
             << std::setw(w) << cell(r.mean.mae, r.stddev.mae) << std::setw(16) << std::fixed << std::setprecision(3)
             << r.mean.fromNeighbours << std::setw(w) << cell(r.mean.precision, r.stddev.precision) << std::setw(w)
@@ -103,7 +118,7 @@ void printBest(std::ostream& out, const std::vector<AggregateRow>& rows)
     out << "\nbest RMSE per method:\n";
     for (const auto& m : order) {
         const auto* r = best[m];
-        out << "  " << std::left << std::setw(18) << m << std::right << std::fixed << std::setprecision(4)
+        out << "  " << std::left << std::setw(methodWidth(rows)) << m << std::right << std::fixed << std::setprecision(4)
             << r->mean.rmse << (r->k > 0 ? "  at K = " + std::to_string(r->k) : std::string()) << "\n";
     }
 }
@@ -130,6 +145,8 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.normalization = model.normalization;
     settings.restrictToProfiled = p.flag("restrict-to-profiled");
     settings.baselines = p.flag("baselines");
+    settings.seed = static_cast<std::uint64_t>(p.integer("seed"));
+    settings.methods = readMethodsOption(p);
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));
     if (settings.ranking.topN < 1)
         throw UsageError("option --top-n must be >= 1");
@@ -186,7 +203,14 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         << ", neighbours " << toString(settings.mode) << (settings.clip ? ", clipped" : "")
         << (!settings.device.isCpu() ? ", similarity on " + settings.device.str() : std::string())
         << (settings.restrictToProfiled ? ", restricted to profiled items" : ", items without a profile kept")
+        << (haveContent ? ", content methods " + *p.value("methods") : std::string())
         << "\n";
+    if (first.coldTestRatings > 0)
+        out << "cold start: " << first.coldTestRatings << " of " << first.testRatings
+            << " test ratings are of items without a training rating"
+            << (splits.size() > 1 ? " (fold 1)" : "")
+            << "; on them the rating-only models fall back (bias, svd, knn-baseline: mu + b_u; item mean, "
+               "knn-means: the global mean; user k-NN on ratings or content: the user's mean), counted in the *_fallbacks columns of --out\n";
     for (const auto& c : first.coverage)
         out << "profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without" << (c.unknownIds ? ", " + std::to_string(c.unknownIds) + " feature rows for unknown items" : "")
@@ -209,6 +233,8 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"clip", settings.clip},
                                {"device", settings.device.str()},
                                {"top_n", settings.ranking.topN},
+                               {"methods", *p.value("methods")},
+                               {"seed", settings.seed},
                                {"folds", splits.size()}};
             doc["rows"] = table.json();
             writeFileAtomically(file, doc.dump(2) + "\n");

@@ -35,6 +35,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
                 "use seeded random weights for models without weights (stamped on every output)");
     addModelOptions(p);
     p.addFlag("no-genres", "skip genre-profile CF");
+    addMethodsOption(p);
     p.addOption("decode-workers", "N", "videos decoded in parallel", "1");
     p.addOption("cache", "DIR",
                 "feature cache folder, replacing the project's \"cache\" (which must lie inside the project "
@@ -78,6 +79,7 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     options.eval.normalization = model.normalization;
     options.eval.relevant = model.relevant;
     options.eval.mode = model.mode;
+    options.eval.methods = readMethodsOption(p);
     options.genres = !p.flag("no-genres");
     options.decodeWorkers = static_cast<int>(p.integer("decode-workers"));
 

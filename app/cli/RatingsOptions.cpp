@@ -10,9 +10,11 @@ void addRatingsOptions(ArgParser& p)
     p.addOption("ratings", "FILE", "ratings file: u.data, ratings.dat, ratings.csv or a generic user,item,rating CSV");
     p.addOption("format", "NAME", "ratings format: auto, ml-100k, ml-1m, ml-csv, csv", "auto");
     p.addOption("split", "SPEC",
-                "how --ratings is split: holdout:RATIO (random share to test), kfold:K, peruser:RATIO",
+                "how --ratings is split: holdout:RATIO (random share to test), kfold:K, peruser:RATIO, "
+                "coldstart:RATIO (a random share of the items moves to test with all its ratings), "
+                "coldstart-kfold:K (the items in K folds)",
                 "holdout:0.2");
-    p.addOption("seed", "N", "seed of the split", "42");
+    p.addOption("seed", "N", "seed of the split (and of the SGD models)", "42");
     p.addOption("train", "FILE", "explicit training ratings (with --test; e.g. u1.base)");
     p.addOption("test", "FILE", "explicit test ratings (with --train; e.g. u1.test)");
     p.addOption("scale", "MIN:MAX", "rating scale; ratings outside it are errors [default: 1:5 for ml-100k/ml-1m, 0.5:5 for CSV]");
@@ -105,6 +107,25 @@ LoadedContent loadContent(const ArgParser& p, std::ostream& err)
             << " genres\n";
     }
     return content;
+}
+
+void addMethodsOption(ArgParser& p)
+{
+    p.addOption("methods", "LIST",
+                "content models evaluated for every feature source, comma-separated: paper (the paper's user k-NN, "
+                "centred on mean(u); rows named after the features), paper-baseline (the same neighbours centred on "
+                "mu + b_u + b_i; rows FEATURES:paper-baseline), item-knn (item k-NN on profile cosines, centred on "
+                "mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), or all",
+                "paper");
+}
+
+std::vector<ContentMethod> readMethodsOption(const ArgParser& p)
+{
+    try {
+        return parseContentMethods(*p.value("methods"));
+    } catch (const ConfigError& e) {
+        throw UsageError(std::string("option --methods: ") + e.what());
+    }
 }
 
 }  // namespace tl::cli

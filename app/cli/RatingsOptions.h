@@ -14,6 +14,7 @@
 #include "core/data/Items.h"
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
+#include "core/eval/Evaluator.h"
 
 namespace tl::cli {
 
@@ -48,5 +49,8 @@ struct LoadedContent {
 
 // Checks that exactly one source is given (UsageError) and reads it, reporting on `err`.
 LoadedContent loadContent(const ArgParser& p, std::ostream& err);
+// --methods LIST: the content models evaluated for every feature source (evaluate, experiment).
+void addMethodsOption(ArgParser& p);
+std::vector<ContentMethod> readMethodsOption(const ArgParser& p);
 
 }  // namespace tl::cli

@@ -15,27 +15,52 @@ std::string baselineName(Baseline b)
     return "?";
 }
 
+PredictionSource ratingOnlySource(const TrainingMatrix& train, std::uint32_t u, std::uint32_t i)
+{
+    const bool user = train.knowsUser(u), item = train.knowsItem(i);
+    if (user && item)
+        return PredictionSource::Model;
+    if (user)
+        return PredictionSource::UserMean;
+    return item ? PredictionSource::ItemMean : PredictionSource::GlobalMean;
+}
+
+float finishPrediction(double value, const PredictOptions& options)
+{
+    const float v = static_cast<float>(value);
+    return options.clip ? std::clamp(v, options.scale.min, options.scale.max) : v;
+}
+
+BiasModel fitBias(const TrainingMatrix& train, const BiasOptions& options)
+{
+    BiasModel model;
+    model.mu = train.globalMean;
+    model.userBias.assign(train.users, 0.0);
+    model.itemBias.assign(train.items, 0.0);
+    auto& userBias = model.userBias;
+    auto& itemBias = model.itemBias;
+    const double mu = model.mu;
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+        for (std::size_t i = 0; i < train.items; ++i) {
+            double sum = 0;
+            for (std::size_t e = train.itemOffsets[i]; e < train.itemOffsets[i + 1]; ++e)
+                sum += train.itemValues[e] - mu - userBias[train.itemUsers[e]];
+            itemBias[i] = sum / (options.regItem + static_cast<double>(train.itemCount(static_cast<std::uint32_t>(i))));
+        }
+        for (std::size_t u = 0; u < train.users; ++u) {
+            double sum = 0;
+            for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
+                sum += train.userValues[e] - mu - itemBias[train.userItems[e]];
+            userBias[u] = sum / (options.regUser + static_cast<double>(train.userCount(static_cast<std::uint32_t>(u))));
+        }
+    }
+    return model;
+}
+
 Predictions predictBaseline(Baseline kind, const TrainingMatrix& train, const TestSet& test,
                             const PredictOptions& options, const BiasOptions& bias)
 {
-    std::vector<double> userBias(train.users, 0.0), itemBias(train.items, 0.0);
-    if (kind == Baseline::Bias) {
-        const double mu = train.globalMean;
-        for (int epoch = 0; epoch < bias.epochs; ++epoch) {
-            for (std::size_t i = 0; i < train.items; ++i) {
-                double sum = 0;
-                for (std::size_t e = train.itemOffsets[i]; e < train.itemOffsets[i + 1]; ++e)
-                    sum += train.itemValues[e] - mu - userBias[train.itemUsers[e]];
-                itemBias[i] = sum / (bias.regItem + static_cast<double>(train.itemCount(static_cast<std::uint32_t>(i))));
-            }
-            for (std::size_t u = 0; u < train.users; ++u) {
-                double sum = 0;
-                for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
-                    sum += train.userValues[e] - mu - itemBias[train.userItems[e]];
-                userBias[u] = sum / (bias.regUser + static_cast<double>(train.userCount(static_cast<std::uint32_t>(u))));
-            }
-        }
-    }
+    const BiasModel model = kind == Baseline::Bias ? fitBias(train, bias) : BiasModel{train.globalMean, {}, {}};
     Predictions p;
     p.values.resize(test.size());
     p.sources.assign(test.size(), PredictionSource::Model);
@@ -58,13 +83,11 @@ Predictions predictBaseline(Baseline kind, const TrainingMatrix& train, const Te
                 p.sources[t] = PredictionSource::GlobalMean;
             break;
         case Baseline::Bias:
-            value += (u < train.users ? userBias[u] : 0.0) + (i < train.items ? itemBias[i] : 0.0);
+            value = model.predict(u, i);
+            p.sources[t] = ratingOnlySource(train, u, i);
             break;
         }
-        float v = static_cast<float>(value);
-        if (options.clip)
-            v = std::clamp(v, options.scale.min, options.scale.max);
-        p.values[t] = v;
+        p.values[t] = finishPrediction(value, options);
     }
     return p;
 }

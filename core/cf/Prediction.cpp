@@ -1,5 +1,7 @@
 #include "core/cf/Prediction.h"
 
+#include "core/cf/Baselines.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -34,8 +36,6 @@ float fallbackPrediction(const TrainingMatrix& train, std::uint32_t user, std::u
     return static_cast<float>(train.globalMean);
 }
 
-namespace {
-
 SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
 {
     SweepPredictions sweep;
@@ -48,13 +48,16 @@ SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests)
     return sweep;
 }
 
+namespace {
+
 // Accumulates formula 5 along an ordered candidate list. `at(p)` gives the
 // contribution of position p: false when that neighbour did not rate the item.
-// After position p the prediction for every K == p + 1 is recorded; K beyond
+// After position p the prediction for every K == p + 1 is recorded: centre plus
+// the weighted deviations, or fallback(source) when nothing contributed; K beyond
 // the list's length get the final value.
-template <typename At>
-void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingMatrix& train, std::uint32_t user,
-          std::uint32_t item, const PredictOptions& options, std::size_t t, SweepPredictions& out)
+template <typename At, typename Fallback>
+void walkCentred(const std::vector<int>& ks, std::size_t length, At at, double centre, Fallback fallback,
+                 const PredictOptions& options, std::size_t t, SweepPredictions& out)
 {
     double numerator = 0, denominator = 0;
     std::size_t next = 0;
@@ -62,10 +65,10 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
         Predictions& p = out.perK[next];
         float value;
         if (denominator > 0) {
-            value = static_cast<float>(train.userMean[user] + numerator / denominator);
+            value = static_cast<float>(centre + numerator / denominator);
             p.sources[t] = PredictionSource::Neighbours;
         } else {
-            value = fallbackPrediction(train, user, item, p.sources[t]);
+            value = fallback(p.sources[t]);
         }
         if (options.clip)
             value = std::clamp(value, options.scale.min, options.scale.max);
@@ -85,10 +88,26 @@ void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingM
         record();
 }
 
+// The paper's walk: centred on mean(u), falling back as fallbackPrediction.
+template <typename At>
+void walk(const std::vector<int>& ks, std::size_t length, At at, const TrainingMatrix& train, std::uint32_t user,
+          std::uint32_t item, const PredictOptions& options, std::size_t t, SweepPredictions& out)
+{
+    walkCentred(
+        ks, length, at, user < train.users ? train.userMean[user] : 0.0,
+        [&](PredictionSource& source) { return fallbackPrediction(train, user, item, source); }, options, t, out);
+}
+
 }  // namespace
 
-SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
-                                const std::vector<int>& ks, const PredictOptions& options)
+namespace {
+
+// Offline mode's loop, centred on centre(u, i) (each neighbour's deviation
+// r(v, i) - centre(v, i)); fallback(u, i, source) when no neighbour contributes.
+template <typename Centre, typename Fallback>
+SweepPredictions offlineSweep(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                              const std::vector<int>& ks, const PredictOptions& options, Centre centre,
+                              Fallback fallback)
 {
     SweepPredictions sweep = makeSweep(ks, test.size());
     // Small test sets (one user's tests, one explained prediction) stay on this thread:
@@ -98,7 +117,7 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
         const auto t = static_cast<std::size_t>(ti);
         const std::uint32_t u = test.users[t], i = test.items[t];
         const auto neighbours = u < lists.users() ? lists.of(u) : std::span<const Neighbour>();
-        walk(
+        walkCentred(
             ks, neighbours.size(),
             [&](std::size_t pos, double& sim, double& deviation) {
                 const Neighbour& n = neighbours[pos];
@@ -106,12 +125,36 @@ SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourList
                 if (!r)
                     return false;
                 sim = n.similarity;
-                deviation = *r - train.userMean[n.user];
+                deviation = *r - centre(n.user, i);
                 return true;
             },
-            train, u, i, options, t, sweep);
+            centre(u, i), [&](PredictionSource& source) { return fallback(u, i, source); }, options, t, sweep);
     }
     return sweep;
+}
+
+}  // namespace
+
+SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                const std::vector<int>& ks, const PredictOptions& options)
+{
+    return offlineSweep(
+        train, lists, test, ks, options,
+        [&](std::uint32_t u, std::uint32_t) { return u < train.users ? train.userMean[u] : 0.0; },
+        [&](std::uint32_t u, std::uint32_t i, PredictionSource& source) {
+            return fallbackPrediction(train, u, i, source);
+        });
+}
+
+SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                       const std::vector<int>& ks, const PredictOptions& options, const BiasModel& bias)
+{
+    return offlineSweep(
+        train, lists, test, ks, options, [&](std::uint32_t u, std::uint32_t i) { return bias.predict(u, i); },
+        [&](std::uint32_t u, std::uint32_t i, PredictionSource& source) {
+            source = ratingOnlySource(train, u, i);
+            return static_cast<float>(bias.predict(u, i));
+        });
 }
 
 SweepPredictions predictRaters(const TrainingMatrix& train, const SimilarityEngine& engine, const TestSet& test,

@@ -43,6 +43,9 @@ struct SweepPredictions {
     std::vector<Predictions> perK;
 };
 
+// One Predictions per K of `ks`, each sized for `tests` test ratings.
+SweepPredictions makeSweep(const std::vector<int>& ks, std::size_t tests);
+
 struct PredictOptions {
     bool clip = false;
     RatingScale scale;
@@ -51,6 +54,15 @@ struct PredictOptions {
 // Offline mode: u's precomputed list, keeping those who rated i.
 SweepPredictions predictOffline(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
                                 const std::vector<int>& ks, const PredictOptions& options);
+
+struct BiasModel;  // core/cf/Baselines.h
+
+// paper-baseline: the same neighbours as predictOffline, centred on the bias
+// baseline b_ui = mu + b_u + b_i instead of mean(u):
+//   pred(u, i) = b_ui + sum_v sim(u,v) (r(v,i) - b_vi) / sum_v |sim(u,v)|
+// No neighbour rated i (or sum |sim| = 0): b_ui (sources as ratingOnlySource).
+SweepPredictions predictOfflineCentred(const TrainingMatrix& train, const NeighbourLists& lists, const TestSet& test,
+                                       const std::vector<int>& ks, const PredictOptions& options, const BiasModel& bias);
 
 // Raters mode's choice for user u and item i: every active user v != u who rated i
 // in training, with similarity simOf(v), into `candidates`; the first

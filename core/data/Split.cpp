@@ -103,6 +103,83 @@ Split perUserHoldout(const Dataset& data, double testRatio, std::uint64_t seed)
     return split;
 }
 
+namespace {
+// The items that have at least one rating, ascending, then shuffled.
+std::vector<std::uint32_t> shuffledRatedItems(const Dataset& data, std::uint64_t seed)
+{
+    std::vector<char> rated(data.items.size(), 0);
+    for (const auto& r : data.ratings)
+        rated[r.item] = 1;
+    std::vector<std::uint32_t> items;
+    for (std::size_t i = 0; i < rated.size(); ++i)
+        if (rated[i])
+            items.push_back(static_cast<std::uint32_t>(i));
+    Rng rng(seed);
+    rng.shuffle(items);
+    return items;
+}
+
+// Every rating whose item is marked goes to test, the rest to train (both ascending).
+Split splitByTestItems(const Dataset& data, const std::vector<char>& testItem)
+{
+    Split split;
+    for (std::size_t r = 0; r < data.ratings.size(); ++r)
+        (testItem[data.ratings[r].item] ? split.test : split.train).push_back(r);
+    return split;
+}
+}  // namespace
+
+Split coldStartHoldout(const Dataset& data, double itemRatio, std::uint64_t seed)
+{
+    checkRatio(itemRatio);
+    const auto items = shuffledRatedItems(data, seed);
+    if (items.size() < 2)
+        throw ConfigError("cold-start split needs ratings of at least 2 items, got " + std::to_string(items.size()));
+    auto testCount = static_cast<std::size_t>(std::llround(static_cast<double>(items.size()) * itemRatio));
+    testCount = std::clamp<std::size_t>(testCount, 1, items.size() - 1);
+    std::vector<char> testItem(data.items.size(), 0);
+    for (std::size_t n = 0; n < testCount; ++n)
+        testItem[items[n]] = 1;
+    return splitByTestItems(data, testItem);
+}
+
+namespace {
+// The fold of every item (-1: no ratings), as foldAssignment does for ratings.
+std::vector<int> itemFoldAssignment(const Dataset& data, int k, std::uint64_t seed)
+{
+    if (k < 2)
+        throw ConfigError("cold-start k-fold needs k >= 2, got " + std::to_string(k));
+    const auto items = shuffledRatedItems(data, seed);
+    if (static_cast<std::size_t>(k) > items.size())
+        throw ConfigError("cold-start k-fold with k = " + std::to_string(k) + " needs ratings of at least k items, got " +
+                          std::to_string(items.size()));
+    std::vector<int> foldOf(data.items.size(), -1);
+    const std::size_t n = items.size();
+    for (int f = 0; f < k; ++f)
+        for (std::size_t p = n * static_cast<std::size_t>(f) / static_cast<std::size_t>(k);
+             p < n * static_cast<std::size_t>(f + 1) / static_cast<std::size_t>(k); ++p)
+            foldOf[items[p]] = f;
+    return foldOf;
+}
+
+Split itemFoldSplit(const Dataset& data, const std::vector<int>& foldOf, int fold)
+{
+    std::vector<char> testItem(foldOf.size(), 0);
+    for (std::size_t i = 0; i < foldOf.size(); ++i)
+        testItem[i] = foldOf[i] == fold;
+    return splitByTestItems(data, testItem);
+}
+}  // namespace
+
+std::vector<Split> coldStartKFold(const Dataset& data, int k, std::uint64_t seed)
+{
+    const auto foldOf = itemFoldAssignment(data, k, seed);
+    std::vector<Split> folds;
+    for (int f = 0; f < k; ++f)
+        folds.push_back(itemFoldSplit(data, foldOf, f));
+    return folds;
+}
+
 Split explicitSplit(const Dataset& data, std::size_t trainCount)
 {
     if (trainCount > data.ratings.size())
@@ -122,7 +199,8 @@ namespace tl {
 SplitSpec parseSplitSpec(const std::string& text)
 {
     const std::string expected =
-        " (expected holdout:RATIO, peruser:RATIO with 0 < RATIO < 1, or kfold:K with 2 <= K <= 100; e.g. holdout:0.2)";
+        " (expected holdout:RATIO, peruser:RATIO, coldstart:RATIO with 0 < RATIO < 1, or kfold:K, coldstart-kfold:K "
+        "with 2 <= K <= 100; e.g. holdout:0.2)";
     const auto colon = text.find(':');
     if (colon == std::string::npos)
         throw ConfigError("split '" + text + "': no ':'" + expected);
@@ -130,19 +208,19 @@ SplitSpec parseSplitSpec(const std::string& text)
     const std::string_view arg = text::trim(std::string_view(text).substr(colon + 1));
     const std::optional<double> value = text::parseDouble(arg);
     SplitSpec spec;
-    if (kind == "holdout" || kind == "peruser") {
+    if (kind == "holdout" || kind == "peruser" || kind == "coldstart") {
         if (!value || !(*value > 0 && *value < 1))
             throw ConfigError("split '" + text + "': the ratio '" + std::string(arg) +
                               "' is not a number strictly between 0 and 1" + expected);
-        spec.kind = kind == "holdout" ? SplitSpec::Holdout : SplitSpec::PerUser;
+        spec.kind = kind == "holdout" ? SplitSpec::Holdout : kind == "peruser" ? SplitSpec::PerUser : SplitSpec::ColdStart;
         spec.ratio = *value;
         return spec;
     }
-    if (kind == "kfold") {
+    if (kind == "kfold" || kind == "coldstart-kfold") {
         if (!value || !(*value >= 2 && *value <= 100) || *value != std::floor(*value))
             throw ConfigError("split '" + text + "': the fold count '" + std::string(arg) +
                               "' is not a whole number from 2 to 100" + expected);
-        spec.kind = SplitSpec::KFold;
+        spec.kind = kind == "kfold" ? SplitSpec::KFold : SplitSpec::ColdStartKFold;
         spec.folds = static_cast<int>(*value);
         return spec;
     }
@@ -155,6 +233,8 @@ std::vector<Split> makeSplits(const Dataset& data, const SplitSpec& spec, std::u
     case SplitSpec::Holdout: return {randomHoldout(data, spec.ratio, seed)};
     case SplitSpec::PerUser: return {perUserHoldout(data, spec.ratio, seed)};
     case SplitSpec::KFold: return kFold(data, spec.folds, seed);
+    case SplitSpec::ColdStart: return {coldStartHoldout(data, spec.ratio, seed)};
+    case SplitSpec::ColdStartKFold: return coldStartKFold(data, spec.folds, seed);
     }
     return {};
 }
@@ -163,6 +243,8 @@ Split makeSplit(const Dataset& data, const SplitSpec& spec, std::uint64_t seed)
 {
     if (spec.kind == SplitSpec::KFold)
         return foldSplit(foldAssignment(data, spec.folds, seed), 0);
+    if (spec.kind == SplitSpec::ColdStartKFold)
+        return itemFoldSplit(data, itemFoldAssignment(data, spec.folds, seed), 0);
     return makeSplits(data, spec, seed).front();
 }
 

@@ -1,17 +1,59 @@
 #include "core/eval/Evaluator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include "core/cf/Baselines.h"
 #include "core/cf/DeviceNeighbours.h"
+#include "core/cf/ItemKnn.h"
+#include "core/cf/KnnBaseline.h"
+#include "core/cf/MatrixFactorisation.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
 #include "core/cf/TrainingMatrix.h"
 #include "core/common/Error.h"
+#include "core/data/Text.h"
 
 namespace tl {
+
+std::string contentMethodName(ContentMethod method)
+{
+    switch (method) {
+    case ContentMethod::Paper: return "paper";
+    case ContentMethod::PaperBaseline: return "paper-baseline";
+    case ContentMethod::ItemKnn: return "item-knn";
+    }
+    return "?";
+}
+
+std::vector<ContentMethod> parseContentMethods(const std::string& text)
+{
+    const std::vector<ContentMethod> all = {ContentMethod::Paper, ContentMethod::PaperBaseline, ContentMethod::ItemKnn};
+    std::vector<ContentMethod> methods;
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', begin), text.size());
+        const std::string name(text::trim(std::string_view(text).substr(begin, comma - begin)));
+        begin = comma + 1;
+        std::vector<ContentMethod> named;
+        if (name == "all")
+            named = all;
+        for (ContentMethod m : all)
+            if (name == contentMethodName(m))
+                named = {m};
+        if (named.empty())
+            throw ConfigError("methods '" + text + "': unknown method '" + name +
+                              "' (expected a comma-separated list of paper, paper-baseline, item-knn, or all)");
+        for (ContentMethod m : named)
+            if (std::find(methods.begin(), methods.end(), m) == methods.end())
+                methods.push_back(m);
+    }
+    return methods;
+}
 
 namespace {
 
@@ -32,11 +74,15 @@ void addCrowdingRows(const std::string& method, const NeighbourLists& lists, con
 // The offline lists keep one neighbour more than the largest K: the crowding
 // statistics need the (K+1)-th; predictions never reach it. Raters mode has no
 // offline lists, so it pays one more similarity pass for them.
-SweepPredictions runKnn(const std::string& method, const SimilarityEngine& engine, const TrainingMatrix& train,
-                        const TestSet& test, const EvalSettings& settings, const PredictOptions& options,
-                        const JobContext& ctx, SplitResult& result)
+NeighbourLists offlineLists(const SimilarityEngine& engine, const EvalSettings& settings, const JobContext& ctx)
 {
-    const NeighbourLists lists = computeNeighbours(engine, settings.ks.back() + 1, ctx);
+    return computeNeighbours(engine, settings.ks.back() + 1, ctx);
+}
+
+SweepPredictions runKnn(const std::string& method, const SimilarityEngine& engine, const NeighbourLists& lists,
+                        const TrainingMatrix& train, const TestSet& test, const EvalSettings& settings,
+                        const PredictOptions& options, const JobContext& ctx, SplitResult& result)
+{
     addCrowdingRows(method, lists, settings.ks, result);
     if (settings.mode == NeighbourMode::Raters)
         return predictRaters(train, engine, test, settings.ks, options, ctx);
@@ -95,41 +141,79 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
     const TrainingMatrix train = TrainingMatrix::build(data, split.train);
     const TestSet test = TestSet::build(data, split.test);
     const PredictOptions options{settings.clip, data.scale};
+    for (std::size_t t = 0; t < test.size(); ++t)
+        result.coldTestRatings += !train.knowsItem(test.items[t]);
 
     if (settings.baselines) {
         for (Baseline b : {Baseline::GlobalMean, Baseline::UserMean, Baseline::ItemMean, Baseline::Bias})
             result.rows.push_back(
                 {baselineName(b), 0, computeMetrics(test, predictBaseline(b, train, test, options), settings.ranking)});
+        SvdOptions svd;
+        svd.seed = settings.seed;
+        const SvdModel model = trainSvd(train, svd, ctx);
+        result.rows.push_back({"svd", 0, computeMetrics(test, predictSvd(model, train, test, options), settings.ranking)});
     }
     const ComputeDevice device =
         settings.mode != NeighbourMode::Offline ? ComputeDevice::cpu() : resolveComputeDevice(settings.device);
+    auto wants = [&](ContentMethod m) {
+        return std::find(settings.methods.begin(), settings.methods.end(), m) != settings.methods.end();
+    };
+    if (wants(ContentMethod::PaperBaseline) && settings.mode != NeighbourMode::Offline)
+        throw ConfigError("the paper-baseline method uses offline neighbour lists; use neighbours 'offline'");
+    std::optional<BiasModel> bias;  // fitted once, when a content model centres on it
+    if (wants(ContentMethod::PaperBaseline) || wants(ContentMethod::ItemKnn))
+        bias = fitBias(train);
     for (const auto& source : sources) {
         ctx.checkCancelled();
         ctx.report("profiles:" + source.name, 0, 1);
         const ItemProfiles items = alignItemProfiles(*source.features, data.items, settings.normalization);
         result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
         const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
+        const std::string baselineName = source.name + ":" + contentMethodName(ContentMethod::PaperBaseline);
         if (!device.isCpu()) {
             const NeighbourLists lists = computeNeighboursOnDevice(w, items, settings.ks.back() + 1, device, ctx);
-            addCrowdingRows(source.name, lists, settings.ks, result);
             ctx.report("profiles:" + source.name, 1, 1);
-            addSweepRows(source.name, predictOffline(train, lists, test, settings.ks, options), test,
-                         settings.ranking, result);
-            continue;
+            if (wants(ContentMethod::Paper)) {
+                addCrowdingRows(source.name, lists, settings.ks, result);
+                addSweepRows(source.name, predictOffline(train, lists, test, settings.ks, options), test,
+                             settings.ranking, result);
+            }
+            if (wants(ContentMethod::PaperBaseline))
+                addSweepRows(baselineName, predictOfflineCentred(train, lists, test, settings.ks, options, *bias), test,
+                             settings.ranking, result);
+        } else if (wants(ContentMethod::Paper) || wants(ContentMethod::PaperBaseline)) {
+            const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items, settings.route);
+            ctx.report("profiles:" + source.name, 1, 1);
+            const NeighbourLists lists = offlineLists(engine, settings, ctx);
+            if (wants(ContentMethod::Paper))
+                addSweepRows(source.name, runKnn(source.name, engine, lists, train, test, settings, options, ctx, result),
+                             test, settings.ranking, result);
+            if (wants(ContentMethod::PaperBaseline))
+                addSweepRows(baselineName, predictOfflineCentred(train, lists, test, settings.ks, options, *bias), test,
+                             settings.ranking, result);
         }
-        const SimilarityEngine engine = SimilarityEngine::fromItemProfiles(w, items, settings.route);
-        ctx.report("profiles:" + source.name, 1, 1);
-        addSweepRows(source.name, runKnn(source.name, engine, train, test, settings, options, ctx, result), test,
-                     settings.ranking, result);
+        if (wants(ContentMethod::ItemKnn))
+            addSweepRows(source.name + ":" + contentMethodName(ContentMethod::ItemKnn),
+                         predictItemKnn(train, items, *bias, test, settings.ks, options, ctx), test, settings.ranking,
+                         result);
     }
     if (settings.baselines) {
         for (bool pearson : {false, true}) {
             ctx.checkCancelled();
             const SimilarityEngine engine = SimilarityEngine::fromUserProfiles(ratingRows(train, pearson));
             const std::string method = pearson ? "user-knn-pearson" : "user-knn-cosine";
-            addSweepRows(method, runKnn(method, engine, train, test, settings, options, ctx, result), test,
-                         settings.ranking, result);
+            addSweepRows(method,
+                         runKnn(method, engine, offlineLists(engine, settings, ctx), train, test, settings, options,
+                                ctx, result),
+                         test, settings.ranking, result);
         }
+        const BiasModel biasModel = bias ? *bias : fitBias(train);
+        addSweepRows("knn-baseline",
+                     predictKnnBaseline(train, biasModel, pearsonBaselineSimilarity(train, biasModel, 100, ctx), test,
+                                        settings.ks, options),
+                     test, settings.ranking, result);
+        addSweepRows("knn-means", predictKnnWithMeans(train, msdSimilarity(train, ctx), test, settings.ks, options),
+                     test, settings.ranking, result);
     }
     return result;
 }

@@ -2,8 +2,8 @@
 // The offline experiment runner (method.md 4): on one train/test split it
 // evaluates content-based user k-NN for each item-feature source (video
 // features, genre one-hot, ...) over a K sweep, and optionally the baselines
-// (global/user/item mean, bias, rating-based user k-NN with cosine and
-// Pearson similarity). k-fold results aggregate to mean and standard deviation.
+// (global/user/item mean, bias, svd, rating-based user k-NN with cosine and
+// Pearson similarity, knn-baseline and knn-means with Surprise's rules). k-fold results aggregate to mean and standard deviation.
 
 #include <string>
 #include <vector>
@@ -24,6 +24,16 @@ struct ContentSource {
     const FeatureMatrix* features = nullptr;
 };
 
+// The content models evaluated for every feature source:
+//   paper           the paper's user k-NN on content profiles, centred on mean(u)  (rows: "<source>")
+//   paper-baseline  the same neighbours, centred on b_ui = mu + b_u + b_i          (rows: "<source>:paper-baseline")
+//   item-knn        item k-NN on profile cosines, centred on b_ui                 (rows: "<source>:item-knn")
+enum class ContentMethod { Paper, PaperBaseline, ItemKnn };
+std::string contentMethodName(ContentMethod method);
+// A comma-separated list of the names above, or "all"; spaces allowed, repeats
+// dropped, order kept. Throws ConfigError "methods 'TEXT': ..." naming the bad entry.
+std::vector<ContentMethod> parseContentMethods(const std::string& text);
+
 struct EvalSettings {
     std::vector<int> ks = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     NeighbourMode mode = NeighbourMode::Offline;
@@ -40,6 +50,9 @@ struct EvalSettings {
     // blockwise engine), cuda, cuda:N, or auto (cuda when available). Raters mode
     // and the rating-based baselines always run on the CPU engine.
     ComputeDevice device = ComputeDevice::cpu();
+    std::vector<ContentMethod> methods = {ContentMethod::Paper};
+    // Seed of the SGD models (svd): the initial factors and the epoch orders.
+    std::uint64_t seed = 42;
 };
 
 struct ResultRow {
@@ -61,6 +74,9 @@ struct SplitResult {
     std::vector<CoverageRow> coverage;
     std::size_t trainRatings = 0;
     std::size_t testRatings = 0;
+    // Test ratings of items without a training rating (item cold start): the
+    // rating-only models can only fall back on them (counted in the *_fallbacks).
+    std::size_t coldTestRatings = 0;
 };
 
 SplitResult evaluateSplit(const Dataset& data, const Split& split, const std::vector<ContentSource>& sources,

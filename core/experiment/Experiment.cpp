@@ -83,6 +83,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     EvalSettings settings = options.eval;
     settings.ks = options.ks.empty() ? parseIntList(project.k, "K range") : options.ks;
     settings.baselines = true;
+    settings.seed = project.seed;
     settings.device = options.device;  // similarity + top-K on the GPU too when inference is there
 
     // One feature matrix per configuration (model x fps); storage stays put for the pointers.

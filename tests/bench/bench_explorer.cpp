@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/BenchTiming.h"
 #include "core/project/ProjectData.h"
 #include "core/session/ProjectSession.h"
 #include "core/session/SyntheticDemo.h"
@@ -36,17 +37,12 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using tl::bench::Clock;
+using tl::bench::median;
 
 double ms(Clock::time_point since)
 {
-    return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+    return 1000 * tl::bench::seconds(since);
 }
 
 bool waitForModels(tl::ui::Workbench& wb, int timeoutMs)

@@ -244,7 +244,8 @@ TEST(CfKnownAnswers, EvaluatorRowsMatchDirectComputation)
     EXPECT_EQ(find("user-knn-cosine", 2).predictions, 6u);
     settings.mode = NeighbourMode::Raters;
     const auto raters = evaluateSplit(t.data, t.split, {{"video", &t.features}}, settings);
-    EXPECT_NEAR(raters.rows[4].metrics.rmse, 1.045625809, 1e-6);  // after 4 baselines: video K=1
+    EXPECT_NEAR(raters.rows[5].metrics.rmse, 1.045625809, 1e-6);  // after 5 rating-only rows (4 baselines, svd): video K=1
+    EXPECT_EQ(raters.rows[5].method, "video");
     // Restricting to profiled items drops i4 and i5 ratings (b, e, f) from the test set.
     settings.restrictToProfiled = true;
     EXPECT_EQ(evaluateSplit(t.data, t.split, {{"video", &t.features}}, settings).testRatings, 3u);

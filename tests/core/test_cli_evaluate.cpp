@@ -45,8 +45,10 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
     EXPECT_NE(eval.out.find("best RMSE per method"), std::string::npos);
     const std::string table = slurp(csv);
     EXPECT_EQ(table.rfind("method,k,rmse,mae,from_neighbours,precision,recall,ndcg,predictions,folds,", 0), 0u) << table;
-    // 4 baselines + 2 K x (features, genre, cosine, pearson) = 12 rows + header.
-    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 13);
+    // 4 baselines + svd + 2 K x (features, genre, cosine, pearson, knn-baseline, knn-means) = 17 rows + header.
+    EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 18);
+    EXPECT_NE(table.find("\nsvd,0,"), std::string::npos);
+    EXPECT_NE(table.find("\nknn-baseline,10,"), std::string::npos);
     EXPECT_NE(table.find("\nfeatures,10,"), std::string::npos);
 
     // Same inputs and seed -> identical numbers; JSON carries the same rows.
@@ -56,7 +58,7 @@ TEST(CliEvaluate, SynthThenEvaluateWritesCsvAndJson)
                   .code,
               0);
     const auto doc = nlohmann::json::parse(slurp(json));
-    ASSERT_EQ(doc["rows"].size(), 12u);
+    ASSERT_EQ(doc["rows"].size(), 17u);
     for (const auto& row : doc["rows"]) {
         if (row["method"] == "features" && row["k"] == 10) {
             const std::string needle = "\nfeatures,10," + std::to_string(row["rmse"].get<double>()).substr(0, 6);
@@ -92,6 +94,31 @@ TEST(CliEvaluate, BadInputGivesClearMessagesAndExitCodes)
     EXPECT_EQ(runCli({"evaluate", "--ratings", r, "--baselines", "--split", "holdout:2"}).code, 2);
     EXPECT_EQ(runCli({"evaluate", "--train", r}).code, 2);
     EXPECT_EQ(runCli({"frobnicate"}).code, 2);
+    const CliRun badMethods = runCli({"evaluate", "--ratings", r, "--baselines", "--methods", "paper,vbpr"});
+    EXPECT_EQ(badMethods.code, 2);
+    EXPECT_NE(badMethods.err.find("option --methods: methods 'paper,vbpr': unknown method 'vbpr'"), std::string::npos)
+        << badMethods.err;
+}
+
+// --methods adds content models as FEATURES:METHOD rows; a cold-start split is announced.
+TEST(CliEvaluate, MethodsAndColdStartSplit)
+{
+    test::TempDir dir;
+    const std::string data = (dir / "synth").string();
+    ASSERT_EQ(runCli({"synth", "--out", data, "--users", "100", "--items", "60", "--ratings", "2000", "--features", "8",
+                   "--seed", "3"})
+                  .code,
+              0);
+    const std::string csv = (dir / "m.csv").string();
+    const CliRun eval = runCli({"evaluate", "--ratings", data + "/ratings.csv", "--item-features",
+                                data + "/features.csv", "--k", "5", "--methods", "item-knn,paper-baseline", "--split",
+                                "coldstart:0.2", "--out", csv, "--quiet"});
+    ASSERT_EQ(eval.code, 0) << eval.err;
+    EXPECT_NE(eval.out.find("cold start: "), std::string::npos) << eval.out;
+    const std::string table = slurp(csv);
+    EXPECT_NE(table.find("\nfeatures:item-knn,5,"), std::string::npos) << table;
+    EXPECT_NE(table.find("\nfeatures:paper-baseline,5,"), std::string::npos) << table;
+    EXPECT_EQ(table.find("\nfeatures,5,"), std::string::npos) << table;  // paper not asked for
 }
 
 // --device picks the LibTorch route for content CF: where CUDA is present its

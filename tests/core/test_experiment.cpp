@@ -43,9 +43,9 @@ TEST(Experiment, TinyProjectMatchesDirectEvaluation)
     ASSERT_EQ(report.configurations.size(), 1u);
     EXPECT_EQ(report.configurations[0].name, "mobilenetv2-fps1");
     EXPECT_EQ(report.configurations[0].failedVideos, 0u);
-    // 4 baselines + mobilenet + genre + 2 rating k-NN = 8 methods; 4 + 4 x 2 K rows.
-    EXPECT_EQ(report.table.size(), 8u);
-    EXPECT_EQ(report.results.rows.size(), 12u);
+    // 4 baselines + svd + mobilenet + genre + 4 rating k-NN = 11 methods; 5 + 6 x 2 K rows.
+    EXPECT_EQ(report.table.size(), 11u);
+    EXPECT_EQ(report.results.rows.size(), 17u);
     ASSERT_EQ(report.results.coverage.size(), 2u);
     EXPECT_EQ(report.results.coverage[0].withProfile, 3u);
     EXPECT_EQ(report.results.coverage[0].withoutProfile, 3u);

@@ -112,8 +112,8 @@ void TestExperimentRun::runFillsTheTableWithTheCliNumbers()
                      a.metrics.recall == b.metrics.recall && a.metrics.ndcg == b.metrics.ndcg,
                  qPrintable(QString::fromStdString(b.method) + " K=" + QString::number(b.k)));
     }
-    // 2 configurations + genre + 2 rating k-NN + 4 baselines.
-    QCOMPARE(direct.table.size(), std::size_t(9));
+    // 2 configurations + genre + 4 rating k-NN + 4 baselines and svd.
+    QCOMPARE(direct.table.size(), std::size_t(12));
     QTableWidget* table = view->resultsTable();
     QCOMPARE(table->rowCount(), static_cast<int>(direct.table.size()));
     QCOMPARE(view->tabs()->currentWidget(), table);
@@ -174,7 +174,7 @@ void TestExperimentRun::cancelStopsTheRun()
     QVERIFY2(view->runStatusLabel()->text().contains("cancelled"), qPrintable(view->runStatusLabel()->text()));
     // The previous results stay on screen.
     QVERIFY(run->report().has_value());
-    QCOMPARE(view->resultsTable()->rowCount(), 9);
+    QCOMPARE(view->resultsTable()->rowCount(), 12);
     // A bad field is reported, nothing runs.
     view->kField()->setText("ten");
     run->runExperiment();

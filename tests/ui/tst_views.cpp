@@ -93,8 +93,8 @@ void TestViews::viewsPopulate()
     QVERIFY2(features.contains("synthetic-visual"), qPrintable(features));
 
     ExperimentsView* experiments = window_->experimentsView();
-    // Two configurations + 6 baselines (4 without K, 2 rating k-NN).
-    QCOMPARE(experiments->table()->rowCount(), 8);
+    // Two configurations + 9 baselines (4 without K and svd, 4 rating k-NN).
+    QCOMPARE(experiments->table()->rowCount(), 11);
     QVERIFY(experiments->chart()->curveCount() >= 2 + 6);
     QVERIFY(experiments->chart()->curveNames().contains("genre"));
     bool ok = false;
@@ -199,8 +199,8 @@ void TestViews::exports()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(csvFile.readAll()).split('\n', Qt::SkipEmptyParts);
     QVERIFY(lines.front().startsWith("method,k,rmse,mae,from_neighbours,"));
-    // 2 configurations x 20 K values + 4 baselines + 2 x 20 rating k-NN.
-    QCOMPARE(lines.size(), 1 + 40 + 4 + 40);
+    // 2 configurations x 20 K values + 4 baselines and svd + 4 x 20 rating k-NN.
+    QCOMPARE(lines.size(), 1 + 40 + 5 + 80);
 }
 
 void TestViews::badProjectsAreReportedNotFatal()
