@@ -1,6 +1,6 @@
 #pragma once
-// Frames scored against a user's taste (section 7 of docs/method: a sampled
-// frame with feature vector x scores cos(x, MUP(u))).
+// Frames scored against a user's taste: a sampled frame with feature vector x
+// scores cos(x, MUP(u)), the cosine the method ranks neighbours by.
 //
 // Frames and item profiles share one space when the configuration pools by the
 // mean: an item profile is the mean of its frames' features, then every column is

@@ -1,10 +1,13 @@
 #include "core/experiment/ConfigurationFrames.h"
 
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
 #include "core/experiment/ProjectExtraction.h"
 #include "core/features/ExtractionPipeline.h"
@@ -137,6 +140,8 @@ std::unique_ptr<features::FeatureExtractor> createFrameExtractor(const FrameExtr
     return extractor;
 }
 
+constexpr std::size_t kGalleryBatch = 8;
+
 GalleryIndex buildTopActivations(const ProjectData& data, const ContentSourceInfo& source, std::size_t top,
                                  const JobContext& ctx)
 {
@@ -151,7 +156,9 @@ GalleryIndex buildTopActivations(const ProjectData& data, const ContentSourceInf
         ctx.report("gallery", static_cast<double>(i), total, trailers[i].id);
         features::FrameFeatures frames;
         try {
-            frames = features::extractFrameFeatures(*extractor, trailers[i].path, setup.sampler, 0,
+            // Batches of 8: a trailer's frames fill them with little padding (a forward pass
+            // always runs a full batch), and the top activations do not depend on the last bits.
+            frames = features::extractFrameFeatures(*extractor, trailers[i].path, setup.sampler, kGalleryBatch,
                                                     JobContext({}, ctx.token()));
         } catch (const Cancelled&) {
             throw;
@@ -167,6 +174,160 @@ GalleryIndex buildTopActivations(const ProjectData& data, const ContentSourceInf
     }
     ctx.report("gallery", total, total, std::to_string(out.frames) + " frames");
     return out;
+}
+
+namespace {
+
+constexpr char kGalleryMagic[] = "TLGALLERY1\n";
+
+void putU64(std::string& out, std::uint64_t v)
+{
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+void putText(std::string& out, const std::string& text)
+{
+    putU64(out, text.size());
+    out += text;
+}
+
+// Reads the saved bytes in order; every read checks the length first.
+class Reader {
+public:
+    explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+    std::uint64_t u64()
+    {
+        std::uint64_t v = 0;
+        need(sizeof v);
+        std::memcpy(&v, bytes_.data() + at_, sizeof v);
+        at_ += sizeof v;
+        return v;
+    }
+    std::string text()
+    {
+        const std::uint64_t n = u64();
+        need(n);
+        std::string t = bytes_.substr(at_, n);
+        at_ += n;
+        return t;
+    }
+    void raw(void* out, std::size_t n)
+    {
+        need(n);
+        std::memcpy(out, bytes_.data() + at_, n);
+        at_ += n;
+    }
+    bool atEnd() const { return at_ == bytes_.size(); }
+
+private:
+    void need(std::uint64_t n) const
+    {
+        if (n > bytes_.size() - at_)
+            throw std::runtime_error("truncated at byte " + std::to_string(at_));
+    }
+    const std::string& bytes_;
+    std::size_t at_ = 0;
+};
+
+}  // namespace
+
+fs::path galleryIndexFile(const ContentSourceInfo& source)
+{
+    fs::path file = source.file;
+    file.replace_extension(".gallery.bin");
+    return file;
+}
+
+void saveGalleryIndex(const GalleryIndex& index, const fs::path& file)
+{
+    std::string out(kGalleryMagic);
+    putU64(out, index.index.dims());
+    putU64(out, index.index.top());
+    putU64(out, index.frames);
+    putU64(out, index.items.size());
+    for (const auto& item : index.items)
+        putText(out, item);
+    putU64(out, index.failures.size());
+    for (const auto& failure : index.failures)
+        putText(out, failure);
+    for (std::size_t f = 0; f < index.index.dims(); ++f) {
+        const std::vector<features::Activation> entries = index.index.entries(f);
+        putU64(out, entries.size());
+        out.append(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(features::Activation));
+    }
+    writeFileAtomically(file, out);
+}
+
+std::optional<GalleryIndex> loadGalleryIndex(const fs::path& file, const ContentSourceInfo& source, std::size_t top,
+                                             std::string* problem)
+{
+    std::error_code ec;
+    if (!fs::exists(file, ec) || (!source.file.empty() && fs::exists(source.file, ec) &&
+                                  fs::last_write_time(file, ec) < fs::last_write_time(source.file, ec)))
+        return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    try {
+        if (bytes.compare(0, std::strlen(kGalleryMagic), kGalleryMagic) != 0)
+            throw std::runtime_error("not a gallery index");
+        Reader r(bytes);
+        char magic[sizeof kGalleryMagic - 1];
+        r.raw(magic, sizeof magic);
+        const std::uint64_t dims = r.u64(), savedTop = r.u64();
+        if (savedTop != top)
+            return std::nullopt;
+        if (dims > (std::uint64_t{1} << 32))
+            throw std::runtime_error("implausible size " + std::to_string(dims));
+        GalleryIndex g;
+        g.frames = r.u64();
+        const std::uint64_t items = r.u64();
+        for (std::uint64_t i = 0; i < items; ++i)
+            g.items.push_back(r.text());
+        const std::uint64_t failures = r.u64();
+        for (std::uint64_t i = 0; i < failures; ++i)
+            g.failures.push_back(r.text());
+        g.index = features::TopActivationIndex(dims, top);
+        std::vector<features::Activation> entries;
+        for (std::uint64_t f = 0; f < dims; ++f) {
+            const std::uint64_t n = r.u64();
+            if (n > top)
+                throw std::runtime_error("feature " + std::to_string(f) + " has " + std::to_string(n) + " entries");
+            entries.resize(n);
+            r.raw(entries.data(), n * sizeof(features::Activation));
+            for (const auto& a : entries)
+                if (a.item >= g.items.size())
+                    throw std::runtime_error("feature " + std::to_string(f) + " names item " + std::to_string(a.item));
+            g.index.restore(f, entries);
+        }
+        if (!r.atEnd())
+            throw std::runtime_error("bytes after the last feature");
+        g.index.setFramesAdded(g.frames);
+        return g;
+    } catch (const std::exception& e) {
+        if (problem)
+            *problem = file.string() + ": " + e.what();
+        return std::nullopt;
+    }
+}
+
+GalleryIndex galleryIndexFor(const ProjectData& data, const ContentSourceInfo& source, std::size_t top,
+                             const JobContext& ctx, bool* loaded)
+{
+    const fs::path file = galleryIndexFile(source);
+    if (auto saved = loadGalleryIndex(file, source, top)) {
+        if (loaded)
+            *loaded = true;
+        return std::move(*saved);
+    }
+    if (loaded)
+        *loaded = false;
+    GalleryIndex built = buildTopActivations(data, source, top, ctx);
+    try {
+        saveGalleryIndex(built, file);
+    } catch (const Error& e) {
+        built.failures.push_back(std::string("the index was not saved: ") + e.what());
+    }
+    return built;
 }
 
 }  // namespace tl

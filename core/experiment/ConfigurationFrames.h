@@ -14,6 +14,7 @@
 // Threading: synchronous; the long one (buildTopActivations) takes a JobContext.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,5 +71,20 @@ struct GalleryIndex {
 // is listed in failures, the others go on.
 GalleryIndex buildTopActivations(const ProjectData& data, const ContentSourceInfo& source, std::size_t top,
                                  const JobContext& ctx = JobContext::none());
+
+// The saved index beside the profile file: <cache>/profiles/<configuration>.gallery.bin
+// (binary: a header, the item ids and failures, then per feature its entries).
+std::filesystem::path galleryIndexFile(const ContentSourceInfo& source);
+// Writes atomically; throws WriteError.
+void saveGalleryIndex(const GalleryIndex& index, const std::filesystem::path& file);
+// Nothing when the file is absent, older than the profile file (re-extracted since),
+// of another `top`, or damaged (then `problem`, when given, says why).
+std::optional<GalleryIndex> loadGalleryIndex(const std::filesystem::path& file, const ContentSourceInfo& source,
+                                             std::size_t top, std::string* problem = nullptr);
+
+// The saved index when it is usable, else buildTopActivations() and save it (a failed
+// save only adds a line to failures). `loaded` says which happened.
+GalleryIndex galleryIndexFor(const ProjectData& data, const ContentSourceInfo& source, std::size_t top,
+                             const JobContext& ctx = JobContext::none(), bool* loaded = nullptr);
 
 }  // namespace tl

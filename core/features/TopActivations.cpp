@@ -87,4 +87,18 @@ std::vector<Activation> TopActivationIndex::entries(std::size_t f) const
     return out;
 }
 
+void TopActivationIndex::restore(std::size_t f, const std::vector<Activation>& sorted)
+{
+    if (f >= dims_)
+        return;
+    const std::size_t n = std::min(sorted.size(), top_);
+    // Ascending rank order is a valid min-heap (every parent ranks below its children);
+    // the orders 0, 1, ... by rank (best first) keep the saved tie order.
+    for (std::size_t i = 0; i < n; ++i) {
+        heap_[f * top_ + i] = sorted[n - 1 - i];
+        order_[f * top_ + i] = n - 1 - i;
+    }
+    size_[f] = static_cast<std::uint32_t>(n);
+}
+
 }  // namespace tl::features

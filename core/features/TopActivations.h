@@ -41,6 +41,12 @@ public:
     // The largest activations of dimension f, largest first (at most top()).
     std::vector<Activation> entries(std::size_t f) const;
 
+    // Puts back what entries(f) gave (a saved index): `sorted` largest first, at most
+    // top() of them; later add()s rank after them on ties. framesAdded() becomes `frames`
+    // after the last dimension is restored (setFramesAdded).
+    void restore(std::size_t f, const std::vector<Activation>& sorted);
+    void setFramesAdded(std::size_t frames) { frames_ = frames; }
+
 private:
     std::size_t dims_, top_;
     std::size_t frames_ = 0;

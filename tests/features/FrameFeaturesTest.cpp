@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <numeric>
 #include <random>
 
@@ -275,6 +278,57 @@ TEST(ConfigurationFrames, SetupReproducesTheSamplingOrRefuses)
     } catch (const tl::ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("skip=2,0"), std::string::npos) << e.what();
     }
+}
+
+TEST(ConfigurationFrames, GalleryIndexIsSavedAndLoadedBack)
+{
+    Configured c(kMobileNetMeta);
+    tl::test::writeFile(c.source.file, "profiles");  // the profile file the index belongs to
+    tl::GalleryIndex g;
+    g.items = {"1", "2", "10"};
+    g.failures = {"7: cannot decode"};
+    g.index = TopActivationIndex(6, 3);
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<int> level(0, 5);
+    for (std::uint32_t k = 0; k < 11; ++k) {
+        std::vector<float> v(6);
+        for (auto& x : v)
+            x = static_cast<float>(level(rng));
+        g.index.add(k % 3, 0.5 * k, v.data());
+        ++g.frames;
+    }
+    const auto file = tl::galleryIndexFile(c.source);
+    EXPECT_EQ(file.filename(), "mobilenetv2-fps1.gallery.bin");
+    tl::saveGalleryIndex(g, file);
+    std::string problem;
+    const auto back = tl::loadGalleryIndex(file, c.source, 3, &problem);
+    ASSERT_TRUE(back.has_value()) << problem;
+    EXPECT_EQ(back->items, g.items);
+    EXPECT_EQ(back->failures, g.failures);
+    EXPECT_EQ(back->frames, 11u);
+    EXPECT_EQ(back->index.framesAdded(), 11u);
+    for (std::size_t f = 0; f < 6; ++f) {
+        const auto a = g.index.entries(f), b = back->index.entries(f);
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            EXPECT_EQ(a[i].item, b[i].item);
+            EXPECT_EQ(a[i].time, b[i].time);
+            EXPECT_EQ(a[i].value, b[i].value);
+        }
+    }
+    // Another top, a damaged file, a profile file written after the index: not used.
+    EXPECT_FALSE(tl::loadGalleryIndex(file, c.source, 8).has_value());
+    std::string bytes;
+    {
+        std::ifstream in(file, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    tl::test::writeFile(file, bytes.substr(0, bytes.size() - 5));
+    EXPECT_FALSE(tl::loadGalleryIndex(file, c.source, 3, &problem).has_value());
+    EXPECT_NE(problem.find("truncated"), std::string::npos) << problem;
+    tl::saveGalleryIndex(g, file);
+    std::filesystem::last_write_time(c.source.file, std::filesystem::last_write_time(file) + std::chrono::seconds(5));
+    EXPECT_FALSE(tl::loadGalleryIndex(file, c.source, 3).has_value());
 }
 
 }  // namespace
