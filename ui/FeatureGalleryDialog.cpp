@@ -171,7 +171,12 @@ void FeatureGalleryDialog::fillFeatureList()
     const tl::ContentSourceInfo* info = workbench_->source(source);
     if (!model || !info)
         return;
-    const features::FeatureLayout layout = featureLayoutOf(*workbench_->project(), *info, model->items().dims());
+    features::FeatureLayout layout = features::FeatureLayout::indexed({}, model->items().dims());
+    try {
+        layout = featureLayoutOf(*workbench_->project(), *info, model->items().dims());
+    } catch (const tl::Error&) {
+        // An unreadable sidecar: features keep their positions as names.
+    }
     for (const auto& f : model->topFeatures(workbench_->user(), 30)) {
         auto* item = new QListWidgetItem(
             tr("%1  (%2)").arg(QString::fromStdString(featureName(layout, f.feature))).arg(f.value, 0, 'g', 4),
