@@ -15,6 +15,7 @@
 #include "core/experiment/ConfigurationFrames.h"
 #include "core/video/Playback.h"
 #include "ui/JobRunner.h"
+#include "ui/KeyframeStrip.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -39,11 +40,7 @@ QString pictureKey(const std::string& item, float time)
 
 QString clockText(double seconds)
 {
-    const auto ms = static_cast<qint64>(seconds * 1000.0 + 0.5);
-    return QStringLiteral("%1:%2.%3")
-        .arg(ms / 60000)
-        .arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'))
-        .arg((ms / 100) % 10);
+    return KeyframeStrip::timeText(static_cast<qint64>(seconds * 1000.0 + 0.5));
 }
 
 }  // namespace

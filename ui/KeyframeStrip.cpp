@@ -8,17 +8,13 @@
 
 namespace tl::ui {
 
-namespace {
-
-QString timeText(qint64 ms)
+QString KeyframeStrip::timeText(qint64 ms)
 {
     return QStringLiteral("%1:%2.%3")
         .arg(ms / 60000)
         .arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'))
         .arg((ms / 100) % 10);
 }
-
-}  // namespace
 
 KeyframeStrip::KeyframeStrip(QWidget* parent) : QListWidget(parent)
 {

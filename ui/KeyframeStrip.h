@@ -37,6 +37,8 @@ public:
     QColor frameColour(int i) const;
     // The colour map: t in [0, 1] (lowest to highest score of the strip), dark blue to yellow.
     static QColor scoreColour(double t);
+    // "m:ss.t", the way keyframe times are written (under thumbnails, in the gallery).
+    static QString timeText(qint64 ms);
     // [lowest, highest] score on the strip; NaN, NaN when there is none.
     std::pair<double, double> scoreRange() const;
 

@@ -568,7 +568,8 @@ void TrailerView::showFrameScores()
                                                                   64, 36, Qt::KeepAspectRatio, Qt::SmoothTransformation));
         if (k.thumbnail.isNull())
             pix.fill(Qt::darkGray);
-        auto* item = new QListWidgetItem(QIcon(pix), tr("%1\n%2").arg(clock(k.ms)).arg(r.score, 0, 'f', 3), bestFrames_);
+        auto* item = new QListWidgetItem(
+            QIcon(pix), tr("%1\n%2").arg(KeyframeStrip::timeText(k.ms)).arg(r.score, 0, 'f', 3), bestFrames_);
         item->setData(Qt::UserRole, k.ms);
         item->setToolTip(tr("%1 s, cosine %2: click to seek").arg(static_cast<double>(k.ms) / 1000.0, 0, 'f', 2)
                              .arg(r.score, 0, 'f', 4));
