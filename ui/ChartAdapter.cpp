@@ -245,6 +245,8 @@ void ChartAdapter::rebuild()
             labels << barLabels_.value(i);
         }
         set->setColor(QColor(0x3b, 0x75, 0xaf));
+        // Bars are appended last-first (largest on top): map back to setBars()' order.
+        connect(set, &QBarSet::clicked, this, [this, shown = shownBars_](int i) { Q_EMIT barClicked(shown - 1 - i); });
         auto* series = new QHorizontalBarSeries;
         series->append(set);
         chart_->addSeries(series);

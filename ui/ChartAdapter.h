@@ -69,6 +69,12 @@ public:
     // Text shown instead of the chart while there is nothing to draw.
     void setEmptyText(const QString& text);
 
+Q_SIGNALS:
+    // A bar was clicked: its index in setBars()' lists (0: the first, drawn on top).
+    void barClicked(int index);
+
+public:
+
     bool exportPng(const QString& file, QSize size = {1200, 800});
     bool exportSvg(const QString& file, QSize size = {1200, 800});
 

@@ -4,9 +4,11 @@
 // a click emits keyframeClicked(ms); the owner seeks. highlightNearest() marks
 // the keyframe nearest a playback position without emitting anything.
 
+#include <QColor>
 #include <QImage>
 #include <QListWidget>
 
+#include <utility>
 #include <vector>
 
 namespace tl::ui {
@@ -28,11 +30,26 @@ public:
     int highlightNearest(qint64 ms);
     int highlighted() const { return highlighted_; }
 
+    // One score per keyframe (NaN: none); empty: no colouring. Kept until setKeyframes().
+    void setScores(const std::vector<double>& scores);
+    const std::vector<double>& scores() const { return scores_; }
+    // The colour of keyframe i's frame (invalid when it has no score).
+    QColor frameColour(int i) const;
+    // The colour map: t in [0, 1] (lowest to highest score of the strip), dark blue to yellow.
+    static QColor scoreColour(double t);
+    // "m:ss.t", the way keyframe times are written (under thumbnails, in the gallery).
+    static QString timeText(qint64 ms);
+    // [lowest, highest] score on the strip; NaN, NaN when there is none.
+    std::pair<double, double> scoreRange() const;
+
 Q_SIGNALS:
     void keyframeClicked(qint64 ms);
 
 private:
+    void rebuildItems();
+
     std::vector<Keyframe> keyframes_;
+    std::vector<double> scores_;
     int highlighted_ = -1;
 };
 

@@ -31,6 +31,7 @@
 #include "ui/ExperimentsController.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
+#include "ui/FeatureGalleryDialog.h"
 #include "ui/JobRunner.h"
 #include "ui/JobsView.h"
 #include "ui/LibraryView.h"
@@ -138,6 +139,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     users_ = new UserExplorerView(workbench_, this);
     library_ = new LibraryView(workbench_, this);
     trailer_ = new TrailerView(jobs_, this);
+    trailer_->setWorkbench(workbench_);
     extraction_ = new ExtractionView(workbench_, jobs_, this);
     jobsView_ = new JobsView(jobs_, this);
     auto_ = new AutoExtractor(workbench_, jobs_, this);
@@ -174,6 +176,13 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(map_, &MapView::userRequested, workbench_, &Workbench::setUser);
     connect(map_, &MapView::playRequested, this, &MainWindow::playItem);
     connect(map_, &MapView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
+    // A profile bar opens the feature gallery; a frame there plays its trailer at that time.
+    auto* gallery = new FeatureGalleryDialog(workbench_, jobs_, this);
+    connect(users_, &UserExplorerView::featureRequested, gallery, &FeatureGalleryDialog::showFeature);
+    connect(gallery, &FeatureGalleryDialog::frameRequested, this, [this](const QString& itemId, qint64 ms) {
+        playItem(itemId);
+        trailer_->seek(ms);
+    });
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
     connect(experimentsController_, &ExperimentsController::experimentFinished, auto_, &AutoExtractor::resume);

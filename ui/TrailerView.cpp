@@ -11,14 +11,45 @@
 #include <QStyle>
 #include <QVBoxLayout>
 
-#include <filesystem>
+#include <QListWidget>
+#include <QPainter>
 
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "core/eval/FrameScores.h"
+#include "core/experiment/ConfigurationFrames.h"
+#include "core/features/FrameFeatures.h"
 #include "core/video/FrameSampler.h"
 #include "ui/JobRunner.h"
+#include "ui/Workbench.h"
 
 namespace tl::ui {
 
+// Per-frame features by video|mode|rate|configuration and the configuration's column
+// scaling by configuration|normalisation: what changing the user reuses.
+struct FrameScoringCache {
+    struct Frames {
+        std::vector<qint64> ms;  // each frame's time, rounded as the strip rounds it
+        tl::RowMatrixF values;   // raw features, frames x F
+    };
+    QHash<QString, std::shared_ptr<const Frames>> frames;
+    QHash<QString, std::shared_ptr<const tl::ColumnScaling>> scalings;
+    QHash<QString, QString> failures;  // features key -> why they cannot be computed
+};
+
 namespace {
+
+struct FrameScoringResult {
+    std::shared_ptr<const FrameScoringCache::Frames> frames;
+    std::shared_ptr<const tl::ColumnScaling> scaling;
+};
+
+qint64 keyframeMs(double seconds)
+{
+    return static_cast<qint64>(seconds * 1000.0 + 0.5);
+}
 
 struct SampledStrip {
     std::vector<Keyframe> keyframes;
@@ -33,7 +64,10 @@ QString clock(qint64 ms)
 }  // namespace
 
 TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
-    : QWidget(parent), sampling_(std::make_unique<JobGroup>(jobs, this))
+    : QWidget(parent),
+      sampling_(std::make_unique<JobGroup>(jobs, this)),
+      scoring_(std::make_unique<JobGroup>(jobs, this)),
+      scoringCache_(std::make_unique<FrameScoringCache>())
 {
     player_ = new VideoPlayer(this);
     video_ = new VideoSurface(player_, this);
@@ -92,6 +126,24 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
 
     strip_ = new KeyframeStrip(this);
 
+    legend_ = new QLabel(this);
+    legend_->hide();
+    scoreStatus_ = new QLabel(this);
+    scoreStatus_->setWordWrap(true);
+    scoreStatus_->setStyleSheet(QStringLiteral("color: #505050"));
+    bestFrames_ = new QListWidget(this);
+    bestFrames_->setIconSize(QSize(64, 36));
+    bestFrames_->setToolTip(tr("This trailer's frames closest to the user's profile (cosine); click one to seek"));
+    bestPanel_ = new QWidget(this);
+    auto* best = new QVBoxLayout(bestPanel_);
+    best->setContentsMargins(0, 0, 0, 0);
+    auto* bestTitle = new QLabel(tr("Best frames for this user"), bestPanel_);
+    bestTitle->setWordWrap(true);
+    best->addWidget(bestTitle);
+    best->addWidget(bestFrames_, 1);
+    bestPanel_->setFixedWidth(150);
+    bestPanel_->hide();
+
     auto* controls = new QHBoxLayout;
     controls->addWidget(play_);
     controls->addWidget(stepBack_);
@@ -109,10 +161,17 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);
     layout->addWidget(message_);
-    layout->addWidget(video_, 1);
+    auto* picture = new QHBoxLayout;
+    picture->addWidget(video_, 1);
+    picture->addWidget(bestPanel_);
+    layout->addLayout(picture, 1);
     layout->addLayout(controls);
     layout->addWidget(audioNote_);
     layout->addLayout(sampling);
+    auto* scores = new QHBoxLayout;
+    scores->addWidget(legend_);
+    scores->addWidget(scoreStatus_, 1);
+    layout->addLayout(scores);
     layout->addWidget(strip_);
 
     connect(play_, &QPushButton::clicked, this, &TrailerView::togglePlay);
@@ -161,6 +220,9 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
         volume_->setEnabled(player_->hasSound());
     });
     connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
+    connect(bestFrames_, &QListWidget::itemClicked, this,
+            [this](QListWidgetItem* item) { seek(item->data(Qt::UserRole).toLongLong()); });
+    connect(this, &TrailerView::keyframesReady, this, &TrailerView::updateFrameScores);
     // The rate and mode persist across sessions.
     QSettings settings;
     fps_->setValue(settings.value(QStringLiteral("trailer/fps"), 1.0).toDouble());
@@ -202,6 +264,9 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     message_->hide();
     audioNote_->hide();
     strip_->setKeyframes({});
+    scoring_->cancel();
+    scoringKey_.clear();
+    clearFrameScores({});
     if (itemId.isEmpty() && video.isEmpty()) {
         title_->setText(tr("No trailer selected: double-click an item with a trailer in the Library, or click a "
                            "recommendation in the User explorer."));
@@ -309,6 +374,209 @@ void TrailerView::resample()
 }
 
 TrailerView::~TrailerView() = default;
+
+void TrailerView::setWorkbench(const Workbench* workbench)
+{
+    workbench_ = workbench;
+    connect(workbench, &Workbench::userChanged, this, &TrailerView::updateFrameScores);
+    connect(workbench, &Workbench::activeSourceChanged, this, &TrailerView::updateFrameScores);
+    connect(workbench, &Workbench::modelReady, this, &TrailerView::updateFrameScores);
+    connect(workbench, &Workbench::projectOpened, this, &TrailerView::updateFrameScores);
+    connect(workbench, &Workbench::projectClosed, this, [this] {
+        scoring_->cancel();
+        scoringKey_.clear();
+        *scoringCache_ = {};
+        clearFrameScores({});
+    });
+    connect(workbench, &Workbench::sourcesChanged, this, [this] {
+        // Re-extracted configurations may have new profiles: fit their scaling again.
+        scoringCache_->scalings.clear();
+        scoringCache_->failures.clear();
+        updateFrameScores();
+    });
+}
+
+QString TrailerView::scoreStatus() const
+{
+    return scoreStatus_->text();
+}
+
+bool TrailerView::scoringPending() const
+{
+    return scoring_->busy();
+}
+
+void TrailerView::clearFrameScores(const QString& why)
+{
+    if (!strip_->scores().empty())
+        strip_->setScores({});
+    legend_->hide();
+    scoreStatus_->setText(why);
+    bestFrames_->clear();
+    bestPanel_->hide();
+    Q_EMIT frameScoresReady(0);
+}
+
+namespace {
+
+QString featuresKey(const QString& samplingKey, const QString& source)
+{
+    return samplingKey + QLatin1Char('|') + source;
+}
+
+QString scalingKey(const QString& source, tl::Normalization mode)
+{
+    return source + QLatin1Char('|') + QString::fromStdString(tl::toString(mode));
+}
+
+}  // namespace
+
+void TrailerView::updateFrameScores()
+{
+    if (!workbench_ || !workbench_->hasProject() || videoPath_.isEmpty() || itemId_.isEmpty())
+        return clearFrameScores({});
+    if (strip_->keyframes().empty())
+        return clearFrameScores(sampling_->busy() ? QString() : tr("No keyframe to score."));
+    const QString source = workbench_->activeSource();
+    const tl::ContentSourceInfo* info = workbench_->source(source);
+    const auto model = workbench_->model(source);
+    if (!info || !model)
+        return clearFrameScores(source.isEmpty() ? tr("Frames are scored against a configuration's user profile: "
+                                                      "this project has none yet.")
+                                                 : tr("Frame scores wait for the model of %1.").arg(source));
+    const QString key = featuresKey(samplingKey(), source);
+    const QString scaling = scalingKey(source, model->settings().normalization);
+    if (const auto failure = scoringCache_->failures.find(key); failure != scoringCache_->failures.end())
+        return clearFrameScores(*failure);
+    const auto frames = scoringCache_->frames.value(key);
+    const auto fit = scoringCache_->scalings.value(scaling);
+    if (frames && fit)
+        return showFrameScores();
+    if (scoring_->busy() && scoringKey_ == key)
+        return;
+    scoring_->cancel();
+    scoringKey_ = key;
+    clearFrameScores(tr("Scoring frames against the user's profile: computing their %1 features…").arg(source));
+
+    const std::shared_ptr<const tl::ProjectData> project = workbench_->project();
+    const tl::ContentSourceInfo sourceInfo = *info;
+    const tl::Normalization normalization = model->settings().normalization;
+    const std::filesystem::path path = videoPath_.toStdString();
+    const bool shots = mode_->currentData().toInt() == 1;
+    const double fps = fps_->value();
+    scoring_->run<FrameScoringResult>(
+        tr("Frame features: %1 (%2)").arg(QFileInfo(videoPath_).fileName(), source),
+        [project, sourceInfo, normalization, path, shots, fps, frames, fit](const JobContext& ctx) {
+            FrameScoringResult out{frames, fit};
+            if (!out.frames) {
+                const tl::FrameExtractionSetup setup = tl::frameExtractionSetup(*project, sourceInfo);
+                auto extractor = tl::createFrameExtractor(setup);
+                video::SamplerOptions sampler = setup.sampler;
+                // The strip's frames (its rate, black frames included) in the configuration's preprocessing.
+                sampler.mode = shots ? video::SamplingMode::Shots : video::SamplingMode::Uniform;
+                sampler.fps = fps;
+                sampler.dropUniform = false;
+                sampler.thumbWidth = 0;
+                tl::features::FrameFeatures f = tl::features::extractFrameFeatures(*extractor, path, sampler, 0, ctx);
+                auto result = std::make_shared<FrameScoringCache::Frames>();
+                for (double t : f.times)
+                    result->ms.push_back(keyframeMs(t));
+                result->values = std::move(f.values);
+                out.frames = std::move(result);
+            }
+            if (!out.scaling)
+                out.scaling = std::make_shared<const tl::ColumnScaling>(
+                    tl::ColumnScaling::fit(tl::loadContent(*project, sourceInfo).values, normalization));
+            return out;
+        },
+        [this, key, scaling](FrameScoringResult result) {
+            scoringCache_->frames.insert(key, result.frames);
+            scoringCache_->scalings.insert(scaling, result.scaling);
+            updateFrameScores();
+        },
+        [this, key](const QString& message, bool cancelled) {
+            if (cancelled)
+                return;
+            scoringCache_->failures.insert(key, tr("Frames not scored: %1").arg(message));
+            updateFrameScores();
+        });
+}
+
+void TrailerView::showFrameScores()
+{
+    const QString source = workbench_->activeSource();
+    const auto model = workbench_->model(source);
+    const auto frames = scoringCache_->frames.value(featuresKey(samplingKey(), source));
+    const auto scaling = scoringCache_->scalings.value(scalingKey(source, model->settings().normalization));
+    const std::uint32_t user = workbench_->user();
+    const Eigen::VectorXd profile = tl::userProfileExact(*model, user);
+    const QString userId = user < workbench_->project()->data.users.size()
+                               ? QString::fromStdString(workbench_->project()->data.users.id(user))
+                               : QString::number(user);
+    if (profile.norm() == 0)
+        return clearFrameScores(tr("User %1 has no relevant training item with a profile in %2: nothing to score "
+                                   "frames against.")
+                                    .arg(userId, source));
+    std::vector<double> byFrame;
+    try {
+        byFrame = tl::frameScores(frames->values, *scaling, profile);
+    } catch (const tl::Error& e) {
+        return clearFrameScores(tr("Frames not scored: %1").arg(QString::fromStdString(e.what())));
+    }
+    // Each keyframe takes the score of the frame at its time.
+    QHash<qint64, double> scoreAt;
+    for (std::size_t k = 0; k < byFrame.size(); ++k)
+        scoreAt.insert(frames->ms[k], byFrame[k]);
+    const auto& keyframes = strip_->keyframes();
+    std::vector<double> scores(keyframes.size(), std::nan(""));
+    int scored = 0;
+    for (std::size_t i = 0; i < keyframes.size(); ++i)
+        if (const auto it = scoreAt.find(keyframes[i].ms); it != scoreAt.end()) {
+            scores[i] = *it;
+            ++scored;
+        }
+    strip_->setScores(scores);
+
+    const auto [lo, hi] = strip_->scoreRange();
+    QPixmap ramp(120, 14);
+    {
+        QPainter painter(&ramp);
+        for (int x = 0; x < ramp.width(); ++x) {
+            painter.setPen(KeyframeStrip::scoreColour(static_cast<double>(x) / (ramp.width() - 1)));
+            painter.drawLine(x, 0, x, ramp.height());
+        }
+    }
+    legend_->setPixmap(ramp);
+    legend_->setToolTip(tr("Frame colour: its cosine to the user's profile, from the strip's lowest (%1, dark) to "
+                           "its highest (%2, yellow)")
+                            .arg(lo, 0, 'f', 3)
+                            .arg(hi, 0, 'f', 3));
+    legend_->show();
+    scoreStatus_->setText(tr("%1 … %2: cosine of each frame to user %3's profile (%4)")
+                              .arg(lo, 0, 'f', 3)
+                              .arg(hi, 0, 'f', 3)
+                              .arg(userId, source));
+
+    bestFrames_->clear();
+    std::vector<double> ranked = scores;
+    for (double& s : ranked)
+        if (std::isnan(s))
+            s = -std::numeric_limits<double>::infinity();
+    for (const tl::RankedFrame& r : tl::bestFrames(ranked, std::min<std::size_t>(5, static_cast<std::size_t>(scored)))) {
+        const Keyframe& k = keyframes[r.frame];
+        QPixmap pix = k.thumbnail.isNull() ? QPixmap(64, 36) : QPixmap::fromImage(k.thumbnail.scaled(
+                                                                  64, 36, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        if (k.thumbnail.isNull())
+            pix.fill(Qt::darkGray);
+        auto* item = new QListWidgetItem(
+            QIcon(pix), tr("%1\n%2").arg(KeyframeStrip::timeText(k.ms)).arg(r.score, 0, 'f', 3), bestFrames_);
+        item->setData(Qt::UserRole, k.ms);
+        item->setToolTip(tr("%1 s, cosine %2: click to seek").arg(static_cast<double>(k.ms) / 1000.0, 0, 'f', 2)
+                             .arg(r.score, 0, 'f', 4));
+    }
+    bestPanel_->setVisible(scored > 0);
+    Q_EMIT frameScoresReady(scored);
+}
 
 bool TrailerView::samplingPending() const
 {

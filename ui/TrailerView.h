@@ -5,6 +5,14 @@
 // background. Clicking a keyframe seeks; while playing, the nearest keyframe is
 // highlighted; changing the rate re-samples in the background (results kept
 // per video and rate, so going back to a rate is instant).
+//
+// Frames this user likes: given the workbench (setWorkbench), each keyframe is
+// coloured by cos(x, MUP(u)) of its feature vector x against the selected user's
+// profile in the active configuration (core/eval/FrameScores.h), with a legend, and
+// the trailer's best frames for that user are listed (time, score; a click seeks).
+// The per-frame features come from the configuration's own model and preprocessing
+// (core/experiment/ConfigurationFrames.h), computed in a background job and kept per
+// video, rate and configuration, so changing the user only recomputes cosines.
 
 #include <QHash>
 #include <QWidget>
@@ -17,6 +25,7 @@
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
+class QListWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
@@ -27,6 +36,8 @@ namespace tl::ui {
 
 class JobGroup;
 class JobRunner;
+class Workbench;
+struct FrameScoringCache;
 
 class TrailerView : public QWidget {
     Q_OBJECT
@@ -50,17 +61,27 @@ public:
     qint64 lastSeekRequest() const { return lastSeek_; }
     bool samplingPending() const;
 
+    // Follows the workbench's user and configuration to colour the keyframes.
+    void setWorkbench(const Workbench* workbench);
+    QListWidget* bestFramesList() const { return bestFrames_; }
+    QString scoreStatus() const;   // the legend's text: whose profile, or why frames are not scored
+    bool scoringPending() const;
+
 public Q_SLOTS:
     void togglePlay();
     void seek(qint64 ms);
 
 Q_SIGNALS:
     void keyframesReady(int count);
+    void frameScoresReady(int scored);  // keyframes coloured (0: scores cleared)
 
 private:
     void resample();
     void updateTime();
     QString samplingKey() const;
+    void updateFrameScores();
+    void showFrameScores();
+    void clearFrameScores(const QString& why);
 
     std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
@@ -82,6 +103,14 @@ private:
     qint64 lastSeek_ = -1;
     QHash<QString, std::vector<Keyframe>> sampled_;
     QHash<QString, QString> sampledInfo_;
+    const Workbench* workbench_ = nullptr;
+    std::unique_ptr<JobGroup> scoring_;   // per-frame features being computed
+    std::unique_ptr<FrameScoringCache> scoringCache_;
+    QString scoringKey_;                  // the features the current job computes
+    QLabel* legend_;
+    QLabel* scoreStatus_;
+    QListWidget* bestFrames_;
+    QWidget* bestPanel_;
 };
 
 }  // namespace tl::ui

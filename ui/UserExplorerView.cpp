@@ -23,6 +23,7 @@
 #include "core/common/NaturalOrder.h"
 #include "core/eval/CfModel.h"
 #include "core/eval/Crowding.h"
+#include "core/experiment/ConfigurationFrames.h"
 #include "ui/ChartAdapter.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/PredictionWaterfall.h"
@@ -88,6 +89,10 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     top->addWidget(sources_, 1);
 
     profile_ = new ChartAdapter(this);
+    connect(profile_, &ChartAdapter::barClicked, this, [this](int bar) {
+        if (bar >= 0 && bar < static_cast<int>(featureOfBar_.size()))
+            Q_EMIT featureRequested(static_cast<int>(featureOfBar_[static_cast<std::size_t>(bar)]));
+    });
     neighbours_ = makeTable(this, {tr("#"), tr("Neighbour"), tr("Similarity"), tr("Co-rated")});
     similarities_ = new ChartAdapter(this);
     similarities_->setToolTip(tr("How many users have each similarity to this user; the line marks the K-th neighbour"));
@@ -312,13 +317,20 @@ void UserExplorerView::refresh()
     const bool genre = source == QLatin1String("genre");
     QStringList labels;
     std::vector<double> values;
+    features::FeatureLayout layout = features::FeatureLayout::indexed({}, model->items().dims());
+    try {
+        if (const tl::ContentSourceInfo* info = workbench_->source(source))
+            layout = featureLayoutOf(pd, *info, model->items().dims());
+    } catch (const tl::Error&) {
+        // An unreadable sidecar: features keep their positions as names.
+    }
+    featureOfBar_.clear();
     for (const auto& f : top) {
         if (f.value <= 0)
             continue;
-        labels << (genre && f.feature < pd.catalog.genreNames.size()
-                       ? QString::fromStdString(pd.catalog.genreNames[f.feature])
-                       : tr("feature %1").arg(f.feature));
+        labels << QString::fromStdString(featureName(layout, f.feature));
         values.push_back(f.value);
+        featureOfBar_.push_back(f.feature);
     }
     if (values.empty()) {
         profile_->setEmptyText(tr("This user has no relevant training item with a profile,\nso the profile is empty "

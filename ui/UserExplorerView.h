@@ -64,6 +64,7 @@ Q_SIGNALS:
     void sourceRequested(const QString& source);
     void playRequested(const QString& itemId);
     void thumbnailsWanted(const QStringList& itemIds);
+    void featureRequested(int feature);  // a profile bar was clicked: the configuration's feature column
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -99,6 +100,7 @@ private:
     bool lowerSized_ = false;
     std::vector<std::uint32_t> userOfRow_;
     std::vector<int> rowOfUser_;
+    std::vector<std::size_t> featureOfBar_;  // the feature column of each profile bar
 };
 
 }  // namespace tl::ui
