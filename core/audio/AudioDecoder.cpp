@@ -96,7 +96,14 @@ private:
 AudioDecodeResult decodeAudio(const std::filesystem::path& file, const AudioSink& sink, const CancelToken* cancel)
 {
     const std::string name = file.string();
-    VideoInput input = openMediaInput(file, cancel);
+    VideoInput input;
+    try {
+        input = openMediaInput(file, cancel);
+    } catch (const DecodeError&) {
+        if (cancel && cancel->cancelled())
+            throw Cancelled();  // the interrupted open, not a broken file
+        throw;
+    }
     AVFormatContext* raw = input.format.get();
     AudioDecodeResult result;
     for (unsigned i = 0; i < raw->nb_streams; ++i)
@@ -167,6 +174,8 @@ AudioDecodeResult decodeAudio(const std::filesystem::path& file, const AudioSink
             av_packet_unref(packet.get());
             continue;
         }
+        if ((packet->flags & AV_PKT_FLAG_CORRUPT) != 0)
+            ++result.packetErrors;  // decoded all the same; counted as damage
         const int sent = avcodec_send_packet(codec.get(), packet.get());
         av_packet_unref(packet.get());
         if (sent < 0 && sent != AVERROR(EAGAIN))

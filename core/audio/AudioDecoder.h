@@ -2,7 +2,8 @@
 // decodeAudio(): demuxes and decodes a media file's default audio stream
 // (av_find_best_stream) and streams it, resampled by libswresample to mono
 // float at kAudioSampleRate, to a callback in blocks of at most kAudioBlockSamples.
-// Memory stays bounded whatever the file's length: nothing is kept between blocks.
+// The mono mix is FFmpeg's default downmix (stereo: (L + R) / sqrt 2, so identical
+// channels keep their EBU R 128 loudness). Memory stays bounded whatever the file's length: nothing is kept between blocks.
 //
 // Outcomes, never silent:
 // - a file without an audio stream: status NoAudio (with the reason), not an error;
@@ -37,7 +38,7 @@ struct AudioDecodeResult {
     int audioStreams = 0;
     long long samples = 0;       // mono samples at kAudioSampleRate handed to the callback
     int readErrors = 0;          // av_read_frame failures other than end of file
-    int packetErrors = 0;        // packets or frames the decoder rejected
+    int packetErrors = 0;        // packets flagged corrupt by the demuxer or rejected by the decoder
     bool damaged() const { return readErrors > 0 || packetErrors > 0; }
     double seconds() const { return static_cast<double>(samples) / kAudioSampleRate; }
 };
