@@ -10,6 +10,7 @@
 #include "core/audio/AudioDecoder.h"
 #include "core/audio/AudioProfile.h"
 #include "core/common/Error.h"
+#include "core/video/FfmpegPtr.h"
 #include "tests/support/TestSupport.h"
 #include "tests/audio/WavWriter.h"
 #include "tests/video/ClipWriter.h"
@@ -150,6 +151,66 @@ TEST(AudioDecoder, BrokenFilesAreErrorsNamingTheFile)
             EXPECT_FALSE(e.reason().empty()) << name;
         }
     }
+}
+
+// A Matroska file with two PCM audio streams: a 300 Hz tone first, then a 2 kHz tone
+// marked as the default stream (FFmpeg's muxer, no encoder needed).
+void writeTwoStreamMkv(const fs::path& file)
+{
+    using namespace tl::video;
+    AVFormatContext* raw = nullptr;
+    ASSERT_GE(avformat_alloc_output_context2(&raw, nullptr, "matroska", file.string().c_str()), 0);
+    OutputFormatPtr output(raw);
+    const double hz[2] = {300, 2000};
+    for (int s = 0; s < 2; ++s) {
+        AVStream* st = avformat_new_stream(raw, nullptr);
+        ASSERT_NE(st, nullptr);
+        st->codecpar->codec_type = AVMEDIA_TYPE_AUDIO;
+        st->codecpar->codec_id = AV_CODEC_ID_PCM_S16LE;
+        st->codecpar->sample_rate = kAudioSampleRate;
+        av_channel_layout_default(&st->codecpar->ch_layout, 1);
+        st->codecpar->format = AV_SAMPLE_FMT_S16;
+        st->time_base = AVRational{1, kAudioSampleRate};
+        st->disposition = s == 1 ? AV_DISPOSITION_DEFAULT : 0;
+    }
+    ASSERT_GE(avio_open(&raw->pb, file.string().c_str(), AVIO_FLAG_WRITE), 0);
+    ASSERT_GE(avformat_write_header(raw, nullptr), 0);
+    const int chunk = 1024;
+    for (int at = 0; at < 2 * kAudioSampleRate; at += chunk)
+        for (int s = 0; s < 2; ++s) {
+            PacketPtr packet = makePacket();
+            ASSERT_GE(av_new_packet(packet.get(), chunk * 2), 0);
+            for (int i = 0; i < chunk; ++i) {
+                const auto v = static_cast<std::int16_t>(
+                    std::lround(10000 * std::sin(2 * M_PI * hz[s] * (at + i) / kAudioSampleRate)));
+                packet->data[2 * i] = static_cast<std::uint8_t>(v & 0xff);
+                packet->data[2 * i + 1] = static_cast<std::uint8_t>((v >> 8) & 0xff);
+            }
+            packet->stream_index = s;
+            packet->pts = packet->dts = at;
+            packet->duration = chunk;
+            av_packet_rescale_ts(packet.get(), AVRational{1, kAudioSampleRate}, raw->streams[s]->time_base);
+            ASSERT_GE(av_interleaved_write_frame(raw, packet.get()), 0);
+        }
+    ASSERT_GE(av_write_trailer(raw), 0);
+}
+
+TEST(AudioDecoder, OfSeveralStreamsTheDefaultOneIsDecoded)
+{
+    test::TempDir dir;
+    writeTwoStreamMkv(dir / "two.mkv");
+    if (HasFatalFailure())
+        return;
+    Collected c;
+    const auto r = collect(dir / "two.mkv", c);
+    ASSERT_EQ(r.status, AudioStatus::Decoded);
+    EXPECT_EQ(r.audioStreams, 2);
+    EXPECT_EQ(r.streamIndex, 1);
+    EXPECT_NEAR(r.seconds(), 2.0, 0.05);
+    const auto d = describeAudioFile(dir / "two.mkv");
+    const auto& names = audioDescriptorNames();
+    const auto at = std::find(names.begin(), names.end(), "centroid_hz_p50") - names.begin();
+    EXPECT_NEAR(d.values[static_cast<std::size_t>(at)], 2000, 40);  // the default stream's tone, not the first
 }
 
 TEST(AudioDecoder, CancelStopsDecoding)
