@@ -22,7 +22,7 @@ int extractAudio(const ArgParser& p, const std::vector<features::VideoItem>& vid
 {
     // Options of the frame models that mean nothing for the sound: refused, never ignored.
     for (const char* name : {"weights", "random-weights", "fps", "shots", "skip-start", "skip-end", "keep-uniform",
-                             "half", "batch", "workers", "pooling", "mobilenet-output", "reduce", "seed", "cache",
+                             "device", "half", "batch", "workers", "pooling", "mobilenet-output", "reduce", "seed", "cache",
                              "shard"})
         if (p.given(name))
             throw UsageError(std::string("--") + name + " does not apply to --model audio");
