@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/ArgParser.h"
+#include "app/cli/AudioExtract.h"
 #include "app/cli/Cli.h"
 #include "app/cli/ConsoleProgress.h"
 #include "app/cli/ProfileReduction.h"
@@ -40,7 +41,10 @@ ArgParser makeParser()
                 "Items are named by file name without extension, or by the manifest's item_id.");
     p.addOption("videos", "DIR", "folder of videos (mp4, avi, mkv, mov, webm, ogv, m4v, mpg, mpeg, wmv, flv)");
     p.addOption("manifest", "FILE", "CSV item_id,video_path (header optional; relative paths from the manifest's folder)");
-    p.addOption("model", "NAME", "mobilenetv2, vgg11, vgg16, vgg19 or torchscript:FILE", "mobilenetv2");
+    p.addOption("model", "NAME",
+                "mobilenetv2, vgg11, vgg16, vgg19, torchscript:FILE, or audio: the soundtrack's named descriptors "
+                "(see below)",
+                "mobilenetv2");
     p.addOption("weights", "FILE",
                 "VGG: safetensors from models/export_weights.py; mobilenetv2: mobilenetv2-12-int8.onnx "
                 "[default: the model's file in the data folder ($XDG_DATA_HOME/trailerlab/models, where "
@@ -74,7 +78,14 @@ ArgParser makeParser()
                 "  trailerlab-cli evaluate --ratings ratings.csv --item-features mip.npy\n"
                 "  # four machines, then one merge:\n"
                 "  trailerlab-cli extract --manifest items.csv --shard 1/4 --out mip.npy --cache cache/   # ... 4/4\n"
-                "  trailerlab-cli merge --out mip.npy mip.shard-*-of-4.npy\n");
+                "  trailerlab-cli merge --out mip.npy mip.shard-*-of-4.npy\n"
+                "  trailerlab-cli extract --videos trailers/ --model audio --out audio.csv\n"
+                "\n--model audio: one row per video with sound of 294 named descriptors (the CSV header names them:\n"
+                "log-mel bands logmel00..39, MFCCs mfcc00..12, centroid_hz, flux, rolloff_hz, flatness, zcr, each as\n"
+                "_mean, _std, _p10, _p50, _p90 over 93 ms frames; onset_rate_hz, tempo_bpm, loudness_lufs (EBU R 128),\n"
+                "loudness_range_lu). Videos without an audio stream get no row: they are listed on stderr, in\n"
+                "FILE.no-audio.txt and in FILE.meta.json. Takes --videos or --manifest, --out FILE.csv, --max-failed\n"
+                "and --quiet; the frame options are refused.\n");
     return p;
 }
 
@@ -163,6 +174,8 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     // A shard's items are picked from the whole list, so a shard checks only its own videos (in the pipeline).
     std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos"))
                                                       : readManifest(*p.value("manifest"), unusable, err, !shard);
+    if (*p.value("model") == "audio")
+        return extractAudio(p, videos, unusable.size(), outPath, out, err);
 
     // Sharding: keep this shard's items (input order) and their positions in the full list.
     const std::size_t itemsTotal = videos.size();
