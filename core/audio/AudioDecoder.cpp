@@ -121,16 +121,7 @@ AudioDecodeResult decodeAudio(const std::filesystem::path& file, const AudioSink
                                     (par ? std::string(" ") + avcodec_get_name(par->codec_id) : std::string()));
     }
     result.streamIndex = stream;
-    for (unsigned i = 0; i < raw->nb_streams; ++i)
-        raw->streams[i]->discard = static_cast<int>(i) == stream ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-    CodecContextPtr codec(avcodec_alloc_context3(decoder));
-    if (!codec)
-        throw std::bad_alloc();
-    if (const int rc = avcodec_parameters_to_context(codec.get(), raw->streams[stream]->codecpar); rc < 0)
-        throw DecodeError(name, "bad audio codec parameters (" + ffmpegError(rc) + ")");
-    codec->pkt_timebase = raw->streams[stream]->time_base;
-    if (const int rc = avcodec_open2(codec.get(), decoder, nullptr); rc < 0)
-        throw DecodeError(name, std::string("cannot open the ") + decoder->name + " decoder (" + ffmpegError(rc) + ")");
+    CodecContextPtr codec = openAudioDecoder(name, raw, stream, decoder);
     result.status = AudioStatus::Decoded;
     result.codec = decoder->name;
     result.sourceRate = codec->sample_rate;

@@ -296,16 +296,7 @@ struct PlaybackAudio::Impl {
         if (stream < 0 || !decoder)
             throw DecodeError(name, stream == AVERROR_DECODER_NOT_FOUND ? "no decoder for the audio codec"
                                                                         : "no audio stream");
-        for (unsigned i = 0; i < raw->nb_streams; ++i)
-            raw->streams[i]->discard = static_cast<int>(i) == stream ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-        codec.reset(avcodec_alloc_context3(decoder));
-        if (!codec)
-            throw std::bad_alloc();
-        if (const int rc = avcodec_parameters_to_context(codec.get(), raw->streams[stream]->codecpar); rc < 0)
-            throw DecodeError(name, "bad audio codec parameters (" + ffmpegError(rc) + ")");
-        codec->pkt_timebase = raw->streams[stream]->time_base;
-        if (const int rc = avcodec_open2(codec.get(), decoder, nullptr); rc < 0)
-            throw DecodeError(name, std::string("cannot open the ") + decoder->name + " decoder (" + ffmpegError(rc) + ")");
+        codec = openAudioDecoder(name, raw, stream, decoder);
         inputDone = drained = false;
         swr.reset();
     }

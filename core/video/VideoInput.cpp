@@ -82,6 +82,21 @@ VideoInput openMediaInput(const std::filesystem::path& file, const CancelToken* 
     return input;
 }
 
+CodecContextPtr openAudioDecoder(const std::string& file, AVFormatContext* input, int stream, const AVCodec* decoder)
+{
+    for (unsigned i = 0; i < input->nb_streams; ++i)
+        input->streams[i]->discard = static_cast<int>(i) == stream ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+    CodecContextPtr codec(avcodec_alloc_context3(decoder));
+    if (!codec)
+        throw std::bad_alloc();
+    if (const int rc = avcodec_parameters_to_context(codec.get(), input->streams[stream]->codecpar); rc < 0)
+        throw DecodeError(file, "bad audio codec parameters (" + ffmpegError(rc) + ")");
+    codec->pkt_timebase = input->streams[stream]->time_base;
+    if (const int rc = avcodec_open2(codec.get(), decoder, nullptr); rc < 0)
+        throw DecodeError(file, std::string("cannot open the ") + decoder->name + " decoder (" + ffmpegError(rc) + ")");
+    return codec;
+}
+
 VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* cancel)
 {
     const std::string name = file.string();

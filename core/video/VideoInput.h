@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "core/common/JobContext.h"
 #include "core/video/FfmpegPtr.h"
@@ -39,6 +40,11 @@ VideoInput openVideoInput(const std::filesystem::path& file, const CancelToken* 
 // The same checks and bounded open + probe, without choosing a stream (streamIndex
 // stays -1): for readers of another kind of stream (the trailer player's sound).
 VideoInput openMediaInput(const std::filesystem::path& file, const CancelToken* cancel = nullptr);
+
+// Opens `decoder` on audio stream `stream` of `input` and makes every other stream
+// discarded: the sound readers' shared set-up (the trailer player, audio descriptors).
+// Throws DecodeError(file, reason) for bad codec parameters or a decoder that will not open.
+CodecContextPtr openAudioDecoder(const std::string& file, AVFormatContext* input, int stream, const AVCodec* decoder);
 
 // Seconds per unit of the stream's time base.
 inline double timeBaseSeconds(const AVStream* stream) { return av_q2d(stream->time_base); }
