@@ -117,7 +117,8 @@ void addMethodsOption(ArgParser& p)
                 "mu + b_u + b_i; rows FEATURES:paper-baseline), item-knn (item k-NN on profile cosines, centred on "
                 "mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), hybrid (knn-baseline on a * pearson-baseline + "
                 "(1 - a) * profile cosine, a chosen on the --validate share of the training ratings; rows "
-                "FEATURES:hybrid), or all",
+                "FEATURES:hybrid), vbpr (matrix factorisation plus the features through a learned 10-dim projection, "
+                "SGD seeded by --seed; predicts items nobody rated from their features; rows FEATURES:vbpr), or all",
                 "paper");
 }
 

@@ -16,6 +16,7 @@
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
 #include "core/cf/TrainingMatrix.h"
+#include "core/cf/Vbpr.h"
 #include "core/common/Error.h"
 #include "core/data/Text.h"
 
@@ -28,6 +29,7 @@ std::string contentMethodName(ContentMethod method)
     case ContentMethod::PaperBaseline: return "paper-baseline";
     case ContentMethod::ItemKnn: return "item-knn";
     case ContentMethod::Hybrid: return "hybrid";
+    case ContentMethod::Vbpr: return "vbpr";
     }
     return "?";
 }
@@ -35,7 +37,7 @@ std::string contentMethodName(ContentMethod method)
 std::vector<ContentMethod> parseContentMethods(const std::string& text)
 {
     const std::vector<ContentMethod> all = {ContentMethod::Paper, ContentMethod::PaperBaseline, ContentMethod::ItemKnn,
-                                            ContentMethod::Hybrid};
+                                            ContentMethod::Hybrid, ContentMethod::Vbpr};
     std::vector<ContentMethod> methods;
     std::size_t begin = 0;
     while (begin <= text.size()) {
@@ -50,7 +52,7 @@ std::vector<ContentMethod> parseContentMethods(const std::string& text)
                 named = {m};
         if (named.empty())
             throw ConfigError("methods '" + text + "': unknown method '" + name +
-                              "' (expected a comma-separated list of paper, paper-baseline, item-knn, hybrid, or all)");
+                              "' (expected a comma-separated list of paper, paper-baseline, item-knn, hybrid, vbpr, or all)");
         for (ContentMethod m : named)
             if (std::find(methods.begin(), methods.end(), m) == methods.end())
                 methods.push_back(m);
@@ -209,6 +211,13 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
                 {method, "a", choice.a, choice.k, choice.validationRmse, choice.validationRatings});
             addSweepRows(method, predictHybrid(train, items, settings.relevant, test, choice.a, settings.ks, options, ctx),
                          test, settings.ranking, result);
+        }
+        if (wants(ContentMethod::Vbpr)) {
+            VbprOptions vbpr;
+            vbpr.seed = settings.seed;
+            const VbprModel model = trainVbpr(train, items, vbpr, ctx);
+            result.rows.push_back({source.name + ":" + contentMethodName(ContentMethod::Vbpr), 0,
+                                   computeMetrics(test, predictVbpr(model, train, test, options), settings.ranking)});
         }
     }
     if (settings.baselines) {

@@ -30,7 +30,9 @@ struct ContentSource {
 //   item-knn        item k-NN on profile cosines, centred on b_ui                 (rows: "<source>:item-knn")
 //   hybrid          knn-baseline on a * pearson-baseline + (1 - a) * profile cosine (rows: "<source>:hybrid";
 //                   a chosen on a validation share of the training ratings, Hybrid.h)
-enum class ContentMethod { Paper, PaperBaseline, ItemKnn, Hybrid };
+//   vbpr            matrix factorisation with a learned projection of the features (rows: "<source>:vbpr";
+//                   Vbpr.h's defaults, seeded by `seed`)
+enum class ContentMethod { Paper, PaperBaseline, ItemKnn, Hybrid, Vbpr };
 std::string contentMethodName(ContentMethod method);
 // A comma-separated list of the names above, or "all"; spaces allowed, repeats
 // dropped, order kept. Throws ConfigError "methods 'TEXT': ..." naming the bad entry.
@@ -53,7 +55,7 @@ struct EvalSettings {
     // and the rating-based baselines always run on the CPU engine.
     ComputeDevice device = ComputeDevice::cpu();
     std::vector<ContentMethod> methods = {ContentMethod::Paper};
-    // Seed of the SGD models (svd): the initial factors and the epoch orders.
+    // Seed of the SGD models (svd, vbpr): the initial factors and the epoch orders.
     std::uint64_t seed = 42;
     // Share of the training ratings held out (seeded by `seed`) to choose the
     // hyper-parameters of the models that have some (hybrid's a); never the test set.
