@@ -79,10 +79,21 @@ VbprModel initialVbpr(const TrainingMatrix& train, const ItemProfiles& items, co
     m.projection.resize(static_cast<std::size_t>(m.visualDims) * static_cast<std::size_t>(m.featureDims));
     m.featureBias.assign(static_cast<std::size_t>(m.featureDims), 0.0);
     m.features.assign(train.items * static_cast<std::size_t>(m.featureDims), 0.0);
+    // f_i: the profile minus the mean profile (over the profiled items of the
+    // dataset), scaled to unit length.
+    Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(m.featureDims);
+    std::size_t profiled = 0;
+    for (std::size_t i = 0; i < train.items; ++i)
+        if (items.rowOf[i] >= 0) {
+            mean += items.values.row(items.rowOf[i]).cast<double>();
+            ++profiled;
+        }
+    if (profiled > 0)
+        mean /= static_cast<double>(profiled);
     for (std::size_t i = 0; i < train.items; ++i) {
         if (items.rowOf[i] < 0)
             continue;
-        const auto row = items.values.row(items.rowOf[i]).cast<double>();
+        const Eigen::RowVectorXd row = items.values.row(items.rowOf[i]).cast<double>() - mean;
         const double norm = row.norm();
         if (norm > 0)
             for (int d = 0; d < m.featureDims; ++d)

@@ -2,9 +2,10 @@
 // vbpr, a content-aware matrix factorisation (VBPR, He & McAuley 2016, here for
 // rating prediction rather than ranking):
 //   r(u, i) = mu + b_u + b_i + p_u . q_i + theta_u . (E f_i) + beta . f_i
-// f_i: item i's profile (ItemProfiles row, as normalised by the caller) scaled to
-// unit length, so that one step size suits every feature file; 0 for an item
-// without a profile. E (visualDims x F) projects the features to a few dims,
+// f_i: item i's profile (ItemProfiles row, as normalised by the caller) minus the
+// mean profile of the profiled items, scaled to unit length, so that one step size
+// suits every feature file and all-positive features (CNN activations) do not all
+// point one way; 0 for an item without a profile (or one equal to the mean). E (visualDims x F) projects the features to a few dims,
 // theta_u is the user's taste in that space, beta the features' global bias.
 // SGD over the training ratings in a fresh shuffled order per epoch; per rating,
 // with e = r - prediction and every gradient taken at the old values:

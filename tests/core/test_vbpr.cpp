@@ -45,8 +45,11 @@ TEST(Vbpr, OneSgdStepByHand)
     o.visualRegularisation = 0.02;
     VbprModel m = initialVbpr(train, items, o);
     ASSERT_DOUBLE_EQ(m.mu, 3.0);
-    EXPECT_DOUBLE_EQ(m.features[0], 0.6);  // (3, 4) / 5
-    EXPECT_DOUBLE_EQ(m.features[1], 0.8);
+    // f: profiles minus their mean (4/3, 2), to unit length: item 1 (-1/3, -2) / sqrt(37/9).
+    EXPECT_NEAR(m.features[2], -1.0 / std::sqrt(37.0), 1e-15);
+    EXPECT_NEAR(m.features[3], -6.0 / std::sqrt(37.0), 1e-15);
+    m.features[0] = 0.6;  // the step below uses f_0 = (0.6, 0.8)
+    m.features[1] = 0.8;
     m.userBias[0] = 0.1;
     m.itemBias[0] = -0.2;
     m.userFactors[0] = 0.5;
