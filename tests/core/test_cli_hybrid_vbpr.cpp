@@ -43,6 +43,7 @@ TEST(CliHybridVbpr, RowsAndTheChoiceMadeOnValidation)
         methods.push_back(row["method"].get<std::string>());
     EXPECT_EQ(methods, (std::vector<std::string>{"features:hybrid", "features:hybrid", "features:vbpr"}));
 
+    EXPECT_NE(runCli({"evaluate", "--help"}).out.find("--validate RATIO"), std::string::npos);
     for (const char* bad : {"0", "1", "x", "-0.1"}) {
         const CliRun r = runCli({"evaluate", "--ratings", data + "/ratings.csv", "--item-features",
                                  data + "/features.csv", "--methods", "hybrid", "--validate", bad, "--quiet"});
