@@ -1,9 +1,9 @@
 #include "core/cf/Vbpr.h"
 
 #include <cmath>
-#include <numeric>
 
 #include "core/cf/Baselines.h"
+#include "core/cf/MatrixFactorisation.h"
 #include "core/common/Error.h"
 #include "core/common/Random.h"
 
@@ -109,10 +109,7 @@ VbprModel initialVbpr(const TrainingMatrix& train, const ItemProfiles& items, co
 void vbprEpoch(VbprModel& m, const TrainingMatrix& train, const std::vector<std::size_t>& order,
                const VbprOptions& options)
 {
-    std::vector<std::uint32_t> userOf(train.userItems.size());
-    for (std::size_t u = 0; u < train.users; ++u)
-        for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
-            userOf[e] = static_cast<std::uint32_t>(u);
+    const std::vector<std::uint32_t> userOf = entryUsers(train);
     const double lr = options.learningRate, reg = options.regularisation, regV = options.visualRegularisation;
     const int nf = m.factors, nv = m.visualDims, nd = m.featureDims;
     std::vector<double> g(static_cast<std::size_t>(nv)), oldTheta(static_cast<std::size_t>(nv));
@@ -163,16 +160,8 @@ VbprModel trainVbpr(const TrainingMatrix& train, const ItemProfiles& items, cons
                     const JobContext& ctx)
 {
     VbprModel m = initialVbpr(train, items, options);
-    std::vector<std::size_t> order(train.userItems.size());
-    Rng rng(options.seed ^ 0x9e3779b97f4a7c15ULL);  // the epoch orders: their own stream
-    for (int epoch = 0; epoch < options.epochs; ++epoch) {
-        ctx.checkCancelled();
-        ctx.report("vbpr", epoch, options.epochs);
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        rng.shuffle(order);
-        vbprEpoch(m, train, order, options);
-    }
-    ctx.report("vbpr", options.epochs, options.epochs);
+    runSgdEpochs(train.userItems.size(), options.epochs, options.seed, "vbpr", ctx,
+                 [&](const std::vector<std::size_t>& order) { vbprEpoch(m, train, order, options); });
     return m;
 }
 
