@@ -26,19 +26,8 @@ bool hasProfile(const VbprModel& m, std::uint32_t i)
 
 double VbprModel::predict(const TrainingMatrix& train, std::uint32_t u, std::uint32_t i) const
 {
-    // The order of the sums is svd's (MatrixFactorisation.cpp), then the visual terms.
-    const bool user = train.knowsUser(u), item = train.knowsItem(i);
-    double value = mu;
-    if (user)
-        value += userBias[u];
-    if (item)
-        value += itemBias[i];
-    if (user && item) {
-        const double* p = &userFactors[static_cast<std::size_t>(u) * factors];
-        const double* q = &itemFactors[static_cast<std::size_t>(i) * factors];
-        for (int k = 0; k < factors; ++k)
-            value += p[k] * q[k];
-    }
+    const bool user = train.knowsUser(u);
+    const double value = mf.predict(train, u, i);
     if (i >= train.items)  // an id the training set has no row for: no features either
         return value;
     const double* f = &features[static_cast<std::size_t>(i) * featureDims];
@@ -67,14 +56,14 @@ VbprModel initialVbpr(const TrainingMatrix& train, const ItemProfiles& items, co
     if (items.rowOf.size() != train.items)
         throw ConfigError("vbpr: the item profiles do not belong to the training set's items");
     VbprModel m;
-    m.factors = options.factors;
+    m.mf.factors = options.factors;
     m.visualDims = options.visualDims;
     m.featureDims = static_cast<int>(items.dims());
-    m.mu = train.globalMean;
-    m.userBias.assign(train.users, 0.0);
-    m.itemBias.assign(train.items, 0.0);
-    m.userFactors.resize(train.users * static_cast<std::size_t>(m.factors));
-    m.itemFactors.resize(train.items * static_cast<std::size_t>(m.factors));
+    m.mf.mu = train.globalMean;
+    m.mf.userBias.assign(train.users, 0.0);
+    m.mf.itemBias.assign(train.items, 0.0);
+    m.mf.userFactors.resize(train.users * static_cast<std::size_t>(options.factors));
+    m.mf.itemFactors.resize(train.items * static_cast<std::size_t>(options.factors));
     m.userVisual.resize(train.users * static_cast<std::size_t>(m.visualDims));
     m.projection.resize(static_cast<std::size_t>(m.visualDims) * static_cast<std::size_t>(m.featureDims));
     m.featureBias.assign(static_cast<std::size_t>(m.featureDims), 0.0);
@@ -100,7 +89,7 @@ VbprModel initialVbpr(const TrainingMatrix& train, const ItemProfiles& items, co
                 m.features[i * static_cast<std::size_t>(m.featureDims) + static_cast<std::size_t>(d)] = row(d) / norm;
     }
     Rng rng(options.seed);
-    for (auto* v : {&m.userFactors, &m.itemFactors, &m.userVisual, &m.projection})
+    for (auto* v : {&m.mf.userFactors, &m.mf.itemFactors, &m.userVisual, &m.projection})
         for (double& x : *v)
             x = options.initStdDev * rng.normal();
     return m;
@@ -111,12 +100,12 @@ void vbprEpoch(VbprModel& m, const TrainingMatrix& train, const std::vector<std:
 {
     const std::vector<std::uint32_t> userOf = entryUsers(train);
     const double lr = options.learningRate, reg = options.regularisation, regV = options.visualRegularisation;
-    const int nf = m.factors, nv = m.visualDims, nd = m.featureDims;
+    const int nf = m.mf.factors, nv = m.visualDims, nd = m.featureDims;
     std::vector<double> g(static_cast<std::size_t>(nv)), oldTheta(static_cast<std::size_t>(nv));
     for (std::size_t e : order) {
         const std::uint32_t u = userOf[e], i = train.userItems[e];
-        double* p = &m.userFactors[static_cast<std::size_t>(u) * nf];
-        double* q = &m.itemFactors[static_cast<std::size_t>(i) * nf];
+        double* p = &m.mf.userFactors[static_cast<std::size_t>(u) * nf];
+        double* q = &m.mf.itemFactors[static_cast<std::size_t>(i) * nf];
         double* theta = &m.userVisual[static_cast<std::size_t>(u) * nv];
         const double* f = &m.features[static_cast<std::size_t>(i) * nd];
         double dot = 0, visual = 0;
@@ -133,9 +122,9 @@ void vbprEpoch(VbprModel& m, const TrainingMatrix& train, const std::vector<std:
         for (int d = 0; d < nd; ++d)
             visual += m.featureBias[static_cast<std::size_t>(d)] * f[d];
         // svd's sum, then the visual terms (without features vbpr is svd).
-        const double err = static_cast<double>(train.userValues[e]) - (m.mu + m.userBias[u] + m.itemBias[i] + dot + visual);
-        m.userBias[u] += lr * (err - reg * m.userBias[u]);
-        m.itemBias[i] += lr * (err - reg * m.itemBias[i]);
+        const double err = static_cast<double>(train.userValues[e]) - (m.mf.mu + m.mf.userBias[u] + m.mf.itemBias[i] + dot + visual);
+        m.mf.userBias[u] += lr * (err - reg * m.mf.userBias[u]);
+        m.mf.itemBias[i] += lr * (err - reg * m.mf.itemBias[i]);
         for (int k = 0; k < nf; ++k) {
             const double pk = p[k], qk = q[k];
             p[k] += lr * (err * qk - reg * pk);

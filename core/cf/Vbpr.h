@@ -19,11 +19,13 @@
 // Item cold start: an item nobody rated has b_i = 0 and q_i = 0 (never trained),
 // but theta_u . (E f_i) + beta . f_i still speak when it has a profile; such a
 // prediction has source Model (not a fallback). An unknown user keeps mu + b_i + beta . f_i.
+// The rating part (mu, b, p, q) is an SvdModel: predict adds the visual terms to its.
 // Reproducibility: one thread; the same seed gives the same floats on every run.
 
 #include <cstdint>
 #include <vector>
 
+#include "core/cf/MatrixFactorisation.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
 #include "core/common/JobContext.h"
@@ -42,11 +44,8 @@ struct VbprOptions {
 };
 
 struct VbprModel {
-    int factors = 0, visualDims = 0, featureDims = 0;
-    double mu = 0;
-    std::vector<double> userBias, itemBias;  // users, items
-    std::vector<double> userFactors;         // users x factors
-    std::vector<double> itemFactors;         // items x factors
+    SvdModel mf;  // mu, b_u, b_i, p_u, q_i: the svd part
+    int visualDims = 0, featureDims = 0;
     std::vector<double> userVisual;          // users x visualDims (theta)
     std::vector<double> projection;          // visualDims x featureDims (E), row-major
     std::vector<double> featureBias;         // featureDims (beta)

@@ -44,32 +44,32 @@ TEST(Vbpr, OneSgdStepByHand)
     o.regularisation = 0.01;
     o.visualRegularisation = 0.02;
     VbprModel m = initialVbpr(train, items, o);
-    ASSERT_DOUBLE_EQ(m.mu, 3.0);
+    ASSERT_DOUBLE_EQ(m.mf.mu, 3.0);
     // f: profiles minus their mean (4/3, 2), to unit length: item 1 (-1/3, -2) / sqrt(37/9).
     EXPECT_NEAR(m.features[2], -1.0 / std::sqrt(37.0), 1e-15);
     EXPECT_NEAR(m.features[3], -6.0 / std::sqrt(37.0), 1e-15);
     m.features[0] = 0.6;  // the step below uses f_0 = (0.6, 0.8)
     m.features[1] = 0.8;
-    m.userBias[0] = 0.1;
-    m.itemBias[0] = -0.2;
-    m.userFactors[0] = 0.5;
-    m.itemFactors[0] = 0.4;
+    m.mf.userBias[0] = 0.1;
+    m.mf.itemBias[0] = -0.2;
+    m.mf.userFactors[0] = 0.5;
+    m.mf.itemFactors[0] = 0.4;
     m.userVisual[0] = 0.3;
     m.projection = {1.0, -1.0};
     m.featureBias = {0.2, 0.1};
     // prediction 3 + 0.1 - 0.2 + 0.2 + 0.3 (0.6 - 0.8) + (0.12 + 0.08) = 3.24, error 0.76
     EXPECT_NEAR(m.predict(train, 0, 0), 3.24, 1e-12);
     vbprEpoch(m, train, {0}, o);  // CSR entry 0: user 0, item 0
-    EXPECT_NEAR(m.userBias[0], 0.1759, 1e-12);          // 0.1 + 0.1 (0.76 - 0.01 * 0.1)
-    EXPECT_NEAR(m.itemBias[0], -0.1238, 1e-12);         // -0.2 + 0.1 (0.76 + 0.01 * 0.2)
-    EXPECT_NEAR(m.userFactors[0], 0.5299, 1e-12);       // 0.5 + 0.1 (0.76 * 0.4 - 0.01 * 0.5)
-    EXPECT_NEAR(m.itemFactors[0], 0.4376, 1e-12);       // 0.4 + 0.1 (0.76 * 0.5 - 0.01 * 0.4)
+    EXPECT_NEAR(m.mf.userBias[0], 0.1759, 1e-12);          // 0.1 + 0.1 (0.76 - 0.01 * 0.1)
+    EXPECT_NEAR(m.mf.itemBias[0], -0.1238, 1e-12);         // -0.2 + 0.1 (0.76 + 0.01 * 0.2)
+    EXPECT_NEAR(m.mf.userFactors[0], 0.5299, 1e-12);       // 0.5 + 0.1 (0.76 * 0.4 - 0.01 * 0.5)
+    EXPECT_NEAR(m.mf.itemFactors[0], 0.4376, 1e-12);       // 0.4 + 0.1 (0.76 * 0.5 - 0.01 * 0.4)
     EXPECT_NEAR(m.userVisual[0], 0.2845, 1e-12);        // 0.3 + 0.1 (0.76 * -0.2 - 0.01 * 0.3)
     EXPECT_NEAR(m.projection[0], 1.01168, 1e-12);       // 1 + 0.1 (0.76 * 0.3 * 0.6 - 0.02 * 1)
     EXPECT_NEAR(m.projection[1], -0.97976, 1e-12);      // -1 + 0.1 (0.76 * 0.3 * 0.8 + 0.02 * 1)
     EXPECT_NEAR(m.featureBias[0], 0.2452, 1e-12);       // 0.2 + 0.1 (0.76 * 0.6 - 0.02 * 0.2)
     EXPECT_NEAR(m.featureBias[1], 0.1606, 1e-12);       // 0.1 + 0.1 (0.76 * 0.8 - 0.02 * 0.1)
-    EXPECT_EQ(m.userBias[1], 0.0);                      // user 1 untouched
+    EXPECT_EQ(m.mf.userBias[1], 0.0);                      // user 1 untouched
 }
 
 struct Random {
@@ -126,11 +126,11 @@ TEST(Vbpr, WithoutFeaturesIsSvdBitForBit)
         for (std::size_t n = 0; n < x.size(); ++n)
             ASSERT_NEAR(x[n], y[n], 1e-12) << "entry " << n;
     };
-    near(a.userBias, b.userBias);
-    near(a.itemBias, b.itemBias);
-    near(a.userFactors, b.userFactors);
-    near(a.itemFactors, b.itemFactors);
-    EXPECT_NE(a.userBias, std::vector<double>(a.userBias.size(), 0.0));  // it trained
+    near(a.mf.userBias, b.userBias);
+    near(a.mf.itemBias, b.itemBias);
+    near(a.mf.userFactors, b.userFactors);
+    near(a.mf.itemFactors, b.itemFactors);
+    EXPECT_NE(a.mf.userBias, std::vector<double>(a.mf.userBias.size(), 0.0));  // it trained
     const TestSet test = TestSet::build(r.data, r.test);
     const Predictions pa = predictVbpr(a, train, test, {}), pb = predictSvd(b, train, test, {});
     for (std::size_t t = 0; t < test.size(); ++t) {
@@ -150,7 +150,7 @@ TEST(Vbpr, SeededAndReproducible)
     o.epochs = 4;
     o.seed = 3;
     const VbprModel a = trainVbpr(train, items, o), b = trainVbpr(train, items, o);
-    EXPECT_EQ(a.userFactors, b.userFactors);
+    EXPECT_EQ(a.mf.userFactors, b.mf.userFactors);
     EXPECT_EQ(a.projection, b.projection);
     EXPECT_EQ(a.featureBias, b.featureBias);
     EXPECT_EQ(a.userVisual, b.userVisual);
@@ -181,7 +181,7 @@ TEST(Vbpr, ColdItemIsPredictedFromItsFeatures)
         const std::uint32_t u = test.users[t];
         ASSERT_TRUE(train.knowsUser(u));
         // mu + b_u + theta_u . (E f_0) + beta . f_0, by hand; q_0 and b_0 take no part.
-        double g[2] = {0, 0}, expected = m.mu + m.userBias[u];
+        double g[2] = {0, 0}, expected = m.mf.mu + m.mf.userBias[u];
         for (int v = 0; v < 2; ++v) {
             for (int d = 0; d < 3; ++d)
                 g[v] += m.projection[static_cast<std::size_t>(v * 3 + d)] * m.features[static_cast<std::size_t>(d)];
@@ -190,7 +190,7 @@ TEST(Vbpr, ColdItemIsPredictedFromItsFeatures)
         for (int d = 0; d < 3; ++d)
             expected += m.featureBias[static_cast<std::size_t>(d)] * m.features[static_cast<std::size_t>(d)];
         EXPECT_NEAR(p.values[t], expected, 1e-5);
-        EXPECT_GT(std::abs(expected - (m.mu + m.userBias[u])), 1e-4);  // not the mu + b_u fallback
+        EXPECT_GT(std::abs(expected - (m.mf.mu + m.mf.userBias[u])), 1e-4);  // not the mu + b_u fallback
         EXPECT_EQ(p.sources[t], PredictionSource::Model);
     }
     EXPECT_GT(cold, 3u);
