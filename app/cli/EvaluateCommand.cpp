@@ -50,6 +50,7 @@ ArgParser makeParser()
     p.addOption("k", "LIST", "neighbourhood sizes: a range 10:100:10 or a list 10,20,50", "10:100:10");
     addModelOptions(p);
     addMethodsOption(p);
+    addValidateOption(p);
     p.addFlag("clip", "clip predictions to the rating scale");
     p.addFlag("baselines",
               "also evaluate the rating-only models: global/user/item mean, bias (mu + b_u + b_i), svd (biased "
@@ -147,6 +148,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.baselines = p.flag("baselines");
     settings.seed = static_cast<std::uint64_t>(p.integer("seed"));
     settings.methods = readMethodsOption(p);
+    settings.validateRatio = readValidateOption(p);
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));
     if (settings.ranking.topN < 1)
         throw UsageError("option --top-n must be >= 1");
@@ -211,6 +213,14 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
             << (splits.size() > 1 ? " (fold 1)" : "")
             << "; on them the rating-only models fall back (bias, svd, knn-baseline: mu + b_u; item mean, "
                "knn-means: the global mean; user k-NN on ratings or content: the user's mean), counted in the *_fallbacks columns of --out\n";
+    for (std::size_t f = 0; f < results.size(); ++f)
+        for (const auto& c : results[f].choices)
+            out << c.method << ": " << c.parameter << " = " << c.value << " chosen on validation ("
+                << c.validationRatings << " training ratings held out, seed " << settings.seed << "; RMSE "
+                << std::fixed << std::setprecision(4) << c.validationRmse << std::defaultfloat
+                << (c.validationK > 0 ? " at K = " + std::to_string(c.validationK) : std::string())
+                << "), refitted on all training ratings; never chosen on test"
+                << (results.size() > 1 ? " (fold " + std::to_string(f + 1) + ")" : std::string()) << "\n";
     for (const auto& c : first.coverage)
         out << "profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without" << (c.unknownIds ? ", " + std::to_string(c.unknownIds) + " feature rows for unknown items" : "")
@@ -235,8 +245,21 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"top_n", settings.ranking.topN},
                                {"methods", *p.value("methods")},
                                {"seed", settings.seed},
+                               {"validate", settings.validateRatio},
                                {"folds", splits.size()}};
             doc["rows"] = table.json();
+            nlohmann::json choices = nlohmann::json::array();
+            for (std::size_t f = 0; f < results.size(); ++f)
+                for (const auto& c : results[f].choices)
+                    choices.push_back({{"fold", f + 1},
+                                       {"method", c.method},
+                                       {"parameter", c.parameter},
+                                       {"value", c.value},
+                                       {"chosen_on", "validation"},
+                                       {"validation_k", c.validationK},
+                                       {"validation_rmse", c.validationRmse},
+                                       {"validation_ratings", c.validationRatings}});
+            doc["choices"] = choices;
             writeFileAtomically(file, doc.dump(2) + "\n");
         } else {
             table.writeFile(file);

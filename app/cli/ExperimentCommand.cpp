@@ -35,6 +35,9 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
                 "use seeded random weights for models without weights (stamped on every output)");
     addModelOptions(p);
     p.addFlag("no-genres", "skip genre-profile CF");
+    p.addOption("cold-start", "RATIO",
+                "also evaluate item cold start: RATIO of the films move to test with all their ratings (seeded by the "
+                "project's seed); the report gets coldstart_table.csv/.md next to table.csv/.md");
     addMethodsOption(p);
     p.addOption("decode-workers", "N", "videos decoded in parallel", "1");
     p.addOption("cache", "DIR",
@@ -81,6 +84,12 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     options.eval.mode = model.mode;
     options.eval.methods = readMethodsOption(p);
     options.genres = !p.flag("no-genres");
+    if (p.given("cold-start")) {
+        options.coldStartRatio = p.number("cold-start");
+        if (!(options.coldStartRatio > 0 && options.coldStartRatio < 1))
+            throw UsageError("option --cold-start: the ratio must be between 0 and 1 (exclusive), got " +
+                             *p.value("cold-start"));
+    }
     options.decodeWorkers = static_cast<int>(p.integer("decode-workers"));
 
     ProjectLoadOptions load;
@@ -115,6 +124,14 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
             << std::setw(9) << r.metrics.mae << std::setw(16) << std::setprecision(3) << r.metrics.fromNeighbours
             << std::setw(8) << std::setprecision(4) << r.metrics.precision << std::setw(8) << r.metrics.recall
             << std::setw(9) << r.metrics.ndcg << "\n";
+    if (!report.coldStartTable.empty()) {
+        out << "\nitem cold start (" << report.coldStartTestRatings << " test ratings of films without a training "
+            << "rating; rating-only models fall back):\n";
+        for (const auto& r : report.coldStartTable)
+            out << "  " << std::left << std::setw(28) << r.method << std::right << std::setw(7)
+                << (r.bestK ? std::to_string(r.bestK) : "-") << std::setw(9) << std::setprecision(4)
+                << r.metrics.rmse << "\n";
+    }
     if (!report.results.crowding.empty())
         out << "\n" << crowdingTable(report.results.crowding);
     out << "\nexperiment took " << std::setprecision(1) << report.seconds << " s; report written to "

@@ -115,7 +115,10 @@ void addMethodsOption(ArgParser& p)
                 "content models evaluated for every feature source, comma-separated: paper (the paper's user k-NN, "
                 "centred on mean(u); rows named after the features), paper-baseline (the same neighbours centred on "
                 "mu + b_u + b_i; rows FEATURES:paper-baseline), item-knn (item k-NN on profile cosines, centred on "
-                "mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), or all",
+                "mu + b_u + b_i, predicts items nobody rated; rows FEATURES:item-knn), hybrid (knn-baseline on a * pearson-baseline + "
+                "(1 - a) * profile cosine, a chosen on the --validate share of the training ratings; rows "
+                "FEATURES:hybrid), vbpr (matrix factorisation plus the features through a learned 10-dim projection, "
+                "SGD seeded by --seed; predicts items nobody rated from their features; rows FEATURES:vbpr), or all",
                 "paper");
 }
 
@@ -126,6 +129,23 @@ std::vector<ContentMethod> readMethodsOption(const ArgParser& p)
     } catch (const ConfigError& e) {
         throw UsageError(std::string("option --methods: ") + e.what());
     }
+}
+
+void addValidateOption(ArgParser& p)
+{
+    p.addOption("validate", "RATIO",
+                "share of the training ratings held out (seeded by --seed) to choose hyper-parameters, e.g. the "
+                "hybrid's a among 0, 0.25, 0.5, 0.75, 0.9, 1; the model is then refitted on all training ratings. "
+                "The test set is never used for the choice",
+                "0.1");
+}
+
+double readValidateOption(const ArgParser& p)
+{
+    const double ratio = p.number("validate");
+    if (!(ratio > 0 && ratio < 1))
+        throw UsageError("option --validate: the ratio must be between 0 and 1 (exclusive), got " + *p.value("validate"));
+    return ratio;
 }
 
 }  // namespace tl::cli

@@ -52,5 +52,8 @@ LoadedContent loadContent(const ArgParser& p, std::ostream& err);
 // --methods LIST: the content models evaluated for every feature source (evaluate, experiment).
 void addMethodsOption(ArgParser& p);
 std::vector<ContentMethod> readMethodsOption(const ArgParser& p);
+// --validate RATIO: the share of the training ratings that chooses hyper-parameters (evaluate).
+void addValidateOption(ArgParser& p);
+double readValidateOption(const ArgParser& p);
 
 }  // namespace tl::cli

@@ -49,11 +49,7 @@ SvdModel initialSvd(const TrainingMatrix& train, const SvdOptions& options)
 void svdEpoch(SvdModel& model, const TrainingMatrix& train, const std::vector<std::size_t>& order,
               const SvdOptions& options)
 {
-    // The user of each CSR entry, for entries visited out of user order.
-    std::vector<std::uint32_t> userOf(train.userItems.size());
-    for (std::size_t u = 0; u < train.users; ++u)
-        for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
-            userOf[e] = static_cast<std::uint32_t>(u);
+    const std::vector<std::uint32_t> userOf = entryUsers(train);
     const double lr = options.learningRate, reg = options.regularisation;
     const int nf = model.factors;
     for (std::size_t e : order) {
@@ -77,19 +73,33 @@ void svdEpoch(SvdModel& model, const TrainingMatrix& train, const std::vector<st
 SvdModel trainSvd(const TrainingMatrix& train, const SvdOptions& options, const JobContext& ctx)
 {
     SvdModel model = initialSvd(train, options);
-    std::vector<std::size_t> order(train.userItems.size());
-    // The shuffles draw from their own stream so that the initial factors do not
-    // depend on the number of epochs.
-    Rng rng(options.seed ^ 0x9e3779b97f4a7c15ULL);
-    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    runSgdEpochs(train.userItems.size(), options.epochs, options.seed, "svd", ctx,
+                 [&](const std::vector<std::size_t>& order) { svdEpoch(model, train, order, options); });
+    return model;
+}
+
+void runSgdEpochs(std::size_t entries, int epochs, std::uint64_t seed, const std::string& stage,
+                  const JobContext& ctx, const std::function<void(const std::vector<std::size_t>&)>& epoch)
+{
+    std::vector<std::size_t> order(entries);
+    Rng rng(seed ^ 0x9e3779b97f4a7c15ULL);
+    for (int e = 0; e < epochs; ++e) {
         ctx.checkCancelled();
-        ctx.report("svd", epoch, options.epochs);
+        ctx.report(stage, e, epochs);
         std::iota(order.begin(), order.end(), std::size_t{0});
         rng.shuffle(order);
-        svdEpoch(model, train, order, options);
+        epoch(order);
     }
-    ctx.report("svd", options.epochs, options.epochs);
-    return model;
+    ctx.report(stage, epochs, epochs);
+}
+
+std::vector<std::uint32_t> entryUsers(const TrainingMatrix& train)
+{
+    std::vector<std::uint32_t> userOf(train.userItems.size());
+    for (std::size_t u = 0; u < train.users; ++u)
+        for (std::size_t e = train.userOffsets[u]; e < train.userOffsets[u + 1]; ++e)
+            userOf[e] = static_cast<std::uint32_t>(u);
+    return userOf;
 }
 
 Predictions predictSvd(const SvdModel& model, const TrainingMatrix& train, const TestSet& test,

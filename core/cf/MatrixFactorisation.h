@@ -13,6 +13,8 @@
 // and machine (tl::Rng draws the initial factors and the epoch orders).
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "core/cf/Prediction.h"
@@ -50,6 +52,15 @@ void svdEpoch(SvdModel& model, const TrainingMatrix& train, const std::vector<st
 // initialSvd, then `epochs` passes, each over a new shuffle of all ratings; progress
 // "svd" per epoch; cancellable between epochs.
 SvdModel trainSvd(const TrainingMatrix& train, const SvdOptions& options, const JobContext& ctx = JobContext::none());
+
+// The SGD driver of svd and vbpr: `epochs` passes, each calling `epoch` with a
+// fresh shuffle of the CSR entries 0 .. entries-1, drawn from their own stream
+// (seed ^ 0x9e3779b97f4a7c15) so that the initial factors do not depend on the
+// number of epochs; progress `stage` per epoch; cancellable between epochs.
+void runSgdEpochs(std::size_t entries, int epochs, std::uint64_t seed, const std::string& stage,
+                  const JobContext& ctx, const std::function<void(const std::vector<std::size_t>&)>& epoch);
+// The user of each CSR entry of `train` (for entries visited out of user order).
+std::vector<std::uint32_t> entryUsers(const TrainingMatrix& train);
 
 // Predictions with sources: Model when user and item are known, UserMean-like
 // fallbacks otherwise (see ratingOnlySource in Baselines.h).

@@ -8,6 +8,7 @@
 
 #include "core/cf/Baselines.h"
 #include "core/cf/DeviceNeighbours.h"
+#include "core/cf/Hybrid.h"
 #include "core/cf/ItemKnn.h"
 #include "core/cf/KnnBaseline.h"
 #include "core/cf/MatrixFactorisation.h"
@@ -15,6 +16,7 @@
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
 #include "core/cf/TrainingMatrix.h"
+#include "core/cf/Vbpr.h"
 #include "core/common/Error.h"
 #include "core/data/Text.h"
 
@@ -26,13 +28,16 @@ std::string contentMethodName(ContentMethod method)
     case ContentMethod::Paper: return "paper";
     case ContentMethod::PaperBaseline: return "paper-baseline";
     case ContentMethod::ItemKnn: return "item-knn";
+    case ContentMethod::Hybrid: return "hybrid";
+    case ContentMethod::Vbpr: return "vbpr";
     }
     return "?";
 }
 
 std::vector<ContentMethod> parseContentMethods(const std::string& text)
 {
-    const std::vector<ContentMethod> all = {ContentMethod::Paper, ContentMethod::PaperBaseline, ContentMethod::ItemKnn};
+    const std::vector<ContentMethod> all = {ContentMethod::Paper, ContentMethod::PaperBaseline, ContentMethod::ItemKnn,
+                                            ContentMethod::Hybrid, ContentMethod::Vbpr};
     std::vector<ContentMethod> methods;
     std::size_t begin = 0;
     while (begin <= text.size()) {
@@ -47,7 +52,7 @@ std::vector<ContentMethod> parseContentMethods(const std::string& text)
                 named = {m};
         if (named.empty())
             throw ConfigError("methods '" + text + "': unknown method '" + name +
-                              "' (expected a comma-separated list of paper, paper-baseline, item-knn, or all)");
+                              "' (expected a comma-separated list of paper, paper-baseline, item-knn, hybrid, vbpr, or all)");
         for (ContentMethod m : named)
             if (std::find(methods.begin(), methods.end(), m) == methods.end())
                 methods.push_back(m);
@@ -196,6 +201,24 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
             addSweepRows(source.name + ":" + contentMethodName(ContentMethod::ItemKnn),
                          predictItemKnn(train, items, *bias, test, settings.ks, options, ctx), test, settings.ranking,
                          result);
+        if (wants(ContentMethod::Hybrid)) {
+            const std::string method = source.name + ":" + contentMethodName(ContentMethod::Hybrid);
+            ctx.report(method + ": validation", 0, 1);
+            const HybridChoice choice = chooseHybridWeight(data, split.train, items, settings.relevant, settings.ks,
+                                                           options, settings.validateRatio, settings.seed,
+                                                           defaultHybridGrid(), ctx);
+            result.choices.push_back(
+                {method, "a", choice.a, choice.k, choice.validationRmse, choice.validationRatings});
+            addSweepRows(method, predictHybrid(train, items, settings.relevant, test, choice.a, settings.ks, options, ctx),
+                         test, settings.ranking, result);
+        }
+        if (wants(ContentMethod::Vbpr)) {
+            VbprOptions vbpr;
+            vbpr.seed = settings.seed;
+            const VbprModel model = trainVbpr(train, items, vbpr, ctx);
+            result.rows.push_back({source.name + ":" + contentMethodName(ContentMethod::Vbpr), 0,
+                                   computeMetrics(test, predictVbpr(model, train, test, options), settings.ranking)});
+        }
     }
     if (settings.baselines) {
         for (bool pearson : {false, true}) {

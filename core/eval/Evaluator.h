@@ -28,7 +28,11 @@ struct ContentSource {
 //   paper           the paper's user k-NN on content profiles, centred on mean(u)  (rows: "<source>")
 //   paper-baseline  the same neighbours, centred on b_ui = mu + b_u + b_i          (rows: "<source>:paper-baseline")
 //   item-knn        item k-NN on profile cosines, centred on b_ui                 (rows: "<source>:item-knn")
-enum class ContentMethod { Paper, PaperBaseline, ItemKnn };
+//   hybrid          knn-baseline on a * pearson-baseline + (1 - a) * profile cosine (rows: "<source>:hybrid";
+//                   a chosen on a validation share of the training ratings, Hybrid.h)
+//   vbpr            matrix factorisation with a learned projection of the features (rows: "<source>:vbpr";
+//                   Vbpr.h's defaults, seeded by `seed`)
+enum class ContentMethod { Paper, PaperBaseline, ItemKnn, Hybrid, Vbpr };
 std::string contentMethodName(ContentMethod method);
 // A comma-separated list of the names above, or "all"; spaces allowed, repeats
 // dropped, order kept. Throws ConfigError "methods 'TEXT': ..." naming the bad entry.
@@ -51,8 +55,21 @@ struct EvalSettings {
     // and the rating-based baselines always run on the CPU engine.
     ComputeDevice device = ComputeDevice::cpu();
     std::vector<ContentMethod> methods = {ContentMethod::Paper};
-    // Seed of the SGD models (svd): the initial factors and the epoch orders.
+    // Seed of the SGD models (svd, vbpr): the initial factors and the epoch orders.
     std::uint64_t seed = 42;
+    // Share of the training ratings held out (seeded by `seed`) to choose the
+    // hyper-parameters of the models that have some (hybrid's a); never the test set.
+    double validateRatio = 0.1;
+};
+
+// A hyper-parameter chosen on the validation share, for the report.
+struct ModelChoice {
+    std::string method;     // the rows it applies to, e.g. "genre:hybrid"
+    std::string parameter;  // e.g. "a"
+    double value = 0;
+    int validationK = 0;    // the K at which the validation RMSE was lowest (0: none)
+    double validationRmse = 0;
+    std::size_t validationRatings = 0;
 };
 
 struct ResultRow {
@@ -77,6 +94,7 @@ struct SplitResult {
     // Test ratings of items without a training rating (item cold start): the
     // rating-only models can only fall back on them (counted in the *_fallbacks).
     std::size_t coldTestRatings = 0;
+    std::vector<ModelChoice> choices;
 };
 
 SplitResult evaluateSplit(const Dataset& data, const Split& split, const std::vector<ContentSource>& sources,

@@ -168,6 +168,14 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
             report.results.rows.push_back({row.method, row.k, row.mean});
     }
     report.table = bestPerMethod(report.results.rows);
+    if (options.coldStartRatio > 0) {
+        ctx.report("cold start", 0, 1);
+        const SplitResult cold =
+            evaluateSplit(data, coldStartHoldout(data, options.coldStartRatio, project.seed), sources, settings, ctx);
+        report.coldStartTable = bestPerMethod(cold.rows);
+        report.coldStartRatio = options.coldStartRatio;
+        report.coldStartTestRatings = cold.testRatings;
+    }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;
 }
@@ -274,6 +282,10 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
     for (const auto& r : report.table)
         best.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
     const MetricsTable bestTable(bestKColumns(), std::move(best));
+    std::vector<AggregateRow> bestCold;
+    for (const auto& r : report.coldStartTable)
+        bestCold.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
+    const MetricsTable coldTable(bestKColumns(), std::move(bestCold));
     // A report assembled by hand (not by runExperiment) has no aggregated rows.
     const MetricsTable resultTable(resultColumns(), report.aggregated.empty() ? singleSplitRows(report.results.rows)
                                                                               : report.aggregated);
@@ -297,6 +309,10 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
         doc["coverage"].push_back(
             {{"source", c.source}, {"with_profile", c.withProfile}, {"without_profile", c.withoutProfile}});
     doc["rows"] = resultTable.json();
+    if (!report.coldStartTable.empty())
+        doc["cold_start"] = {{"item_ratio", report.coldStartRatio},
+                             {"test_ratings", report.coldStartTestRatings},
+                             {"table", coldTable.json()}};
     // Crowding of each k-NN method's similarities (a file and a key of their own, so the
     // files above keep their columns).
     char line[512];
@@ -321,6 +337,10 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
     write("rmse_vs_k.svg", rmseChartSvg(report.results.rows, "RMSE vs K: " + report.project));
     write("crowding.csv", crowding.str());
     write("crowding.txt", crowdingTable(report.results.crowding));
+    if (!report.coldStartTable.empty()) {
+        write("coldstart_table.csv", coldTable.text(MetricsFormat::Csv));
+        write("coldstart_table.md", coldTable.text(MetricsFormat::Markdown));
+    }
     return written;
 }
 

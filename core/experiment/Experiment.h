@@ -37,6 +37,10 @@ struct ExperimentOptions {
     // Appended to the "weights not found" error: what the caller's user does about it.
     std::string missingWeightsAdvice;
     int decodeWorkers = 1;
+    // > 0: also evaluate an item cold-start split (coldStartHoldout: this share of the
+    // items moves to test with all its ratings, the project's seed) for the cold-start
+    // table next to Table 1.
+    double coldStartRatio = 0;
 };
 
 struct ConfigurationSummary {
@@ -64,6 +68,11 @@ struct ExperimentReport {
     // the rows of results.csv and results.json.
     std::vector<AggregateRow> aggregated;
     std::vector<TableRow> table;  // best RMSE per method, in run order
+    // The cold-start table (ExperimentOptions::coldStartRatio > 0): best RMSE per
+    // method on the item cold-start split; empty otherwise.
+    std::vector<TableRow> coldStartTable;
+    double coldStartRatio = 0;
+    std::size_t coldStartTestRatings = 0;
     double seconds = 0;
 };
 
@@ -74,7 +83,8 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
 std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows);
 
 // Writes table.csv, table.md, results.csv (every method and K), results.json and
-// rmse_vs_k.svg into dir; returns the paths written.
+// rmse_vs_k.svg into dir, and coldstart_table.csv/.md when there is a cold-start
+// table; returns the paths written.
 std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport& report,
                                                          const std::filesystem::path& dir);
 

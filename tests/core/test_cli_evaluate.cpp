@@ -94,9 +94,9 @@ TEST(CliEvaluate, BadInputGivesClearMessagesAndExitCodes)
     EXPECT_EQ(runCli({"evaluate", "--ratings", r, "--baselines", "--split", "holdout:2"}).code, 2);
     EXPECT_EQ(runCli({"evaluate", "--train", r}).code, 2);
     EXPECT_EQ(runCli({"frobnicate"}).code, 2);
-    const CliRun badMethods = runCli({"evaluate", "--ratings", r, "--baselines", "--methods", "paper,vbpr"});
+    const CliRun badMethods = runCli({"evaluate", "--ratings", r, "--baselines", "--methods", "paper,svdpp"});
     EXPECT_EQ(badMethods.code, 2);
-    EXPECT_NE(badMethods.err.find("option --methods: methods 'paper,vbpr': unknown method 'vbpr'"), std::string::npos)
+    EXPECT_NE(badMethods.err.find("option --methods: methods 'paper,svdpp': unknown method 'svdpp'"), std::string::npos)
         << badMethods.err;
 }
 

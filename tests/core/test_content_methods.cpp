@@ -54,9 +54,9 @@ TEST(ContentMethods, ParseNamesAllAndErrors)
     using M = ContentMethod;
     EXPECT_EQ(parseContentMethods("paper"), (std::vector<M>{M::Paper}));
     EXPECT_EQ(parseContentMethods(" item-knn , paper "), (std::vector<M>{M::ItemKnn, M::Paper}));
-    EXPECT_EQ(parseContentMethods("all"), (std::vector<M>{M::Paper, M::PaperBaseline, M::ItemKnn}));
-    EXPECT_EQ(parseContentMethods("paper-baseline,all"), (std::vector<M>{M::PaperBaseline, M::Paper, M::ItemKnn}));
-    for (const char* bad : {"", "vbpr", "paper,,item-knn", "paper;item-knn"}) {
+    EXPECT_EQ(parseContentMethods("all"), (std::vector<M>{M::Paper, M::PaperBaseline, M::ItemKnn, M::Hybrid, M::Vbpr}));
+    EXPECT_EQ(parseContentMethods("paper-baseline,all"), (std::vector<M>{M::PaperBaseline, M::Paper, M::ItemKnn, M::Hybrid, M::Vbpr}));
+    for (const char* bad : {"", "hybrids", "paper,,item-knn", "paper;item-knn"}) {
         try {
             (void)parseContentMethods(bad);
             ADD_FAILURE() << "'" << bad << "' accepted";
@@ -171,7 +171,7 @@ TEST(ContentMethods, EvaluatorNamesRowsAndKeepsThePaperRowsUnchanged)
     for (const auto& row : all.rows)
         names.push_back(row.method + "@" + std::to_string(row.k));
     EXPECT_EQ(names, (std::vector<std::string>{"video@2", "video@5", "video:paper-baseline@2", "video:paper-baseline@5",
-                                               "video:item-knn@2", "video:item-knn@5"}));
+                                               "video:item-knn@2", "video:item-knn@5", "video:hybrid@2", "video:hybrid@5", "video:vbpr@0"}));
     ASSERT_EQ(paper.rows.size(), 2u);
     for (std::size_t r = 0; r < 2; ++r)
         EXPECT_EQ(paper.rows[r].metrics.rmse, all.rows[r].metrics.rmse);
