@@ -360,13 +360,13 @@ void MainWindow::createMenus()
     edit->addAction(tr("&Export Edited Ratings as CSV…"), this, [this] {
         if (!workbench_->hasProject())
             return;
-        const QString file = prompter_->saveFileName(this, tr("Export edited ratings"),
-                                                     QStringLiteral("edited-ratings.csv"), tr("CSV files (*.csv)"));
-        if (file.isEmpty())
+        const QString target = prompter_->saveFileName(this, tr("Export edited ratings"),
+                                                       QStringLiteral("edited-ratings.csv"), tr("CSV files (*.csv)"));
+        if (target.isEmpty())
             return;
         try {
-            workbench_->exportEditedRatings(file);
-            statusBar()->showMessage(tr("Edited ratings written to %1").arg(file), 10000);
+            workbench_->exportEditedRatings(target);
+            statusBar()->showMessage(tr("Edited ratings written to %1").arg(target), 10000);
         } catch (const std::exception& e) {
             prompter_->warn(this, tr("Export edited ratings"), QString::fromUtf8(e.what()));
         }

@@ -156,7 +156,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     lower->setStretchFactor(1, 1);
     // What the profile is made of comes first; the feature chart stays a tab away.
     charts->insertTab(0, profileItems_, tr("Profile: items"));
-    charts->addTab(ratings_, tr("Ratings (keys 1-5, 0)"));
+    charts->addTab(ratings_, tr("Ratings"));
     charts->setCurrentIndex(0);
     auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);

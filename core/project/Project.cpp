@@ -333,14 +333,7 @@ void writeManifest(const std::vector<ManifestEntry>& entries, const std::filesys
     const auto base = std::filesystem::absolute(file).parent_path();
     std::string text = "item_id,video\n";
     for (const auto& e : entries) {
-        std::string video = relativeTo(base, e.video);
-        if (video.find(',') != std::string::npos || video.find('"') != std::string::npos) {
-            std::string quoted = "\"";
-            for (char c : video)
-                quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-            video = quoted + "\"";
-        }
-        text += e.item + "," + video + "\n";
+        text += e.item + "," + text::csvField(relativeTo(base, e.video)) + "\n";
     }
     writeText(file, text);
 }

@@ -8,6 +8,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/data/Text.h"
 
 namespace tl {
 
@@ -24,16 +25,6 @@ std::string ratingText(float value)
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     return std::string(buffer, ec == std::errc() ? end : buffer);
-}
-
-std::string csvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
 }
 
 }  // namespace
@@ -178,7 +169,7 @@ void writeRatingsCsv(const Dataset& data, const std::filesystem::path& file)
     std::string text = "user,item,rating,timestamp\n";
     text.reserve(data.ratings.size() * 24 + text.size());
     for (const Rating& r : data.ratings)
-        text += csvField(data.users.id(r.user)) + "," + csvField(data.items.id(r.item)) + "," + ratingText(r.value) +
+        text += text::csvField(data.users.id(r.user)) + "," + text::csvField(data.items.id(r.item)) + "," + ratingText(r.value) +
                 "," + std::to_string(r.timestamp) + "\n";
     writeFileAtomically(file, text);
 }

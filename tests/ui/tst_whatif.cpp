@@ -46,6 +46,7 @@ private:
     // Every number shown for the current user equals the file's edits replayed incrementally.
     void expectShownEqualsRecompute() const;
     QStringList shownNeighbours() const;
+    QHash<std::uint32_t, float> shownPredictions() const;  // test ratings and recommendations
     QAction* editAction(const QString& text) const;
     QString projectText() const;
     QTemporaryDir dir_;
@@ -92,6 +93,18 @@ QStringList TestWhatIf::shownNeighbours() const
     for (int r = 0; r < t->rowCount(); ++r)
         ids << t->item(r, 1)->text();
     return ids;
+}
+
+QHash<std::uint32_t, float> TestWhatIf::shownPredictions() const
+{
+    QHash<std::uint32_t, float> shown;
+    const QTableWidget* t = window_->userView()->predictionsTable();
+    for (int r = 0; r < t->rowCount(); ++r)
+        shown.insert(t->item(r, 0)->data(Qt::UserRole).toUInt(), t->item(r, 2)->data(Qt::UserRole).toFloat());
+    const QListWidget* recs = window_->userView()->recommendationsList();
+    for (int r = 0; r < recs->count(); ++r)
+        shown.insert(recs->item(r)->data(Qt::UserRole + 1).toUInt(), recs->item(r)->data(Qt::UserRole + 2).toFloat());
+    return shown;
 }
 
 QAction* TestWhatIf::editAction(const QString& text) const
@@ -177,6 +190,7 @@ void TestWhatIf::keysSetAndRemoveRatings()
     QTableWidget* tests = view->predictionsTable();
     const auto item = tests->item(0, 0)->data(Qt::UserRole).toUInt();
     const QStringList before = shownNeighbours();
+    const auto predictionsBefore = shownPredictions();
     tests->setFocus();
     tests->selectRow(0);
     QTest::keyClick(tests, Qt::Key_1);
@@ -198,6 +212,14 @@ void TestWhatIf::keysSetAndRemoveRatings()
             expectedEntered.insert(id);
     QCOMPARE(entered, expectedEntered);
     QCOMPARE(view->leftNeighbours().size(), static_cast<qsizetype>(expectedEntered.size()));
+    // Moved: the items shown before and after whose prediction changed, with the value before.
+    const auto predictionsAfter = shownPredictions();
+    QHash<std::uint32_t, float> expectedMoved;
+    for (auto it = predictionsAfter.cbegin(); it != predictionsAfter.cend(); ++it)
+        if (predictionsBefore.contains(it.key()) && std::abs(predictionsBefore[it.key()] - it.value()) > 5e-4f)
+            expectedMoved.insert(it.key(), predictionsBefore[it.key()]);
+    QVERIFY(!expectedMoved.isEmpty());  // rating a 1 moves the user's profile and predictions
+    QCOMPARE(view->movedPredictions(), expectedMoved);
     // The rated item is now first among the ratings... of value 1 it is last of the rated ones: find it.
     QTableWidget* ratings = view->ratingsTable();
     int row = -1;
