@@ -156,7 +156,8 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     lower->setStretchFactor(1, 1);
     // What the profile is made of comes first; the feature chart stays a tab away.
     charts->insertTab(0, profileItems_, tr("Profile: items"));
-    charts->addTab(ratings_, tr("Ratings"));
+    charts->insertTab(1, ratings_, tr("Ratings"));
+    charts_ = charts;
     charts->setCurrentIndex(0);
     auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);
@@ -214,6 +215,8 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         editPending_ = true;
         fillUsers();  // playground users come and go
         refreshEditsLabel();
+        if (workbench_->isPlaygroundUser(workbench_->user()))
+            charts_->setCurrentWidget(ratings_);  // all a new user can do is rate
     });
     connect(predictions_, &QTableWidget::itemSelectionChanged, this, [this] {
         const auto rows = predictions_->selectionModel()->selectedRows();

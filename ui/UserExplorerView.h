@@ -27,6 +27,7 @@ class QLabel;
 class QListWidget;
 class QSplitter;
 class QTableWidget;
+class QTabWidget;
 QT_END_NAMESPACE
 
 namespace tl {
@@ -123,6 +124,7 @@ private:
     std::vector<int> rowOfUser_;
     std::vector<std::size_t> featureOfBar_;  // the feature column of each profile bar
     QTableWidget* ratings_;
+    QTabWidget* charts_;
     QLabel* edits_;
     // What was shown with a model (user, K, neighbour ids, item -> prediction), for the
     // highlight after an edit.

@@ -291,6 +291,7 @@ void TestWhatIf::playgroundUserGetsRecommendations()
     QVERIFY(wb->isPlaygroundUser(wb->user()));
     QCOMPARE(view->userBox()->currentText(), QStringLiteral("playground-1"));
     QCOMPARE(view->recommendationsList()->count(), 0);  // no ratings, no profile
+    QVERIFY(view->ratingsTable()->isVisible());  // the explorer shows what a new user can do: rate
     expectShownEqualsRecompute();
     // Rate three trailers from the ratings table (all unrated: titles in order).
     QTableWidget* ratings = view->ratingsTable();
