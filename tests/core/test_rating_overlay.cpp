@@ -46,6 +46,36 @@ Project projectWithOverlay(const std::filesystem::path& ratings)
     return p;
 }
 
+// Users 1..users rate most of items 1..items, ratings 1-5 in a fixed pattern.
+std::string gridRatings(int users, int items)
+{
+    std::string text = "user,item,rating,timestamp\n";
+    for (int u = 1; u <= users; ++u)
+        for (int i = 1; i <= items; ++i)
+            if ((u * 7 + i * 3) % 4 != 0)
+                text += std::to_string(u) + "," + std::to_string(i) + "," + std::to_string(1 + (u * i) % 5) + ",0\n";
+    return text;
+}
+
+// The overlay replayed through the incremental model predicts as a fresh model on `edited`.
+void expectReplayEqualsFresh(const Dataset& source, const std::vector<std::size_t>& train, const ResolvedOverlay& overlay,
+                             const Dataset& edited, const std::vector<std::size_t>& editedTrain,
+                             const FeatureMatrix& features, int k)
+{
+    WhatIfSettings settings;
+    settings.k = k;
+    WhatIfModel incremental(source, train, features, settings);
+    for (std::size_t n = 0; n < overlay.newUsers.size(); ++n)
+        incremental.addUser();
+    for (const auto& e : overlay.edits)
+        incremental.apply({e.user, e.item, e.rating});
+    const WhatIfModel fresh(edited, editedTrain, features, settings);
+    ASSERT_EQ(fresh.users(), incremental.users());
+    for (std::uint32_t u = 0; u < fresh.users(); ++u)
+        for (std::uint32_t i = 0; i < fresh.items(); ++i)
+            EXPECT_NEAR(incremental.predict(u, i), fresh.predict(u, i), 1e-5) << "user " << u << " item " << i;
+}
+
 const char* kRatings =
     "user,item,rating,timestamp\n"
     "1,10,4,100\n1,11,3,101\n2,10,5,102\n2,12,2,103\n3,11,1,104\n3,13,4,105\n";
@@ -107,12 +137,7 @@ TEST(RatingOverlay, TheIncrementalModelAgreesWithTheOverlay)
     // The workbench replays the overlay through WhatIfModel; a fresh model on the edited
     // ratings must predict the same.
     test::TempDir dir;
-    std::string text = "user,item,rating,timestamp\n";
-    for (int u = 1; u <= 12; ++u)
-        for (int i = 1; i <= 9; ++i)
-            if ((u * 7 + i * 3) % 4 != 0)
-                text += std::to_string(u) + "," + std::to_string(i) + "," + std::to_string(1 + (u * i) % 5) + ",0\n";
-    test::writeFile(dir / "ratings.csv", text);
+    test::writeFile(dir / "ratings.csv", gridRatings(12, 9));
     Dataset source;
     readRatings(dir / "ratings.csv", source);
     FeatureMatrix features;
@@ -126,23 +151,12 @@ TEST(RatingOverlay, TheIncrementalModelAgreesWithTheOverlay)
     p.newUsers = {"new"};
     p.ratingEdits = {{"new", "3", 5.0f}, {"new", "7", 2.0f}, {"4", "2", 1.0f}, {"5", "1", std::nullopt}, {"1", "9", 4.0f}};
     const ResolvedOverlay overlay = resolveOverlay(p, source);
-    WhatIfSettings settings;
-    settings.k = 3;
     std::vector<std::size_t> all(source.ratings.size());
     std::iota(all.begin(), all.end(), std::size_t{0});
-    WhatIfModel incremental(source, all, features, settings);
-    for (std::size_t n = 0; n < overlay.newUsers.size(); ++n)
-        incremental.addUser();
-    for (const auto& e : overlay.edits)
-        incremental.apply({e.user, e.item, e.rating});
     const Dataset edited = applyOverlay(source, overlay);
     std::vector<std::size_t> allEdited(edited.ratings.size());
     std::iota(allEdited.begin(), allEdited.end(), std::size_t{0});
-    const WhatIfModel fresh(edited, allEdited, features, settings);
-    ASSERT_EQ(fresh.users(), incremental.users());
-    for (std::uint32_t u = 0; u < fresh.users(); ++u)
-        for (std::uint32_t i = 0; i < fresh.items(); ++i)
-            EXPECT_NEAR(incremental.predict(u, i), fresh.predict(u, i), 1e-5) << "user " << u << " item " << i;
+    expectReplayEqualsFresh(source, all, overlay, edited, allEdited, features, 3);
 }
 
 PairMap subsetMap(const Dataset& d, const std::vector<std::size_t>& indices)
@@ -158,12 +172,7 @@ PairMap subsetMap(const Dataset& d, const std::vector<std::size_t>& indices)
 TEST(RatingOverlay, AProjectWithItsOverlayEditsTheTrainingRatings)
 {
     test::TempDir dir;
-    std::string text = "user,item,rating,timestamp\n";
-    for (int u = 1; u <= 15; ++u)
-        for (int i = 1; i <= 10; ++i)
-            if ((u * 7 + i * 3) % 4 != 0)
-                text += std::to_string(u) + "," + std::to_string(i) + "," + std::to_string(1 + (u * i) % 5) + ",0\n";
-    test::writeFile(dir / "ratings.csv", text);
+    test::writeFile(dir / "ratings.csv", gridRatings(15, 10));
     Project p;
     p.ratings = dir / "ratings.csv";
     p.cache = dir / "cache";
@@ -209,19 +218,8 @@ TEST(RatingOverlay, AProjectWithItsOverlayEditsTheTrainingRatings)
         features.ids.push_back(source->data.items.id(i));
         features.values.row(i) << float(1 + i % 3), float((i * 5) % 7);
     }
-    WhatIfSettings settings;
-    settings.k = 4;
-    WhatIfModel incremental(source->data, source->split.train, features, settings);
-    const ResolvedOverlay overlay = resolveOverlay(edited.project, source->data);
-    for (std::size_t n = 0; n < overlay.newUsers.size(); ++n)
-        incremental.addUser();
-    for (const auto& e : overlay.edits)
-        incremental.apply({e.user, e.item, e.rating});
-    const WhatIfModel fresh(withEdits->data, withEdits->split.train, features, settings);
-    ASSERT_EQ(fresh.users(), incremental.users());
-    for (std::uint32_t u = 0; u < fresh.users(); ++u)
-        for (std::uint32_t i = 0; i < fresh.items(); ++i)
-            EXPECT_NEAR(incremental.predict(u, i), fresh.predict(u, i), 1e-5) << "user " << u << " item " << i;
+    expectReplayEqualsFresh(source->data, source->split.train, resolveOverlay(edited.project, source->data),
+                            withEdits->data, withEdits->split.train, features, 4);
 }
 
 TEST(RatingOverlay, BadEntriesNameFileFieldAndReason)
