@@ -346,6 +346,36 @@ void MainWindow::createMenus()
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    // What-if edits (Workbench's overlay): undo/redo, a playground user, reset, export.
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = workbench_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    edit->addAction(undo);
+    QAction* redo = workbench_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&New Playground User"), workbench_, &Workbench::addPlaygroundUser);
+    edit->addAction(tr("Re&set What-if Edits"), workbench_, &Workbench::resetEdits);
+    edit->addAction(tr("&Export Edited Ratings as CSV…"), this, [this] {
+        if (!workbench_->hasProject())
+            return;
+        const QString target = prompter_->saveFileName(this, tr("Export edited ratings"),
+                                                       QStringLiteral("edited-ratings.csv"), tr("CSV files (*.csv)"));
+        if (target.isEmpty())
+            return;
+        try {
+            workbench_->exportEditedRatings(target);
+            statusBar()->showMessage(tr("Edited ratings written to %1").arg(target), 10000);
+        } catch (const std::exception& e) {
+            prompter_->warn(this, tr("Export edited ratings"), QString::fromUtf8(e.what()));
+        }
+    });
+    connect(users_, &UserExplorerView::rateRequested, workbench_, [this](std::uint32_t item, int stars) {
+        workbench_->editRating(workbench_->user(), item,
+                               stars > 0 ? std::optional<float>(static_cast<float>(stars)) : std::nullopt);
+    });
+
     QMenu* playback = menuBar()->addMenu(tr("&Playback"));
     QAction* play = playback->addAction(tr("Play / Pause"), trailer_, &TrailerView::togglePlay);
     play->setShortcut(Qt::Key_Space);

@@ -3,6 +3,7 @@
 #include "ui/TableCells.h"
 
 #include <QComboBox>
+#include <QKeyEvent>
 #include <QCompleter>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -122,6 +123,16 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     profileItems_->setToolTip(tr("The items with the largest share of the user's profile MUP(u): "
                                  "r(u,i) MIP(i)·MUP(u) / |MUP(u)|², shares summing to 1"));
     neighbours_->setToolTip(tr("Double-click a neighbour to see why it is one"));
+    ratings_ = makeTable(this, {tr("Item"), tr("Rating"), tr("What-if")});
+    ratings_->setToolTip(tr("The user's training ratings, then every other item: select one and press 1-5 to rate "
+                            "it, 0 to remove the rating (Edit > Undo takes it back)"));
+    edits_ = new QLabel(this);
+    edits_->setWordWrap(true);
+    edits_->setStyleSheet(QStringLiteral("color: #b35c00;"));
+    edits_->hide();
+    for (QWidget* w : {static_cast<QWidget*>(ratings_), static_cast<QWidget*>(predictions_),
+                       static_cast<QWidget*>(recommendations_)})
+        w->installEventFilter(this);
 
     auto wrap = [this](const QString& title, QWidget* w) {
         auto* box = new QGroupBox(title, this);
@@ -145,6 +156,8 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     lower->setStretchFactor(1, 1);
     // What the profile is made of comes first; the feature chart stays a tab away.
     charts->insertTab(0, profileItems_, tr("Profile: items"));
+    charts->insertTab(1, ratings_, tr("Ratings"));
+    charts_ = charts;
     charts->setCurrentIndex(0);
     auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);
@@ -158,6 +171,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(summary_);
+    layout->addWidget(edits_);
     layout->addWidget(all, 1);
 
     connect(users_, &QComboBox::activated, this, [this](int index) {
@@ -197,6 +211,13 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         refresh();
     });
     connect(workbench_, &Workbench::thumbnailsReady, this, [this] { refreshThumbnails(); });
+    connect(workbench_, &Workbench::editsChanged, this, [this] {
+        editPending_ = true;
+        fillUsers();  // playground users come and go
+        refreshEditsLabel();
+        if (workbench_->isPlaygroundUser(workbench_->user()))
+            charts_->setCurrentWidget(ratings_);  // all a new user can do is rate
+    });
     connect(predictions_, &QTableWidget::itemSelectionChanged, this, [this] {
         const auto rows = predictions_->selectionModel()->selectedRows();
         if (!refreshing_ && !rows.isEmpty() && predictions_->item(rows.front().row(), 0))
@@ -291,6 +312,8 @@ void UserExplorerView::refresh()
     recommendations_->clear();
     profile_->clear();
     similarities_->clear();
+    ratings_->setRowCount(0);
+    refreshEditsLabel();
     if (!workbench_->hasProject()) {
         summary_->setText(tr("No project open. Open the demo (File > Open Demo Project) or a project (File > Open Project…)"));
         profile_->setEmptyText(tr("No project"));
@@ -357,6 +380,7 @@ void UserExplorerView::refresh()
         predictions_->item(i, 0)->setToolTip(predictions_->item(i, 0)->text());
         predictions_->setItem(i, 1, cell(QString::number(t.truth, 'g', 3), true));
         predictions_->setItem(i, 2, cell(QString::number(t.prediction, 'f', 2), true));
+        predictions_->item(i, 2)->setData(Qt::UserRole, t.prediction);
         auto* e = cell(QString::asprintf("%+.2f", error), true);
         e->setForeground(std::abs(error) >= 1.0 ? QColor(0xc0, 0x30, 0x30) : QColor(0x20, 0x80, 0x20));
         predictions_->setItem(i, 3, e);
@@ -378,12 +402,14 @@ void UserExplorerView::refresh()
         item->setSizeHint(recommendations_->gridSize());
         item->setData(Qt::UserRole, id);
         item->setData(Qt::UserRole + 1, r.item);
+        item->setData(Qt::UserRole + 2, r.prediction);
         item->setToolTip(tr("%1: predicted %2 from %3 neighbour(s)")
                              .arg(workbench_->titleOf(id))
                              .arg(r.prediction, 0, 'f', 2)
                              .arg(r.supporters));
     }
     refreshExplanations(*model, user);
+    refreshRatings(user);
     for (int r = 0; r < profileItems_->rowCount(); ++r)
         ids << profileItems_->item(r, 0)->data(Qt::UserRole + 1).toString();
     refreshThumbnails();
@@ -400,6 +426,7 @@ void UserExplorerView::refresh()
                           .arg(tests.size())
                           .arg(tests.empty() ? QStringLiteral("–")
                                              : QString::number(std::sqrt(se / static_cast<double>(tests.size())), 'f', 3)));
+    highlightChanges(user, k);
 }
 
 void UserExplorerView::refreshNeighbours(const CfModel& model, std::uint32_t user, int k)
@@ -417,6 +444,7 @@ void UserExplorerView::refreshNeighbours(const CfModel& model, std::uint32_t use
         const auto& [n, coRated] = neighbours[static_cast<std::size_t>(i)];
         neighbours_->setItem(i, 0, cell(QString::number(i + 1), true));
         neighbours_->setItem(i, 1, cell(QString::fromStdString(pd.data.users.id(n.user))));
+        neighbours_->item(i, 1)->setData(Qt::UserRole, n.user);
         auto* similarity = cell(alike ? QString::number(1.0 - n.similarity, 'e', 3) : QString::number(n.similarity, 'f', 4), true);
         similarity->setToolTip(tr("similarity %1").arg(n.similarity, 0, 'f', 15));
         neighbours_->setItem(i, 2, similarity);
@@ -531,6 +559,180 @@ void UserExplorerView::openNeighbour(int row)
     panel_->show();
     panel_->raise();
     panel_->activateWindow();
+}
+
+}  // namespace tl::ui
+
+namespace tl::ui {
+
+bool UserExplorerView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const int k = key->key();
+        if (k >= Qt::Key_0 && k <= Qt::Key_5 && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            if (const auto item = selectedItemOf(watched)) {
+                Q_EMIT rateRequested(*item, k - Qt::Key_0);
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+std::optional<std::uint32_t> UserExplorerView::selectedItemOf(QObject* view) const
+{
+    if (view == recommendations_) {
+        if (const QListWidgetItem* item = recommendations_->currentItem())
+            return item->data(Qt::UserRole + 1).toUInt();
+        return std::nullopt;
+    }
+    for (QTableWidget* table : {ratings_, predictions_}) {
+        if (view != table)
+            continue;
+        const auto rows = table->selectionModel()->selectedRows();
+        const int row = rows.isEmpty() ? table->currentRow() : rows.front().row();
+        if (row >= 0 && table->item(row, 0))
+            return table->item(row, 0)->data(Qt::UserRole).toUInt();
+    }
+    return std::nullopt;
+}
+
+void UserExplorerView::refreshEditsLabel()
+{
+    const int edits = workbench_->editCount();
+    const int users = workbench_->playgroundUserCount();
+    if (!workbench_->hasProject() || (edits == 0 && users == 0)) {
+        edits_->hide();
+        return;
+    }
+    QString text = (edits == 1 ? tr("1 what-if edit") : tr("%1 what-if edits").arg(edits)) +
+                   tr(" (not in the source ratings)");
+    if (users > 0)
+        text += users == 1 ? tr(" · 1 playground user") : tr(" · %1 playground users").arg(users);
+    const QString error = workbench_->editsSaveError();
+    text += error.isEmpty() ? tr(" · saved in the project file; Edit > Reset What-if Edits drops them")
+                            : QStringLiteral(" · ") + error;
+    edits_->setText(text);
+    edits_->show();
+}
+
+void UserExplorerView::refreshRatings(std::uint32_t user)
+{
+    const auto& pd = *workbench_->project();
+    std::vector<std::optional<float>> rating(pd.data.items.size());
+    for (std::size_t index : pd.split.train) {
+        const Rating& r = pd.data.ratings[index];
+        if (r.user == user)
+            rating[r.item] = r.value;
+    }
+    QSet<QString> edited;
+    const std::string& userId = pd.data.users.id(user);
+    for (const auto& e : pd.project.ratingEdits)
+        if (e.user == userId)
+            edited.insert(QString::fromStdString(e.item));
+    // Rated items first (best first), then the rest by title.
+    std::vector<std::uint32_t> order(rating.size());
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
+    std::vector<QString> titles(rating.size());
+    for (std::uint32_t i = 0; i < rating.size(); ++i)
+        titles[i] = QString::fromStdString(pd.titleOf(pd.data.items.id(i)));
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (rating[a].has_value() != rating[b].has_value())
+            return rating[a].has_value();
+        if (rating[a] && *rating[a] != *rating[b])
+            return *rating[a] > *rating[b];
+        return titles[a].localeAwareCompare(titles[b]) < 0;
+    });
+    const QSignalBlocker block(ratings_);
+    ratings_->setUpdatesEnabled(false);
+    ratings_->setRowCount(static_cast<int>(order.size()));
+    for (int row = 0; row < static_cast<int>(order.size()); ++row) {
+        const std::uint32_t i = order[static_cast<std::size_t>(row)];
+        auto* title = cell(titles[i]);
+        title->setData(Qt::UserRole, i);
+        title->setToolTip(titles[i]);
+        ratings_->setItem(row, 0, title);
+        ratings_->setItem(row, 1, cell(rating[i] ? QString::number(static_cast<double>(*rating[i]), 'g', 3) : QString(), true));
+        const bool isEdited = edited.contains(QString::fromStdString(pd.data.items.id(i)));
+        ratings_->setItem(row, 2, cell(isEdited ? (rating[i] ? tr("edited") : tr("removed")) : QString()));
+        if (isEdited)
+            for (int c = 0; c < 3; ++c)
+                ratings_->item(row, c)->setBackground(QColor(0xff, 0xe8, 0xc0));
+    }
+    ratings_->setUpdatesEnabled(true);
+    ratings_->resizeColumnToContents(1);
+    ratings_->setColumnWidth(0, 22 * ratings_->fontMetrics().averageCharWidth());
+}
+
+void UserExplorerView::highlightChanges(std::uint32_t user, int k)
+{
+    Shown now{user, k, {}, {}};
+    for (int r = 0; r < neighbours_->rowCount(); ++r)
+        if (const auto* item = neighbours_->item(r, 1))
+            now.neighbours.insert(item->data(Qt::UserRole).toUInt());
+    for (int r = 0; r < predictions_->rowCount(); ++r)
+        now.predictions.insert(predictions_->item(r, 0)->data(Qt::UserRole).toUInt(),
+                               predictions_->item(r, 2)->data(Qt::UserRole).toFloat());
+    for (int r = 0; r < recommendations_->count(); ++r)
+        now.predictions.insert(recommendations_->item(r)->data(Qt::UserRole + 1).toUInt(),
+                               recommendations_->item(r)->data(Qt::UserRole + 2).toFloat());
+    if (editPending_) {
+        editPending_ = false;
+        entered_.clear();
+        left_.clear();
+        moved_.clear();
+        if (shown_ && shown_->user == user && shown_->k == k) {
+            for (auto v : now.neighbours)
+                if (!shown_->neighbours.contains(v))
+                    entered_.insert(v);
+            for (auto v : shown_->neighbours)
+                if (!now.neighbours.contains(v))
+                    left_.insert(v);
+            for (auto it = now.predictions.cbegin(); it != now.predictions.cend(); ++it)
+                if (const auto before = shown_->predictions.find(it.key());
+                    before != shown_->predictions.cend() && std::abs(*before - it.value()) > 5e-4f)
+                    moved_.insert(it.key(), *before);
+        }
+    } else if (!shown_ || shown_->user != user || shown_->k != k) {
+        entered_.clear();
+        left_.clear();
+        moved_.clear();
+    }
+    shown_ = std::move(now);
+    // Mark: entered neighbours green, moved predictions amber with the value before.
+    const QColor enteredColour(0xc8, 0xf0, 0xc8), movedColour(0xff, 0xe0, 0xa0);
+    for (int r = 0; r < neighbours_->rowCount(); ++r)
+        if (const auto* item = neighbours_->item(r, 1); item && entered_.contains(item->data(Qt::UserRole).toUInt()))
+            for (int c = 0; c < neighbours_->columnCount(); ++c)
+                if (auto* x = neighbours_->item(r, c)) {
+                    x->setBackground(enteredColour);
+                    x->setToolTip(tr("Entered the first K with the last edit"));
+                }
+    for (int r = 0; r < predictions_->rowCount(); ++r)
+        if (const auto it = moved_.constFind(predictions_->item(r, 0)->data(Qt::UserRole).toUInt()); it != moved_.cend()) {
+            predictions_->item(r, 2)->setBackground(movedColour);
+            predictions_->item(r, 2)->setToolTip(tr("Was %1 before the last edit").arg(*it, 0, 'f', 2));
+        }
+    for (int r = 0; r < recommendations_->count(); ++r)
+        if (const auto it = moved_.constFind(recommendations_->item(r)->data(Qt::UserRole + 1).toUInt()); it != moved_.cend()) {
+            recommendations_->item(r)->setBackground(movedColour);
+            recommendations_->item(r)->setToolTip(recommendations_->item(r)->toolTip() +
+                                                  tr(" (was %1 before the last edit)").arg(*it, 0, 'f', 2));
+        }
+    if (!entered_.isEmpty() || !left_.isEmpty() || !moved_.isEmpty()) {
+        const auto& users = workbench_->project()->data.users;
+        QStringList leftIds;
+        for (auto v : left_)
+            leftIds << QString::fromStdString(users.id(v));
+        leftIds.sort();
+        summary_->setText(summary_->text() +
+                          tr(" · last edit: %1 neighbour(s) entered (green), %2 left%3, %4 shown prediction(s) moved (amber)")
+                              .arg(entered_.size())
+                              .arg(left_.size())
+                              .arg(leftIds.isEmpty() ? QString() : QStringLiteral(" (") + leftIds.join(QStringLiteral(", ")) + QLatin1Char(')'))
+                              .arg(moved_.size()));
+    }
 }
 
 }  // namespace tl::ui

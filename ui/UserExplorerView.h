@@ -14,6 +14,9 @@
 
 #include <QWidget>
 
+#include <QHash>
+#include <QSet>
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -24,6 +27,7 @@ class QLabel;
 class QListWidget;
 class QSplitter;
 class QTableWidget;
+class QTabWidget;
 QT_END_NAMESPACE
 
 namespace tl {
@@ -58,6 +62,17 @@ public:
     // Why this neighbour (opened by double-clicking a neighbour; null until then).
     NeighbourPanel* neighbourPanel() const { return panel_; }
     void openNeighbour(int row);
+    // What-if editing: every item of the catalog with the user's training rating (rated
+    // items first); keys 1-5 on a selected row here, in the test ratings or in the
+    // recommendations ask to set the rating, 0 to remove it (rateRequested).
+    QTableWidget* ratingsTable() const { return ratings_; }
+    // "3 what-if edits (not in the source ratings)"; hidden without edits.
+    QLabel* editsLabel() const { return edits_; }
+    // The last edit's effect on the shown user: neighbours that entered / left the first
+    // K, and the shown predictions that moved (item -> before); highlighted in the tables.
+    const QSet<std::uint32_t>& enteredNeighbours() const { return entered_; }
+    const QSet<std::uint32_t>& leftNeighbours() const { return left_; }
+    const QHash<std::uint32_t, float>& movedPredictions() const { return moved_; }
 
 Q_SIGNALS:
     void userRequested(std::uint32_t user);
@@ -65,9 +80,11 @@ Q_SIGNALS:
     void playRequested(const QString& itemId);
     void thumbnailsWanted(const QStringList& itemIds);
     void featureRequested(int feature);  // a profile bar was clicked: the configuration's feature column
+    void rateRequested(std::uint32_t item, int stars);  // the shown user's rating of item: 1-5, 0 removes it
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void fillUsers();
@@ -78,6 +95,11 @@ private:
     void refreshExplanations(const CfModel& model, std::uint32_t user);
     void explainItem(std::uint32_t item);
     void refreshWaterfall();
+    void refreshRatings(std::uint32_t user);
+    void refreshEditsLabel();
+    // Compares what is shown now with the snapshot taken before the last edit and marks the changes.
+    void highlightChanges(std::uint32_t user, int k);
+    std::optional<std::uint32_t> selectedItemOf(QObject* view) const;
 
     const Workbench* workbench_;
     QComboBox* users_;
@@ -101,6 +123,21 @@ private:
     std::vector<std::uint32_t> userOfRow_;
     std::vector<int> rowOfUser_;
     std::vector<std::size_t> featureOfBar_;  // the feature column of each profile bar
+    QTableWidget* ratings_;
+    QTabWidget* charts_;
+    QLabel* edits_;
+    // What was shown with a model (user, K, neighbour ids, item -> prediction), for the
+    // highlight after an edit.
+    struct Shown {
+        std::uint32_t user = 0;
+        int k = 0;
+        QSet<std::uint32_t> neighbours;
+        QHash<std::uint32_t, float> predictions;
+    };
+    std::optional<Shown> shown_;
+    bool editPending_ = false;  // an edit came; highlight its changes once the model is rebuilt
+    QSet<std::uint32_t> entered_, left_;
+    QHash<std::uint32_t, float> moved_;
 };
 
 }  // namespace tl::ui

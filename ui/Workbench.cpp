@@ -8,6 +8,7 @@
 #include "core/video/FrameSampler.h"
 #include "core/session/ProjectSession.h"
 #include "core/session/SyntheticDemo.h"
+#include "core/project/RatingOverlay.h"
 #include "ui/JobRunner.h"
 
 namespace fs = std::filesystem;
@@ -15,6 +16,23 @@ namespace fs = std::filesystem;
 namespace tl::ui {
 
 namespace {
+
+// One undoable step: the overlay before and after it.
+class OverlayCommand : public QUndoCommand {
+public:
+    OverlayCommand(Workbench* workbench, Workbench::Overlay before, Workbench::Overlay after, const QString& text,
+                   std::uint32_t user)
+        : QUndoCommand(text), workbench_(workbench), before_(std::move(before)), after_(std::move(after)), user_(user)
+    {
+    }
+    void undo() override { workbench_->setOverlay(before_, user_); }
+    void redo() override { workbench_->setOverlay(after_, user_); }
+
+private:
+    Workbench* workbench_;
+    Workbench::Overlay before_, after_;
+    std::uint32_t user_;
+};
 
 struct BuiltModel {
     std::shared_ptr<const CfModel> model;
@@ -29,7 +47,8 @@ struct Thumb {
 }  // namespace
 
 Workbench::Workbench(JobRunner* jobs, QObject* parent)
-    : QObject(parent), jobs_(jobs), projectJobs_(std::make_unique<JobGroup>(jobs, this))
+    : QObject(parent), jobs_(jobs), undo_(new QUndoStack(this)), modelJobs_(std::make_unique<JobGroup>(jobs, this)),
+      projectJobs_(std::make_unique<JobGroup>(jobs, this))
 {
 }
 
@@ -81,6 +100,7 @@ void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
 
 void Workbench::clearDerivedState()
 {
+    modelJobs_->cancel();
     models_.clear();
     modelErrors_.clear();
     pending_.clear();
@@ -96,7 +116,10 @@ void Workbench::clearDerivedState()
 void Workbench::closeProject()
 {
     projectJobs_->cancel();
+    modelJobs_->cancel();
+    undo_->clear();
     project_.reset();
+    sourceProject_.reset();
     sources_.clear();
     clearDerivedState();
     activeSource_.clear();
@@ -105,7 +128,18 @@ void Workbench::closeProject()
 
 void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
 {
-    project_ = std::move(data);
+    std::shared_ptr<const tl::ProjectData> edited;
+    try {
+        edited = tl::withOverlay(*data);
+    } catch (const std::exception& e) {
+        Q_EMIT projectFailed(tr("Could not open %1:\n%2")
+                                 .arg(QString::fromStdString(data->project.file.string()), QString::fromUtf8(e.what())));
+        return;
+    }
+    undo_->clear();
+    editsSaveError_.clear();
+    sourceProject_ = std::move(data);
+    project_ = std::move(edited);
     sources_ = tl::listContentSources(*project_);
     clearDerivedState();
     activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
@@ -157,7 +191,7 @@ void Workbench::buildMissing()
         pending_.insert(name);
         modelErrors_.remove(name);
         auto project = project_;
-        projectJobs_->run<BuiltModel>(
+        modelJobs_->run<BuiltModel>(
             tr("Build CF model: %1").arg(name),
             [project, info](const JobContext& ctx) {
                 ctx.report("features", 0, 1, info.name);
@@ -359,6 +393,132 @@ void Workbench::requestThumbnails(const QStringList& itemIds)
                     thumbnails_.insert(t.item, t.image);
             Q_EMIT thumbnailsReady();
         });
+}
+
+}  // namespace tl::ui
+
+namespace tl::ui {
+
+int Workbench::editCount() const
+{
+    return project_ ? static_cast<int>(project_->project.ratingEdits.size()) : 0;
+}
+
+int Workbench::playgroundUserCount() const
+{
+    return project_ ? static_cast<int>(project_->project.newUsers.size()) : 0;
+}
+
+bool Workbench::isPlaygroundUser(std::uint32_t user) const
+{
+    return sourceProject_ && project_ && user >= sourceProject_->data.users.size() && user < project_->data.users.size();
+}
+
+void Workbench::editRating(std::uint32_t user, std::uint32_t item, std::optional<float> rating)
+{
+    if (!project_ || user >= project_->data.users.size() || item >= project_->data.items.size())
+        return;
+    const auto& data = project_->data;
+    Overlay before{project_->project.newUsers, project_->project.ratingEdits};
+    Overlay after = before;
+    tl::ProjectRatingEdit edit{data.users.id(user), data.items.id(item), rating};
+    // One entry per (user, item): a later edit of the same pair replaces the earlier one.
+    auto it = std::find_if(after.edits.begin(), after.edits.end(),
+                           [&](const auto& e) { return e.user == edit.user && e.item == edit.item; });
+    if (it != after.edits.end()) {
+        if (*it == edit)
+            return;
+        *it = edit;
+    } else {
+        after.edits.push_back(edit);
+    }
+    const QString title = titleOf(QString::fromStdString(edit.item));
+    const QString text = rating ? tr("Rate %1 %2 (user %3)").arg(title).arg(static_cast<double>(*rating))
+                                      .arg(QString::fromStdString(edit.user))
+                                : tr("Remove the rating of %1 (user %2)").arg(title, QString::fromStdString(edit.user));
+    undo_->push(new OverlayCommand(this, std::move(before), std::move(after), text, user));
+}
+
+void Workbench::addPlaygroundUser()
+{
+    if (!project_)
+        return;
+    Overlay before{project_->project.newUsers, project_->project.ratingEdits};
+    Overlay after = before;
+    std::string id;
+    for (int n = 1;; ++n) {
+        id = "playground-" + std::to_string(n);
+        if (!project_->data.users.find(id))
+            break;
+    }
+    after.newUsers.push_back(id);
+    const auto user = static_cast<std::uint32_t>(project_->data.users.size());
+    undo_->push(new OverlayCommand(this, std::move(before), std::move(after),
+                                   tr("New user %1").arg(QString::fromStdString(id)), user));
+}
+
+void Workbench::resetEdits()
+{
+    if (!project_ || (project_->project.ratingEdits.empty() && project_->project.newUsers.empty()))
+        return;
+    Overlay before{project_->project.newUsers, project_->project.ratingEdits};
+    undo_->push(new OverlayCommand(this, std::move(before), Overlay{}, tr("Reset the what-if edits"),
+                                   std::min<std::uint32_t>(user_, static_cast<std::uint32_t>(sourceProject_->data.users.size()) - 1)));
+}
+
+void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> selectUser)
+{
+    if (!sourceProject_)
+        return;
+    tl::ProjectData copy = *sourceProject_;
+    copy.project.newUsers = overlay.newUsers;
+    copy.project.ratingEdits = overlay.edits;
+    std::shared_ptr<const tl::ProjectData> edited;
+    try {
+        edited = tl::withOverlay(copy);
+    } catch (const std::exception& e) {  // edits made here always resolve; a defect otherwise
+        editsSaveError_ = QString::fromUtf8(e.what());
+        Q_EMIT editsChanged();
+        return;
+    }
+    // The overlay is saved in the project file; the ratings file is never written.
+    try {
+        tl::Project saved = copy.project;
+        tl::saveProject(saved, saved.file);
+        editsSaveError_.clear();
+    } catch (const std::exception& e) {
+        editsSaveError_ = tr("the edits could not be saved in the project file: %1").arg(QString::fromUtf8(e.what()));
+    }
+    auto source = sourceProject_;
+    sourceProject_ = std::make_shared<const tl::ProjectData>([&] {
+        tl::ProjectData p = *source;  // keeps the overlay for later saves of the project
+        p.project.newUsers = overlay.newUsers;
+        p.project.ratingEdits = overlay.edits;
+        return p;
+    }());
+    project_ = std::move(edited);
+    modelJobs_->cancel();
+    models_.clear();
+    modelErrors_.clear();
+    pending_.clear();
+    metricsCache_.clear();
+    metricsPending_.clear();
+    if (selectUser && *selectUser < project_->data.users.size())
+        user_ = *selectUser;
+    else if (user_ >= project_->data.users.size())
+        user_ = 0;
+    Q_EMIT editsChanged();
+    Q_EMIT userChanged(user_);
+    buildMissing();
+}
+
+void Workbench::exportEditedRatings(const QString& file) const
+{
+    if (!sourceProject_)
+        return;
+    const auto& source = sourceProject_->data;
+    tl::writeRatingsCsv(tl::applyOverlay(source, tl::resolveOverlay(sourceProject_->project, source)),
+                        file.toStdString());
 }
 
 }  // namespace tl::ui

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QUndoStack>
 
 #include <map>
 #include <memory>
@@ -64,6 +65,32 @@ public:
     const std::vector<ResultRow>& baselines() const { return baselines_; }
     bool baselinesReady() const { return baselinesReady_; }
 
+    // What-if edits: an overlay of rating edits (and playground users) on the source
+    // ratings, saved in the project file (never in the ratings file). project() is the
+    // project with the overlay applied; every model is rebuilt from it after an edit.
+    // Each edit is one step on undoStack() (Edit > Undo / Redo).
+    // Sets r(user, item) = *rating (keys 1-5), or removes it (nullopt, key 0).
+    void editRating(std::uint32_t user, std::uint32_t item, std::optional<float> rating);
+    // Adds a playground user ("playground-N") without ratings and selects it.
+    void addPlaygroundUser();
+    // Drops every edit and playground user (one undoable step).
+    void resetEdits();
+    // Number of edited (user, item) pairs in the overlay.
+    int editCount() const;
+    int playgroundUserCount() const;
+    bool isPlaygroundUser(std::uint32_t user) const;
+    // Where the edits were saved, or why they could not be ("" before any edit).
+    QString editsSaveError() const { return editsSaveError_; }
+    // Writes the edited ratings (every source rating with the edits) as CSV.
+    void exportEditedRatings(const QString& file) const;
+    QUndoStack* undoStack() const { return undo_; }
+    // The overlay (newUsers, ratingEdits) as the undo commands store it.
+    struct Overlay {
+        std::vector<std::string> newUsers;
+        std::vector<tl::ProjectRatingEdit> edits;
+    };
+    void setOverlay(const Overlay& overlay, std::optional<std::uint32_t> selectUser = std::nullopt);
+
     int k() const { return k_; }
     int kMin() const;
     int kMax() const;
@@ -99,6 +126,8 @@ Q_SIGNALS:
     void userChanged(std::uint32_t user);
     void thumbnailsReady();
     void metricsReady();
+    // The overlay changed (an edit, undo, redo, reset); models are being rebuilt.
+    void editsChanged();
 
 private:
     // Models, baselines, metrics and thumbnails computed for the current project.
@@ -109,6 +138,10 @@ private:
 
     JobRunner* jobs_;
     std::shared_ptr<const tl::ProjectData> project_;
+    std::shared_ptr<const tl::ProjectData> sourceProject_;  // without the overlay
+    QUndoStack* undo_;
+    QString editsSaveError_;
+    std::unique_ptr<JobGroup> modelJobs_;  // model builds: an edit supersedes them
     std::vector<tl::ContentSourceInfo> sources_;
     std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey
     QHash<QString, QString> modelErrors_;

@@ -11,6 +11,7 @@
 #include "core/common/AtomicFile.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Items.h"
+#include "core/data/Text.h"
 #include "core/eval/UserItemMap.h"
 
 namespace tl::cli {
@@ -56,15 +57,7 @@ ArgParser makeParser()
     return p;
 }
 
-std::string csvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
+using text::csvField;
 
 }  // namespace
 

@@ -29,6 +29,10 @@ std::optional<std::vector<std::string>> splitCsv(std::string_view line, char sep
 
 std::string_view trim(std::string_view s);
 
+// A CSV field as splitCsv reads it back: quoted (with "" for ") when it holds a comma,
+// a quote or a line break, else unchanged.
+std::string csvField(std::string_view text);
+
 std::optional<double> parseDouble(std::string_view s);
 std::optional<std::int64_t> parseInt(std::string_view s);
 

@@ -174,6 +174,40 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
             badField(file, "seed", doc["seed"].dump() + " is not a whole number >= 0");
         p.seed = doc["seed"].get<std::uint64_t>();
     }
+    if (doc.contains("new_users")) {
+        const auto& users = doc["new_users"];
+        if (!users.is_array())
+            badField(file, "new_users", "expected a list of user ids, e.g. [\"playground-1\"]");
+        for (std::size_t n = 0; n < users.size(); ++n) {
+            if (!users[n].is_string() || users[n].get<std::string>().empty())
+                badField(file, "new_users", "entry " + std::to_string(n + 1) + " (" + users[n].dump() +
+                                                ") is not a user id (a non-empty string)");
+            p.newUsers.push_back(users[n].get<std::string>());
+        }
+    }
+    if (doc.contains("rating_edits")) {
+        const auto& edits = doc["rating_edits"];
+        if (!edits.is_array())
+            badField(file, "rating_edits", "expected a list of edits, e.g. [{\"user\": \"1\", \"item\": \"50\", "
+                                           "\"rating\": 4}]");
+        for (std::size_t n = 0; n < edits.size(); ++n) {
+            const auto& e = edits[n];
+            const std::string where = "entry " + std::to_string(n + 1) + " (" + e.dump() + ")";
+            if (!e.is_object() || !e.contains("user") || !e["user"].is_string() || e["user"].get<std::string>().empty() ||
+                !e.contains("item") || !e["item"].is_string() || e["item"].get<std::string>().empty())
+                badField(file, "rating_edits", where + " needs \"user\" and \"item\" ids (non-empty strings)");
+            const bool remove = e.contains("remove") && e["remove"] == true;
+            if (remove == e.contains("rating"))
+                badField(file, "rating_edits", where + " needs exactly one of \"rating\": NUMBER or \"remove\": true");
+            ProjectRatingEdit edit{e["user"].get<std::string>(), e["item"].get<std::string>(), std::nullopt};
+            if (!remove) {
+                if (!e["rating"].is_number() || !std::isfinite(e["rating"].get<double>()))
+                    badField(file, "rating_edits", where + ": the rating is not a number");
+                edit.rating = e["rating"].get<float>();
+            }
+            p.ratingEdits.push_back(std::move(edit));
+        }
+    }
     if (!options.cache.empty()) {
         p.cache = std::filesystem::absolute(options.cache).lexically_normal();
     } else {
@@ -230,6 +264,20 @@ void saveProject(Project& project, const std::filesystem::path& path)
                           {"split", project.split},
                           {"seed", project.seed},
                           {"cache", relativeTo(base, project.cache)}};
+    if (!project.newUsers.empty())
+        doc["new_users"] = project.newUsers;
+    if (!project.ratingEdits.empty()) {
+        auto edits = nlohmann::json::array();
+        for (const auto& e : project.ratingEdits) {
+            nlohmann::json entry = {{"user", e.user}, {"item", e.item}};
+            if (e.rating)
+                entry["rating"] = *e.rating;
+            else
+                entry["remove"] = true;
+            edits.push_back(std::move(entry));
+        }
+        doc["rating_edits"] = std::move(edits);
+    }
     writeText(project.file, doc.dump(2) + "\n");
 }
 
@@ -285,14 +333,7 @@ void writeManifest(const std::vector<ManifestEntry>& entries, const std::filesys
     const auto base = std::filesystem::absolute(file).parent_path();
     std::string text = "item_id,video\n";
     for (const auto& e : entries) {
-        std::string video = relativeTo(base, e.video);
-        if (video.find(',') != std::string::npos || video.find('"') != std::string::npos) {
-            std::string quoted = "\"";
-            for (char c : video)
-                quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-            video = quoted + "\"";
-        }
-        text += e.item + "," + video + "\n";
+        text += e.item + "," + text::csvField(relativeTo(base, e.video)) + "\n";
     }
     writeText(file, text);
 }

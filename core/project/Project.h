@@ -13,8 +13,15 @@
 //   "manifest": "manifest.csv",
 //   "models": ["mobilenetv2"], "fps": [1, 2, 3], "k": "10:100:10",
 //   "split": "holdout:0.2", "seed": 42,
-//   "cache": "cache"
+//   "cache": "cache",
+//   "new_users": ["playground-1"],                       (optional: what-if overlay)
+//   "rating_edits": [{"user": "1", "item": "50", "rating": 4},
+//                    {"user": "1", "item": "172", "remove": true}]
 // }
+//
+// "new_users" and "rating_edits" are the what-if overlay (docs/whatif.md): edits the
+// workbench applies on top of the source ratings when the project opens. The ratings
+// file itself is never rewritten; an older project file without them loads unchanged.
 //
 // The manifest is a CSV `item_id,video` (header optional); relative video
 // paths are relative to the manifest's folder.
@@ -31,10 +38,19 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace tl {
+
+// One what-if edit, by the data set's ids: set r(user, item) = *rating, or remove it.
+struct ProjectRatingEdit {
+    std::string user;
+    std::string item;
+    std::optional<float> rating;  // empty: remove
+    bool operator==(const ProjectRatingEdit&) const = default;
+};
 
 struct Project {
     std::filesystem::path file;  // where it was loaded from / saved to (absolute)
@@ -49,6 +65,9 @@ struct Project {
     std::string split = "holdout:0.2";
     std::uint64_t seed = 42;
     std::filesystem::path cache;  // feature cache folder (absolute)
+    // The what-if overlay, applied in order on top of the source ratings (RatingOverlay.h).
+    std::vector<std::string> newUsers;          // playground users (ids not in the ratings)
+    std::vector<ProjectRatingEdit> ratingEdits;
 
     std::filesystem::path folder() const { return file.parent_path(); }
 };
