@@ -174,6 +174,16 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
             badField(file, "seed", doc["seed"].dump() + " is not a whole number >= 0");
         p.seed = doc["seed"].get<std::uint64_t>();
     }
+    if (doc.contains("added_videos")) {
+        const auto& added = doc["added_videos"];
+        if (!added.is_array())
+            badField(file, "added_videos", "expected a list of video file names");
+        for (const auto& v : added) {
+            if (!v.is_string() || v.get<std::string>().empty())
+                badField(file, "added_videos", "entry " + v.dump() + " is not a file name");
+            p.addedVideos.push_back(resolve(base, v.get<std::string>()));
+        }
+    }
     if (!options.cache.empty()) {
         p.cache = std::filesystem::absolute(options.cache).lexically_normal();
     } else {
@@ -230,6 +240,12 @@ void saveProject(Project& project, const std::filesystem::path& path)
                           {"split", project.split},
                           {"seed", project.seed},
                           {"cache", relativeTo(base, project.cache)}};
+    if (!project.addedVideos.empty()) {
+        nlohmann::json added = nlohmann::json::array();
+        for (const auto& video : project.addedVideos)
+            added.push_back(relativeTo(base, video));
+        doc["added_videos"] = added;
+    }
     writeText(project.file, doc.dump(2) + "\n");
 }
 

@@ -49,6 +49,10 @@ struct Project {
     std::string split = "holdout:0.2";
     std::uint64_t seed = 42;
     std::filesystem::path cache;  // feature cache folder (absolute)
+    // Trailers added to the project that no rating refers to ("added_videos": a list of
+    // paths, relative where they lie under the folder): placed among the users by their
+    // features; the ratings, items and manifest are never rewritten for them.
+    std::vector<std::filesystem::path> addedVideos;  // absolute after load
 
     std::filesystem::path folder() const { return file.parent_path(); }
 };
