@@ -7,6 +7,10 @@
 // direction to compare with: they are left out and counted. A zero item profile gives
 // every other user a similarity of 0.
 //
+// Order: by similarity, largest first; similarities equal to 12 decimals are ties (the
+// rounding of mathematically equal cosines, e.g. of profiles that are multiples of each
+// other, must not decide), ordered by user index.
+//
 // No Qt; pure functions; O(nnz(W) x F) for the profiles' lengths plus O(items x F).
 
 #include <cstddef>
@@ -27,9 +31,12 @@ struct UserMatch {
 };
 
 struct UsersForItem {
-    std::vector<UserMatch> ranked;    // largest similarity first; ties: lower user index first
+    std::vector<UserMatch> ranked;    // largest similarity first; ties (tieKey): lower user index first
     std::size_t withoutProfile = 0;   // users left out: their MUP is all zeros
 };
+
+// The similarity as ordered: round(similarity x 1e12).
+double tieKey(double similarity);
 
 // Throws tl::Error when p's width is not the profiles' width.
 UsersForItem usersForItem(const RelevanceMatrix& w, const ItemProfiles& items, const Eigen::VectorXd& itemProfile);

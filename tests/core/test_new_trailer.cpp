@@ -40,7 +40,9 @@ UsersForItem bruteForce(const CfModel& model, const Eigen::VectorXd& p)
         out.ranked.push_back({u, p.norm() == 0 ? 0.0 : mup.dot(p) / (mup.norm() * p.norm())});
     }
     std::sort(out.ranked.begin(), out.ranked.end(), [](const UserMatch& a, const UserMatch& b) {
-        return a.similarity != b.similarity ? a.similarity > b.similarity : a.user < b.user;
+        // Equal to 12 decimals: a tie, by user index.
+        const double ka = std::round(a.similarity * 1e12), kb = std::round(b.similarity * 1e12);
+        return ka != kb ? ka > kb : a.user < b.user;
     });
     return out;
 }
