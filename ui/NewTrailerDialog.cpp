@@ -35,7 +35,8 @@ NewTrailerDialog::NewTrailerDialog(Workbench* workbench, JobRunner* jobs, QWidge
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->verticalHeader()->hide();
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     table_->setToolTip(tr("Click a user to select it in the user explorer"));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
 
@@ -168,7 +169,7 @@ void NewTrailerDialog::update()
     if (const auto failure = failures_.find(key); failure != failures_.end())
         return setStatus(*failure);
     if (const auto placed = placed_.value(key))
-        return showRanking(placed->users, source, placed->frames);
+        return showRanking(*placed, source);
     if (job_->busy() && runningKey_ == key)
         return;
     job_->cancel();
@@ -184,6 +185,10 @@ void NewTrailerDialog::update()
             auto placed = std::make_shared<NewTrailerDialog::Placed>();
             placed->users = tl::usersForItem(*model, profile.profile);
             placed->frames = profile.frames;
+            placed->probe = QStringLiteral("%1×%2, %3 s")
+                                .arg(profile.info.displayWidth)
+                                .arg(profile.info.displayHeight)
+                                .arg(profile.info.duration, 0, 'f', 1);
             return std::shared_ptr<const NewTrailerDialog::Placed>(std::move(placed));
         },
         [this, key](std::shared_ptr<const NewTrailerDialog::Placed> placed) {
@@ -200,13 +205,15 @@ void NewTrailerDialog::update()
         });
 }
 
-void NewTrailerDialog::showRanking(const UsersForItem& result, const QString& source, std::size_t frames)
+void NewTrailerDialog::showRanking(const Placed& placed, const QString& source)
 {
+    const UsersForItem& result = placed.users;
     shown_ = result.ranked;
     const QString video = QFileInfo(videos_->currentData().toString()).fileName();
-    QString text = tr("%1 (%2 frames) in %3: the users it suits best, by the cosine of their profile to its profile.")
-                       .arg(video)
-                       .arg(frames)
+    QString text = tr("%1 (%2; %3 frames sampled) in %4: the users it suits best before anyone rates it, by the "
+                      "cosine of their profile to its profile. Click a user to explore it.")
+                       .arg(video, placed.probe)
+                       .arg(placed.frames)
                        .arg(source);
     if (result.withoutProfile > 0)
         text += QLatin1Char(' ') + tr("%n user(s) without a profile are not ranked.", "", int(result.withoutProfile));

@@ -52,6 +52,7 @@ public:
     struct Placed {
         UsersForItem users;
         std::size_t frames = 0;
+        QString probe;  // "640×360, 10.2 s"
     };
 
 Q_SIGNALS:
@@ -60,7 +61,7 @@ Q_SIGNALS:
 private:
     void loadFromProject();
     void update();
-    void showRanking(const UsersForItem& result, const QString& source, std::size_t frames);
+    void showRanking(const Placed& placed, const QString& source);
     void setStatus(const QString& text);
 
     Workbench* workbench_;
