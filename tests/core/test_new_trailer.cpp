@@ -10,7 +10,9 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <sstream>
 
+#include "app/cli/Cli.h"
 #include "core/cf/Profiles.h"
 #include "core/common/Error.h"
 #include "core/data/SyntheticData.h"
@@ -62,10 +64,11 @@ void expectSameRanking(const UsersForItem& got, const UsersForItem& want, double
         const auto it = wanted.find(got.ranked[r].user);
         ASSERT_NE(it, wanted.end()) << "user " << got.ranked[r].user;
         EXPECT_NEAR(got.ranked[r].similarity, it->second, tolerance) << "user " << it->first;
-        if (got.ranked[r].user != want.ranked[r].user)
+        if (got.ranked[r].user != want.ranked[r].user) {
             EXPECT_NEAR(it->second, want.ranked[r].similarity, tolerance)
                 << "rank " << r << ": user " << it->first << " instead of " << want.ranked[r].user
                 << ", not a near-tie";
+        }
     }
 }
 
@@ -212,6 +215,36 @@ TEST(NewTrailer, RefusalsNameTheReason)
     } catch (const DecodeError& e) {
         EXPECT_NE(std::string(e.what()).find("notes.mp4"), std::string::npos) << e.what();
     }
+}
+
+TEST(NewTrailer, TheCliListsTheRankedUsers)
+{
+    const ExtractedDemo& demo = extractedDemo();
+    const auto model = session::buildModel(*demo.data, loadContent(*demo.data, demo.source));
+    const auto clip = trailersInOrder(*demo.data).back().path;
+    const UsersForItem users = usersForItem(
+        *model, newTrailerProfile(*demo.data, demo.source, model->settings().normalization, clip).profile);
+    std::ostringstream out, err;
+    ASSERT_EQ(cli::run({"suits", "--project", demo.data->project.file.string(), "--config", demo.source.name,
+                        "--video", clip.string(), "--top", "4"},
+                       out, err),
+              0)
+        << err.str();
+    std::ostringstream expected;
+    expected << "rank,user,similarity\n";
+    for (std::size_t r = 0; r < 4 && r < users.ranked.size(); ++r) {
+        char line[128];
+        std::snprintf(line, sizeof line, "%zu,%s,%.6f\n", r + 1,
+                      demo.data->data.users.id(users.ranked[r].user).c_str(), users.ranked[r].similarity);
+        expected << line;
+    }
+    EXPECT_EQ(out.str(), expected.str());
+    std::ostringstream out2, err2;
+    EXPECT_NE(cli::run({"suits", "--project", demo.data->project.file.string(), "--config", "genre", "--video",
+                        clip.string()},
+                       out2, err2),
+              0);
+    EXPECT_NE(err2.str().find("genres"), std::string::npos) << err2.str();
 }
 
 TEST(NewTrailer, TheProjectKeepsItsAddedVideos)
