@@ -140,8 +140,16 @@ bool NewTrailerDialog::addVideo(const QString& video)
     return true;
 }
 
+void NewTrailerDialog::showEvent(QShowEvent* event)
+{
+    QDialog::showEvent(event);
+    update();
+}
+
 void NewTrailerDialog::update()
 {
+    if (!isVisible())
+        return;
     table_->setRowCount(0);
     shown_.clear();
     if (!workbench_->hasProject())

@@ -22,6 +22,7 @@
 QT_BEGIN_NAMESPACE
 class QComboBox;
 class QLabel;
+class QShowEvent;
 class QTableWidget;
 QT_END_NAMESPACE
 
@@ -57,6 +58,11 @@ public:
 
 Q_SIGNALS:
     void rankingShown();
+
+protected:
+    // Placing runs only while the dialog is shown: switching configuration with it closed
+    // starts no extraction.
+    void showEvent(QShowEvent* event) override;
 
 private:
     void loadFromProject();
