@@ -1,6 +1,9 @@
 #include "ui/LibraryView.h"
 
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -105,7 +108,37 @@ LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(
     connect(workbench_, &Workbench::projectClosed, this, &LibraryView::rebuild);
     connect(workbench_, &Workbench::modelReady, this, &LibraryView::updateFeatureColumn);
     connect(workbench_, &Workbench::sourcesChanged, this, &LibraryView::updateFeatureColumn);
+    setAcceptDrops(true);
     rebuild();
+}
+
+namespace {
+
+QStringList localFiles(const QMimeData* mime)
+{
+    QStringList files;
+    if (mime)
+        for (const QUrl& url : mime->urls())
+            if (url.isLocalFile())
+                files << url.toLocalFile();
+    return files;
+}
+
+}  // namespace
+
+void LibraryView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!localFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void LibraryView::dropEvent(QDropEvent* event)
+{
+    const QStringList files = localFiles(event->mimeData());
+    if (files.isEmpty())
+        return;
+    event->acceptProposedAction();
+    Q_EMIT videosDropped(files);
 }
 
 int LibraryView::visibleRows() const

@@ -1,13 +1,17 @@
 #pragma once
 // Library: every item with title, genres, trailer present or missing, and its
 // feature status per configuration; a search field and a genre filter.
-// Double-click (or Enter) asks to play the item's trailer.
+// Double-click (or Enter) asks to play the item's trailer. Video files dropped on it
+// are offered as new trailers (videosDropped).
 
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -34,6 +38,12 @@ public:
 
 Q_SIGNALS:
     void playRequested(const QString& itemId);
+    // Local files dropped on the library: trailers nobody has rated yet.
+    void videosDropped(const QStringList& files);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void rebuild();

@@ -39,6 +39,7 @@
 #include "ui/TrailerView.h"
 #include "ui/UserExplorerView.h"
 #include "ui/MapView.h"
+#include "ui/NewTrailerDialog.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -182,6 +183,12 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(gallery, &FeatureGalleryDialog::frameRequested, this, [this](const QString& itemId, qint64 ms) {
         playItem(itemId);
         trailer_->seek(ms);
+    });
+    // A trailer nobody has rated (File > Add Trailer…, or dropped on the library): the users it suits.
+    newTrailer_ = new NewTrailerDialog(workbench_, jobs_, this);
+    connect(library_, &LibraryView::videosDropped, this, [this](const QStringList& files) {
+        for (const QString& file : files)
+            addTrailer(file);
     });
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
@@ -342,6 +349,17 @@ void MainWindow::createMenus()
         openSyntheticDemo(QString::fromStdString((tl::xdg::appDataDir() / "synthetic-demo").string()));
     });
     file->addAction(tr("&Close Project"), workbench_, &Workbench::closeProject);
+    file->addAction(tr("Add &Trailer…"), this, [this] {
+        const QString video = prompter_->openFileName(
+            this, tr("Add a trailer nobody has rated"),
+            tr("Videos (*.mp4 *.mkv *.webm *.avi *.mov *.m4v *.mpg *.ogv);;All files (*)"));
+        if (!video.isEmpty())
+            addTrailer(video);
+    });
+    file->addAction(tr("Added T&railers…"), this, [this] {
+        newTrailer_->show();
+        newTrailer_->raise();
+    });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -622,6 +640,13 @@ QStringList MainWindow::saveScreenshots(const QString& dir)
             holder->resize(old);
     }
     return written;
+}
+
+void MainWindow::addTrailer(const QString& video)
+{
+    newTrailer_->addVideo(video);
+    newTrailer_->show();
+    newTrailer_->raise();
 }
 
 }  // namespace tl::ui

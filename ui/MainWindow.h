@@ -33,6 +33,7 @@ class Prompter;
 class TrailerView;
 class UserExplorerView;
 class MapView;
+class NewTrailerDialog;
 class Workbench;
 
 class MainWindow : public QMainWindow {
@@ -59,6 +60,10 @@ public:
     // Extracts the open project's missing configurations in the background (see AutoExtractor).
     AutoExtractor* autoExtractor() const { return auto_; }
     QLabel* backgroundStatusLabel() const { return backgroundLabel_; }
+    // Trailers nobody has rated and the users they suit (File > Add Trailer…).
+    NewTrailerDialog* newTrailerDialog() const { return newTrailer_; }
+    // Adds a video as a new trailer and shows the dialog (a drop on the library does the same).
+    void addTrailer(const QString& video);
 
     void openProject(const QString& file);
     void openSyntheticDemo(const QString& dir);
@@ -124,6 +129,7 @@ private:
     AutoExtractor* auto_;
     QByteArray defaultState_;
     QList<QDockWidget*> docks_;
+    NewTrailerDialog* newTrailer_ = nullptr;
 };
 
 }  // namespace tl::ui

@@ -484,6 +484,10 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
     // The overlay is saved in the project file; the ratings file is never written.
     try {
         tl::Project saved = copy.project;
+        // File > Add Trailer writes the file too (added_videos) since the project was opened: keep what it added.
+        tl::ProjectLoadOptions options;
+        options.cache = saved.cache;
+        saved.addedVideos = tl::loadProject(saved.file, options).addedVideos;
         tl::saveProject(saved, saved.file);
         editsSaveError_.clear();
     } catch (const std::exception& e) {

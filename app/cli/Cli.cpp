@@ -22,6 +22,7 @@ const std::vector<Command>& commands()
         {"whatif", "predictions and recommendations after hypothetical rating edits (incremental, no rebuild)",
          whatifCommand},
         {"map", "users and trailers in one 2-D space (exact PCA or t-SNE of MUP and MIP) as CSV", mapCommand},
+        {"suits", "the users a video nobody has rated suits best in a project configuration (ranked cosines)", suitsCommand},
         {"sample", "sample a video's frames at N frames per second (or one per shot) to PNG + JSON",
          sampleCommand},
         {"extract", "extract deep CNN features of trailers into item profiles (CSV or .npy)", extractCommand},

@@ -38,6 +38,7 @@ int modelsCommand(const std::vector<std::string>& args, std::ostream& out, std::
 int explainCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int whatifCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int mapCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int suitsCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // What a command-line user does when a model's weights are not found (appended to
 // the registry's list of places looked in).

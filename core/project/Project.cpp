@@ -208,6 +208,16 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
             p.ratingEdits.push_back(std::move(edit));
         }
     }
+    if (doc.contains("added_videos")) {
+        const auto& added = doc["added_videos"];
+        if (!added.is_array())
+            badField(file, "added_videos", "expected a list of video file names");
+        for (const auto& v : added) {
+            if (!v.is_string() || v.get<std::string>().empty())
+                badField(file, "added_videos", "entry " + v.dump() + " is not a file name");
+            p.addedVideos.push_back(resolve(base, v.get<std::string>()));
+        }
+    }
     if (!options.cache.empty()) {
         p.cache = std::filesystem::absolute(options.cache).lexically_normal();
     } else {
@@ -277,6 +287,12 @@ void saveProject(Project& project, const std::filesystem::path& path)
             edits.push_back(std::move(entry));
         }
         doc["rating_edits"] = std::move(edits);
+    }
+    if (!project.addedVideos.empty()) {
+        nlohmann::json added = nlohmann::json::array();
+        for (const auto& video : project.addedVideos)
+            added.push_back(relativeTo(base, video));
+        doc["added_videos"] = added;
     }
     writeText(project.file, doc.dump(2) + "\n");
 }

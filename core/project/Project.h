@@ -68,6 +68,10 @@ struct Project {
     // The what-if overlay, applied in order on top of the source ratings (RatingOverlay.h).
     std::vector<std::string> newUsers;          // playground users (ids not in the ratings)
     std::vector<ProjectRatingEdit> ratingEdits;
+    // Trailers added to the project that no rating refers to ("added_videos": a list of
+    // paths, relative where they lie under the folder): placed among the users by their
+    // features; the ratings, items and manifest are never rewritten for them.
+    std::vector<std::filesystem::path> addedVideos;  // absolute after load
 
     std::filesystem::path folder() const { return file.parent_path(); }
 };
