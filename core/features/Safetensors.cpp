@@ -141,8 +141,26 @@ SafetensorsFile readSafetensors(const std::filesystem::path& path)
         try {
             RawTensor t;
             t.dtype = entry.at("dtype").get<std::string>();
-            t.shape = entry.at("shape").get<std::vector<std::int64_t>>();
-            const auto offsets = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
+            // Whole numbers only: nlohmann converts a JSON float such as 2e31 to an integer by a
+            // plain cast, which is undefined beyond the integer's range.
+            const nlohmann::json& tensor = entry;  // lambdas cannot capture structured bindings (C++17)
+            const std::string tensorName = name;
+            const auto wholeNumbers = [&](const char* field) {
+                const auto& list = tensor.at(field);
+                if (!list.is_array())
+                    fail(path, "tensor '" + tensorName + "': " + field + " is not a list");
+                for (const auto& v : list)
+                    if (!v.is_number_integer())
+                        fail(path, "tensor '" + tensorName + "': " + field + " holds " + v.dump() +
+                                       ", not a whole number");
+                return &list;
+            };
+            t.shape = wholeNumbers("shape")->get<std::vector<std::int64_t>>();
+            const auto offsetList = wholeNumbers("data_offsets");
+            for (const auto& v : *offsetList)
+                if (!v.is_number_unsigned())
+                    fail(path, "tensor '" + name + "' has a negative data offset");
+            const auto offsets = offsetList->get<std::vector<std::uint64_t>>();
             const std::size_t elementSize = safetensorsDtypeSize(t.dtype);
             if (elementSize == 0)
                 fail(path, "tensor '" + name + "' has unknown dtype " + t.dtype);

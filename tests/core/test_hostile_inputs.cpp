@@ -382,6 +382,26 @@ TEST(HostileSafetensors, OverflowingShapesAreAnErrorNotUndefinedBehaviour)
     EXPECT_TRUE(contains(m, "w.safetensors") && contains(m, "overflows")) << m;
 }
 
+// A shape or offset written as a float (2.2e31) or a negative offset: a named error, not a
+// cast beyond the integer's range (found by fuzz_store_entry).
+TEST(HostileSafetensors, NonIntegerShapesAndOffsetsAreAnError)
+{
+    test::TempDir dir;
+    const auto write = [&](const std::string& name, const std::string& header) {
+        std::string bytes(8, '\0');
+        for (std::size_t i = 0; i < 8; ++i)
+            bytes[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+        test::writeFile(dir / name, bytes + header);
+        return errorOf([&] { readSafetensors(dir / name); });
+    };
+    const std::string a = write("a.safetensors", R"({"w":{"dtype":"F32","shape":[2.2e31,32],"data_offsets":[0,0]}})");
+    EXPECT_TRUE(contains(a, "a.safetensors") && contains(a, "shape") && contains(a, "not a whole number")) << a;
+    const std::string b = write("b.safetensors", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}})");
+    EXPECT_TRUE(contains(b, "data_offsets") && contains(b, "not a whole number")) << b;
+    const std::string c = write("c.safetensors", R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}})");
+    EXPECT_TRUE(contains(c, "negative data offset")) << c;
+}
+
 // ---------------------------------------------------------------------------------------
 // Non-regular files (issue point 6): FIFOs are refused, never opened.
 
