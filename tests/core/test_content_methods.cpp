@@ -13,40 +13,20 @@
 #include "core/common/Error.h"
 #include "core/common/Random.h"
 #include "core/eval/Evaluator.h"
+#include "tests/support/TestSupport.h"
 
 namespace tl {
 namespace {
 
-struct Case {
-    Dataset data;
-    std::vector<std::size_t> trainIdx, testIdx;
-    FeatureMatrix features;  // items 0 .. items-2 (the last item has no profile)
-};
+using Case = test::RandomCase;
 
-// users x items at `density`, every 4th rating tested; item 0's ratings all go to
-// test (an item nobody rated in training, i.e. a cold item that has a profile).
+// users x items at density 0.4, every 4th rating tested; item 0's ratings all go to
+// test (an item nobody rated in training, i.e. a cold item that has a profile); 5 feature
+// columns in [0, 1).
 Case makeCase(std::size_t users, std::size_t items, std::uint64_t seed)
 {
-    Case c;
-    Rng rng(seed);
-    for (std::size_t i = 0; i < items; ++i)
-        c.data.items.intern(std::to_string(i));
-    for (std::size_t u = 0; u < users; ++u) {
-        const std::uint32_t user = c.data.users.intern(std::to_string(u));
-        for (std::size_t i = 0; i < items; ++i)
-            if (rng.uniform() < 0.4) {
-                const auto r = c.data.ratings.size();
-                c.data.ratings.push_back({user, static_cast<std::uint32_t>(i), static_cast<float>(1 + rng.below(5))});
-                (i == 0 || r % 4 == 0 ? c.testIdx : c.trainIdx).push_back(r);
-            }
-    }
-    c.features.values.resize(static_cast<Eigen::Index>(items - 1), 5);
-    for (std::size_t i = 0; i + 1 < items; ++i) {
-        c.features.ids.push_back(std::to_string(i));
-        for (Eigen::Index f = 0; f < 5; ++f)
-            c.features.values(static_cast<Eigen::Index>(i), f) = static_cast<float>(rng.uniform());
-    }
-    return c;
+    return test::makeRandomCase(users, items, seed,
+                                {.density = 0.4, .testEvery = 4, .coldFirstItem = true, .dims = 5, .featureOffset = 0});
 }
 
 TEST(ContentMethods, ParseNamesAllAndErrors)

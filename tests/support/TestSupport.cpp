@@ -1,5 +1,7 @@
 #include "tests/support/TestSupport.h"
 
+#include "core/common/Random.h"
+
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -63,6 +65,31 @@ std::size_t addTinyRatings(Dataset& data)
     const std::size_t trainCount = data.ratings.size();
     add("u1", "i3", 2), add("u1", "i5", 5);
     return trainCount;
+}
+
+RandomCase makeRandomCase(std::size_t users, std::size_t items, std::uint64_t seed, const RandomCaseShape& shape)
+{
+    RandomCase c;
+    Rng rng(seed);
+    for (std::size_t i = 0; i < items; ++i)
+        c.data.items.intern(std::to_string(i));
+    for (std::size_t u = 0; u < users; ++u) {
+        const std::uint32_t user = c.data.users.intern(std::to_string(u));
+        for (std::size_t i = 0; i < items; ++i)
+            if (rng.uniform() < shape.density) {
+                const auto r = c.data.ratings.size();
+                c.data.ratings.push_back({user, static_cast<std::uint32_t>(i), static_cast<float>(1 + rng.below(5))});
+                const bool test = (shape.coldFirstItem && i == 0) || r % shape.testEvery == 0;
+                (test ? c.testIdx : c.trainIdx).push_back(r);
+            }
+    }
+    c.features.values.resize(static_cast<Eigen::Index>(items - 1), shape.dims);
+    for (std::size_t i = 0; i + 1 < items; ++i) {
+        c.features.ids.push_back(std::to_string(i));
+        for (Eigen::Index f = 0; f < shape.dims; ++f)
+            c.features.values(static_cast<Eigen::Index>(i), f) = static_cast<float>(rng.uniform() + shape.featureOffset);
+    }
+    return c;
 }
 
 }  // namespace tl::test

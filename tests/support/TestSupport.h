@@ -2,9 +2,12 @@
 // Helpers shared by the core tests: where the shared reference data lives,
 // and scratch folders that clean themselves up.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "core/data/FeatureMatrix.h"
 #include "core/data/Ratings.h"
 
 namespace tl::test {
@@ -37,6 +40,25 @@ void writeFile(const std::filesystem::path& path, const std::string& text);
 // test ratings u1: i3=2 i5=5. Appends them to data; returns how many are training ratings
 // (the first ones), for explicitSplit.
 std::size_t addTinyRatings(Dataset& data);
+
+// A seeded random case for the model tests: users x items, each pair rated (1-5) with
+// probability `density`; the r-th rating goes to test when r % testEvery == 0, and with
+// coldFirstItem every rating of item 0 does too (an item nobody rated in training that
+// has a profile). Items 0 .. items-2 get `dims` profile columns drawn uniform in
+// [featureOffset, featureOffset + 1); the last item has no profile.
+struct RandomCase {
+    Dataset data;
+    std::vector<std::size_t> trainIdx, testIdx;
+    FeatureMatrix features;
+};
+struct RandomCaseShape {
+    double density = 0.4;
+    std::size_t testEvery = 4;
+    bool coldFirstItem = false;
+    int dims = 5;
+    double featureOffset = 0;
+};
+RandomCase makeRandomCase(std::size_t users, std::size_t items, std::uint64_t seed, const RandomCaseShape& shape);
 
 }  // namespace tl::test
 
