@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
@@ -16,7 +17,7 @@ namespace tl::audio {
 
 namespace {
 
-constexpr int kBins = kSpectrumBins;
+constexpr int kBins = kFrameSize / 2 + 1;
 constexpr double kSilentMeanSquare = 1e-12;  // a frame quieter than -120 dBFS RMS is silence
 constexpr int kOnsetPeakRadius = 3;
 constexpr int kOnsetMeanRadius = 10;
@@ -45,6 +46,12 @@ double percentile(const std::vector<double>& sorted, double q)
 }
 
 }  // namespace
+
+std::mutex& fftwPlanMutex()
+{
+    static std::mutex m;
+    return m;
+}
 
 const std::vector<std::string>& frameDescriptorNames()
 {
@@ -126,7 +133,7 @@ struct AudioDescriptorAccumulator::Impl {
     explicit Impl(int sampleRate) : rate(sampleRate), spectrum(sampleRate)
     {
         {
-            std::lock_guard lock(fftwPlannerMutex());
+            std::lock_guard lock(fftwPlanMutex());
             dctIn = fftwf_alloc_real(kMelBands);
             dctOut = fftwf_alloc_real(kMelBands);
             if (dctIn && dctOut)
@@ -143,7 +150,7 @@ struct AudioDescriptorAccumulator::Impl {
 
     void release()
     {
-        std::lock_guard lock(fftwPlannerMutex());
+        std::lock_guard lock(fftwPlanMutex());
         if (dct)
             fftwf_destroy_plan(dct);
         fftwf_free(dctIn);
@@ -239,13 +246,7 @@ struct AudioDescriptorAccumulator::Impl {
         if (ebur128_add_frames_float(loudness, x, n) != EBUR128_SUCCESS)
             throw std::bad_alloc();
         samples += static_cast<long long>(n);
-        pending.insert(pending.end(), x, x + n);
-        std::size_t at = 0;
-        while (pending.size() - at >= static_cast<std::size_t>(kFrameSize)) {
-            frame(pending.data() + at);
-            at += kHopSize;
-        }
-        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+        splitFrames(pending, x, n, [this](const float* samples) { frame(samples); });
     }
 
     double onsetRate() const

@@ -59,13 +59,7 @@ struct LogMelPatcher::Impl {
     {
         if (done)
             throw std::logic_error("LogMelPatcher::add after finish");
-        pending.insert(pending.end(), x, x + n);
-        std::size_t at = 0;
-        while (pending.size() - at >= static_cast<std::size_t>(kFrameSize)) {
-            onFrame(pending.data() + at);
-            at += kHopSize;
-        }
-        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+        splitFrames(pending, x, n, [this](const float* frame) { onFrame(frame); });
     }
 
     void finish()

@@ -1,18 +1,13 @@
 #include "core/audio/LogMelSpectrum.h"
 
 #include <cmath>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 
 #include <fftw3.h>
 
 namespace tl::audio {
-
-std::mutex& fftwPlannerMutex()
-{
-    static std::mutex m;
-    return m;
-}
 
 LogMelSpectrum::LogMelSpectrum(int sampleRate)
     : rate_(sampleRate), window_(kFrameSize), power_(kSpectrumBins)
@@ -24,7 +19,7 @@ LogMelSpectrum::LogMelSpectrum(int sampleRate)
         window_[static_cast<std::size_t>(i)] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * M_PI * i / kFrameSize));
         windowSum_ += window_[static_cast<std::size_t>(i)];
     }
-    std::lock_guard lock(fftwPlannerMutex());
+    std::lock_guard lock(fftwPlanMutex());
     in_ = fftwf_alloc_real(kFrameSize);
     auto* out = fftwf_alloc_complex(kSpectrumBins);
     out_ = out;
@@ -39,7 +34,7 @@ LogMelSpectrum::LogMelSpectrum(int sampleRate)
 
 LogMelSpectrum::~LogMelSpectrum()
 {
-    std::lock_guard lock(fftwPlannerMutex());
+    std::lock_guard lock(fftwPlanMutex());
     fftwf_destroy_plan(static_cast<fftwf_plan>(plan_));
     fftwf_free(in_);
     fftwf_free(static_cast<fftwf_complex*>(out_));

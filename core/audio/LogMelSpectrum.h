@@ -8,9 +8,9 @@
 // |X_k|^2 for the kSpectrumBins bins 0 .. rate / 2. Log-mel: the kMelBands
 // triangular filters of melFilterBank() (HTK mel scale, 0 Hz .. rate / 2) applied
 // to the power spectrum, each band as 10 log10(E + 1e-10) dB (silence: -100 dB).
-// Threading: one object per thread (FFTW plans are made under fftwPlannerMutex()).
+// Threading: one object per thread (FFTW plans are made under fftwPlanMutex()).
 
-#include <mutex>
+#include <cstddef>
 #include <vector>
 
 #include "core/audio/AudioDescriptors.h"
@@ -20,8 +20,21 @@ namespace tl::audio {
 inline constexpr int kSpectrumBins = kFrameSize / 2 + 1;
 inline constexpr double kLogMelFloorDb = -100.0;  // 10 log10(1e-10): a silent band
 
-// FFTW's planner is not thread-safe: every plan in core/audio is made under this lock.
-std::mutex& fftwPlannerMutex();
+// The framing every streaming user of core/audio shares: appends `count` samples to
+// `pending` (the samples not yet consumed, the next frame starting at pending[0]), calls
+// onFrame(const float* frame) for each whole kFrameSize frame, kHopSize apart, and keeps
+// the samples the next frame needs.
+template <class OnFrame>
+void splitFrames(std::vector<float>& pending, const float* samples, std::size_t count, OnFrame&& onFrame)
+{
+    pending.insert(pending.end(), samples, samples + count);
+    std::size_t at = 0;
+    while (pending.size() - at >= static_cast<std::size_t>(kFrameSize)) {
+        onFrame(pending.data() + at);
+        at += kHopSize;
+    }
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+}
 
 class LogMelSpectrum {
 public:
