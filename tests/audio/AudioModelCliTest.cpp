@@ -28,14 +28,6 @@ std::string readText(const std::filesystem::path& p)
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
-std::string pythonWithTorch()
-{
-    for (const char* candidate : {"/usr/bin/python3", "python3"})
-        if (std::system((std::string(candidate) + " -c 'import torch' > /dev/null 2>&1").c_str()) == 0)
-            return candidate;
-    return {};
-}
-
 // stats.pt: [N,1,40,F] -> [N,2]: each patch's mean value and the band with the largest
 // mean over the patch's frames. rank3.pt returns [N,1,40]; rank1.pt returns [N].
 const char* kScript = R"PY(
@@ -64,7 +56,7 @@ protected:
     // The models are made once for the suite (python3 importing torch takes seconds).
     static void SetUpTestSuite()
     {
-        const std::string python = pythonWithTorch();
+        const std::string python = test::pythonWith("torch");
         if (python.empty())
             return;
         models_ = new test::TempDir;
