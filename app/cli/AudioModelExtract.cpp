@@ -108,7 +108,7 @@ int extractAudioModel(const ArgParser& p, const std::vector<features::VideoItem>
         try {
             features::FeaturePooler pooler(dims);
             const PatchStreamResult result = streamLogMelPatches(
-                v.path, shape, batch, [&](const float* x, std::size_t n) { pooler.addRows(net.forward(x, n)); },
+                v.path, shape, batch, [&](const float* x, std::size_t n) { pooler.addRows(net.forward(x, n, batch)); },
                 &ctx.token());
             if (result.decode.status != AudioStatus::Decoded) {
                 err << "no audio: " << v.id << " (" << v.path.string() << "): " << result.decode.noAudioReason << "\n";

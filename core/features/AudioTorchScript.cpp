@@ -3,6 +3,7 @@
 
 #include "core/features/AudioTorchScript.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -108,14 +109,21 @@ std::string AudioTorchScriptModel::weightsId() const { return impl_->sha256; }
 std::string AudioTorchScriptModel::deviceName() const { return torchdevice::describe(impl_->device, false, true); }
 ComputeDevice AudioTorchScriptModel::device() const { return torchdevice::fromTorch(impl_->device); }
 
-RowMatrixF AudioTorchScriptModel::forward(const float* patches, std::size_t n)
+RowMatrixF AudioTorchScriptModel::forward(const float* patches, std::size_t n, std::size_t padTo)
 {
     torch::NoGradGuard noGrad;
-    const auto count = static_cast<std::int64_t>(n);
-    const torch::Tensor x =
-        torch::from_blob(const_cast<float*>(patches), {count, 1, impl_->bands, impl_->frames}, torch::kFloat);
+    const auto count = static_cast<std::int64_t>(std::max(n, padTo));
+    const std::int64_t patchFloats = static_cast<std::int64_t>(impl_->bands) * impl_->frames;
+    torch::Tensor x;
+    if (count > static_cast<std::int64_t>(n)) {
+        x = torch::full({count, 1, impl_->bands, impl_->frames}, -100.0f, torch::kFloat);
+        std::memcpy(x.data_ptr<float>(), patches, sizeof(float) * n * static_cast<std::size_t>(patchFloats));
+    } else {
+        x = torch::from_blob(const_cast<float*>(patches), {count, 1, impl_->bands, impl_->frames}, torch::kFloat);
+    }
     torch::Tensor y = impl_->run(x.to(impl_->device));
     impl_->check(y, count);
+    y = y.slice(0, 0, static_cast<std::int64_t>(n));
     if (static_cast<std::size_t>(y.size(1)) != impl_->dims)
         throw ModelError(name() + " returned " + std::to_string(y.size(1)) + " values per patch, " +
                          std::to_string(impl_->dims) + " at load time");

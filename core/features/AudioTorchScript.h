@@ -49,7 +49,12 @@ public:
 
     // patches: n x 1 x bands x frames floats (C order) -> n x D. ModelError when the
     // output is not [n, D] or holds a non-finite value (naming the patch).
-    RowMatrixF forward(const float* patches, std::size_t n);
+    // With padTo > n the batch is padded with silent patches (-100 dB) to padTo first and
+    // only the first n rows are returned: every forward pass then has one shape, so
+    // TorchScript's executor does not specialise again for a trailer's short last batch,
+    // and CPU kernels block the same way for every batch (as the frame route's
+    // forwardFullBatch).
+    RowMatrixF forward(const float* patches, std::size_t n, std::size_t padTo = 0);
 
 private:
     struct Impl;

@@ -12,7 +12,9 @@
 
 #include "core/audio/AudioProfile.h"
 #include "core/audio/LogMelPatches.h"
+#include "core/common/Error.h"
 #include "core/data/FeatureMatrix.h"
+#include "core/features/AudioTorchScript.h"
 #include "core/features/Sha256.h"
 #include "tests/audio/WavWriter.h"
 #include "tests/support/CliRun.h"
@@ -152,6 +154,36 @@ TEST_F(AudioModelCli, PooledRowsEqualTheHandComputedAnswer)
     EXPECT_EQ(mm.values(1, 1), 25.0f);
     for (Eigen::Index r = 0; r < 2; ++r)
         EXPECT_NEAR(mm.values(r, 0), (m.values(r, 0) * 32 + kLogMelFloorDb * 32) / 64, 1e-3);
+}
+
+// The model class alone on hand-made patches: silence with one loud band.
+TEST_F(AudioModelCli, ModelOnHandMadePatchesAndPaddedBatches)
+{
+    features::AudioModelSpec spec;
+    spec.file = dir_ / "stats.pt";
+    spec.device = ComputeDevice::cpu();
+    spec.frames = 8;
+    features::AudioTorchScriptModel net(spec);
+    EXPECT_EQ(net.featureDim(), 2u);
+    EXPECT_EQ(net.name(), "audio-torchscript:stats.pt");
+    EXPECT_EQ(net.provenance(), "pretrained:stats.pt sha256=" + features::sha256File(spec.file));
+    // Patch 0: band 7 at 0 dB, the rest -100 dB; patch 1: band 31 at -20 dB.
+    std::vector<float> patches(2 * 40 * 8, -100.0f);
+    for (std::size_t f = 0; f < 8; ++f) {
+        patches[7 * 8 + f] = 0.0f;
+        patches[40 * 8 + 31 * 8 + f] = -20.0f;
+    }
+    for (std::size_t padTo : {0u, 2u, 5u}) {
+        const RowMatrixF y = net.forward(patches.data(), 2, padTo);
+        ASSERT_EQ(y.rows(), 2) << padTo;
+        ASSERT_EQ(y.cols(), 2) << padTo;
+        EXPECT_FLOAT_EQ(y(0, 0), -97.5f) << padTo;  // (39 x -100 + 0) / 40
+        EXPECT_FLOAT_EQ(y(0, 1), 7.0f) << padTo;
+        EXPECT_FLOAT_EQ(y(1, 0), -98.0f) << padTo;  // (39 x -100 - 20) / 40
+        EXPECT_FLOAT_EQ(y(1, 1), 31.0f) << padTo;
+    }
+    spec.file = dir_ / "rank3.pt";
+    EXPECT_THROW(features::AudioTorchScriptModel{spec}, ModelError);
 }
 
 TEST_F(AudioModelCli, BadModelsAndOptionsAreRefusedWithTheReason)
