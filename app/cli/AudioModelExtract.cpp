@@ -71,6 +71,8 @@ int extractAudioModel(const ArgParser& p, const std::vector<features::VideoItem>
     (void)out;
     (void)err;
     (void)batch;
+    (void)pooling;
+    (void)modelFile;
     throw ConfigError("--model " + model + ": this build has no FFmpeg (configured with -DTRAILERLAB_WITH_FFMPEG=OFF)");
 #else
     using namespace tl::audio;

@@ -97,7 +97,7 @@ ArgParser makeParser()
                 "FILE.meta.json records the model's SHA-256 and the input contract; videos without sound are listed as\n"
                 "for --model audio. Takes --device, --batch (patches per forward pass), --pooling, --patch-frames,\n"
                 "--patch-hop, --out FILE.csv or .npy, --max-failed and --quiet. See docs/audio-models.md.\n"
-                "  trailerlab-cli extract --videos trailers/ --model audio-torchscript:vggish.pt --out audio-ts.csv\n");
+                "  trailerlab-cli extract --videos trailers/ --model audio-torchscript:my-audio.pt --out audio-ts.csv\n");
     return p;
 }
 
