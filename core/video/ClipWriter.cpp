@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -23,6 +24,25 @@ void check(int rc, const std::string& what)
 {
     if (rc < 0)
         throw Error("ClipWriter: " + what + ": " + ffmpegError(rc));
+}
+
+// Sends `input` (nullptr: flush) to an encoder and writes every packet it gives,
+// in the stream's time base; `adjust` may fix a packet first (e.g. its duration).
+void encodeAndWrite(AVFormatContext* format, AVCodecContext* codec, AVStream* stream, AVPacket* packet,
+                    const AVFrame* input, const char* what, const std::function<void(AVPacket*)>& adjust = {})
+{
+    check(avcodec_send_frame(codec, input), std::string("encode ") + what);
+    for (;;) {
+        const int rc = avcodec_receive_packet(codec, packet);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return;
+        check(rc, std::string("receive ") + what + " packet");
+        if (adjust)
+            adjust(packet);
+        av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
+        packet->stream_index = stream->index;
+        check(av_interleaved_write_frame(format, packet), std::string("write ") + what + " packet");
+    }
 }
 
 // The sound track's encoder: checked and opened before the header is written,
@@ -105,7 +125,7 @@ public:
         advanceTo(format, total_);
         if (next_ < total_)
             send(format, static_cast<int>(total_ - next_));
-        drain(format, nullptr);
+        encodeAndWrite(format, codec_.get(), stream_, packet_.get(), nullptr, "audio");
     }
 
 private:
@@ -143,21 +163,7 @@ private:
             }
         frame_->pts = next_;
         next_ += count;
-        drain(format, frame_.get());
-    }
-
-    void drain(AVFormatContext* format, const AVFrame* input)
-    {
-        check(avcodec_send_frame(codec_.get(), input), "encode audio");
-        for (;;) {
-            const int rc = avcodec_receive_packet(codec_.get(), packet_.get());
-            if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-                return;
-            check(rc, "receive audio packet");
-            av_packet_rescale_ts(packet_.get(), codec_->time_base, stream_->time_base);
-            packet_->stream_index = stream_->index;
-            check(av_interleaved_write_frame(format, packet_.get()), "write audio packet");
-        }
+        encodeAndWrite(format, codec_.get(), stream_, packet_.get(), frame_.get(), "audio");
     }
 
     const AudioTrack& track_;
@@ -249,30 +255,23 @@ void writeClip(const std::filesystem::path& file, const ClipSpec& spec, const Pa
     std::vector<std::uint8_t> rgb(static_cast<std::size_t>(spec.width) * spec.height * 3);
     PacketPtr packet = makePacket();
 
-    const auto drain = [&](const AVFrame* input) {
-        check(avcodec_send_frame(codec.get(), input), "encode");
-        for (;;) {
-            const int rc = avcodec_receive_packet(codec.get(), packet.get());
-            if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-                return;
-            check(rc, "receive packet");
-            if (packet->duration <= 0) {
-                // Each frame lasts until the next one (the last as long as the one before).
-                std::int64_t duration = 1;
-                if (vfr) {
-                    const auto& pts = spec.ptsMs;
-                    const auto it = std::find(pts.begin(), pts.end(), packet->pts);
-                    if (it != pts.end() && it + 1 != pts.end())
-                        duration = *(it + 1) - *it;
-                    else if (pts.size() >= 2)
-                        duration = pts[pts.size() - 1] - pts[pts.size() - 2];
-                }
-                packet->duration = duration;
-            }
-            av_packet_rescale_ts(packet.get(), codec->time_base, stream->time_base);
-            packet->stream_index = stream->index;
-            check(av_interleaved_write_frame(format.get(), packet.get()), "write packet");
+    // Each frame lasts until the next one (the last as long as the one before).
+    const auto setDuration = [&](AVPacket* p) {
+        if (p->duration > 0)
+            return;
+        std::int64_t duration = 1;
+        if (vfr) {
+            const auto& pts = spec.ptsMs;
+            const auto it = std::find(pts.begin(), pts.end(), p->pts);
+            if (it != pts.end() && it + 1 != pts.end())
+                duration = *(it + 1) - *it;
+            else if (pts.size() >= 2)
+                duration = pts[pts.size() - 1] - pts[pts.size() - 2];
         }
+        p->duration = duration;
+    };
+    const auto drain = [&](const AVFrame* input) {
+        encodeAndWrite(format.get(), codec.get(), stream, packet.get(), input, "video", setDuration);
     };
     for (int i = 0; i < spec.frames; ++i) {
         painter(i, spec.width, spec.height, rgb);

@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "core/audio/AudioDescriptors.h"
 #include "core/eval/Evaluator.h"
@@ -95,14 +93,6 @@ TEST(DemoSoundtrack, CfOnAudioDescriptorsBeatsTheUserMean)
     EXPECT_LT(audio, userMean - 0.05) << "audio " << audio << ", user mean " << userMean;
 }
 
-std::string slurp(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The bytes and timestamps of every packet of a file's video stream.
 std::string videoPackets(const std::filesystem::path& file)
 {
@@ -141,7 +131,7 @@ TEST(DemoSoundtrack, TheSoundChangesNeitherPicturesNorRatings)
     spec.sound = false;
     createDemoProject(silent.path(), spec);
     for (const char* file : {"ratings.csv", "movies.csv", "properties.csv"})
-        EXPECT_EQ(slurp(withSound / file), slurp(silent / file)) << file;
+        EXPECT_EQ(test::readFile(withSound / file), test::readFile(silent / file)) << file;
     for (int i = 1; i <= 3; ++i) {
         const auto clip = "clips/trailer_" + std::to_string(i) + ".mp4";
         const std::string packets = videoPackets(withSound / clip);
@@ -150,8 +140,8 @@ TEST(DemoSoundtrack, TheSoundChangesNeitherPicturesNorRatings)
         EXPECT_TRUE(video::probeVideo(withSound / clip).hasAudio) << clip;
         EXPECT_FALSE(video::probeVideo(silent / clip).hasAudio) << clip;
     }
-    EXPECT_NE(slurp(withSound / "README.txt").find("soundtrack"), std::string::npos);
-    EXPECT_NE(slurp(silent / "README.txt").find("silent"), std::string::npos);
+    EXPECT_NE(test::readFile(withSound / "README.txt").find("soundtrack"), std::string::npos);
+    EXPECT_NE(test::readFile(silent / "README.txt").find("silent"), std::string::npos);
 }
 
 }  // namespace
