@@ -34,6 +34,8 @@ private:
 
 // Writes text to a file, creating its folder (binary mode: line ends are written as given).
 void writeFile(const std::filesystem::path& path, const std::string& text);
+// A whole file's bytes (empty when it cannot be read).
+std::string readFile(const std::filesystem::path& path);
 
 // The first of /usr/bin/python3 and python3 that imports `modules` ("torch", "torch, numpy"),
 // or empty: the tests that save their TorchScript models with python3-torch skip without it.
