@@ -200,22 +200,38 @@ void MapCanvas::paintEvent(QPaintEvent*)
         }
         painter.setPen(QPen(Qt::black, 2.5));
         painter.setBrush(colourOf(points_[static_cast<std::size_t>(selected_)]));
-        painter.drawEllipse(centre, 7, 7);
+        if (points_[static_cast<std::size_t>(selected_)].playground)
+            painter.drawPolygon(QPolygonF({centre + QPointF(0, -9), centre + QPointF(9, 0), centre + QPointF(0, 9),
+                                           centre + QPointF(-9, 0)}));
+        else
+            painter.drawEllipse(centre, 7, 7);
     }
     // The moved point: a dashed trail from where it was, and a ring where it is now.
     if (trail_ >= 0 && trail_ < static_cast<int>(screen_.size())) {
         const QPointF now = screen_[static_cast<std::size_t>(trail_)];
         const QColor trail(0xd0, 0x60, 0x00);
+        const double ring = 12;
         if (trailFrom_) {
-            painter.setPen(QPen(trail, 2, Qt::DashLine));
-            painter.drawLine(trailFromScreen_, now);
-            painter.setPen(QPen(trail, 1.5));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawEllipse(trailFromScreen_, 3.5, 3.5);
+            const QPointF d = now - trailFromScreen_;
+            const double length = std::hypot(d.x(), d.y());
+            if (length > ring + 2) {
+                // Dashed from where it was to the ring, with an arrowhead on the ring.
+                const QPointF unit = d / length;
+                const QPointF tip = now - unit * ring;
+                const QPointF normal(-unit.y(), unit.x());
+                painter.setPen(QPen(trail, 2.5, Qt::DashLine, Qt::RoundCap));
+                painter.drawLine(trailFromScreen_, tip - unit * 6);
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(trail);
+                painter.drawPolygon(QPolygonF({tip, tip - unit * 9 + normal * 5, tip - unit * 9 - normal * 5}));
+            }
+            painter.setPen(QPen(trail, 2));
+            painter.setBrush(palette().base());
+            painter.drawEllipse(trailFromScreen_, 4.5, 4.5);
         }
         painter.setPen(QPen(trail, 2.5));
         painter.setBrush(Qt::NoBrush);
-        painter.drawEllipse(now, 11, 11);
+        painter.drawEllipse(now, ring, ring);
     }
     // Legend, top left.
     painter.setRenderHint(QPainter::Antialiasing, false);

@@ -334,6 +334,18 @@ void NewTrailerDialog::refreshOverview()
 {
     const QSignalBlocker block(overview_);
     overview_->clear();
+    // Why nothing can be placed now (the same for every video), shown where the key is empty.
+    QString waiting = tr("no project open");
+    if (workbench_->hasProject()) {
+        const QString source = workbench_->activeSource();
+        const tl::ContentSourceInfo* info = workbench_->source(source);
+        if (!info)
+            waiting = tr("no configuration to place it in yet");
+        else if (!tl::whyNoNewTrailers(*workbench_->project(), *info).empty())
+            waiting = tr("%1 cannot place trailers: choose a trailer configuration").arg(source);
+        else
+            waiting = tr("waiting for the model of %1").arg(source);
+    }
     static const tl::IdMap none;
     const tl::IdMap& users = workbench_->hasProject() ? workbench_->project()->data.users : none;
     for (int i = 0; i < videos_->count(); ++i) {
@@ -341,7 +353,7 @@ void NewTrailerDialog::refreshOverview()
         const QString key = workbench_->hasProject() ? keyOf(video) : QString();
         QString state;
         if (key.isEmpty())
-            state = tr("waiting for a configuration to place it in");
+            state = waiting;
         else if (const auto placed = placed_.value(key)) {
             QStringList best;
             for (std::size_t r = 0; r < std::min<std::size_t>(3, placed->users.ranked.size()); ++r) {
