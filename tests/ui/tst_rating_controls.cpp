@@ -97,9 +97,7 @@ void TestRatingControls::cleanupTestCase()
 
 bool TestRatingControls::waitForModel() const
 {
-    Workbench* wb = window_->workbench();
-    return QTest::qWaitFor([&] { return wb->model(wb->activeSource()) && !wb->modelPending(wb->activeSource()); },
-                           30000);
+    return test::waitForActiveModel(*window_->workbench());
 }
 
 QString TestRatingControls::itemId(int n) const
