@@ -147,6 +147,7 @@ void MapView::reset()
     beforeEdit_.reset();
     trailUser_.reset();
     trailFrom_.reset();
+    trailMap_.reset();
     editPending_ = false;
     canvas_->clear(workbench_->hasProject() ? tr("Waiting for the configuration's model…")
                                             : tr("Open a project: users and trailers appear here."));
@@ -271,6 +272,7 @@ void MapView::show(std::shared_ptr<const MapResult> map)
     if (editPending_) {
         editPending_ = false;
         trailFrom_.reset();
+        trailMap_ = shown_;
         if (beforeEdit_ && trailUser_ && beforeEdit_->source == shown_->source &&
             beforeEdit_->map.options.method == shown_->map.options.method &&
             *trailUser_ < beforeEdit_->pointOfUser.size() && beforeEdit_->pointOfUser[*trailUser_] >= 0) {

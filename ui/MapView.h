@@ -56,8 +56,9 @@ public:
     std::optional<std::uint32_t> highlightedUser() const;
     // The user the last edit moved (its point has the trail) and where it was before, in
     // the shown map's coordinates (none: it was not on the map before).
-    std::optional<std::uint32_t> movedUser() const { return shown_ && trailUser_ ? trailUser_ : std::nullopt; }
-    std::optional<QPointF> movedFrom() const { return trailFrom_; }
+    // Only on the map computed right after the edit (another method or configuration has no trail).
+    std::optional<std::uint32_t> movedUser() const { return shown_ && shown_ == trailMap_ ? trailUser_ : std::nullopt; }
+    std::optional<QPointF> movedFrom() const { return movedUser() ? trailFrom_ : std::nullopt; }
     // Where a user is on the shown map (none: not on it, or no map).
     std::optional<QPointF> positionOf(std::uint32_t user) const;
 
@@ -97,6 +98,7 @@ private:
     std::shared_ptr<const MapResult> beforeEdit_;
     std::optional<std::uint32_t> trailUser_;
     std::optional<QPointF> trailFrom_;
+    std::shared_ptr<const MapResult> trailMap_;  // the map the trail belongs to
     bool editPending_ = false;
 };
 

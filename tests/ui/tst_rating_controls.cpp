@@ -371,6 +371,16 @@ void TestRatingControls::mapFollowsTheEdit()
     QCOMPARE(p.index, user_);
     QCOMPARE(p.position, *after);
     QCOMPARE(map->canvas()->trailOrigin(), before);
+    // The trail belongs to that map: a t-SNE map (other coordinates) has none; back on PCA it is there again.
+    mapped.clear();
+    map->methodBox()->setCurrentIndex(map->methodBox()->findData(QStringLiteral("tsne")));
+    QVERIFY(QTest::qWaitFor([&] { return !mapped.isEmpty(); }, 60000));
+    QVERIFY(!map->movedUser());
+    QCOMPARE(map->canvas()->trailPoint(), -1);
+    map->methodBox()->setCurrentIndex(map->methodBox()->findData(QStringLiteral("pca")));
+    QVERIFY(map->ready());
+    QCOMPARE(map->movedUser(), std::optional<std::uint32_t>(user_));
+    QCOMPARE(map->canvas()->trailPoint(), trail);
     // The map's model is the edited one: the user's mean on it is the edited ratings'.
     const auto model = recompute();
     QCOMPARE(wb->model(wb->activeSource())->train().userCount(user_), model->train().userCount(user_));
