@@ -23,6 +23,7 @@
 #include "core/features/FrameFeatures.h"
 #include "core/video/FrameSampler.h"
 #include "ui/JobRunner.h"
+#include "ui/StarRating.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -79,6 +80,10 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     bold.setBold(true);
     title_->setFont(bold);
     title_->setWordWrap(true);
+    stars_ = new StarRating(this);
+    stars_->setObjectName(QStringLiteral("TrailerRating"));
+    ratingAs_ = new QLabel(this);
+    ratingAs_->setObjectName(QStringLiteral("TrailerRatingAs"));
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setStyleSheet(QStringLiteral("color: #a03030"));
@@ -160,6 +165,11 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);
+    auto* rating = new QHBoxLayout;
+    rating->addWidget(ratingAs_);
+    rating->addWidget(stars_);
+    rating->addStretch(1);
+    layout->addLayout(rating);
     layout->addWidget(message_);
     auto* picture = new QHBoxLayout;
     picture->addWidget(video_, 1);
@@ -267,6 +277,7 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     scoring_->cancel();
     scoringKey_.clear();
     clearFrameScores({});
+    updateRating();
     if (itemId.isEmpty() && video.isEmpty()) {
         title_->setText(tr("No trailer selected: double-click an item with a trailer in the Library, or click a "
                            "recommendation in the User explorer."));
@@ -394,6 +405,52 @@ void TrailerView::setWorkbench(const Workbench* workbench)
         scoringCache_->failures.clear();
         updateFrameScores();
     });
+    connect(workbench, &Workbench::userChanged, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::editsChanged, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::projectOpened, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::projectClosed, this, &TrailerView::updateRating);
+    connect(stars_, &StarRating::ratingRequested, this, [this](int stars) {
+        if (!workbench_ || !workbench_->hasProject())
+            return;
+        if (const auto item = workbench_->project()->data.items.find(itemId_.toStdString()))
+            Q_EMIT rateRequested(*item, stars);
+    });
+    updateRating();
+}
+
+QString TrailerView::ratingText() const
+{
+    return ratingAs_->text();
+}
+
+void TrailerView::updateRating()
+{
+    const auto item = workbench_ && workbench_->hasProject() && !itemId_.isEmpty()
+                          ? workbench_->project()->data.items.find(itemId_.toStdString())
+                          : std::nullopt;
+    if (!item) {
+        stars_->setRating(std::nullopt, false);
+        stars_->setEnabled(false);
+        stars_->setSubject({});
+        ratingAs_->setText(itemId_.isEmpty() ? (videoPath_.isEmpty() ? QString() : tr("Not a project trailer: nothing to rate"))
+                                             : tr("Not in the project's ratings: nothing to rate"));
+        stars_->setVisible(!ratingAs_->text().isEmpty());
+        ratingAs_->setVisible(!ratingAs_->text().isEmpty());
+        return;
+    }
+    const auto& project = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const QString userId = user < project.data.users.size() ? QString::fromStdString(project.data.users.id(user)) : QString();
+    const UserRatingState state = userRatingState(project, user);
+    stars_->setEnabled(!userId.isEmpty());
+    stars_->setRating(state.ratingOf(*item), state.isEdited(*item));
+    stars_->setSubject(tr("%1 rating %2").arg(userId, workbench_->titleOf(itemId_)));
+    QString text = tr("Rating as %1").arg(userId);
+    if (workbench_->isPlaygroundUser(user))
+        text += tr(" (playground)");
+    ratingAs_->setText(text + QLatin1Char(':'));
+    stars_->show();
+    ratingAs_->show();
 }
 
 QString TrailerView::scoreStatus() const

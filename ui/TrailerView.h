@@ -13,10 +13,16 @@
 // The per-frame features come from the configuration's own model and preprocessing
 // (core/experiment/ConfigurationFrames.h), computed in a background job and kept per
 // video, rate and configuration, so changing the user only recomputes cosines.
+//
+// Rating: under the title, five stars (StarRating) show the workbench's selected
+// user's rating of the shown trailer, with a line saying who is rating ("Rating as
+// playground-1"); a click or the keys 1-5 / 0 ask for a change (rateRequested), which
+// the owner forwards to Workbench::editRating (undoable, an overlay edit).
 
 #include <QHash>
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -36,6 +42,7 @@ namespace tl::ui {
 
 class JobGroup;
 class JobRunner;
+class StarRating;
 class Workbench;
 struct FrameScoringCache;
 
@@ -66,6 +73,9 @@ public:
     QListWidget* bestFramesList() const { return bestFrames_; }
     QString scoreStatus() const;   // the legend's text: whose profile, or why frames are not scored
     bool scoringPending() const;
+    // The shown trailer's rating by the workbench's user (disabled without a project item).
+    StarRating* ratingControl() const { return stars_; }
+    QString ratingText() const;  // "Rating as playground-1", or why this trailer cannot be rated
 
 public Q_SLOTS:
     void togglePlay();
@@ -74,6 +84,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void keyframesReady(int count);
     void frameScoresReady(int scored);  // keyframes coloured (0: scores cleared)
+    // The selected user's rating of the shown trailer (dataset item index): 1-5, 0 removes it.
+    void rateRequested(std::uint32_t item, int stars);
 
 private:
     void resample();
@@ -82,6 +94,7 @@ private:
     void updateFrameScores();
     void showFrameScores();
     void clearFrameScores(const QString& why);
+    void updateRating();
 
     std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
@@ -111,6 +124,8 @@ private:
     QLabel* scoreStatus_;
     QListWidget* bestFrames_;
     QWidget* bestPanel_;
+    StarRating* stars_;
+    QLabel* ratingAs_;
 };
 
 }  // namespace tl::ui
