@@ -25,12 +25,6 @@ constexpr double kMinBpm = 30.0;
 constexpr double kMaxBpm = 300.0;
 constexpr double kPriorBpm = 120.0;
 
-std::mutex& fftwPlanMutex()  // FFTW's planner is not thread-safe
-{
-    static std::mutex m;
-    return m;
-}
-
 double hzToMel(double hz) { return 2595.0 * std::log10(1.0 + hz / 700.0); }
 double melToHz(double mel) { return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0); }
 
@@ -50,6 +44,12 @@ double percentile(const std::vector<double>& sorted, double q)
 }
 
 }  // namespace
+
+std::mutex& fftwPlanMutex()
+{
+    static std::mutex m;
+    return m;
+}
 
 const std::vector<std::string>& frameDescriptorNames()
 {
