@@ -13,6 +13,11 @@
 // The per-frame features come from the configuration's own model and preprocessing
 // (core/experiment/ConfigurationFrames.h), computed in a background job and kept per
 // video, rate and configuration, so changing the user only recomputes cosines.
+//
+// Sound: under the controls, the soundtrack's waveform and spectrogram (AudioStrip),
+// computed by a background job per trailer (core/audio/AudioOverview) and kept per
+// video; its playhead follows the player, its ticks are the strip's keyframes, and
+// a click on it seeks.
 
 #include <QHash>
 #include <QWidget>
@@ -32,8 +37,13 @@ class QPushButton;
 class QSlider;
 QT_END_NAMESPACE
 
+namespace tl::audio {
+struct AudioOverview;
+}
+
 namespace tl::ui {
 
+class AudioStrip;
 class JobGroup;
 class JobRunner;
 class Workbench;
@@ -56,6 +66,8 @@ public:
     QString messageText() const;  // the error or explanation shown above the picture (empty: none)
     QString audioNote() const;    // the sound status shown under the controls (empty: none)
     KeyframeStrip* strip() const { return strip_; }
+    AudioStrip* audioStrip() const { return audioStrip_; }
+    bool audioPending() const;  // the soundtrack's overview is being computed
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QComboBox* modeBox() const { return mode_; }
     qint64 lastSeekRequest() const { return lastSeek_; }
@@ -74,6 +86,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void keyframesReady(int count);
     void frameScoresReady(int scored);  // keyframes coloured (0: scores cleared)
+    void audioOverviewReady(bool hasSound);  // the audio strip has its data (or knows there is no sound)
 
 private:
     void resample();
@@ -82,6 +95,7 @@ private:
     void updateFrameScores();
     void showFrameScores();
     void clearFrameScores(const QString& why);
+    void loadAudioOverview();
 
     std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
@@ -111,6 +125,10 @@ private:
     QLabel* scoreStatus_;
     QListWidget* bestFrames_;
     QWidget* bestPanel_;
+    AudioStrip* audioStrip_;
+    std::unique_ptr<JobGroup> audio_;  // the soundtrack's overview being computed
+    QHash<QString, std::shared_ptr<const audio::AudioOverview>> overviews_;  // by video path
+    QHash<QString, QString> overviewFailures_;                              // by video path
 };
 
 }  // namespace tl::ui
