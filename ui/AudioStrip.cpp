@@ -37,7 +37,17 @@ void AudioStrip::setOverview(std::shared_ptr<const audio::AudioOverview> overvie
 {
     overview_ = std::move(overview);
     message_.clear();
+    peak_ = 0;
+    if (hasSound())
+        for (std::size_t c = 0; c < overview_->columns; ++c)
+            peak_ = std::max({peak_, std::abs(overview_->minimum[c]), std::abs(overview_->maximum[c])});
     rebuildSpectrogram();
+    setToolTip(hasSound() ? tr("The soundtrack: waveform above (scaled to its loudest sample, %1 dBFS), log-mel "
+                               "spectrogram below (low frequencies at the bottom, the loudest %2 dB). Ticks mark the "
+                               "keyframes, the red line the playback position. Click to seek.")
+                                .arg(peak_ > 0 ? 20.0 * std::log10(static_cast<double>(peak_)) : -100.0, 0, 'f', 1)
+                                .arg(kRangeDb)
+                          : tr("The soundtrack's waveform and spectrogram appear here for a trailer with sound."));
     update();
 }
 
@@ -153,7 +163,10 @@ void AudioStrip::drawWaveform(QPainter& painter, const QRect& area) const
             hi = std::max(hi, o.maximum[c]);
             rms = std::max(rms, o.rms[c]);
         }
-        const auto y = [&](double v) { return static_cast<int>(std::lround(mid - std::clamp(v, -1.0, 1.0) * half)); };
+        const double scale = peak_ > 0 ? 1.0 / peak_ : 1.0;  // a quiet track still shows its shape
+        const auto y = [&](double v) {
+            return static_cast<int>(std::lround(mid - std::clamp(v * scale, -1.0, 1.0) * half));
+        };
         painter.setPen(peak);
         painter.drawLine(x, y(hi), x, y(lo));
         painter.setPen(loud);

@@ -8,6 +8,7 @@
 //
 // Time axis: 0 .. duration() across the width, the duration being the player's
 // (setDuration) or, before it is known, the soundtrack's length.
+// The waveform is scaled to the track's loudest sample (the tooltip says how loud).
 // Colours: the spectrogram maps dB to the keyframe strip's colour map (dark blue
 // .. yellow) over the loudest value of the track minus kRangeDb .. that value.
 
@@ -69,6 +70,7 @@ private:
     std::shared_ptr<const audio::AudioOverview> overview_;
     QImage spectrogram_;  // columns x bands, low bands at the bottom
     QString message_;
+    float peak_ = 0;  // the largest |sample| of the track
     qint64 duration_ = 0;
     qint64 position_ = 0;
     std::vector<qint64> keyframes_;

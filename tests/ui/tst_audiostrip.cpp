@@ -77,7 +77,8 @@ void TestAudioStrip::drawsTheTrackWhereItIs()
     const QRect plot = strip.plotRect();
     // Waveform: over the silence only the mid line; over the tone a full-height bar.
     const int quiet = strip.xForMs(700), loud = strip.xForMs(1500);  // away from the keyframe ticks
-    // Inside the 34-px waveform band (middle row 17): a 0.5 tone spans 8 px either side, its RMS 5.7.
+    // Inside the 34-px waveform band (middle row 17), scaled to the peak: the tone spans 16 px either side,
+    // its RMS 11.
     const int waveTop = plot.top() + 12, waveMid = plot.top() + 21;
     QCOMPARE(image.pixel(quiet, waveTop), image.pixel(quiet, plot.top() + 4));  // background only
     QVERIFY(image.pixel(loud, waveTop) != image.pixel(quiet, waveTop));
