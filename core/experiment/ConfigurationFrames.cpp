@@ -131,6 +131,9 @@ FrameExtractionSetup frameExtractionSetup(const ProjectData& data, const Content
     if (!info.hasSidecar || info.model.empty())
         throw ConfigError(what + " has no extraction record (" + source.file.stem().string() +
                           ".meta.json): the model its profiles came from is unknown");
+    if (info.model == "audio")
+        throw ConfigError(what + " describes the soundtrack, not frames: keyframes are scored against a frame "
+                                 "configuration (choose one in the Configuration list)");
     if (info.pooling != "mean")
         throw ConfigError(what + " pools frames by " + (info.pooling.empty() ? "an unknown rule" : info.pooling) +
                           ": frames share the profiles' space only when profiles are frame means");

@@ -101,6 +101,13 @@ TEST(AudioExtraction, RowsForSoundListsTheRestAndNamesTheColumns)
     const auto mfcc = std::find(names.begin(), names.end(), "mfcc03_std") - names.begin();
     EXPECT_EQ(features::featureName(layout, static_cast<std::size_t>(mfcc)), "mfcc03_std");
     EXPECT_EQ(features::featureName(layout, names.size() - 3), "tempo_bpm");
+    // Keyframes cannot be scored against it: it describes the sound, not frames.
+    try {
+        frameExtractionSetup(data, *audio);
+        ADD_FAILURE() << "frames put in the audio configuration's space";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("describes the soundtrack"), std::string::npos) << e.what();
+    }
 }
 
 TEST(AudioExtraction, NothingWrittenWithoutSoundOrWhenCancelled)

@@ -138,6 +138,8 @@ void TestAudioExtraction::extractsListsTheSilentAndNamesTheProfile()
     QCOMPARE(m.dims(), tl::audio::audioDescriptorNames().size());
     QVERIFY(std::filesystem::exists(std::filesystem::path(csv).replace_extension(".meta.json")));
     QVERIFY(std::filesystem::exists(std::filesystem::path(csv).replace_extension(".no-audio.txt")));
+    if (qEnvironmentVariableIsSet("AUDIOEXTRACTION_DUMP"))  // for looking at the view
+        view->grab().save(qEnvironmentVariable("AUDIOEXTRACTION_DUMP") + QStringLiteral("/extraction.png"));
 
     // The workbench lists it as a configuration; its user profiles read as descriptor names.
     QVERIFY(sources.count() > 0 || sources.wait(10000));
@@ -158,6 +160,8 @@ void TestAudioExtraction::extractsListsTheSilentAndNamesTheProfile()
     QTRY_VERIFY_WITH_TIMEOUT(!window_->userView()->profileChart()->barLabels().isEmpty(), 10000);
     for (const QString& label : window_->userView()->profileChart()->barLabels())
         QVERIFY2(std::find(names.begin(), names.end(), label.toStdString()) != names.end(), qPrintable(label));
+    if (qEnvironmentVariableIsSet("AUDIOEXTRACTION_DUMP"))
+        window_->userView()->grab().save(qEnvironmentVariable("AUDIOEXTRACTION_DUMP") + QStringLiteral("/user.png"));
 }
 
 QTEST_MAIN(TestAudioExtraction)
