@@ -1,6 +1,7 @@
 // Audio descriptors' cost per second of sound against decoding alone, measured in the
 // same run: for each file, the median over repeats of (a) decodeAudio to mono 22.05 kHz
-// with a sink that does nothing and (b) describeAudioFile (decode + all descriptors).
+// with a sink that does nothing, (b) describeAudioFile (decode + all descriptors) and
+// (c) computeAudioOverview (decode + the player's waveform and spectrogram, 25 ms columns).
 // Files: the arguments, else the shared videos with sound (TRAILERLAB_SHARED_DIR/videos)
 // plus a generated 60 s stereo 44.1 kHz WAV (written to the temporary folder).
 //   bench_audio [--repeats N] [FILE...]
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audio/AudioOverview.h"
 #include "core/audio/AudioProfile.h"
 #include "tests/bench/BenchTiming.h"
 
@@ -76,11 +78,12 @@ int main(int argc, char** argv)
                     files.push_back(shared / name);
         files.push_back(writeTestWav());
     }
-    std::printf("%-28s %8s %14s %14s %8s\n", "file", "sound s", "decode ms/s", "describe ms/s", "ratio");
-    std::vector<double> decodeAll, describeAll;
+    std::printf("%-28s %8s %14s %14s %8s %14s %8s\n", "file", "sound s", "decode ms/s", "describe ms/s", "ratio",
+                "overview ms/s", "ratio");
+    std::vector<double> decodeAll, describeAll, overviewAll;
     double totalSound = 0;
     for (const auto& file : files) {
-        std::vector<double> decode, describe;
+        std::vector<double> decode, describe, overview;
         double sound = 0;
         try {
             for (int r = 0; r < repeats; ++r) {
@@ -95,6 +98,9 @@ int main(int argc, char** argv)
                 start = bench::Clock::now();
                 const auto profile = audio::describeAudioFile(file);
                 describe.push_back(bench::seconds(start));
+                start = bench::Clock::now();
+                const auto columns = audio::computeAudioOverview(file, {});
+                overview.push_back(bench::seconds(start));
             }
         } catch (const std::exception& e) {
             std::printf("%-28s error: %s\n", file.filename().string().c_str(), e.what());
@@ -102,21 +108,27 @@ int main(int argc, char** argv)
         }
         if (describe.empty() || sound <= 0)
             continue;
-        const double d = bench::median(decode), s = bench::median(describe);
-        std::printf("%-28s %8.1f %14.2f %14.2f %7.2fx\n", file.filename().string().c_str(), sound, 1e3 * d / sound,
-                    1e3 * s / sound, s / d);
+        const double d = bench::median(decode), s = bench::median(describe), o = bench::median(overview);
+        std::printf("%-28s %8.1f %14.2f %14.2f %7.2fx %14.2f %7.2fx\n", file.filename().string().c_str(), sound,
+                    1e3 * d / sound, 1e3 * s / sound, s / d, 1e3 * o / sound, o / d);
         decodeAll.push_back(d);
         describeAll.push_back(s);
+        overviewAll.push_back(o);
         totalSound += sound;
     }
-    double d = 0, s = 0;
+    double d = 0, s = 0, o = 0;
     for (std::size_t i = 0; i < decodeAll.size(); ++i) {
         d += decodeAll[i];
         s += describeAll[i];
+        o += overviewAll[i];
     }
     if (totalSound > 0)
         std::printf("all (%d repeats, medians summed)  %8.1f s of sound: decode %.2f ms/s, decode + descriptors "
                     "%.2f ms/s (%.2fx decoding alone; %.0fx faster than real time)\n",
                     repeats, totalSound, 1e3 * d / totalSound, 1e3 * s / totalSound, s / d, totalSound / s);
+    if (totalSound > 0)
+        std::printf("all: decode + waveform and spectrogram (the player's audio strip) %.2f ms/s (%.2fx decoding "
+                    "alone; %.0fx faster than real time)\n",
+                    1e3 * o / totalSound, o / d, totalSound / o);
     return 0;
 }
