@@ -17,9 +17,9 @@
 #include "core/data/FeatureMatrix.h"
 #include "core/experiment/ConfigurationFrames.h"
 #include "core/project/ProjectData.h"
+#include "tests/audio/SilentClip.h"
 #include "tests/audio/WavWriter.h"
 #include "tests/support/TestSupport.h"
-#include "tests/video/ClipWriter.h"
 
 namespace tl::audio {
 namespace {
@@ -35,13 +35,7 @@ std::string readAll(const fs::path& p)
     return s.str();
 }
 
-void writeSilentClip(const fs::path& file)
-{
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.frames = 10;
-    video::writeClip(file, spec, video::test::paintIndex);
-}
+using fixtures::writeSilentClip;
 
 TEST(AudioExtraction, RowsForSoundListsTheRestAndNamesTheColumns)
 {

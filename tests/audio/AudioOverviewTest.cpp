@@ -12,9 +12,9 @@
 
 #include "core/audio/AudioOverview.h"
 #include "core/common/Error.h"
+#include "tests/audio/SilentClip.h"
 #include "tests/audio/WavWriter.h"
 #include "tests/support/TestSupport.h"
-#include "tests/video/ClipWriter.h"
 
 namespace tl::audio {
 namespace {
@@ -211,10 +211,7 @@ TEST(AudioOverview, FileEqualsItsSamplesAndCancelStops)
 TEST(AudioOverview, VideoWithoutSoundIsNoSound)
 {
     test::TempDir dir;
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.frames = 10;
-    video::writeClip(dir / "silent.mp4", spec, video::test::paintIndex);
+    fixtures::writeSilentClip(dir / "silent.mp4");
     const auto o = computeAudioOverview(dir / "silent.mp4", {});
     EXPECT_FALSE(o.hasAudio());
     EXPECT_EQ(o.decode.noAudioReason, "no audio stream");
