@@ -373,18 +373,23 @@ void ExtractionView::start()
             Q_EMIT finished(!summary.profileFile.empty(), done_);
         },
         [this](const QString& message, bool cancelled) {
-            job_ = 0;
-            setRunning(false);
-            // Items that never started go back to "waiting".
-            for (int row = 0; row < items_->rowCount(); ++row)
-                if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
-                    items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
-            status_->setText(cancelled ? tr("Cancelled. %n finished video(s) are kept in the feature store; start again "
-                                            "to resume.", nullptr, done_)
-                                       : tr("Extraction failed: %1").arg(message));
-            Q_EMIT finished(false, done_);
+            runStopped(cancelled, cancelled ? tr("Cancelled. %n finished video(s) are kept in the feature store; start "
+                                                 "again to resume.", nullptr, done_)
+                                            : tr("Extraction failed: %1").arg(message));
         });
     setRunning(true);
+}
+
+void ExtractionView::runStopped(bool cancelled, const QString& status)
+{
+    job_ = 0;
+    setRunning(false);
+    // The item that was running says how it ended; items that never started stay "waiting".
+    for (int row = 0; row < items_->rowCount(); ++row)
+        if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
+            items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
+    status_->setText(status);
+    Q_EMIT finished(false, done_);
 }
 
 void ExtractionView::startAudio()
@@ -460,14 +465,9 @@ void ExtractionView::startAudio()
             Q_EMIT finished(summary.written(), done_);
         },
         [this](const QString& message, bool cancelled) {
-            job_ = 0;
-            setRunning(false);
-            for (int row = 0; row < items_->rowCount(); ++row)
-                if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
-                    items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
-            status_->setText(cancelled ? tr("Cancelled: nothing written (the audio profile file is written at the end).")
-                                       : tr("Audio extraction failed: %1").arg(message));
-            Q_EMIT finished(false, done_);
+            runStopped(cancelled, cancelled ? tr("Cancelled: nothing written (the audio profile file is written at "
+                                                 "the end).")
+                                            : tr("Audio extraction failed: %1").arg(message));
         });
     setRunning(true);
 #endif

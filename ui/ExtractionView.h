@@ -82,6 +82,8 @@ private:
     void updateProvenance();
     void setRunning(bool running);
     void startAudio();
+    // A run that failed or was cancelled: the table and status line say so, finished(false) is emitted.
+    void runStopped(bool cancelled, const QString& status);
 
     Workbench* workbench_;
     JobRunner* jobs_;
