@@ -46,6 +46,7 @@ public:
     const std::vector<qint64>& keyframeTimes() const { return keyframes_; }
     // The keyframe drawn highlighted (index into keyframeTimes(); -1: none).
     void setHighlightedKeyframe(int index);
+    int highlightedKeyframe() const { return highlighted_; }
 
     // The mapping between time and the drawing's x (widget coordinates).
     int xForMs(qint64 ms) const;

@@ -146,6 +146,10 @@ void TestAudioStrip::trailerWithoutSoundSaysSoAndFollowsSeeks()
     // A seek moves the playhead and highlights the nearest keyframe's tick.
     view.seek(2600);
     QCOMPARE(strip->position(), qint64(2600));
+    QVERIFY(view.strip()->highlighted() >= 0);
+    QCOMPARE(strip->highlightedKeyframe(), view.strip()->highlighted());
+    QCOMPARE(strip->keyframeTimes()[static_cast<std::size_t>(strip->highlightedKeyframe())],
+             view.strip()->keyframes()[static_cast<std::size_t>(view.strip()->highlighted())].ms);
     QTRY_COMPARE_WITH_TIMEOUT(view.player()->position(), qint64(2600), 10000);
     // A click on the strip seeks the player there.
     const int x = strip->xForMs(1000);
@@ -156,6 +160,7 @@ void TestAudioStrip::trailerWithoutSoundSaysSoAndFollowsSeeks()
     // Back to the same trailer: the overview comes from the cache, without a job.
     view.setItem({}, {}, {});
     QVERIFY(!strip->overview());
+    QVERIFY(strip->keyframeTimes().empty());
     view.openFile(clips.first());
     QVERIFY(!view.audioPending());
     QCOMPARE(audio.count(), 1);
