@@ -18,10 +18,12 @@
 #include <filesystem>
 #include <limits>
 
+#include "core/audio/AudioOverview.h"
 #include "core/eval/FrameScores.h"
 #include "core/experiment/ConfigurationFrames.h"
 #include "core/features/FrameFeatures.h"
 #include "core/video/FrameSampler.h"
+#include "ui/AudioStrip.h"
 #include "ui/JobRunner.h"
 #include "ui/StarRating.h"
 #include "ui/Workbench.h"
@@ -68,7 +70,8 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     : QWidget(parent),
       sampling_(std::make_unique<JobGroup>(jobs, this)),
       scoring_(std::make_unique<JobGroup>(jobs, this)),
-      scoringCache_(std::make_unique<FrameScoringCache>())
+      scoringCache_(std::make_unique<FrameScoringCache>()),
+      audio_(std::make_unique<JobGroup>(jobs, this))
 {
     player_ = new VideoPlayer(this);
     video_ = new VideoSurface(player_, this);
@@ -130,6 +133,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     samplingInfo_->setWordWrap(true);  // long reports wrap rather than widen the window
 
     strip_ = new KeyframeStrip(this);
+    audioStrip_ = new AudioStrip(this);
 
     legend_ = new QLabel(this);
     legend_->hide();
@@ -177,6 +181,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     layout->addLayout(picture, 1);
     layout->addLayout(controls);
     layout->addWidget(audioNote_);
+    layout->addWidget(audioStrip_);
     layout->addLayout(sampling);
     auto* scores = new QHBoxLayout;
     scores->addWidget(legend_);
@@ -198,14 +203,16 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
         position_->setRange(0, static_cast<int>(ms));
         position_->setPageStep(static_cast<int>(std::max<qint64>(1000, ms / 10)));
         updateTime();
+        audioStrip_->setDuration(ms);
     });
     connect(player_, &VideoPlayer::positionChanged, this, [this](qint64 ms) {
+        audioStrip_->setPosition(ms);
         if (!position_->isSliderDown()) {
             const QSignalBlocker block(position_);
             position_->setValue(static_cast<int>(ms));
         }
         updateTime();
-        strip_->highlightNearest(ms);
+        audioStrip_->setHighlightedKeyframe(strip_->highlightNearest(ms));
     });
     connect(player_, &VideoPlayer::stateChanged, this, [this](VideoPlayer::State state) {
         play_->setIcon(style()->standardIcon(state == VideoPlayer::State::Playing ? QStyle::SP_MediaPause
@@ -230,6 +237,14 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
         volume_->setEnabled(player_->hasSound());
     });
     connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
+    connect(audioStrip_, &AudioStrip::seekRequested, this, &TrailerView::seek);
+    connect(this, &TrailerView::keyframesReady, this, [this] {
+        std::vector<qint64> times;
+        for (const Keyframe& k : strip_->keyframes())
+            times.push_back(k.ms);
+        audioStrip_->setKeyframeTimes(std::move(times));
+        audioStrip_->setHighlightedKeyframe(strip_->highlighted());
+    });
     connect(bestFrames_, &QListWidget::itemClicked, this,
             [this](QListWidgetItem* item) { seek(item->data(Qt::UserRole).toLongLong()); });
     connect(this, &TrailerView::keyframesReady, this, &TrailerView::updateFrameScores);
@@ -274,6 +289,12 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     message_->hide();
     audioNote_->hide();
     strip_->setKeyframes({});
+    audio_->cancel();
+    audioStrip_->setOverview(nullptr);
+    audioStrip_->setKeyframeTimes({});
+    audioStrip_->setDuration(0);
+    audioStrip_->setPosition(0);
+    audioStrip_->setMessage({});
     scoring_->cancel();
     scoringKey_.clear();
     clearFrameScores({});
@@ -297,6 +318,7 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     title_->setText(itemId.isEmpty() ? QFileInfo(video).fileName() : tr("%1 — %2").arg(title, QFileInfo(video).fileName()));
     player_->open(video);
     resample();
+    loadAudioOverview();
 }
 
 void TrailerView::togglePlay()
@@ -308,7 +330,8 @@ void TrailerView::seek(qint64 ms)
 {
     lastSeek_ = ms;
     player_->seek(ms);
-    strip_->highlightNearest(ms);
+    audioStrip_->setPosition(ms);
+    audioStrip_->setHighlightedKeyframe(strip_->highlightNearest(ms));
     updateTime();
 }
 
@@ -382,6 +405,52 @@ void TrailerView::resample()
             if (!cancelled)
                 samplingInfo_->setText(tr("sampling failed: %1").arg(message));
         });
+}
+
+bool TrailerView::audioPending() const
+{
+    return audio_->busy();
+}
+
+void TrailerView::loadAudioOverview()
+{
+    const QString video = videoPath_;
+    if (const auto it = overviews_.find(video); it != overviews_.end()) {
+        audioStrip_->setOverview(*it);
+        Q_EMIT audioOverviewReady((*it)->hasAudio());
+        return;
+    }
+    if (const auto it = overviewFailures_.find(video); it != overviewFailures_.end()) {
+        audioStrip_->setMessage(*it);
+        return;
+    }
+#ifdef TRAILERLAB_NO_VIDEO
+    audioStrip_->setMessage(tr("No soundtrack view: this build has no FFmpeg."));
+#else
+    audioStrip_->setMessage(tr("Reading the soundtrack…"));
+    const std::filesystem::path path = video.toStdString();
+    audio_->run<std::shared_ptr<const audio::AudioOverview>>(
+        tr("Soundtrack: %1").arg(QFileInfo(video).fileName()),
+        [path](const JobContext& ctx) {
+            return std::shared_ptr<const audio::AudioOverview>(
+                std::make_shared<audio::AudioOverview>(audio::computeAudioOverview(path, {}, ctx)));
+        },
+        [this, video](std::shared_ptr<const audio::AudioOverview> overview) {
+            overviews_.insert(video, overview);
+            if (video != videoPath_)
+                return;
+            audioStrip_->setOverview(overview);
+            Q_EMIT audioOverviewReady(overview->hasAudio());
+        },
+        [this, video](const QString& message, bool cancelled) {
+            if (cancelled)
+                return;
+            const QString text = tr("Soundtrack not read: %1").arg(message);
+            overviewFailures_.insert(video, text);
+            if (video == videoPath_)
+                audioStrip_->setMessage(text);
+        });
+#endif
 }
 
 TrailerView::~TrailerView() = default;

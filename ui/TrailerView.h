@@ -18,6 +18,10 @@
 // user's rating of the shown trailer, with a line saying who is rating ("Rating as
 // playground-1"); a click or the keys 1-5 / 0 ask for a change (rateRequested), which
 // the owner forwards to Workbench::editRating (undoable, an overlay edit).
+// Sound: under the controls, the soundtrack's waveform and spectrogram (AudioStrip),
+// computed by a background job per trailer (core/audio/AudioOverview) and kept per
+// video; its playhead follows the player, its ticks are the strip's keyframes, and
+// a click on it seeks.
 
 #include <QHash>
 #include <QWidget>
@@ -38,8 +42,13 @@ class QPushButton;
 class QSlider;
 QT_END_NAMESPACE
 
+namespace tl::audio {
+struct AudioOverview;
+}
+
 namespace tl::ui {
 
+class AudioStrip;
 class JobGroup;
 class JobRunner;
 class StarRating;
@@ -63,6 +72,8 @@ public:
     QString messageText() const;  // the error or explanation shown above the picture (empty: none)
     QString audioNote() const;    // the sound status shown under the controls (empty: none)
     KeyframeStrip* strip() const { return strip_; }
+    AudioStrip* audioStrip() const { return audioStrip_; }
+    bool audioPending() const;  // the soundtrack's overview is being computed
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QComboBox* modeBox() const { return mode_; }
     qint64 lastSeekRequest() const { return lastSeek_; }
@@ -86,6 +97,7 @@ Q_SIGNALS:
     void frameScoresReady(int scored);  // keyframes coloured (0: scores cleared)
     // The selected user's rating of the shown trailer (dataset item index): 1-5, 0 removes it.
     void rateRequested(std::uint32_t item, int stars);
+    void audioOverviewReady(bool hasSound);  // the audio strip has its data (or knows there is no sound)
 
 private:
     void resample();
@@ -95,6 +107,7 @@ private:
     void showFrameScores();
     void clearFrameScores(const QString& why);
     void updateRating();
+    void loadAudioOverview();
 
     std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
@@ -126,6 +139,10 @@ private:
     QWidget* bestPanel_;
     StarRating* stars_;
     QLabel* ratingAs_;
+    AudioStrip* audioStrip_;
+    std::unique_ptr<JobGroup> audio_;  // the soundtrack's overview being computed
+    QHash<QString, std::shared_ptr<const audio::AudioOverview>> overviews_;  // by video path
+    QHash<QString, QString> overviewFailures_;                              // by video path
 };
 
 }  // namespace tl::ui

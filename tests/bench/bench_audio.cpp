@@ -3,7 +3,8 @@
 // (a) decodeAudio to mono 22.05 kHz with a sink that does nothing, (b) describeAudioFile
 // (decode + all descriptors), (c) decode + log-mel patches (64 frames, hop 32) alone and
 // (d) the learned route of extract --model audio-torchscript: decode + patches + the
-// TorchScript model on the CPU in batches of 64 + mean pooling.
+// TorchScript model on the CPU in batches of 64 + mean pooling, and (e) computeAudioOverview
+// (decode + the player's waveform and spectrogram, 25 ms columns).
 // The model: --model FILE.pt, else a small CNN (two 3x3 convolutions, 16 and 32
 // channels, global average, a 128-wide linear layer) saved with random weights by
 // python3-torch into the temporary folder; without python3-torch (c, d) are left out.
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audio/AudioOverview.h"
 #include "core/audio/AudioProfile.h"
 #include "core/audio/LogMelPatches.h"
 #include "core/features/AudioTorchScript.h"
@@ -130,12 +132,12 @@ int main(int argc, char** argv)
         std::printf("model: %s (%zu features per patch) on %s; patches of %d frames every %d, batches of %zu\n",
                     net->name().c_str(), net->featureDim(), net->deviceName().c_str(), shape.frames, shape.hop, kBatch);
     }
-    std::printf("%-28s %8s %12s %12s %7s %12s %7s %12s %7s\n", "file", "sound s", "decode ms/s", "describe", "ratio",
-                "patches", "ratio", "model", "ratio");
-    std::vector<double> decodeAll, describeAll, patchAll, modelAll;
+    std::printf("%-28s %8s %12s %12s %7s %12s %7s %12s %7s %12s %7s\n", "file", "sound s", "decode ms/s", "describe",
+                "ratio", "patches", "ratio", "model", "ratio", "overview", "ratio");
+    std::vector<double> decodeAll, describeAll, patchAll, modelAll, overviewAll;
     double totalSound = 0;
     for (const auto& file : files) {
-        std::vector<double> decode, describe, patch, model;
+        std::vector<double> decode, describe, patch, model, overview;
         double sound = 0;
         try {
             for (int r = 0; r < repeats; ++r) {
@@ -150,6 +152,9 @@ int main(int argc, char** argv)
                 start = bench::Clock::now();
                 const auto profile = audio::describeAudioFile(file);
                 describe.push_back(bench::seconds(start));
+                start = bench::Clock::now();
+                const auto columns = audio::computeAudioOverview(file, {});
+                overview.push_back(bench::seconds(start));
                 if (!net)
                     continue;
                 start = bench::Clock::now();
@@ -169,21 +174,24 @@ int main(int argc, char** argv)
         if (describe.empty() || sound <= 0)
             continue;
         const double d = bench::median(decode), s = bench::median(describe), pt = bench::median(patch),
-                     m = bench::median(model);
-        std::printf("%-28s %8.1f %12.2f %12.2f %6.2fx %12.2f %6.2fx %12.2f %6.2fx\n", file.filename().string().c_str(),
-                    sound, 1e3 * d / sound, 1e3 * s / sound, s / d, 1e3 * pt / sound, pt / d, 1e3 * m / sound, m / d);
+                     m = bench::median(model), o = bench::median(overview);
+        std::printf("%-28s %8.1f %12.2f %12.2f %6.2fx %12.2f %6.2fx %12.2f %6.2fx %12.2f %6.2fx\n",
+                    file.filename().string().c_str(), sound, 1e3 * d / sound, 1e3 * s / sound, s / d,
+                    1e3 * pt / sound, pt / d, 1e3 * m / sound, m / d, 1e3 * o / sound, o / d);
+        overviewAll.push_back(o);
         decodeAll.push_back(d);
         describeAll.push_back(s);
         patchAll.push_back(pt);
         modelAll.push_back(m);
         totalSound += sound;
     }
-    double d = 0, s = 0, pt = 0, m = 0;
+    double d = 0, s = 0, pt = 0, m = 0, o = 0;
     for (std::size_t i = 0; i < decodeAll.size(); ++i) {
         d += decodeAll[i];
         s += describeAll[i];
         pt += patchAll[i];
         m += modelAll[i];
+        o += overviewAll[i];
     }
     if (totalSound > 0)
         std::printf("all (%d repeats, medians summed)  %8.1f s of sound: decode %.2f ms/s, decode + descriptors "
@@ -193,5 +201,9 @@ int main(int argc, char** argv)
         std::printf("learned route: decode + log-mel patches %.2f ms/s (%.2fx decoding alone); + %s and mean pooling "
                     "%.2f ms/s (%.2fx decoding alone; %.0fx faster than real time)\n",
                     1e3 * pt / totalSound, pt / d, net->name().c_str(), 1e3 * m / totalSound, m / d, totalSound / m);
+    if (totalSound > 0)
+        std::printf("player's audio strip: decode + waveform and spectrogram %.2f ms/s (%.2fx decoding alone; %.0fx "
+                    "faster than real time)\n",
+                    1e3 * o / totalSound, o / d, totalSound / o);
     return 0;
 }
