@@ -176,7 +176,7 @@ void evaluateLateFusion(const Dataset& data, const ContentSource& source, const 
             missing += !h;
         result.notes.push_back(source.name + ": block " + block.name + " has no row for " + std::to_string(missing) +
                                " of " + std::to_string(data.items.size()) +
-                               " items (its cosine is 0 for users whose relevant items all lack one)");
+                               " items (they take no part in that block's user profiles)");
     }
     CoverageRow coverage{source.name, 0, 0, unknown.size()};
     for (char p : profiled)
