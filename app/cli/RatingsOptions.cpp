@@ -206,20 +206,12 @@ FusionOptions readFusionOptions(const ArgParser& p)
 
 std::vector<FusionSpec> makeFusionSpecs(const FusionOptions& options, const std::vector<FusionBlock>& blocks)
 {
-    if (options.weights && options.weights->size() != blocks.size())
-        throw UsageError("fusion: " + std::to_string(options.weights->size()) + " weights for " +
-                         std::to_string(blocks.size()) + " feature files");
     std::vector<FusionSpec> specs;
-    for (FusionKind kind : options.kinds) {
-        FusionSpec spec;
-        spec.kind = kind;
-        spec.blocks = blocks;
-        if (options.weights) {
-            spec.weightsGiven = true;
-            for (std::size_t b = 0; b < blocks.size(); ++b)
-                spec.blocks[b].weight = (*options.weights)[b];
-        }
-        specs.push_back(std::move(spec));
+    try {
+        for (FusionKind kind : options.kinds)
+            specs.push_back(makeFusionSpec(kind, blocks, options.weights));
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
     }
     return specs;
 }

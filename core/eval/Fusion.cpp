@@ -27,6 +27,21 @@ std::string toString(FusionKind kind)
     return kind == FusionKind::Early ? "early" : "late";
 }
 
+FusionSpec makeFusionSpec(FusionKind kind, std::vector<FusionBlock> blocks,
+                          const std::optional<std::vector<double>>& weights)
+{
+    if (weights && weights->size() != blocks.size())
+        throw ConfigError("fusion: " + std::to_string(weights->size()) + " weights for " +
+                          std::to_string(blocks.size()) + " feature blocks");
+    FusionSpec spec;
+    spec.kind = kind;
+    spec.blocks = std::move(blocks);
+    spec.weightsGiven = weights.has_value();
+    for (std::size_t b = 0; weights && b < spec.blocks.size(); ++b)
+        spec.blocks[b].weight = (*weights)[b];
+    return spec;
+}
+
 std::string fusedSourceName(const std::vector<std::string>& blocks, FusionKind kind)
 {
     std::string name;

@@ -17,6 +17,7 @@
 //
 // Threading: synchronous; the long ones take a JobContext.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ struct FusionSpec {
     std::vector<FusionBlock> blocks;  // names, matrices, column names; weights when weightsGiven
     bool weightsGiven = false;
 };
+
+// A spec of `kind` over `blocks` with `weights` (one per block), or without (chosen on
+// validation for two blocks, equal for more). Throws ConfigError when the weights are
+// not one per block.
+FusionSpec makeFusionSpec(FusionKind kind, std::vector<FusionBlock> blocks,
+                          const std::optional<std::vector<double>>& weights);
 
 inline const std::vector<double>& fusionWeightGrid()
 {

@@ -76,9 +76,6 @@ void addFusedSources(const ExperimentReport& report, const ExperimentOptions& op
     }
     if (extra.empty() || options.fusions.empty())
         return;
-    if (options.fusionWeights && options.fusionWeights->size() != extra.size() + 1)
-        throw ConfigError("fusion: " + std::to_string(options.fusionWeights->size()) + " weights for " +
-                          std::to_string(extra.size() + 1) + " blocks (the configuration, then each file)");
     for (std::size_t c = 0; c < configurations; ++c) {
         FusionBlock visual{sources[c].name, sources[c].features, {}, 1.0, true};
         for (const auto& summary : report.configurations)
@@ -93,14 +90,7 @@ void addFusedSources(const ExperimentReport& report, const ExperimentOptions& op
         for (auto& b : blocks)
             names.push_back(b.name);
         for (FusionKind kind : options.fusions) {
-            FusionSpec& spec = specs.emplace_back();
-            spec.kind = kind;
-            spec.blocks = blocks;
-            if (options.fusionWeights) {
-                spec.weightsGiven = true;
-                for (std::size_t b = 0; b < blocks.size(); ++b)
-                    spec.blocks[b].weight = (*options.fusionWeights)[b];
-            }
+            const FusionSpec& spec = specs.emplace_back(makeFusionSpec(kind, blocks, options.fusionWeights));
             sources.push_back({fusedSourceName(names, kind), visual.features, &spec});
         }
     }

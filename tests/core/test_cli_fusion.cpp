@@ -117,7 +117,7 @@ TEST(CliFusion, BadFusionOptionsAreUsageErrors)
         EXPECT_NE(run.err.find(message), std::string::npos) << run.err;
     };
     fails({"--fuse", "middle"}, "option --fuse: fusion 'middle': expected early or late");
-    fails({"--fuse", "early", "--fuse-weights", "1,2,3"}, "3 weights for 2 feature files");
+    fails({"--fuse", "early", "--fuse-weights", "1,2,3"}, "3 weights for 2 feature blocks");
     fails({"--fuse", "early", "--fuse-weights", "1,-2"}, "'-2' is not a weight >= 0");
     fails({"--fuse", "early", "--fuse-weight", "1.5"}, "W must be in [0, 1]");
     fails({"--fuse-weight", "0.5"}, "need --fuse early|late");
