@@ -191,7 +191,7 @@ void evaluateLateFusion(const Dataset& data, const ContentSource& source, const 
                                    " needs one item feature matrix; not run on late fusion (early fusion has it)");
     if (!wants(ContentMethod::Paper) && !wants(ContentMethod::PaperBaseline))
         return;
-    if (!settings.device.isCpu())
+    if (!resolveComputeDevice(settings.device).isCpu())
         result.notes.push_back(source.name + ": late fusion runs on the CPU");
     const NeighbourLists lists = fusedContentNeighbours(data.items, train, spec, weights, settings.relevant,
                                                         settings.normalization, settings.ks.back() + 1, ctx);
