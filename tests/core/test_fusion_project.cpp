@@ -6,6 +6,7 @@
 
 #include "core/common/Error.h"
 #include "core/experiment/ConfigurationFrames.h"
+#include "core/experiment/NewTrailer.h"
 #include "core/session/ProjectSession.h"
 #include "tests/support/TestSupport.h"
 
@@ -99,6 +100,9 @@ TEST(FusedProject, RefusedWhereFramesOrAFileAreNeeded)
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("fuses frames with sound"), std::string::npos) << e.what();
     }
+    // Placing a new trailer says the same (not that it is made of genres).
+    EXPECT_NE(whyNoNewTrailers(p.data, fused).find("fuses frames with sound"), std::string::npos)
+        << whyNoNewTrailers(p.data, fused);
 }
 
 TEST(FusedProject, NoAudioProfileNoFusedSource)
