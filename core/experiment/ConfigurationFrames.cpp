@@ -1,4 +1,5 @@
 #include "core/experiment/ConfigurationFrames.h"
+#include "core/experiment/FusedConfiguration.h"
 
 #include <cstring>
 #include <fstream>
@@ -99,6 +100,8 @@ ConfigurationInfo readConfigurationInfo(const ContentSourceInfo& source)
 
 features::FeatureLayout featureLayoutOf(const ProjectData& data, const ContentSourceInfo& source, std::size_t dims)
 {
+    if (source.isFused())
+        return features::FeatureLayout::named(fusedContent(data, source, Normalization::None).names);
     if (source.file.empty())
         return features::FeatureLayout::named(data.catalog.genreNames);
     const ConfigurationInfo info = readConfigurationInfo(source);
@@ -125,6 +128,8 @@ features::FeatureLayout featureLayoutOf(const ProjectData& data, const ContentSo
 FrameExtractionSetup frameExtractionSetup(const ProjectData& data, const ContentSourceInfo& source)
 {
     const std::string what = "configuration " + source.name;
+    if (source.isFused())
+        throw ConfigError(what + " fuses frames with sound: frames alone are not in its space");
     if (source.file.empty())
         throw ConfigError(what + " is made of genres, not of frames: frames have no genre features");
     const ConfigurationInfo info = readConfigurationInfo(source);
