@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "core/common/Error.h"
 #include "core/eval/WhatIf.h"
@@ -34,16 +35,20 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     for (std::size_t u = 0; u < engine.users(); ++u)
         model->norms_[u] = engine.norm(u);
     ctx.checkCancelled();
-    model->computeSweep();
+    model->finishSweep(predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks,
+                                      {model->settings_.clip, model->scale_}));
     return model;
 }
 
-void CfModel::computeSweep()
+void CfModel::finishSweep(SweepPredictions sweep)
 {
-    const auto sweep = predictOffline(train_, lists_, test_, settings_.ks, {settings_.clip, scale_});
-    sweepMetrics_.clear();
-    for (const auto& p : sweep.perK)
-        sweepMetrics_.push_back(computeMetrics(test_, p, settings_.ranking));
+    sweep_ = std::move(sweep);
+    sweepMetrics_.assign(sweep_.perK.size(), Metrics{});
+    // One K per thread: each is a pass over the test set with a sort (an update's largest part).
+#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
+    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(sweep_.perK.size()); ++k)
+        sweepMetrics_[static_cast<std::size_t>(k)] =
+            computeMetrics(test_, sweep_.perK[static_cast<std::size_t>(k)], settings_.ranking);
     testsOf_.assign(train_.users, {});
     for (std::size_t t = 0; t < test_.size(); ++t)
         if (test_.users[t] < train_.users)
@@ -125,7 +130,54 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
     model->test_ = TestSet::build(edited, editedSplit.test);
     ctx.checkCancelled();
     ctx.report("update", 1, 1, "test predictions");
-    model->computeSweep();
+    // A prediction of (v, i) reads v's list, the list members' ratings of i and means, and
+    // mean(v) (or, for a v without training ratings, the item and global means): it can
+    // only have changed for the users marked here.
+    std::vector<char> affected(newUsers, 0), isEdited(newUsers, 0);
+    for (std::uint32_t u : changes.editedUsers)
+        affected[u] = isEdited[u] = 1;
+    for (std::uint32_t u : changes.changedLists)
+        affected[u] = 1;
+    for (std::size_t v = 0; v < newUsers; ++v) {
+        if (!model->train_.knowsUser(static_cast<std::uint32_t>(v)))
+            affected[v] = 1;
+        for (const Neighbour& n : model->lists_.of(v))
+            if (isEdited[n.user])
+                affected[v] = 1;
+    }
+    const auto key = [](std::uint32_t u, std::uint32_t i) { return (std::uint64_t(u) << 32) | i; };
+    std::unordered_map<std::uint64_t, std::size_t> before;
+    before.reserve(base.test_.size());
+    for (std::size_t t = 0; t < base.test_.size(); ++t)
+        before.emplace(key(base.test_.users[t], base.test_.items[t]), t);
+    const TestSet& test = model->test_;
+    SweepPredictions sweep = makeSweep(model->settings_.ks, test.size());
+    TestSet again;
+    std::vector<std::size_t> rows;
+    for (std::size_t t = 0; t < test.size(); ++t) {
+        const std::uint32_t v = test.users[t];
+        const auto it = v < newUsers && !affected[v] ? before.find(key(v, test.items[t])) : before.end();
+        if (it == before.end()) {
+            again.users.push_back(v);
+            again.items.push_back(test.items[t]);
+            again.ratings.push_back(test.ratings[t]);
+            rows.push_back(t);
+            continue;
+        }
+        for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
+            sweep.perK[k].values[t] = base.sweep_.perK[k].values[it->second];
+            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[it->second];
+        }
+    }
+    const auto fresh = predictOffline(model->train_, model->lists_, again, model->settings_.ks,
+                                      {model->settings_.clip, model->scale_});
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
+            sweep.perK[k].values[rows[r]] = fresh.perK[k].values[r];
+            sweep.perK[k].sources[rows[r]] = fresh.perK[k].sources[r];
+        }
+    changes.recomputedTests = rows.size();
+    model->finishSweep(std::move(sweep));
     out.model = std::move(model);
     return out;
 }

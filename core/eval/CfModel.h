@@ -58,6 +58,7 @@ struct CfModelChanges {
     std::size_t addedUsers = 0, removedUsers = 0;  // users appended to / dropped from the end
     std::vector<std::uint32_t> changedLists;  // users whose kMax list changed, ascending
     std::size_t rescannedLists = 0;  // lists recomputed from a full similarity row
+    std::size_t recomputedTests = 0;  // test ratings predicted again (the others' predictions kept)
 };
 
 struct CfModelUpdate {
@@ -79,7 +80,10 @@ public:
     // the end (their ratings count as removed). Each user whose training ratings differ
     // from the base's is updated as one what-if edit with K = kMax (KnnUpdater, the code
     // WhatIfModel runs); the test set, its predictions at every K and the sweep metrics
-    // are those of the edited split, recomputed. Cost: one similarity row per edited
+    // are those of the edited split: predictions are recomputed for the test ratings
+    // they may have changed for (new test pairs, and users who were edited, have an
+    // edited user in their list, whose list changed or who have no training ratings)
+    // and kept for the others; the metrics are recomputed. Cost: one similarity row per edited
     // user (plus rescans) and the sweep, against a full build's all-pairs pass.
     // Throws ConfigError when `edited` has other items or another rating scale than the
     // base's data set: such a change needs a full build.
@@ -115,8 +119,8 @@ public:
 
 private:
     CfModel() = default;
-    // The test predictions at every K of the sweep, their metrics and testsOf_.
-    void computeSweep();
+    // Keeps the test predictions at every K of the sweep, computes their metrics and testsOf_.
+    void finishSweep(SweepPredictions sweep);
     CfModelSettings settings_;
     RatingScale scale_;
     TrainingMatrix train_;
@@ -125,6 +129,7 @@ private:
     RelevanceMatrix relevance_;
     NeighbourLists lists_;
     std::vector<double> norms_;  // |MUP(u)|, float64
+    SweepPredictions sweep_;  // test_'s predictions at each K of settings_.ks
     std::vector<Metrics> sweepMetrics_;
     std::vector<std::vector<std::size_t>> testsOf_;  // per user: indices into test_
 };
