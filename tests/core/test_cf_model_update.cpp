@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <random>
 #include <set>
@@ -21,6 +22,7 @@
 #include "core/eval/CfModel.h"
 #include "core/session/SyntheticDemo.h"
 #include "tests/support/TestSupport.h"
+#include "tests/support/TrainingMatrixEq.h"
 
 namespace tl {
 namespace {
@@ -71,18 +73,6 @@ Ratings edit(Ratings r, std::uint32_t user, std::uint32_t item, std::optional<fl
     return r;
 }
 
-void expectSameTraining(const TrainingMatrix& a, const TrainingMatrix& b)
-{
-    ASSERT_EQ(a.users, b.users);
-    ASSERT_EQ(a.userOffsets, b.userOffsets);
-    ASSERT_EQ(a.userItems, b.userItems);
-    ASSERT_EQ(a.userValues, b.userValues);
-    ASSERT_EQ(a.itemUsers, b.itemUsers);
-    ASSERT_EQ(a.userMean, b.userMean);
-    ASSERT_EQ(a.itemMean, b.itemMean);
-    ASSERT_EQ(a.globalMean, b.globalMean);
-}
-
 void expectSameMetrics(const Metrics& a, const Metrics& b)
 {
     EXPECT_NEAR(a.rmse, b.rmse, 1e-9);
@@ -101,7 +91,9 @@ void expectSameMetrics(const Metrics& a, const Metrics& b)
 // The updated model equals the fresh one; `sampled` users get the per-user queries.
 void expectEqual(const CfModel& updated, const CfModel& fresh, const std::vector<std::uint32_t>& sampled)
 {
-    expectSameTraining(updated.train(), fresh.train());
+    test::expectSameTraining(updated.train(), fresh.train());
+    if (::testing::Test::HasFatalFailure())
+        return;
     ASSERT_EQ(updated.test().users, fresh.test().users);
     ASSERT_EQ(updated.test().items, fresh.test().items);
     ASSERT_EQ(updated.test().ratings, fresh.test().ratings);
@@ -256,31 +248,36 @@ Ratings holdout(const Dataset& data, double ratio, std::uint64_t seed)
     return {data, perUserHoldout(data, ratio, seed)};
 }
 
-TEST(CfModelUpdate, SyntheticShortAndFullLists)
+// Random sequences on synthetic ratings of the given shape (users, items, ratings, F, seed).
+void runSynthetic(std::initializer_list<std::size_t> shape, const CfModelSettings& settings, double testRatio,
+                  const Sequence& seq)
 {
     SyntheticSpec spec;
-    spec.users = 70, spec.items = 50, spec.ratings = 1400, spec.features = 9, spec.seed = 5;
+    const auto* v = shape.begin();
+    spec.users = v[0], spec.items = v[1], spec.ratings = v[2], spec.features = v[3], spec.seed = v[4];
     const SyntheticData s = generateSynthetic(spec);
+    runSequence(holdout(s.dataset, testRatio, seq.seed), s.features, settings, seq);
+}
+
+TEST(CfModelUpdate, SyntheticShortAndFullLists)
+{
     CfModelSettings settings;
     settings.kMax = 12;
     settings.ks = {1, 4, 12};
-    runSequence(holdout(s.dataset, 0.2, 3), s.features, settings, {60, 11, 6});
+    runSynthetic({70, 50, 1400, 9, 5}, settings, 0.2, {60, 11, 6});
     // Lists longer than the active users: every list holds everyone (never a rescan).
     settings.kMax = 100;
     settings.ks = {5, 50, 100};
-    runSequence(holdout(s.dataset, 0.2, 4), s.features, settings, {30, 12, 6});
+    runSynthetic({70, 50, 1400, 9, 5}, settings, 0.2, {30, 12, 6});
 }
 
 TEST(CfModelUpdate, MoreFeaturesThanItems)
 {
-    SyntheticSpec spec;
-    spec.users = 90, spec.items = 30, spec.ratings = 1200, spec.features = 80, spec.seed = 8;
-    const SyntheticData s = generateSynthetic(spec);
     CfModelSettings settings;
     settings.kMax = 20;
     settings.ks = {2, 10, 20};
     settings.relevant.kind = RelevantRule::All;
-    runSequence(holdout(s.dataset, 0.25, 9), s.features, settings, {40, 13, 5});
+    runSynthetic({90, 30, 1200, 80, 8}, settings, 0.25, {40, 13, 5});
 }
 
 TEST(CfModelUpdate, DemoShape)
