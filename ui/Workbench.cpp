@@ -48,6 +48,7 @@ struct Thumb {
 
 Workbench::Workbench(JobRunner* jobs, QObject* parent)
     : QObject(parent), jobs_(jobs), undo_(new QUndoStack(this)), modelJobs_(std::make_unique<JobGroup>(jobs, this)),
+      updateJobs_(std::make_unique<JobGroup>(jobs, this)), baselineJobs_(std::make_unique<JobGroup>(jobs, this)),
       projectJobs_(std::make_unique<JobGroup>(jobs, this))
 {
 }
@@ -101,7 +102,11 @@ void Workbench::openSyntheticDemo(const QString& dir, const QStringList& videos)
 void Workbench::clearDerivedState()
 {
     modelJobs_->cancel();
+    updateJobs_->cancel();
+    baselineJobs_->cancel();
     models_.clear();
+    bases_.clear();
+    lastChanges_.clear();
     modelErrors_.clear();
     pending_.clear();
     profiled_.clear();
@@ -157,15 +162,21 @@ void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
     Q_EMIT activeSourceChanged(activeSource_);
     Q_EMIT userChanged(user_);
 
+    computeBaselines();
+    buildMissing();
+}
+
+void Workbench::computeBaselines()
+{
+    baselineJobs_->cancel();  // of earlier edited ratings
     auto project = project_;
-    projectJobs_->run<std::vector<ResultRow>>(
+    baselineJobs_->run<std::vector<ResultRow>>(
         tr("Baselines"), [project](const JobContext& ctx) { return session::evaluateBaselines(*project, ctx); },
         [this](std::vector<ResultRow> rows) {
             baselines_ = std::move(rows);
             baselinesReady_ = true;
             Q_EMIT baselinesChanged();
         });
-    buildMissing();
 }
 
 QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
@@ -185,35 +196,84 @@ void Workbench::buildMissing()
         return;
     for (const auto& info : sources_) {
         const QString name = QString::fromStdString(info.name);
-        const QString key = cacheKey(info);
-        if (models_.count(key) || pending_.contains(name))
+        if (models_.count(cacheKey(info)) || pending_.contains(name))
             continue;
-        pending_.insert(name);
-        modelErrors_.remove(name);
-        auto project = project_;
-        modelJobs_->run<BuiltModel>(
-            tr("Build CF model: %1").arg(name),
-            [project, info](const JobContext& ctx) {
-                ctx.report("features", 0, 1, info.name);
-                const FeatureMatrix features = session::loadContent(*project, info);
-                BuiltModel built;
-                for (const auto& id : features.ids)
-                    built.profiled.insert(QString::fromStdString(id));
-                built.model = session::buildModel(*project, info, features, ctx);
-                return built;
-            },
-            [this, name, key](BuiltModel built) {
-                pending_.remove(name);
-                models_[key] = built.model;
-                profiled_[name] = std::move(built.profiled);
-                Q_EMIT modelReady(name);
-            },
-            [this, name](const QString& message, bool cancelled) {
-                pending_.remove(name);
-                modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
-                Q_EMIT modelFailed(name, modelErrors_[name]);
-            });
+        buildModel(info);
     }
+}
+
+void Workbench::buildModel(const tl::ContentSourceInfo& info)
+{
+    const QString name = QString::fromStdString(info.name);
+    const QString key = cacheKey(info);
+    pending_.insert(name);
+    modelErrors_.remove(name);
+    auto project = project_;
+    modelJobs_->run<BuiltModel>(
+        tr("Build CF model: %1").arg(name),
+        [project, info](const JobContext& ctx) {
+            ctx.report("features", 0, 1, info.name);
+            const FeatureMatrix features = session::loadContent(*project, info);
+            BuiltModel built;
+            for (const auto& id : features.ids)
+                built.profiled.insert(QString::fromStdString(id));
+            built.model = session::buildModel(*project, info, features, ctx);
+            return built;
+        },
+        [this, name, key, project](BuiltModel built) {
+            profiled_[name] = std::move(built.profiled);
+            ++fullBuilds_;
+            if (project != project_) {
+                // Edited while it was building: bring it to the edited ratings.
+                bases_[key] = built.model;
+                updateModel(name, key);
+                return;
+            }
+            pending_.remove(name);
+            models_[key] = built.model;
+            lastChanges_.remove(name);
+            Q_EMIT modelReady(name);
+        },
+        [this, name](const QString& message, bool cancelled) {
+            pending_.remove(name);
+            modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
+            Q_EMIT modelFailed(name, modelErrors_[name]);
+        });
+}
+
+void Workbench::updateModel(const QString& name, const QString& key)
+{
+    const auto base = bases_.at(key);
+    auto project = project_;
+    pending_.insert(name);
+    modelErrors_.remove(name);
+    updateJobs_->run<CfModelUpdate>(
+        tr("Update CF model: %1").arg(name),
+        [base, project](const JobContext& ctx) {
+            return CfModel::update(*base, project->data, project->split, ctx);
+        },
+        [this, name, key](CfModelUpdate updated) {
+            bases_.erase(key);
+            pending_.remove(name);
+            models_[key] = updated.model;
+            lastChanges_[name] = updated.changes;
+            ++incrementalUpdates_;
+            Q_EMIT modelUpdated(name, updated.changes);
+            Q_EMIT modelReady(name);
+        },
+        [this, name, key](const QString&, bool cancelled) {
+            if (cancelled) {  // a user's cancel (an edit's supersedes silently): the next edit updates the base
+                pending_.remove(name);
+                modelErrors_[name] = tr("cancelled: the next edit updates it");
+                Q_EMIT modelFailed(name, modelErrors_[name]);
+                return;
+            }
+            // The edited ratings cannot be reached incrementally: build the model anew.
+            bases_.erase(key);
+            pending_.remove(name);
+            if (const auto* info = source(name); info && cacheKey(*info) == key)
+                buildModel(*info);
+        });
 }
 
 void Workbench::refreshSources()
@@ -501,16 +561,25 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
         return p;
     }());
     project_ = std::move(edited);
-    modelJobs_->cancel();
-    models_.clear();
-    modelErrors_.clear();
-    pending_.clear();
     metricsCache_.clear();
     metricsPending_.clear();
+    // Built models become the bases of incremental updates (a pending update's base stays:
+    // an update may start from any earlier ratings); builds in flight finish on the
+    // ratings they started with and are updated then.
+    updateJobs_->cancel();
+    for (auto& [key, built] : models_)
+        bases_[key] = std::move(built);
+    models_.clear();
     if (selectUser && *selectUser < project_->data.users.size())
         user_ = *selectUser;
     else if (user_ >= project_->data.users.size())
         user_ = 0;
+    for (const auto& info : sources_) {
+        const QString name = QString::fromStdString(info.name), key = cacheKey(info);
+        if (bases_.count(key))
+            updateModel(name, key);
+    }
+    computeBaselines();
     Q_EMIT editsChanged();
     Q_EMIT userChanged(user_);
     buildMissing();

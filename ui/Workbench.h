@@ -1,9 +1,10 @@
 #pragma once
 // The workbench's shared state: the open project, its content sources, the CF
 // model of each configuration (built once in the background and kept: moving
-// K or revisiting a configuration never recomputes), the baselines, and the
-// selection every view follows (K, active configuration, user). Views read from
-// it and call its setters; it emits one signal per change.
+// K or revisiting a configuration never recomputes; after a what-if edit it is
+// updated incrementally, CfModel::update), the baselines, and the selection every
+// view follows (K, active configuration, user). Views read from it and call its
+// setters; it emits one signal per change.
 //
 // Threading: GUI thread only. Long work goes through JobRunner.
 
@@ -67,8 +68,12 @@ public:
 
     // What-if edits: an overlay of rating edits (and playground users) on the source
     // ratings, saved in the project file (never in the ratings file). project() is the
-    // project with the overlay applied; every model is rebuilt from it after an edit.
-    // Each edit is one step on undoStack() (Edit > Undo / Redo).
+    // project with the overlay applied. After an edit (or undo, redo, reset) each built
+    // model is brought to the edited ratings by CfModel::update in a background job
+    // (a later edit supersedes it and starts from the last finished model), models
+    // still building are updated when they finish, and the baselines are recomputed;
+    // a model is pending (model() null) until its update is done, then modelUpdated
+    // and modelReady follow. Each edit is one step on undoStack() (Edit > Undo / Redo).
     // Sets r(user, item) = *rating (keys 1-5), or removes it (nullopt, key 0).
     void editRating(std::uint32_t user, std::uint32_t item, std::optional<float> rating);
     // Adds a playground user ("playground-N") without ratings and selects it.
@@ -90,6 +95,12 @@ public:
         std::vector<tl::ProjectRatingEdit> edits;
     };
     void setOverlay(const Overlay& overlay, std::optional<std::uint32_t> selectUser = std::nullopt);
+
+    // What the last update of a configuration's model changed (empty after a full build).
+    tl::CfModelChanges lastChanges(const QString& source) const { return lastChanges_.value(source); }
+    // Models brought to edited ratings incrementally / built in full since the project opened.
+    int incrementalUpdates() const { return incrementalUpdates_; }
+    int fullBuilds() const { return fullBuilds_; }
 
     int k() const { return k_; }
     int kMin() const;
@@ -126,14 +137,21 @@ Q_SIGNALS:
     void userChanged(std::uint32_t user);
     void thumbnailsReady();
     void metricsReady();
-    // The overlay changed (an edit, undo, redo, reset); models are being rebuilt.
+    // The overlay changed (an edit, undo, redo, reset); models are being updated.
     void editsChanged();
+    // A configuration's model was updated to the edited ratings (modelReady follows):
+    // the users whose ratings changed and whose neighbour lists changed.
+    void modelUpdated(const QString& source, const tl::CfModelChanges& changes);
 
 private:
     // Models, baselines, metrics and thumbnails computed for the current project.
     void clearDerivedState();
     void adopt(std::shared_ptr<const tl::ProjectData> data);
     void buildMissing();
+    void buildModel(const tl::ContentSourceInfo& info);
+    // Brings bases_[key] to project_ (CfModel::update); a full build when that fails.
+    void updateModel(const QString& name, const QString& key);
+    void computeBaselines();
     static QString cacheKey(const tl::ContentSourceInfo& info);
 
     JobRunner* jobs_;
@@ -143,7 +161,13 @@ private:
     QString editsSaveError_;
     std::unique_ptr<JobGroup> modelJobs_;  // model builds: an edit supersedes them
     std::vector<tl::ContentSourceInfo> sources_;
-    std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey
+    std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey, of project_
+    // Models of earlier edited ratings being updated to project_ (by cacheKey).
+    std::map<QString, std::shared_ptr<const CfModel>> bases_;
+    std::unique_ptr<JobGroup> updateJobs_;     // model updates: an edit supersedes them
+    std::unique_ptr<JobGroup> baselineJobs_;   // baselines: an edit supersedes them
+    QHash<QString, tl::CfModelChanges> lastChanges_;
+    int incrementalUpdates_ = 0, fullBuilds_ = 0;
     QHash<QString, QString> modelErrors_;
     QSet<QString> pending_;
     QHash<QString, QSet<QString>> profiled_;

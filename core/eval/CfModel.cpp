@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "core/common/Error.h"
+#include "core/eval/WhatIf.h"
 
 namespace tl {
 
@@ -23,30 +25,166 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     ctx.report("profiles", 0, 1);
     model->train_ = TrainingMatrix::build(data, split.train);
     model->test_ = TestSet::build(data, split.test);
-    model->items_ = alignItemProfiles(features, data.items, settings.normalization);
-    model->relevance_ = buildRelevance(model->train_, model->items_, settings.relevant);
+    model->items_ = std::make_shared<const ItemProfiles>(alignItemProfiles(features, data.items, settings.normalization));
+    model->relevance_ = buildRelevance(model->train_, *model->items_, settings.relevant);
     ctx.report("profiles", 1, 1);
     ctx.checkCancelled();
-    const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, model->items_);
+    const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, *model->items_);
     model->lists_ = computeNeighbours(engine, settings.kMax, ctx);
     model->norms_.resize(engine.users());
     for (std::size_t u = 0; u < engine.users(); ++u)
         model->norms_[u] = engine.norm(u);
     ctx.checkCancelled();
-    const PredictOptions options{settings.clip, data.scale};
-    const auto sweep = predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks, options);
-    for (const auto& p : sweep.perK)
-        model->sweepMetrics_.push_back(computeMetrics(model->test_, p, settings.ranking));
-    model->testsOf_.resize(model->train_.users);
-    for (std::size_t t = 0; t < model->test_.size(); ++t)
-        if (model->test_.users[t] < model->train_.users)
-            model->testsOf_[model->test_.users[t]].push_back(t);
+    model->finishSweep(predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks,
+                                      {model->settings_.clip, model->scale_}));
     return model;
+}
+
+void CfModel::finishSweep(SweepPredictions sweep)
+{
+    sweep_ = std::move(sweep);
+    sweepMetrics_.assign(sweep_.perK.size(), Metrics{});
+    // One K per thread: each is a pass over the test set with a sort (an update's largest part).
+#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
+    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(sweep_.perK.size()); ++k)
+        sweepMetrics_[static_cast<std::size_t>(k)] =
+            computeMetrics(test_, sweep_.perK[static_cast<std::size_t>(k)], settings_.ranking);
+    testsOf_.assign(train_.users, {});
+    for (std::size_t t = 0; t < test_.size(); ++t)
+        if (test_.users[t] < train_.users)
+            testsOf_[test_.users[t]].push_back(t);
+}
+
+CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const Split& editedSplit,
+                              const JobContext& ctx)
+{
+    if (edited.items.size() != base.train_.items)
+        throw ConfigError("model update: the edited ratings have " + std::to_string(edited.items.size()) +
+                          " items, the model " + std::to_string(base.train_.items) + ": build the model anew");
+    if (edited.scale.min != base.scale_.min || edited.scale.max != base.scale_.max)
+        throw ConfigError("model update: the edited ratings have another rating scale: build the model anew");
+    ctx.report("update", 0, 1, "training ratings");
+    CfModelUpdate out;
+    CfModelChanges& changes = out.changes;
+    TrainingMatrix train = TrainingMatrix::build(edited, editedSplit.train);
+    const TrainingMatrix& old = base.train_;
+    const std::size_t oldUsers = old.users, newUsers = train.users;
+    // The users whose training row differs (items or values).
+    for (std::size_t u = 0; u < newUsers; ++u) {
+        const std::size_t n = train.userCount(static_cast<std::uint32_t>(u));
+        const bool same = u < oldUsers && old.userCount(static_cast<std::uint32_t>(u)) == n &&
+                          std::equal(train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
+                                     train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
+                                     old.userItems.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u])) &&
+                          std::equal(train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
+                                     train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
+                                     old.userValues.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u]));
+        if (!same && (u < oldUsers || n > 0))
+            changes.editedUsers.push_back(static_cast<std::uint32_t>(u));
+    }
+    changes.addedUsers = newUsers > oldUsers ? newUsers - oldUsers : 0;
+    changes.removedUsers = oldUsers > newUsers ? oldUsers - newUsers : 0;
+
+    KnnState s;
+    s.w = base.relevance_;
+    s.norms = base.norms_;
+    s.active.resize(s.norms.size());
+    for (std::size_t u = 0; u < s.norms.size(); ++u)
+        s.active[u] = s.norms[u] > 0 ? 1 : 0;
+    s.lists = base.lists_;
+    KnnUpdater updater(s, *base.items_, base.settings_.relevant, base.settings_.kMax);
+    const std::vector<double> none(oldUsers, 0.0);
+    // Dropped users lose their ratings first (they leave every list), then their places.
+    for (std::size_t u = oldUsers; u-- > newUsers;) {
+        const bool wasActive = s.active[u] != 0;
+        updater.clearUser(static_cast<std::uint32_t>(u));
+        if (wasActive)
+            changes.rescannedLists += updater.updateLists(static_cast<std::uint32_t>(u), none).rescannedLists;
+    }
+    updater.resize(newUsers);
+    s.train = std::move(train);
+    for (std::size_t n = 0; n < changes.editedUsers.size(); ++n) {
+        ctx.checkCancelled();
+        ctx.report("update", static_cast<double>(n), static_cast<double>(changes.editedUsers.size()), "users");
+        const std::uint32_t u = changes.editedUsers[n];
+        updater.refreshUser(u);
+        const auto row = KnnUpdater::similarityRows(s, *base.items_, {u});
+        changes.rescannedLists += updater.updateLists(u, row.front()).rescannedLists;
+    }
+    for (std::size_t u = 0; u < newUsers; ++u) {
+        const auto now = s.lists.of(u);
+        const auto before = u < oldUsers ? base.lists_.of(u) : std::span<const Neighbour>();
+        if (!std::equal(now.begin(), now.end(), before.begin(), before.end(),
+                        [](const Neighbour& a, const Neighbour& b) { return a.user == b.user && a.similarity == b.similarity; }))
+            changes.changedLists.push_back(static_cast<std::uint32_t>(u));
+    }
+
+    std::shared_ptr<CfModel> model(new CfModel());
+    model->settings_ = base.settings_;
+    model->scale_ = base.scale_;
+    model->items_ = base.items_;
+    model->train_ = std::move(s.train);
+    model->relevance_ = std::move(s.w);
+    model->lists_ = std::move(s.lists);
+    model->norms_ = std::move(s.norms);
+    model->test_ = TestSet::build(edited, editedSplit.test);
+    ctx.checkCancelled();
+    ctx.report("update", 1, 1, "test predictions");
+    // A prediction of (v, i) reads v's list, the list members' ratings of i and means, and
+    // mean(v) (or, for a v without training ratings, the item and global means): it can
+    // only have changed for the users marked here.
+    std::vector<char> affected(newUsers, 0), isEdited(newUsers, 0);
+    for (std::uint32_t u : changes.editedUsers)
+        affected[u] = isEdited[u] = 1;
+    for (std::uint32_t u : changes.changedLists)
+        affected[u] = 1;
+    for (std::size_t v = 0; v < newUsers; ++v) {
+        if (!model->train_.knowsUser(static_cast<std::uint32_t>(v)))
+            affected[v] = 1;
+        for (const Neighbour& n : model->lists_.of(v))
+            if (isEdited[n.user])
+                affected[v] = 1;
+    }
+    const auto key = [](std::uint32_t u, std::uint32_t i) { return (std::uint64_t(u) << 32) | i; };
+    std::unordered_map<std::uint64_t, std::size_t> before;
+    before.reserve(base.test_.size());
+    for (std::size_t t = 0; t < base.test_.size(); ++t)
+        before.emplace(key(base.test_.users[t], base.test_.items[t]), t);
+    const TestSet& test = model->test_;
+    SweepPredictions sweep = makeSweep(model->settings_.ks, test.size());
+    TestSet again;
+    std::vector<std::size_t> rows;
+    for (std::size_t t = 0; t < test.size(); ++t) {
+        const std::uint32_t v = test.users[t];
+        const auto it = v < newUsers && !affected[v] ? before.find(key(v, test.items[t])) : before.end();
+        if (it == before.end()) {
+            again.users.push_back(v);
+            again.items.push_back(test.items[t]);
+            again.ratings.push_back(test.ratings[t]);
+            rows.push_back(t);
+            continue;
+        }
+        for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
+            sweep.perK[k].values[t] = base.sweep_.perK[k].values[it->second];
+            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[it->second];
+        }
+    }
+    const auto fresh = predictOffline(model->train_, model->lists_, again, model->settings_.ks,
+                                      {model->settings_.clip, model->scale_});
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
+            sweep.perK[k].values[rows[r]] = fresh.perK[k].values[r];
+            sweep.perK[k].sources[rows[r]] = fresh.perK[k].sources[r];
+        }
+    changes.recomputedTests = rows.size();
+    model->finishSweep(std::move(sweep));
+    out.model = std::move(model);
+    return out;
 }
 
 std::vector<FeatureUtility> CfModel::topFeatures(std::uint32_t user, std::size_t n) const
 {
-    const Eigen::VectorXf profile = userProfile(relevance_, items_, user);
+    const Eigen::VectorXf profile = userProfile(relevance_, *items_, user);
     std::vector<FeatureUtility> all;
     for (Eigen::Index f = 0; f < profile.size(); ++f)
         all.push_back({static_cast<std::size_t>(f), profile[f]});
@@ -66,12 +204,12 @@ std::vector<double> CfModel::similarityRow(std::uint32_t user) const
     if (user >= norms_.size() || !(norms_[user] > 0))
         return row;
     // h = MIP MUP(u) in float64: h_j = MIP(j) . MUP(u); then MUP(v) . MUP(u) = sum_{j in R(v)} w_vj h_j.
-    Eigen::VectorXd mup = Eigen::VectorXd::Zero(items_.values.cols());
+    Eigen::VectorXd mup = Eigen::VectorXd::Zero(items_->values.cols());
     for (std::size_t e = relevance_.offsets[user]; e < relevance_.offsets[user + 1]; ++e)
-        mup += static_cast<double>(relevance_.weights[e]) * items_.values.row(relevance_.rows[e]).transpose().cast<double>();
-    Eigen::VectorXd h(items_.values.rows());
+        mup += static_cast<double>(relevance_.weights[e]) * items_->values.row(relevance_.rows[e]).transpose().cast<double>();
+    Eigen::VectorXd h(items_->values.rows());
     for (Eigen::Index j = 0; j < h.size(); ++j)
-        h[j] = items_.values.row(j).cast<double>().dot(mup.transpose());
+        h[j] = items_->values.row(j).cast<double>().dot(mup.transpose());
     for (std::size_t v = 0; v < norms_.size(); ++v) {
         if (v == user || !(norms_[v] > 0))
             continue;

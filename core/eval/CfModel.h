@@ -50,16 +50,50 @@ struct Recommendation {
     int supporters;  // neighbours (among the first K) who rated the item
 };
 
+class CfModel;
+
+// What CfModel::update changed.
+struct CfModelChanges {
+    std::vector<std::uint32_t> editedUsers;  // users whose training ratings changed, ascending
+    std::size_t addedUsers = 0, removedUsers = 0;  // users appended to / dropped from the end
+    std::vector<std::uint32_t> changedLists;  // users whose kMax list changed, ascending
+    std::size_t rescannedLists = 0;  // lists recomputed from a full similarity row
+    std::size_t recomputedTests = 0;  // test ratings predicted again (the others' predictions kept)
+};
+
+struct CfModelUpdate {
+    std::shared_ptr<const CfModel> model;
+    CfModelChanges changes;
+};
+
 class CfModel {
 public:
     static std::shared_ptr<const CfModel> build(const Dataset& data, const Split& split, const FeatureMatrix& features,
                                                 const CfModelSettings& settings,
                                                 const JobContext& ctx = JobContext::none());
 
+    // The model of the edited ratings `edited` (its split `editedSplit`), computed from
+    // `base` incrementally, with the same features and settings: equal to
+    // build(edited, editedSplit, <base's features>, base.settings()) (lists identical,
+    // predictions to float rounding; see docs/whatif.md). `edited` keeps the base's
+    // items and its users by index; users may be appended (new users) or dropped from
+    // the end (their ratings count as removed). Each user whose training ratings differ
+    // from the base's is updated as one what-if edit with K = kMax (KnnUpdater, the code
+    // WhatIfModel runs); the test set, its predictions at every K and the sweep metrics
+    // are those of the edited split: predictions are recomputed for the test ratings
+    // they may have changed for (new test pairs, and users who were edited, have an
+    // edited user in their list, whose list changed or who have no training ratings)
+    // and kept for the others; the metrics are recomputed. Cost: one similarity row per edited
+    // user (plus rescans) and the sweep, against a full build's all-pairs pass.
+    // Throws ConfigError when `edited` has other items or another rating scale than the
+    // base's data set: such a change needs a full build.
+    static CfModelUpdate update(const CfModel& base, const Dataset& edited, const Split& editedSplit,
+                                const JobContext& ctx = JobContext::none());
+
     const CfModelSettings& settings() const { return settings_; }
     const TrainingMatrix& train() const { return train_; }
     const TestSet& test() const { return test_; }
-    const ItemProfiles& items() const { return items_; }
+    const ItemProfiles& items() const { return *items_; }
     const NeighbourLists& neighbourLists() const { return lists_; }
     // rel(u) with its weights r(u, i): what the profiles (and their explanations) are made of.
     const RelevanceMatrix& relevance() const { return relevance_; }
@@ -85,14 +119,17 @@ public:
 
 private:
     CfModel() = default;
+    // Keeps the test predictions at every K of the sweep, computes their metrics and testsOf_.
+    void finishSweep(SweepPredictions sweep);
     CfModelSettings settings_;
     RatingScale scale_;
     TrainingMatrix train_;
     TestSet test_;
-    ItemProfiles items_;
+    std::shared_ptr<const ItemProfiles> items_;  // shared by a model and its updates
     RelevanceMatrix relevance_;
     NeighbourLists lists_;
     std::vector<double> norms_;  // |MUP(u)|, float64
+    SweepPredictions sweep_;  // test_'s predictions at each K of settings_.ks
     std::vector<Metrics> sweepMetrics_;
     std::vector<std::vector<std::size_t>> testsOf_;  // per user: indices into test_
 };

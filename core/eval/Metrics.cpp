@@ -32,15 +32,26 @@ Metrics computeMetrics(const TestSet& test, const Predictions& predictions, cons
     m.fromNeighbours = static_cast<double>(fromNeighbours) / n;
 
     // Ranking: group test entries by user.
-    std::vector<std::size_t> order(test.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (test.users[a] != test.users[b])
-            return test.users[a] < test.users[b];
-        if (predictions.values[a] != predictions.values[b])
-            return predictions.values[a] > predictions.values[b];
-        return test.items[a] < test.items[b];
-    });
+    // Entries by user (a counting pass), then each user's by prediction, descending, and item:
+    // the order of one sort by (user, prediction, item), at a fraction of its cost (the
+    // workbench recomputes the metrics of every K after each what-if edit).
+    std::uint32_t userCount = 0;
+    for (std::uint32_t u : test.users)
+        userCount = std::max(userCount, u + 1);
+    std::vector<std::size_t> start(static_cast<std::size_t>(userCount) + 1, 0);
+    for (std::uint32_t u : test.users)
+        ++start[u + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    std::vector<std::size_t> order(test.size()), fill(start.begin(), start.end() - 1);
+    for (std::size_t t = 0; t < test.size(); ++t)
+        order[fill[test.users[t]]++] = t;
+    for (std::size_t u = 0; u < userCount; ++u)
+        std::sort(order.begin() + static_cast<std::ptrdiff_t>(start[u]),
+                  order.begin() + static_cast<std::ptrdiff_t>(start[u + 1]), [&](std::size_t a, std::size_t b) {
+                      if (predictions.values[a] != predictions.values[b])
+                          return predictions.values[a] > predictions.values[b];
+                      return test.items[a] < test.items[b];
+                  });
     double precision = 0, recall = 0, ndcg = 0;
     const auto topN = static_cast<std::size_t>(std::max(ranking.topN, 1));
     for (std::size_t begin = 0; begin < order.size();) {

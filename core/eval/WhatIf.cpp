@@ -55,6 +55,37 @@ WhatIfModel::WhatIfModel(const Dataset& data, const std::vector<std::size_t>& tr
     initial_ = s_;
 }
 
+void KnnUpdater::resize(std::size_t users)
+{
+    const std::size_t before = s_.norms.size();
+    for (std::size_t u = users; u < before; ++u)
+        if (s_.w.offsets[u + 1] != s_.w.offsets[u] || s_.active[u])
+            throw ConfigError("internal: only a user without relevant ratings can be dropped");
+    RelevanceMatrix& w = s_.w;
+    w.users = users;
+    w.offsets.resize(users + 1, w.offsets[std::min(before, users)]);
+    s_.norms.resize(users, 0.0);
+    s_.active.resize(users, 0);
+    NeighbourLists resized(users, k_);
+    for (std::size_t u = 0; u < std::min(before, users); ++u) {
+        const auto list = s_.lists.of(u);
+        resized.set(u, std::vector<Neighbour>(list.begin(), list.end()));
+    }
+    s_.lists = std::move(resized);
+}
+
+void KnnUpdater::clearUser(std::uint32_t u)
+{
+    RelevanceMatrix& w = s_.w;
+    const auto begin = static_cast<std::ptrdiff_t>(w.offsets[u]), end = static_cast<std::ptrdiff_t>(w.offsets[u + 1]);
+    w.rows.erase(w.rows.begin() + begin, w.rows.begin() + end);
+    w.weights.erase(w.weights.begin() + begin, w.weights.begin() + end);
+    for (std::size_t x = u + 1; x <= w.users; ++x)
+        w.offsets[x] -= static_cast<std::size_t>(end - begin);
+    s_.norms[u] = 0;
+    s_.active[u] = 0;
+}
+
 std::uint32_t WhatIfModel::addUser()
 {
     const auto user = static_cast<std::uint32_t>(s_.train.users);
@@ -62,16 +93,7 @@ std::uint32_t WhatIfModel::addUser()
     ++t.users;
     t.userOffsets.push_back(t.userOffsets.back());
     t.userMean.push_back(0.0);
-    ++s_.w.users;
-    s_.w.offsets.push_back(s_.w.offsets.back());
-    s_.norms.push_back(0.0);
-    s_.active.push_back(0);
-    NeighbourLists grown(t.users, settings_.k);
-    for (std::size_t u = 0; u < user; ++u) {
-        const auto list = s_.lists.of(u);
-        grown.set(u, std::vector<Neighbour>(list.begin(), list.end()));
-    }
-    s_.lists = std::move(grown);
+    updater().resize(t.users);
     return user;
 }
 
@@ -80,7 +102,7 @@ void WhatIfModel::reset()
     s_ = initial_;
 }
 
-void WhatIfModel::editTraining(std::uint32_t u, std::uint32_t i, std::optional<float> rating)
+void KnnUpdater::setRating(std::uint32_t u, std::uint32_t i, std::optional<float> rating)
 {
     TrainingMatrix& t = s_.train;
     const auto uBegin = t.userItems.begin() + static_cast<std::ptrdiff_t>(t.userOffsets[u]);
@@ -123,15 +145,23 @@ void WhatIfModel::editTraining(std::uint32_t u, std::uint32_t i, std::optional<f
     double sum = 0;
     t.userMean[u] = meanOf(t.userValues, t.userOffsets[u], t.userOffsets[u + 1], sum);
     t.itemMean[i] = meanOf(t.itemValues, t.itemOffsets[i], t.itemOffsets[i + 1], sum);
+}
+
+void KnnUpdater::refreshGlobalMean()
+{
+    // Summed per user as TrainingMatrix::build sums it (the same float64).
+    TrainingMatrix& t = s_.train;
     double total = 0;
     for (std::size_t v = 0; v < t.users; ++v) {
-        meanOf(t.userValues, t.userOffsets[v], t.userOffsets[v + 1], sum);
+        double sum = 0;
+        for (std::size_t k = t.userOffsets[v]; k < t.userOffsets[v + 1]; ++k)
+            sum += t.userValues[k];
         total += sum;
     }
     t.globalMean = t.userValues.empty() ? 0.0 : total / static_cast<double>(t.userValues.size());
 }
 
-void WhatIfModel::refreshUser(std::uint32_t u)
+void KnnUpdater::refreshUser(std::uint32_t u)
 {
     // rel(u) by buildRelevance itself, on a training matrix of u alone.
     const TrainingMatrix& t = s_.train;
@@ -144,7 +174,7 @@ void WhatIfModel::refreshUser(std::uint32_t u)
     one.userValues.assign(t.userValues.begin() + static_cast<std::ptrdiff_t>(t.userOffsets[u]),
                           t.userValues.begin() + static_cast<std::ptrdiff_t>(t.userOffsets[u + 1]));
     one.userMean = {t.userMean[u]};
-    const RelevanceMatrix mine = buildRelevance(one, items_, settings_.relevant);
+    const RelevanceMatrix mine = buildRelevance(one, items_, rule_);
 
     RelevanceMatrix& w = s_.w;
     const auto begin = static_cast<std::ptrdiff_t>(w.offsets[u]), end = static_cast<std::ptrdiff_t>(w.offsets[u + 1]);
@@ -161,12 +191,13 @@ void WhatIfModel::refreshUser(std::uint32_t u)
     s_.active[u] = s_.norms[u] > 0 ? 1 : 0;
 }
 
-std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<std::uint32_t>& users) const
+std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& state, const ItemProfiles& profiles,
+                                                           const std::vector<std::uint32_t>& users)
 {
-    const RelevanceMatrix& w = s_.w;
+    const RelevanceMatrix& w = state.w;
     const std::size_t count = w.users;
     const auto x = static_cast<Eigen::Index>(users.size());
-    const Eigen::Index profiled = items_.values.rows(), dims = items_.values.cols();
+    const Eigen::Index profiled = profiles.values.rows(), dims = profiles.values.cols();
     std::vector<std::vector<double>> rows(users.size(), std::vector<double>(count, 0.0));
     if (x == 0 || profiled == 0)
         return rows;
@@ -176,7 +207,7 @@ std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<s
     for (Eigen::Index c = 0; c < x; ++c)
         for (std::size_t e = w.offsets[users[static_cast<std::size_t>(c)]];
              e < w.offsets[users[static_cast<std::size_t>(c)] + 1]; ++e)
-            mups.col(c) += static_cast<double>(w.weights[e]) * items_.values.row(w.rows[e]).transpose().cast<double>();
+            mups.col(c) += static_cast<double>(w.weights[e]) * profiles.values.row(w.rows[e]).transpose().cast<double>();
     // Row by row: each MIP row is widened once into a buffer that stays in cache while
     // it meets every user's profile.
     Eigen::MatrixXd h(profiled, x);
@@ -185,7 +216,7 @@ std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<s
         Eigen::RowVectorXd widened(dims);
 #pragma omp for schedule(static)
         for (Eigen::Index j = 0; j < profiled; ++j) {
-            widened = items_.values.row(j).cast<double>();
+            widened = profiles.values.row(j).cast<double>();
             for (Eigen::Index c = 0; c < x; ++c)
                 h(j, c) = widened.dot(mups.col(c).transpose());
         }
@@ -193,16 +224,16 @@ std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<s
     // sim(x, v) = sum over rel(v) of w_vj h_j(x) / (|MUP(x)| |MUP(v)|).
     for (std::ptrdiff_t vi = 0; vi < static_cast<std::ptrdiff_t>(count); ++vi) {
         const auto v = static_cast<std::size_t>(vi);
-        if (!s_.active[v])
+        if (!state.active[v])
             continue;
         for (Eigen::Index c = 0; c < x; ++c) {
             const std::uint32_t u = users[static_cast<std::size_t>(c)];
-            if (u == v || !s_.active[u])
+            if (u == v || !state.active[u])
                 continue;
             double dot = 0;
             for (std::size_t e = w.offsets[v]; e < w.offsets[v + 1]; ++e)
                 dot += static_cast<double>(w.weights[e]) * h(w.rows[e], c);
-            rows[static_cast<std::size_t>(c)][v] = dot / (s_.norms[u] * s_.norms[v]);
+            rows[static_cast<std::size_t>(c)][v] = dot / (state.norms[u] * state.norms[v]);
         }
     }
     return rows;
@@ -210,13 +241,14 @@ std::vector<std::vector<double>> WhatIfModel::similarityRows(const std::vector<s
 
 std::vector<double> WhatIfModel::similarityRow(std::uint32_t user) const
 {
-    return similarityRows({user}).front();
+    return KnnUpdater::similarityRows(s_, items_, {user}).front();
 }
 
-void WhatIfModel::updateLists(std::uint32_t u, const std::vector<double>& row, EditReport& report)
+ListChanges KnnUpdater::updateLists(std::uint32_t u, const std::vector<double>& row)
 {
-    const int k = settings_.k;
-    const std::size_t count = s_.train.users;
+    ListChanges report;
+    const int k = k_;
+    const std::size_t count = s_.norms.size();
     std::vector<Neighbour> top;
     std::vector<RankedCandidate> scratch;
     top.clear();
@@ -270,7 +302,7 @@ void WhatIfModel::updateLists(std::uint32_t u, const std::vector<double>& row, E
     }
     report.rescannedLists = rescan.size();
     if (!rescan.empty()) {
-        const auto rows = similarityRows(rescan);
+        const auto rows = similarityRows(s_, items_, rescan);
         for (std::size_t r = 0; r < rescan.size(); ++r) {
             selectTopK(rows[r].data(), count, rescan[r], s_.active, k, top, scratch);
             s_.lists.set(rescan[r], top);
@@ -285,6 +317,7 @@ void WhatIfModel::updateLists(std::uint32_t u, const std::vector<double>& row, E
         else if (!isIn && wasIn[v])
             report.leftListsOf.push_back(static_cast<std::uint32_t>(v));
     }
+    return report;
 }
 
 EditReport WhatIfModel::apply(const RatingEdit& edit, const EditOptions& options)
@@ -311,11 +344,16 @@ EditReport WhatIfModel::apply(const RatingEdit& edit, const EditOptions& options
     const auto oldSpan = s_.lists.of(u);
     const std::vector<Neighbour> oldList(oldSpan.begin(), oldSpan.end());
 
-    editTraining(u, edit.item, edit.rating);
-    refreshUser(u);
+    KnnUpdater update = updater();
+    update.setRating(u, edit.item, edit.rating);
+    update.refreshGlobalMean();
+    update.refreshUser(u);
     report.activeAfter = s_.active[u] != 0;
     if (settings_.mode == NeighbourMode::Offline) {
-        updateLists(u, similarityRow(u), report);
+        ListChanges changes = update.updateLists(u, similarityRow(u));
+        report.enteredListsOf = std::move(changes.enteredListsOf);
+        report.leftListsOf = std::move(changes.leftListsOf);
+        report.rescannedLists = changes.rescannedLists;
         const auto newList = s_.lists.of(u);
         for (const Neighbour& n : newList)
             if (!contains(oldList, n.user))

@@ -84,6 +84,60 @@ struct EditOptions {
     bool movedPredictions = false;
 };
 
+// The state an edit of the training ratings changes, and the one piece of code that
+// updates it: WhatIfModel (lists of K) and CfModel::update (lists of kMax) both run it.
+struct KnnState {
+    TrainingMatrix train;
+    RelevanceMatrix w;          // rel(u) with its weights
+    std::vector<double> norms;  // |MUP(u)|
+    std::vector<char> active;   // |MUP(u)| > 0
+    NeighbourLists lists;       // offline lists (K entries at most)
+};
+
+// What one user's list update changed in the other users' lists.
+struct ListChanges {
+    std::vector<std::uint32_t> enteredListsOf, leftListsOf;  // lists the user entered / left
+    std::size_t rescannedLists = 0;  // lists recomputed from a full similarity row
+};
+
+// The incremental steps on a KnnState whose item profiles and relevant rule are fixed.
+// After editing u's training row, refreshUser(u) then updateLists(u, similarityRows({u})[0])
+// bring rel, |MUP|, activity and every list to what a full build on the edited ratings
+// gives, provided every other user's rel and lists were consistent before (one user at
+// a time; users edited together are processed one after the other).
+class KnnUpdater {
+public:
+    KnnUpdater(KnnState& state, const ItemProfiles& items, const RelevantRule& rule, int k)
+        : s_(state), items_(items), rule_(rule), k_(k)
+    {
+    }
+    std::size_t users() const { return s_.norms.size(); }
+    // Grows (users without ratings, inactive) or shrinks rel, |MUP|, activity and the
+    // lists to `users` (not the training matrix); dropped users must be inactive with an
+    // empty rel.
+    void resize(std::size_t users);
+    // rel(u) emptied, |MUP(u)| = 0, inactive: what refreshUser gives for no ratings.
+    void clearUser(std::uint32_t user);
+    // r(u, i) = rating (add or change) or removed, in both layouts, with mean(u) and the
+    // item mean of i; the global mean is refreshGlobalMean's (one pass for many edits).
+    void setRating(std::uint32_t user, std::uint32_t item, std::optional<float> rating);
+    void refreshGlobalMean();
+    // rel(u) from u's training row (by buildRelevance itself), |MUP(u)| and active(u).
+    void refreshUser(std::uint32_t user);
+    // Similarity rows of `users` (rows[x][v] = sim(users[x], v); 0 for inactive users and
+    // for the user itself), float64: h = MIP MUP(x), then sums over rel(v).
+    static std::vector<std::vector<double>> similarityRows(const KnnState& state, const ItemProfiles& items,
+                                                           const std::vector<std::uint32_t>& users);
+    // u's own list from its row, and u's entry in every other list (rescanning where needed).
+    ListChanges updateLists(std::uint32_t user, const std::vector<double>& row);
+
+private:
+    KnnState& s_;
+    const ItemProfiles& items_;
+    RelevantRule rule_;
+    int k_;
+};
+
 struct WhatIfRecommendation {
     std::uint32_t item = 0;
     float prediction = 0;
@@ -133,26 +187,14 @@ public:
     std::vector<WhatIfRecommendation> recommend(std::uint32_t user, std::size_t n) const;
 
 private:
-    struct State {
-        TrainingMatrix train;
-        RelevanceMatrix w;
-        std::vector<double> norms;  // |MUP(u)|
-        std::vector<char> active;
-        NeighbourLists lists;  // offline mode
-    };
-
-    // Similarity rows of `users` (rows[x][v] = sim(users[x], v)).
-    std::vector<std::vector<double>> similarityRows(const std::vector<std::uint32_t>& users) const;
-    void editTraining(std::uint32_t user, std::uint32_t item, std::optional<float> rating);
-    void refreshUser(std::uint32_t user);  // rel(u), |MUP(u)|, active(u)
-    void updateLists(std::uint32_t user, const std::vector<double>& row, EditReport& report);
+    KnnUpdater updater() { return KnnUpdater(s_, items_, settings_.relevant, settings_.k); }
     std::vector<float> predictAll(std::uint32_t user) const;
 
     WhatIfSettings settings_;
     RatingScale scale_;
     ItemProfiles items_;
-    State s_;
-    State initial_;
+    KnnState s_;
+    KnnState initial_;
 };
 
 }  // namespace tl

@@ -1,6 +1,7 @@
 #include "core/project/RatingOverlay.h"
 
 #include <charconv>
+#include <iterator>
 #include <numeric>
 #include <set>
 #include <string>
@@ -130,10 +131,16 @@ std::shared_ptr<const ProjectData> withOverlay(const ProjectData& source)
         role.at(index) = Train;
     for (std::size_t index : source.split.test)
         role.at(index) = Test;
+    // Only the edited pairs are looked up: index those (a scan, not a map of every rating).
     std::unordered_map<std::uint64_t, std::size_t> at;
+    for (const auto& e : overlay.edits)
+        at.emplace(key(e.user, e.item), ratings.size());
     for (std::size_t n = 0; n < ratings.size(); ++n)
         if (role[n] != None)
-            at.emplace(key(ratings[n].user, ratings[n].item), n);
+            if (const auto it = at.find(key(ratings[n].user, ratings[n].item)); it != at.end() && it->second == ratings.size())
+                it->second = n;  // the first rating of the pair, as a map of every rating keeps it
+    for (auto it = at.begin(); it != at.end();)
+        it = it->second == ratings.size() ? at.erase(it) : std::next(it);
     for (const auto& e : overlay.edits) {
         const auto it = at.find(key(e.user, e.item));
         if (!e.rating) {

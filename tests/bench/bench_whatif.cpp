@@ -5,7 +5,7 @@
 // run. Prints medians, the slowest edit and the ratio rebuild / edit.
 //
 //   bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K]
-//                [--neighbors offline|raters] [--edits N] [--reps N]
+//                [--neighbors offline|raters] [--edits N] [--reps N] [--what whatif|workbench|all]
 //
 // ml100k: MovieLens 100K (u.data, all ratings) with its genres, or with synthetic
 //         item features of F dims when --features is given (item ids 1..1682 match);
@@ -16,6 +16,16 @@
 // remove a random user's rating, and a new user's ratings (the first makes it active).
 // In raters mode an edit is timed with the edited user's similarity row, which its
 // next prediction needs.
+//
+// Then the workbench's path, "one edit to all views updated": the project's overlay
+// with one more edit applied (withOverlay: the edited ratings and split), the
+// configuration's CfModel brought to them (CfModel::update: lists at kMax = 100, the
+// test predictions and metrics of the sweep K = 10..100), and the explorer's reads for
+// the edited user at K = 30 (neighbours, test predictions, recommendations, top
+// features), against CfModel::build on the same data in the same run. The split is
+// per user 80/20. Edits cycle through: change a training rating, add one, remove one,
+// rate a test pair (it becomes a training rating), a new user's ratings.
+//   --what whatif|workbench|all   which of the two to measure (default all)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,7 +38,9 @@
 
 #include "core/data/Items.h"
 #include "core/data/SyntheticData.h"
+#include "core/eval/CfModel.h"
 #include "core/eval/WhatIf.h"
+#include "core/project/RatingOverlay.h"
 #include "tests/bench/BenchTiming.h"
 
 namespace {
@@ -37,6 +49,83 @@ using tl::bench::Clock;
 using tl::bench::median;
 using tl::bench::seconds;
 
+// The workbench's path on `data` (see the header); returns the exit code.
+int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, int edits, int reps)
+{
+    tl::ProjectData project;
+    project.data = data;
+    project.split = tl::perUserHoldout(data, 0.2, 1);
+    tl::CfModelSettings settings;
+    project.ks = settings.ks;
+    std::vector<double> rebuild;
+    std::shared_ptr<const tl::CfModel> model;
+    for (int r = 0; r < reps; ++r) {
+        const auto t0 = Clock::now();
+        model = tl::CfModel::build(project.data, project.split, features, settings);
+        rebuild.push_back(seconds(t0));
+        std::printf("  CfModel::build %d: %.3f s\n", r + 1, rebuild.back());
+        std::fflush(stdout);
+    }
+    std::mt19937 rng(11);
+    const auto& ids = data.users;
+    const auto items = static_cast<std::uint32_t>(data.items.size());
+    std::vector<double> overlay, update, views, total;
+    std::size_t rescans = 0;
+    for (int e = 0; e < edits; ++e) {
+        const int kind = e % 5;
+        const auto users = static_cast<std::uint32_t>(data.users.size());
+        const auto& current = *model;
+        std::uint32_t u = static_cast<std::uint32_t>(rng() % users);
+        while (current.train().userCount(u) < 2)
+            u = static_cast<std::uint32_t>(rng() % users);
+        const auto& t = current.train();
+        const std::uint32_t rated = t.userItems[t.userOffsets[u] + rng() % t.userCount(u)];
+        const float star = static_cast<float>(1 + rng() % 5);
+        std::string user = ids.id(u), item = data.items.id(rated);
+        std::optional<float> rating = star;
+        if (kind == 1) {
+            std::uint32_t i = static_cast<std::uint32_t>(rng() % items);
+            while (t.rating(u, i))
+                i = static_cast<std::uint32_t>(rng() % items);
+            item = data.items.id(i);
+        } else if (kind == 2) {
+            rating.reset();
+        } else if (kind == 3 && !current.testPredictions(u, 30).empty()) {
+            item = data.items.id(current.testPredictions(u, 30).front().item);
+        } else if (kind == 4) {
+            user = "playground-" + std::to_string(e);
+            project.project.newUsers.push_back(user);
+            item = data.items.id(static_cast<std::uint32_t>(rng() % items));
+        }
+        project.project.ratingEdits.push_back({user, item, rating});
+        auto t0 = Clock::now();
+        const auto edited = tl::withOverlay(project);  // as Workbench::setOverlay applies it
+        overlay.push_back(seconds(t0));
+        t0 = Clock::now();
+        const tl::CfModelUpdate next = tl::CfModel::update(*model, edited->data, edited->split);
+        update.push_back(seconds(t0));
+        rescans += next.changes.rescannedLists;
+        model = next.model;
+        t0 = Clock::now();
+        const auto shown = *edited->data.users.find(user);
+        static_cast<void>(model->neighbours(shown, 30));
+        static_cast<void>(model->testPredictions(shown, 30));
+        static_cast<void>(model->recommend(shown, 30, 10));
+        static_cast<void>(model->topFeatures(shown, 10));
+        views.push_back(seconds(t0));
+        total.push_back(overlay.back() + update.back() + views.back());
+    }
+    const double rebuildMedian = median(rebuild), totalMedian = median(total);
+    std::printf("workbench edit: overlay applied median %.2f ms, CfModel::update median %.2f ms, explorer reads "
+                "median %.2f ms (%d edits, %zu lists rescanned in all)\n",
+                1e3 * median(overlay), 1e3 * median(update), 1e3 * median(views), edits, rescans);
+    std::printf("one edit to all views updated: median %.2f ms, slowest %.2f ms; CfModel::build median %.3f s "
+                "(%d reps); build / edit = %.0fx\n",
+                1e3 * totalMedian, 1e3 * *std::max_element(total.begin(), total.end()), rebuildMedian, reps,
+                rebuildMedian / totalMedian);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -44,6 +133,7 @@ int main(int argc, char** argv)
     std::string which = "ml100k", ml100k = std::string(TRAILERLAB_SHARED_DIR) + "/data/ml-100k";
     long features = 0;
     int edits = 40, reps = 0;
+    std::string what = "all";
     tl::WhatIfSettings settings;
     settings.k = 30;
     for (int a = 1; a < argc; ++a) {
@@ -61,9 +151,13 @@ int main(int argc, char** argv)
             edits = std::max(1, std::atoi(argv[++a]));
         else if (!std::strcmp(argv[a], "--reps") && a + 1 < argc)
             reps = std::max(1, std::atoi(argv[++a]));
+        else if (!std::strcmp(argv[a], "--what") && a + 1 < argc &&
+                 (!std::strcmp(argv[a + 1], "whatif") || !std::strcmp(argv[a + 1], "workbench") ||
+                  !std::strcmp(argv[a + 1], "all")))
+            what = argv[++a];
         else {
             std::fprintf(stderr, "usage: bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K] "
-                                 "[--neighbors offline|raters] [--edits N] [--reps N]\n");
+                                 "[--neighbors offline|raters] [--edits N] [--reps N] [--what whatif|workbench|all]\n");
             return 2;
         }
     }
@@ -105,6 +199,9 @@ int main(int argc, char** argv)
     std::printf("%s: %zu users, %zu items, %zu ratings, F = %zu, K = %d, neighbours %s; loaded in %.1f s\n",
                 which.c_str(), data.users.size(), data.items.size(), data.ratings.size(), itemFeatures.dims(),
                 settings.k, tl::toString(settings.mode).c_str(), seconds(t0));
+
+    if (what == "workbench")
+        return benchWorkbench(data, itemFeatures, edits, reps);
 
     // The reference: full rebuilds.
     std::vector<double> rebuild;
@@ -166,5 +263,5 @@ int main(int argc, char** argv)
                 1e3 * editMedian, 1e3 * *std::max_element(every.begin(), every.end()), edits, rescans, worstRescans);
     std::printf("full rebuild: median %.3f s (%d reps); rebuild / edit = %.0fx\n", rebuildMedian, reps,
                 rebuildMedian / editMedian);
-    return 0;
+    return what == "all" ? benchWorkbench(data, itemFeatures, edits, reps) : 0;
 }

@@ -22,6 +22,7 @@
 #include "core/eval/WhatIf.h"
 #include "tests/support/CliRun.h"
 #include "tests/support/TestSupport.h"
+#include "tests/support/TrainingMatrixEq.h"
 
 namespace tl {
 namespace {
@@ -81,17 +82,9 @@ void expectEqualsFresh(const WhatIfModel& model, const Truth& truth, const Featu
 {
     const Dataset data = truth.dataset();
     const TrainingMatrix train = TrainingMatrix::build(data, allIndices(data));
-    const TrainingMatrix& mine = model.train();
-    ASSERT_EQ(mine.users, train.users);
-    ASSERT_EQ(mine.userOffsets, train.userOffsets);
-    ASSERT_EQ(mine.userItems, train.userItems);
-    ASSERT_EQ(mine.userValues, train.userValues);
-    ASSERT_EQ(mine.itemOffsets, train.itemOffsets);
-    ASSERT_EQ(mine.itemUsers, train.itemUsers);
-    ASSERT_EQ(mine.itemValues, train.itemValues);
-    ASSERT_EQ(mine.userMean, train.userMean);  // same floats: summed in the same order
-    ASSERT_EQ(mine.itemMean, train.itemMean);
-    ASSERT_EQ(mine.globalMean, train.globalMean);
+    test::expectSameTraining(model.train(), train);
+    if (::testing::Test::HasFatalFailure())
+        return;
 
     const WhatIfSettings& settings = model.settings();
     const ItemProfiles items = alignItemProfiles(features, data.items, settings.normalization);

@@ -4,8 +4,10 @@
 // neighbours in order, the test predictions, the recommendations and their
 // predictions, the user's ratings) equals an independent computation: the project file
 // read back from disk and its edits replayed through the incremental WhatIfModel on the
-// source training ratings. The highlight of the last edit equals the difference of the
-// neighbour lists before and after it.
+// source training ratings, and a full recompute (CfModel built from scratch on the
+// file's edited ratings) equals the workbench's model, which edits bring up to date
+// incrementally (CfModel::update; no full build after the first). The highlight of
+// the last edit equals the difference of the neighbour lists before and after it.
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
@@ -22,6 +24,7 @@
 
 #include "UiTestSupport.h"
 #include "core/eval/WhatIf.h"
+#include "core/session/ProjectSession.h"
 #include "core/project/RatingOverlay.h"
 #include "ui/JobRunner.h"
 #include "ui/MainWindow.h"
@@ -39,12 +42,15 @@ private Q_SLOTS:
     void playgroundUserGetsRecommendations();
     void overlayIsSavedAndReloaded();
     void resetDropsEverythingAndUndoes();
+    void editsUpdateModelsWithoutRebuilding();
     void cleanupTestCase();
 
 private:
     bool waitForModel() const;
     // Every number shown for the current user equals the file's edits replayed incrementally.
     void expectShownEqualsRecompute() const;
+    // The active model equals CfModel::build on `source` with its overlay, and so do the shown numbers.
+    void expectModelEqualsFullBuild(const tl::ProjectData& source) const;
     QStringList shownNeighbours() const;
     QHash<std::uint32_t, float> shownPredictions() const;  // test ratings and recommendations
     QAction* editAction(const QString& text) const;
@@ -133,6 +139,7 @@ void TestWhatIf::expectShownEqualsRecompute() const
     for (const auto& e : overlay.edits)
         model.apply({e.user, e.item, e.rating});
     QCOMPARE(static_cast<std::size_t>(wb->project()->data.users.size()), model.users());
+    expectModelEqualsFullBuild(*source);
     QCOMPARE(wb->editCount(), static_cast<int>(source->project.ratingEdits.size()));
     const auto& ids = wb->project()->data.users;
 
@@ -166,6 +173,49 @@ void TestWhatIf::expectShownEqualsRecompute() const
         const auto rating = model.train().rating(user, item);
         QCOMPARE(ratings->item(r, 1)->text(), rating ? QString::number(static_cast<double>(*rating), 'g', 3) : QString());
     }
+}
+
+void TestWhatIf::expectModelEqualsFullBuild(const tl::ProjectData& source) const
+{
+    Workbench* wb = window_->workbench();
+    const auto edited = tl::withOverlay(source);
+    const auto fresh = tl::session::buildModel(*edited, tl::loadContent(*edited, *wb->source(wb->activeSource())));
+    const auto mine = wb->model(wb->activeSource());
+    QVERIFY(mine);
+    const int kMax = fresh->settings().kMax;
+    QCOMPARE(mine->neighbourLists().users(), fresh->neighbourLists().users());
+    for (std::size_t u = 0; u < fresh->neighbourLists().users(); ++u) {
+        const auto a = mine->neighbourLists().of(u, kMax), b = fresh->neighbourLists().of(u, kMax);
+        QCOMPARE(a.size(), b.size());
+        for (std::size_t p = 0; p < b.size(); ++p) {
+            QCOMPARE(a[p].user, b[p].user);
+            QVERIFY(std::abs(a[p].similarity - b[p].similarity) < 1e-12);
+        }
+    }
+    QCOMPARE(mine->sweepMetrics().size(), fresh->sweepMetrics().size());
+    for (std::size_t k = 0; k < fresh->sweepMetrics().size(); ++k) {
+        QVERIFY(std::abs(mine->sweepMetrics()[k].rmse - fresh->sweepMetrics()[k].rmse) < 1e-9);
+        QVERIFY(std::abs(mine->sweepMetrics()[k].precision - fresh->sweepMetrics()[k].precision) < 1e-9);
+        QVERIFY(std::abs(mine->sweepMetrics()[k].ndcg - fresh->sweepMetrics()[k].ndcg) < 1e-9);
+    }
+    // The shown test predictions and recommendations are the fresh model's.
+    const std::uint32_t user = wb->user();
+    const auto tests = fresh->testPredictions(user, wb->k());
+    const QTableWidget* table = window_->userView()->predictionsTable();
+    QCOMPARE(table->rowCount(), static_cast<int>(tests.size()));
+    QHash<std::uint32_t, float> expected;
+    for (const auto& t : tests)
+        expected.insert(t.item, t.prediction);
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const auto item = table->item(r, 0)->data(Qt::UserRole).toUInt();
+        QVERIFY(expected.contains(item));
+        QVERIFY(std::abs(table->item(r, 2)->data(Qt::UserRole).toFloat() - expected[item]) < 1e-4f);
+    }
+    const auto recs = fresh->recommend(user, wb->k(), 10);
+    const QListWidget* list = window_->userView()->recommendationsList();
+    for (int r = 0; r < list->count() && r < static_cast<int>(recs.size()); ++r)
+        QVERIFY(std::abs(list->item(r)->data(Qt::UserRole + 2).toFloat() - recs[static_cast<std::size_t>(r)].prediction) <
+                1e-4f);
 }
 
 void TestWhatIf::keysSetAndRemoveRatings()
@@ -349,6 +399,43 @@ void TestWhatIf::resetDropsEverythingAndUndoes()
     expectShownEqualsRecompute();
     wb->undoStack()->undo();
     QCOMPARE(wb->editCount(), edits);
+    QVERIFY(waitForModel());
+    expectShownEqualsRecompute();
+}
+
+void TestWhatIf::editsUpdateModelsWithoutRebuilding()
+{
+    // After the edits above no model was built anew: each edit updated the built ones.
+    Workbench* wb = window_->workbench();
+    QVERIFY(waitForModel());
+    QVERIFY(QTest::qWaitFor([&] { return !wb->jobs()->runningCount(); }, 60000));  // every configuration built
+    QTest::qWait(100);  // and its result delivered
+    const int builds = wb->fullBuilds(), updates = wb->incrementalUpdates();
+    QVERIFY(updates > 0);
+    QList<std::pair<QString, tl::CfModelChanges>> reported;
+    const auto connection = connect(wb, &Workbench::modelUpdated, this,
+                                    [&](const QString& s, const tl::CfModelChanges& c) {
+                                        reported.append({s, c});
+                                        // The accessor says the same while the signal is delivered.
+                                        QCOMPARE(wb->lastChanges(s).editedUsers, c.editedUsers);
+                                    });
+    const std::uint32_t user = wb->user();
+    // A rating the user does not have yet.
+    std::uint32_t item = 0;
+    while (wb->model(wb->activeSource())->train().rating(user, item))
+        ++item;
+    wb->editRating(user, item, 4.0f);
+    QVERIFY(waitForModel());
+    QVERIFY(QTest::qWaitFor([&] { return !wb->jobs()->runningCount(); }, 30000));
+    disconnect(connection);
+    QCOMPARE(wb->fullBuilds(), builds);
+    QVERIFY(wb->incrementalUpdates() > updates);
+    QVERIFY(!reported.isEmpty());
+    for (const auto& [source, changes] : reported) {
+        QCOMPARE(changes.editedUsers, std::vector<std::uint32_t>{user});
+    }
+    expectShownEqualsRecompute();
+    wb->undoStack()->undo();
     QVERIFY(waitForModel());
     expectShownEqualsRecompute();
 }
