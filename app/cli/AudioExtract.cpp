@@ -15,6 +15,36 @@ namespace tl::cli {
 
 namespace fs = std::filesystem;
 
+#ifndef TRAILERLAB_NO_VIDEO
+AudioRun runAudioExtraction(const ArgParser& p, const std::vector<features::VideoItem>& videos, std::size_t unusable,
+                            const fs::path& outPath, const audio::AudioProfileRoute& route, const std::string& noun,
+                            std::ostream& err)
+{
+    using namespace tl::audio;
+    ConsoleProgress progress(err, p.flag("quiet"));
+    std::vector<AudioSourceItem> items;
+    for (const auto& v : videos)
+        items.push_back({v.id, v.path});
+    AudioRun run;
+    run.summary =
+        extractAudioProfiles(items, outPath, route, progress.context(), [&](std::size_t i, const AudioItemOutcome& outcome) {
+            const std::string what = items[i].id + " (" + items[i].video.string() + "): " + outcome.message;
+            if (outcome.status == AudioItemOutcome::Status::NoAudio)
+                err << "no audio: " << what << "\n";
+            else if (outcome.status == AudioItemOutcome::Status::Failed)
+                err << "failed: " << what << "\n";
+            else if (outcome.damaged)
+                err << "warning: " << what << "\n";
+        });
+    run.failed = unusable + run.summary.failed;
+    if (!run.summary.written())
+        throw DataError(p.given("videos") ? *p.value("videos") : *p.value("manifest"), 0,
+                        "no video gave " + noun + " (" + std::to_string(run.summary.noAudio) + " without sound, " +
+                            std::to_string(run.failed) + " failed, each listed above)");
+    return run;
+}
+#endif
+
 int extractAudio(const ArgParser& p, const std::vector<features::VideoItem>& videos, std::size_t unusable,
                  const fs::path& outPath, std::ostream& out, std::ostream& err)
 {
@@ -37,25 +67,8 @@ int extractAudio(const ArgParser& p, const std::vector<features::VideoItem>& vid
     const auto& names = audioDescriptorNames();
     err << "model: audio (" << names.size() << " named descriptors per item; mono " << kAudioSampleRate
         << " Hz, FFTW spectra, EBU R 128 loudness)\n";
-    ConsoleProgress progress(err, p.flag("quiet"));
-    std::vector<AudioSourceItem> items;
-    for (const auto& v : videos)
-        items.push_back({v.id, v.path});
-    const AudioExtractionSummary summary =
-        extractAudioProfiles(items, outPath, progress.context(), [&](std::size_t i, const AudioItemOutcome& outcome) {
-            const std::string what = items[i].id + " (" + items[i].video.string() + "): " + outcome.message;
-            if (outcome.status == AudioItemOutcome::Status::NoAudio)
-                err << "no audio: " << what << "\n";
-            else if (outcome.status == AudioItemOutcome::Status::Failed)
-                err << "failed: " << what << "\n";
-            else if (outcome.damaged)
-                err << "warning: " << what << "\n";
-        });
-    const std::size_t failed = unusable + summary.failed;
-    if (!summary.written())
-        throw DataError(p.given("videos") ? *p.value("videos") : *p.value("manifest"), 0,
-                        "no video gave audio descriptors (" + std::to_string(summary.noAudio) + " without sound, " +
-                            std::to_string(failed) + " failed, each listed above)");
+    const auto [summary, failed] =
+        runAudioExtraction(p, videos, unusable, outPath, audioDescriptorRoute(), "audio descriptors", err);
     out << std::fixed << std::setprecision(1) << "wrote " << outPath.string() << ": " << summary.described << " items x "
         << names.size() << " audio descriptors (" << summary.seconds << " s of sound); " << summary.noAudio
         << " without sound (listed in " << summary.noAudioList.string() << "), " << failed << " failed\n";

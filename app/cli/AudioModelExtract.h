@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "app/cli/ArgParser.h"
-#include "core/data/FeatureMatrix.h"
 #include "core/features/ExtractionPipeline.h"
 
 namespace tl::cli {
@@ -28,9 +27,5 @@ const std::vector<std::string>& audioModelOnlyOptions();
 // `unusable`: manifest rows already reported as failed. Returns the exit status.
 int extractAudioModel(const ArgParser& p, const std::vector<features::VideoItem>& videos, std::size_t unusable,
                       const std::filesystem::path& outPath, std::ostream& out, std::ostream& err);
-
-// A CSV `item_id,NAME...` with one row per item (%.9g: floats round-trip), written atomically.
-void writeNamedFeatureCsv(const std::filesystem::path& path, const std::vector<std::string>& names,
-                          const FeatureMatrix& matrix);
 
 }  // namespace tl::cli

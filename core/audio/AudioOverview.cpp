@@ -2,17 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <new>
 #include <stdexcept>
 
-#include <fftw3.h>
+#include "core/audio/LogMelSpectrum.h"
 
 namespace tl::audio {
 
 namespace {
 
-constexpr int kBins = kFrameSize / 2 + 1;
 constexpr int kHalfFrame = kFrameSize / 2;
 constexpr double kFloorEnergy = 1e-10;  // 10 log10(1e-10) = -100 dB: silence
 
@@ -35,14 +32,8 @@ std::size_t AudioOverview::columnAt(double seconds) const
 }
 
 struct AudioOverviewAccumulator::Impl {
-    int rate;
     int columnSamples;
-    std::vector<float> window = std::vector<float>(kFrameSize);
-    double scale = 0;  // a full-scale sine's peak bin has magnitude ~1, as in AudioDescriptors
-    std::vector<float> bank;
-    float* fftIn = nullptr;
-    fftwf_complex* fftOut = nullptr;
-    fftwf_plan fft = nullptr;
+    LogMelSpectrum spectrum;  // the descriptors' window, FFT scaling and mel filters
 
     AudioOverview out;
     // Envelope of the column being filled.
@@ -54,45 +45,15 @@ struct AudioOverviewAccumulator::Impl {
     long long nextFrame = 0;  // index of the next frame, centred on nextFrame * kHopSize
     std::size_t melColumn = 0;
     std::vector<double> melSum = std::vector<double>(kMelBands, 0.0);
+    double melFrame[kMelBands] = {};
     int melFrames = 0;
     bool finished = false;
 
     Impl(int sampleRate, const AudioOverviewOptions& options)
-        : rate(sampleRate), columnSamples(overviewColumnSamples(options.secondsPerColumn, sampleRate)),
-          bank(melFilterBank(sampleRate))
+        : columnSamples(overviewColumnSamples(options.secondsPerColumn, sampleRate)), spectrum(sampleRate)
     {
-        double windowSum = 0;
-        for (int i = 0; i < kFrameSize; ++i) {  // periodic Hann
-            window[static_cast<std::size_t>(i)] = static_cast<float>(0.5 - 0.5 * std::cos(2.0 * M_PI * i / kFrameSize));
-            windowSum += window[static_cast<std::size_t>(i)];
-        }
-        scale = 2.0 / windowSum;
-        {
-            std::lock_guard lock(fftwPlanMutex());
-            fftIn = fftwf_alloc_real(kFrameSize);
-            fftOut = fftwf_alloc_complex(kBins);
-            if (fftIn && fftOut)
-                fft = fftwf_plan_dft_r2c_1d(kFrameSize, fftIn, fftOut, FFTW_ESTIMATE);
-        }
-        if (!fft) {
-            release();
-            throw std::bad_alloc();
-        }
         out.sampleRate = sampleRate;
         out.columnSamples = columnSamples;
-    }
-    ~Impl() { release(); }
-
-    void release()
-    {
-        std::lock_guard lock(fftwPlanMutex());
-        if (fft)
-            fftwf_destroy_plan(fft);
-        fftwf_free(fftIn);
-        fftwf_free(fftOut);
-        fft = nullptr;
-        fftIn = nullptr;
-        fftOut = nullptr;
     }
 
     void closeEnvelopeColumn()
@@ -117,35 +78,15 @@ struct AudioOverviewAccumulator::Impl {
     // Frame `nextFrame` from x[0, kFrameSize): its mel energies join its centre's column.
     void frame(const float* x)
     {
-        for (int i = 0; i < kFrameSize; ++i)
-            fftIn[i] = x[i] * window[static_cast<std::size_t>(i)];
-        fftwf_execute(fft);
+        spectrum.analyse(x);
         const auto column = static_cast<std::size_t>(nextFrame * kHopSize / columnSamples);
         while (melColumn < column)  // a column always has a frame: columnSamples >= kHopSize
             closeMelColumn();
-        for (int b = 0; b < kMelBands; ++b) {
-            const float* filter = bank.data() + static_cast<std::size_t>(b) * kBins;
-            double e = 0;
-            for (int k = 0; k < kBins; ++k) {
-                if (filter[k] == 0.0f)
-                    continue;
-                const double re = fftOut[k][0] * scale, im = fftOut[k][1] * scale;
-                e += filter[k] * (re * re + im * im);
-            }
-            melSum[static_cast<std::size_t>(b)] += e;
-        }
+        spectrum.melEnergies(melFrame);
+        for (int b = 0; b < kMelBands; ++b)
+            melSum[static_cast<std::size_t>(b)] += melFrame[b];
         ++melFrames;
         ++nextFrame;
-    }
-
-    void consumeFrames()
-    {
-        std::size_t at = 0;
-        while (pending.size() - at >= static_cast<std::size_t>(kFrameSize)) {
-            frame(pending.data() + at);
-            at += kHopSize;
-        }
-        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
     }
 
     void add(const float* x, std::size_t n)
@@ -163,8 +104,7 @@ struct AudioOverviewAccumulator::Impl {
                 closeEnvelopeColumn();
         }
         out.samples += static_cast<long long>(n);
-        pending.insert(pending.end(), x, x + n);
-        consumeFrames();
+        splitFrames(pending, x, n, [this](const float* f) { frame(f); });
     }
 
     AudioOverview finish()
@@ -180,7 +120,7 @@ struct AudioOverviewAccumulator::Impl {
             const long long end = static_cast<long long>(out.columns) * columnSamples;
             while (nextFrame * kHopSize < end) {
                 pending.resize(std::max<std::size_t>(pending.size(), kFrameSize), 0.0f);
-                consumeFrames();
+                splitFrames(pending, nullptr, 0, [this](const float* f) { frame(f); });
             }
             closeMelColumn();
         }

@@ -12,7 +12,7 @@
 //   melDb[c * kMelBands + b]  band b's energy in dB, 10 log10(E + 1e-10) (silence:
 //                     -100 dB), E the mean over the column's STFT frames of the
 //                     frame's mel band energy. STFT frames as AudioDescriptors's
-//                     (2048 samples, Hann, the same scaling and mel filters) but
+//                     (LogMelSpectrum: 2048 samples, Hann, its scaling and mel filters) but
 //                     centred: frame t is centred on sample t * kHopSize (the track
 //                     zero-padded by half a frame at both ends), and belongs to the
 //                     column holding its centre; frames are taken until the last

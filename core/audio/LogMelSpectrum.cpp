@@ -53,15 +53,24 @@ void LogMelSpectrum::analyse(const float* frame)
     }
 }
 
-void LogMelSpectrum::logMel(float* bands) const
+void LogMelSpectrum::melEnergies(double* energies) const
 {
     for (int b = 0; b < kMelBands; ++b) {
         const float* filter = bank_.data() + static_cast<std::size_t>(b) * kSpectrumBins;
         double e = 0;
         for (int k = 0; k < kSpectrumBins; ++k)
-            e += filter[k] * power_[static_cast<std::size_t>(k)];
-        bands[b] = static_cast<float>(10.0 * std::log10(e + 1e-10));
+            if (filter[k] != 0.0f)  // most of a triangle's bins: adding 0 changes no sum
+                e += filter[k] * power_[static_cast<std::size_t>(k)];
+        energies[b] = e;
     }
+}
+
+void LogMelSpectrum::logMel(float* bands) const
+{
+    double e[kMelBands];
+    melEnergies(e);
+    for (int b = 0; b < kMelBands; ++b)
+        bands[b] = static_cast<float>(10.0 * std::log10(e[b] + 1e-10));
 }
 
 }  // namespace tl::audio

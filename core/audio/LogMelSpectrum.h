@@ -46,7 +46,10 @@ public:
     // Windows and transforms kFrameSize samples; power() then holds their spectrum.
     void analyse(const float* frame);
     const std::vector<double>& power() const { return power_; }
-    // The log-mel bands of the last analyse(): kMelBands values in dB.
+    // The mel band energies of the last analyse(): kMelBands values E (linear power),
+    // for callers that average frames before taking the log.
+    void melEnergies(double* energies) const;
+    // The log-mel bands of the last analyse(): kMelBands values 10 log10(E + 1e-10) dB.
     void logMel(float* bands) const;
 
     int sampleRate() const { return rate_; }

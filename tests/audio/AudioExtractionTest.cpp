@@ -2,10 +2,12 @@
 // CLI's `extract --model audio` and the workbench's audio job both call): a row per
 // video with sound, the videos without sound listed, failures counted with their
 // message, nothing written when no video has sound, and the written file becomes a
-// project content source whose dimensions carry the descriptor names.
+// project content source whose dimensions carry the descriptor names. A route of its
+// own (the torchscript models' way in) brings its profiler, columns, writer and meta.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -120,6 +122,91 @@ TEST(AudioExtraction, NothingWrittenWithoutSoundOrWhenCancelled)
     token.cancel();
     EXPECT_THROW(extractAudioProfiles({{"1", dir / "a.wav"}}, csv, JobContext({}, token)), Cancelled);
     EXPECT_FALSE(fs::exists(csv));
+}
+
+// A route with a profiler of known answers (no decoding): its columns head the CSV, its
+// rows are written as given, its meta keys sit beside the common ones (its describe()
+// seeing the totals its profiler gathered), its stage names the progress, the videos
+// without sound, damaged or failed are booked as the descriptors' are, another writer
+// replaces the CSV, and a row of the wrong width is a programming error.
+TEST(AudioExtraction, ARouteBringsItsProfilerColumnsWriterAndMeta)
+{
+    test::TempDir dir;
+    CancelToken token;
+    std::set<std::string> stages;
+    const JobContext ctx([&](const Progress& p) { stages.insert(p.stage); }, token);
+    int profiled = 0;
+    std::set<const CancelToken*> tokens;  // what the profiler is given to stop on
+    AudioProfileRoute route;
+    route.stage = "fake stage";
+    route.columns = {"f.a", "f.b"};
+    route.profile = [&](const fs::path& video, const CancelToken* cancel) {
+        tokens.insert(cancel);
+        AudioProfile profile;
+        const std::string name = video.filename().string();
+        if (name == "bad")
+            throw DataError(video.string(), 0, "unreadable");
+        if (name == "mute") {
+            profile.decode.noAudioReason = "no audio stream";
+            return profile;
+        }
+        profile.decode.status = AudioStatus::Decoded;
+        profile.decode.samples = name == "a" ? 2 * kAudioSampleRate : kAudioSampleRate / 2;
+        profile.decode.packetErrors = name == "hiss" ? 3 : 0;
+        profile.values = name == "a" ? std::vector<float>{1.5f, 0.1f} : std::vector<float>{-2.0f, 3.0f};
+        ++profiled;
+        return profile;
+    };
+    route.describe = [&](nlohmann::json& meta) {
+        meta["model"] = "fake";
+        meta["profiled"] = profiled;
+    };
+    const std::vector<AudioSourceItem> videos = {
+        {"A", dir / "a"}, {"M", dir / "mute"}, {"B", dir / "bad"}, {"H", dir / "hiss"}};
+    const fs::path csv = dir / "fake.csv";
+    const auto summary = extractAudioProfiles(videos, csv, route, ctx);
+
+    ASSERT_TRUE(summary.written());
+    EXPECT_EQ(tokens, std::set<const CancelToken*>{&ctx.token()});
+    EXPECT_EQ(stages, std::set<std::string>{"fake stage"});
+    EXPECT_EQ(summary.described, 2u);
+    EXPECT_EQ(summary.noAudio, 1u);
+    EXPECT_EQ(summary.failed, 1u);
+    EXPECT_EQ(summary.damaged, 1u);
+    EXPECT_DOUBLE_EQ(summary.seconds, 2.5);
+    EXPECT_EQ(summary.items[2].message, (dir / "bad").string() + ": unreadable");
+    EXPECT_EQ(summary.items[3].message, "damaged audio: 0 read errors, 3 packets rejected (skipped)");
+    EXPECT_EQ(readAll(csv), "item_id,f.a,f.b\nA,1.5,0.100000001\nH,-2,3\n");
+    EXPECT_EQ(readAll(noAudioListPath(csv)), "M\n");
+    const auto meta = nlohmann::json::parse(readAll(audioMetaPath(csv)));
+    EXPECT_EQ(meta.at("model"), "fake");
+    EXPECT_EQ(meta.at("profiled"), 2);
+    EXPECT_EQ(meta.at("items"), 2);
+    EXPECT_EQ(meta.at("features"), 2);
+    EXPECT_DOUBLE_EQ(meta.at("seconds_of_sound").get<double>(), 2.5);
+    EXPECT_EQ(meta.at("no_audio"), nlohmann::json::parse(R"([{"item":"M","video":")" + (dir / "mute").string() +
+                                                         R"(","reason":"no audio stream"}])"));
+    EXPECT_EQ(meta.at("damaged").at(0).at("item"), "H");
+    EXPECT_EQ(meta.at("failures").at(0).at("error"), (dir / "bad").string() + ": unreadable");
+
+    std::vector<std::string> writtenIds;
+    route.writeRows = [&](const fs::path& path, const std::vector<std::string>& columns,
+                          const std::vector<std::string>& ids, const std::vector<std::vector<float>>& rows) {
+        EXPECT_EQ(columns, route.columns);
+        EXPECT_EQ(rows, (std::vector<std::vector<float>>{{1.5f, 0.1f}, {-2.0f, 3.0f}}));
+        writtenIds = ids;
+        test::writeFile(path, "own format");
+    };
+    const fs::path own = dir / "own.bin";
+    ASSERT_TRUE(extractAudioProfiles(videos, own, route).written());
+    EXPECT_EQ(writtenIds, (std::vector<std::string>{"A", "H"}));
+    EXPECT_EQ(readAll(own), "own format");
+    EXPECT_EQ(readAll(noAudioListPath(own)), "M\n");
+    EXPECT_TRUE(fs::exists(audioMetaPath(own)));
+
+    route.columns = {"only one"};
+    EXPECT_THROW(extractAudioProfiles(videos, dir / "narrow.csv", route), std::logic_error);
+    EXPECT_FALSE(fs::exists(dir / "narrow.csv"));
 }
 
 }  // namespace
