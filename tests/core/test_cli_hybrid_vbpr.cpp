@@ -16,14 +16,20 @@ namespace {
 using test::CliRun;
 using test::runCli;
 
+// A small synthetic data set (ratings.csv, features.csv) in dir/synth; returns its folder.
+std::string writeSynth(const test::TempDir& dir)
+{
+    const std::string data = (dir / "synth").string();
+    const CliRun synth = runCli({"synth", "--out", data, "--users", "80", "--items", "50", "--ratings", "1500",
+                                 "--features", "6", "--seed", "4"});
+    EXPECT_EQ(synth.code, 0) << synth.err;
+    return data;
+}
+
 TEST(CliHybridVbpr, RowsAndTheChoiceMadeOnValidation)
 {
     test::TempDir dir;
-    const std::string data = (dir / "synth").string();
-    ASSERT_EQ(runCli({"synth", "--out", data, "--users", "80", "--items", "50", "--ratings", "1500", "--features", "6",
-                      "--seed", "4"})
-                  .code,
-              0);
+    const std::string data = writeSynth(dir);
     const std::string json = (dir / "m.json").string();
     const CliRun eval = runCli({"evaluate", "--ratings", data + "/ratings.csv", "--item-features",
                                 data + "/features.csv", "--k", "5,10", "--methods", "hybrid,vbpr", "--validate",
@@ -57,11 +63,7 @@ TEST(CliHybridVbpr, RowsAndTheChoiceMadeOnValidation)
 TEST(CliHybridVbpr, TuningSaidPerRowAndKOnValidation)
 {
     test::TempDir dir;
-    const std::string data = (dir / "synth").string();
-    ASSERT_EQ(runCli({"synth", "--out", data, "--users", "80", "--items", "50", "--ratings", "1500", "--features", "6",
-                      "--seed", "4"})
-                  .code,
-              0);
+    const std::string data = writeSynth(dir);
     auto best = [](const nlohmann::json& doc, const std::string& method) {
         for (const auto& row : doc["best"])
             if (row["method"] == method)

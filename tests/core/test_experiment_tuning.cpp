@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -22,14 +21,6 @@
 
 namespace tl {
 namespace {
-
-std::string slurp(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 TEST(Tuning, TextsSayHowEachRowWasChosen)
 {
@@ -149,14 +140,14 @@ TEST_F(ExperimentTuning, KOnTestIsSaidSoAndHybridsWeightOnValidation)
     EXPECT_EQ(row(report, "genre").bestK, bestK);
 
     const auto files = writeExperimentReport(report, dir.path() / "report");
-    const std::string table = slurp(dir.path() / "report" / "table.csv");
+    const std::string table = test::readFile(dir.path() / "report" / "table.csv");
     EXPECT_EQ(table.substr(0, table.find('\n')), "method,best_k,rmse,mae,from_neighbours,precision,recall,ndcg,tuning");
     EXPECT_NE(table.find("\ngenre,"), std::string::npos);
     EXPECT_NE(table.find(",defaults; best K picked on test (the paper's Table 1 practice)\n"), std::string::npos)
         << table;
-    const std::string md = slurp(dir.path() / "report" / "table.md");
+    const std::string md = test::readFile(dir.path() / "report" / "table.md");
     EXPECT_NE(md.find("| hyper-parameters |"), std::string::npos) << md;
-    const auto json = nlohmann::json::parse(slurp(dir.path() / "report" / "results.json"));
+    const auto json = nlohmann::json::parse(test::readFile(dir.path() / "report" / "results.json"));
     for (const auto& r : json["rows"])
         if (r["method"] == "genre:hybrid")
             EXPECT_EQ(r["tuning"], "a = " + value.str() + " on validation (0.1 of training, seed " + seed + ")");

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -51,6 +52,12 @@ void writeFile(const std::filesystem::path& path, const std::string& text)
     if (!out)
         throw std::runtime_error("cannot write " + path.string());
     out << text;
+}
+
+std::string readFile(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::size_t addTinyRatings(Dataset& data)

@@ -34,6 +34,8 @@ private:
 
 // Writes text to a file, creating its folder (binary mode: line ends are written as given).
 void writeFile(const std::filesystem::path& path, const std::string& text);
+// The whole file as text (binary mode); empty when it cannot be read.
+std::string readFile(const std::filesystem::path& path);
 
 // The five-user ratings whose CF answers the known-answer tests work out by hand:
 // training u1: i1=5 i2=1; u2: i1=4 i3=2; u3: i2=5 i3=3; u4: i1=3 i2=4 i3=4 i5=5, then the
