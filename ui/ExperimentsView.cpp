@@ -83,6 +83,7 @@ QLayout* ExperimentsView::buildRunFields()
     runKs_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9 ]*([:,][0-9 ]*)*")), runKs_));
     runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
     runSplit_ = new QLineEdit(this);
+    runSplit_->setMinimumWidth(runSplit_->fontMetrics().horizontalAdvance(QStringLiteral("holdout:0.2")) + 16);
     runSplit_->setToolTip(tr("The split of the results table (from the project file): holdout:RATIO (a random share "
                              "of the ratings to test), kfold:K, peruser:RATIO, coldstart:RATIO (a seeded share of the "
                              "films moves to test with all their ratings: item cold start), coldstart-kfold:K "
@@ -97,8 +98,6 @@ QLayout* ExperimentsView::buildRunFields()
     fields->addWidget(runFps_, 1);
     fields->addWidget(new QLabel(tr("K:"), this));
     fields->addWidget(runKs_, 1);
-    fields->addWidget(new QLabel(tr("Split:"), this));
-    fields->addWidget(runSplit_, 1);
     fields->addWidget(runRandom_);
     return fields;
 }
@@ -153,14 +152,20 @@ QLayout* ExperimentsView::buildRunMethods()
                                  "of showing the K with the lowest test RMSE (the paper's Table 1 practice, which "
                                  "tunes K on the test set); the Hyper-parameters column says which "
                                  "(trailerlab-cli experiment --validate-k)"));
-    row->addSpacing(12);
-    row->addWidget(runRatingModels_);
-    row->addSpacing(12);
-    row->addWidget(new QLabel(tr("Cold start:"), this));
-    row->addWidget(runColdStart_);
-    row->addWidget(runValidateK_);
     row->addStretch(1);
-    return row;
+    // Below the methods (the dock is narrow at 1366 x 768): rating-only models, split, cold start, K.
+    auto* more = new QHBoxLayout;
+    more->addWidget(runRatingModels_);
+    more->addSpacing(8);
+    more->addWidget(new QLabel(tr("Split:"), this));
+    more->addWidget(runSplit_, 1);
+    more->addWidget(new QLabel(tr("Cold start:"), this));
+    more->addWidget(runColdStart_);
+    more->addWidget(runValidateK_);
+    auto* rows = new QVBoxLayout;
+    rows->addLayout(row);
+    rows->addLayout(more);
+    return rows;
 }
 
 QCheckBox* ExperimentsView::methodBox(const QString& method) const
