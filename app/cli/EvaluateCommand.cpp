@@ -105,24 +105,16 @@ void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int to
     }
 }
 
-// One row per method: the lowest RMSE (ties: the first, i.e. smaller K), or the row at
-// the K chosen on validation; each with how its hyper-parameters were chosen.
+// One row per method: the lowest RMSE (ties: the smaller K), or the row at the K
+// chosen on validation.
 std::vector<AggregateRow> bestRows(const std::vector<AggregateRow>& rows, const TuningFacts& facts)
 {
-    std::map<std::string, std::size_t> index;
+    std::vector<ResultRow> means;
+    for (const auto& r : rows)
+        means.push_back({r.method, r.k, r.mean});
     std::vector<AggregateRow> best;
-    for (const auto& r : rows) {
-        const auto chosen = facts.validatedK.find(r.method);
-        auto it = index.find(r.method);
-        if (it == index.end()) {
-            index[r.method] = best.size();
-            best.push_back(r);
-        } else if (chosen != facts.validatedK.end()
-                       ? r.k == chosen->second && best[it->second].k != chosen->second
-                       : r.mean.rmse < best[it->second].mean.rmse) {
-            best[it->second] = r;
-        }
-    }
+    for (std::size_t n : shownRowPerMethod(means, facts.validatedK))
+        best.push_back(rows[n]);
     return best;
 }
 

@@ -49,6 +49,28 @@ std::string chosenValues(const std::string& method, const TuningFacts& facts)
 
 }  // namespace
 
+std::vector<std::size_t> shownRowPerMethod(const std::vector<ResultRow>& rows,
+                                           const std::map<std::string, int>& chosenK)
+{
+    std::vector<std::size_t> shown;
+    std::map<std::string, std::size_t> index;  // method -> its entry in `shown`
+    for (std::size_t n = 0; n < rows.size(); ++n) {
+        const ResultRow& r = rows[n];
+        const auto chosen = chosenK.find(r.method);
+        const auto it = index.find(r.method);
+        if (it == index.end()) {
+            index[r.method] = shown.size();
+            shown.push_back(n);
+            continue;
+        }
+        const ResultRow& current = rows[shown[it->second]];
+        if (chosen != chosenK.end() ? r.k == chosen->second && current.k != chosen->second
+                                    : r.metrics.rmse < current.metrics.rmse)
+            shown[it->second] = n;
+    }
+    return shown;
+}
+
 std::string sweepRowTuning(const std::string& method, int /*k*/, const TuningFacts& facts)
 {
     const std::string values = chosenValues(method, facts);
@@ -94,18 +116,13 @@ std::map<std::string, int> chooseKOnValidation(const Dataset& data, const std::v
         folds.push_back(evaluateSplit(data, validationShare(split.train, settings.validateRatio, settings.seed),
                                       sources, validation, ctx));
     }
+    std::vector<ResultRow> means;  // mean validation metrics over the splits
+    for (const auto& row : aggregate(folds))
+        means.push_back({row.method, row.k, row.mean});
     std::map<std::string, int> chosen;
-    std::map<std::string, double> best;
-    for (const auto& row : aggregate(folds)) {
-        if (row.k == 0)
-            continue;
-        auto it = best.find(row.method);
-        if (it == best.end() || row.mean.rmse < it->second ||
-            (row.mean.rmse == it->second && row.k < chosen[row.method])) {
-            best[row.method] = row.mean.rmse;
-            chosen[row.method] = row.k;
-        }
-    }
+    for (std::size_t n : shownRowPerMethod(means))
+        if (means[n].k > 0)
+            chosen[means[n].method] = means[n].k;
     std::map<std::string, std::map<int, int>> hybridVotes;
     for (const auto& c : choices)
         if (c.validationK > 0)

@@ -10,7 +10,7 @@
 //  - the K chosen on validation: the same sources and settings are evaluated on
 //    a seeded share of each split's training ratings (validationShare, the share
 //    and seed of the hybrid's a), and each method keeps the K of the lowest mean
-//    validation RMSE over the splits (ties: the smaller K); its test row at that
+//    validation RMSE over the splits (ties: the earlier K of the sweep); its test row at that
 //    K is shown. The hybrid's K comes from its own validation (chooseHybridWeight).
 // Models without K (the means, bias, svd, vbpr) run on their defaults; the
 // hybrid's a is always chosen on validation.
@@ -34,6 +34,12 @@ struct TuningFacts {
     std::map<std::string, int> validatedK;  // method -> K chosen on validation; absent: K picked on test
     bool kOnValidation = false;             // --validate-k was asked for
 };
+
+// The row each method shows in a one-row-per-method table, as indices into `rows`
+// in the methods' first-seen order: its lowest RMSE (ties: the earlier row, i.e. the
+// smaller K of an ascending sweep), or its row at the K in `chosenK` (K on validation).
+std::vector<std::size_t> shownRowPerMethod(const std::vector<ResultRow>& rows,
+                                           const std::map<std::string, int>& chosenK = {});
 
 // The tuning text of a table row (one row per method, at its shown K):
 //   "defaults"                                   a model without K or options to tune

@@ -44,18 +44,8 @@ features::WeightsLookup findWeights(const features::ModelRegistry& registry, con
 std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows, const std::map<std::string, int>& chosenK)
 {
     std::vector<TableRow> table;
-    std::map<std::string, std::size_t> index;
-    for (const auto& r : rows) {
-        const auto chosen = chosenK.find(r.method);
-        auto it = index.find(r.method);
-        if (it == index.end()) {
-            index[r.method] = table.size();
-            table.push_back({r.method, r.k, r.metrics, {}});
-        } else if (chosen != chosenK.end() ? r.k == chosen->second && table[it->second].bestK != chosen->second
-                                           : r.metrics.rmse < table[it->second].metrics.rmse) {
-            table[it->second] = {r.method, r.k, r.metrics, {}};
-        }
-    }
+    for (std::size_t n : shownRowPerMethod(rows, chosenK))
+        table.push_back({rows[n].method, rows[n].k, rows[n].metrics, {}});
     return table;
 }
 
