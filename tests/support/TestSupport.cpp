@@ -44,6 +44,14 @@ TempDir::~TempDir()
     std::filesystem::remove_all(path_, ignored);
 }
 
+std::string pythonWith(const std::string& modules)
+{
+    for (const char* candidate : {"/usr/bin/python3", "python3"})
+        if (std::system((std::string(candidate) + " -c 'import " + modules + "' > /dev/null 2>&1").c_str()) == 0)
+            return candidate;
+    return {};
+}
+
 void writeFile(const std::filesystem::path& path, const std::string& text)
 {
     if (path.has_parent_path())
@@ -57,7 +65,7 @@ void writeFile(const std::filesystem::path& path, const std::string& text)
 std::string readFile(const std::filesystem::path& path)
 {
     std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::size_t addTinyRatings(Dataset& data)

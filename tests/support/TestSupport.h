@@ -34,8 +34,12 @@ private:
 
 // Writes text to a file, creating its folder (binary mode: line ends are written as given).
 void writeFile(const std::filesystem::path& path, const std::string& text);
-// The whole file as text (binary mode); empty when it cannot be read.
+// A whole file's bytes (empty when it cannot be read).
 std::string readFile(const std::filesystem::path& path);
+
+// The first of /usr/bin/python3 and python3 that imports `modules` ("torch", "torch, numpy"),
+// or empty: the tests that save their TorchScript models with python3-torch skip without it.
+std::string pythonWith(const std::string& modules);
 
 // The five-user ratings whose CF answers the known-answer tests work out by hand:
 // training u1: i1=5 i2=1; u2: i1=4 i3=2; u3: i2=5 i3=3; u4: i1=3 i2=4 i3=4 i5=5, then the
