@@ -24,6 +24,10 @@
 #include <cmath>
 
 #include "core/features/ModelRegistry.h"
+#ifndef TRAILERLAB_NO_VIDEO
+#include "core/audio/AudioDescriptors.h"
+#include "core/audio/AudioExtraction.h"
+#endif
 #include "core/session/DeviceInfo.h"
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
@@ -45,6 +49,11 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     model_->addItem(tr("VGG11 (25,088 features)"), QStringLiteral("vgg11"));
     model_->addItem(tr("VGG16 (25,088 features)"), QStringLiteral("vgg16"));
     model_->addItem(tr("VGG19 (25,088 features)"), QStringLiteral("vgg19"));
+#ifndef TRAILERLAB_NO_VIDEO
+    model_->addItem(tr("Audio descriptors (%1 named: log-mel, MFCC, tempo, loudness)")
+                        .arg(audio::audioDescriptorNames().size()),
+                    QString::fromLatin1(kAudioModel));
+#endif
     weightsFile_ = new QLabel(this);
     weightsFile_->setWordWrap(true);
     weightsFile_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -116,6 +125,7 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     layout->addWidget(items_, 1);
 
     connect(model_, &QComboBox::currentIndexChanged, this, &ExtractionView::updateProvenance);
+    connect(model_, &QComboBox::currentIndexChanged, this, [this] { setRunning(job_ != 0); });  // audio: no weights
     connect(workbench_, &Workbench::projectOpened, this, &ExtractionView::updateProvenance);  // the project's models folder
     connect(workbench_, &Workbench::weightsImported, this, &ExtractionView::updateProvenance);
     connect(random_, &QCheckBox::toggled, this, &ExtractionView::updateProvenance);
@@ -151,10 +161,17 @@ ExtractionView::ExtractionView(Workbench* workbench, JobRunner* jobs, QWidget* p
     setRunning(false);
 }
 
+bool ExtractionView::audioChosen() const
+{
+    return model_->currentData().toString() == QLatin1String(kAudioModel);
+}
+
 tl::ExtractionSettings ExtractionView::settings() const
 {
     tl::ExtractionSettings s;
     s.model.model = model_->currentData().toString().toStdString();
+    if (audioChosen())
+        return s;  // no weights, no sampling: the sound is described, not sampled
     if (random_->isChecked())
         s.model.randomSeed = static_cast<std::uint64_t>(seed_->value());
     else
@@ -205,6 +222,16 @@ bool ExtractionView::importWeightsFrom(const QString& file)
 
 void ExtractionView::updateProvenance()
 {
+    if (audioChosen()) {
+        provenance_->setText(tr("no weights: named descriptors of each trailer's soundtrack (FFmpeg decoding, FFTW "
+                                "spectra, EBU R 128 loudness), written as the configuration \"audio\"; trailers without "
+                                "sound get no profile and are listed."));
+        provenance_->setToolTip({});
+        provenance_->setStyleSheet({});
+        weightsFile_->setText(tr("not used (audio descriptors)"));
+        weightsFile_->setToolTip({});
+        return;
+    }
     const auto s = settings();
     QString text, tooltip;
     QString weightsText = tr("not used (random weights)");
@@ -272,15 +299,20 @@ void ExtractionView::setRunning(bool running)
     const bool hasVideos = workbench_->hasProject() && !workbench_->project()->videoOf.empty();
     start_->setEnabled(!running && hasVideos);
     cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{model_, import_, random_, seed_, mode_, device_})
-        w->setEnabled(!running);
-    fps_->setEnabled(!running && mode_->currentData().toInt() == 0);
+    model_->setEnabled(!running);
+    // The audio descriptors have no weights, sampling or device to choose.
+    const bool frames = !audioChosen();
+    for (QWidget* w : std::initializer_list<QWidget*>{import_, random_, seed_, mode_, device_})
+        w->setEnabled(!running && frames);
+    fps_->setEnabled(!running && frames && mode_->currentData().toInt() == 0);
 }
 
 void ExtractionView::start()
 {
     if (job_ != 0 || !workbench_->hasProject())
         return;
+    if (audioChosen())
+        return startAudio();
     const auto settings = this->settings();
     auto project = workbench_->project();
     fillItems();
@@ -341,18 +373,104 @@ void ExtractionView::start()
             Q_EMIT finished(!summary.profileFile.empty(), done_);
         },
         [this](const QString& message, bool cancelled) {
-            job_ = 0;
-            setRunning(false);
-            // Items that never started go back to "waiting".
-            for (int row = 0; row < items_->rowCount(); ++row)
-                if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
-                    items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
-            status_->setText(cancelled ? tr("Cancelled. %n finished video(s) are kept in the feature store; start again "
-                                            "to resume.", nullptr, done_)
-                                       : tr("Extraction failed: %1").arg(message));
-            Q_EMIT finished(false, done_);
+            runStopped(cancelled, cancelled ? tr("Cancelled. %n finished video(s) are kept in the feature store; start "
+                                                 "again to resume.", nullptr, done_)
+                                            : tr("Extraction failed: %1").arg(message));
         });
     setRunning(true);
+}
+
+void ExtractionView::runStopped(bool cancelled, const QString& status)
+{
+    job_ = 0;
+    setRunning(false);
+    // The item that was running says how it ended; items that never started stay "waiting".
+    for (int row = 0; row < items_->rowCount(); ++row)
+        if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
+            items_->item(row, ItemStatus)->setText(cancelled ? tr("cancelled") : tr("stopped"));
+    status_->setText(status);
+    Q_EMIT finished(false, done_);
+}
+
+void ExtractionView::startAudio()
+{
+#ifdef TRAILERLAB_NO_VIDEO
+    status_->setText(tr("Audio descriptors need FFmpeg, which this build does not have."));
+#else
+    auto project = workbench_->project();
+    fillItems();
+    overall_->setValue(0);
+    done_ = 0;
+    std::vector<audio::AudioSourceItem> videos;
+    for (const auto& [id, path] : tl::trailersInOrder(*project))  // row i is item i
+        videos.push_back({id, path});
+    const std::filesystem::path csv = tl::profilesDir(project->project) / "audio.csv";
+    QPointer<ExtractionView> self(this);
+    auto onItem = [self](std::size_t index, const audio::AudioItemOutcome& outcome) {
+        // Worker thread: hand the outcome to the GUI thread.
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, index, outcome] {
+                const int row = static_cast<int>(index);
+                if (!self || row >= self->items_->rowCount())
+                    return;
+                ++self->done_;
+                using Status = audio::AudioItemOutcome::Status;
+                auto* status = self->items_->item(row, ItemStatus);
+                status->setText(outcome.status == Status::Described ? tr("done")
+                                : outcome.status == Status::NoAudio ? tr("no sound")
+                                                                    : tr("FAILED"));
+                status->setForeground(outcome.status == Status::Described ? QColor(0x20, 0x80, 0x20)
+                                      : outcome.status == Status::NoAudio ? QColor(0x80, 0x60, 0x20)
+                                                                          : QColor(0xc0, 0x20, 0x20));
+                self->items_->item(row, ItemFrames)
+                    ->setText(outcome.status == Status::Described ? tr("%1 s").arg(outcome.seconds, 0, 'f', 1) : QString());
+                if (!outcome.message.empty())
+                    self->items_->item(row, ItemMessage)
+                        ->setText(outcome.status == Status::NoAudio
+                                      ? tr("no profile: %1").arg(QString::fromStdString(outcome.message))
+                                      : QString::fromStdString(outcome.message));
+                Q_EMIT self->itemFinished(row, outcome.status != Status::Failed);
+            },
+            Qt::QueuedConnection);
+    };
+    job_ = extraction_->run<audio::AudioExtractionSummary>(
+        tr("Extract audio descriptors"),
+        [videos, csv, onItem](const JobContext& ctx) { return audio::extractAudioProfiles(videos, csv, ctx, onItem); },
+        [this, videos](audio::AudioExtractionSummary summary) {
+            job_ = 0;
+            setRunning(false);
+            overall_->setValue(1000);
+            QStringList silent;
+            for (const std::string& id : summary.withoutSound(videos))
+                silent << QString::fromStdString(id);
+            const QString without = silent.isEmpty() ? tr("every trailer has sound")
+                                                     : tr("%n without sound (no profile): %1", nullptr,
+                                                          static_cast<int>(silent.size()))
+                                                           .arg(silent.join(QStringLiteral(", ")));
+            status_->setText(
+                summary.written()
+                    ? tr("audio: %1 trailers x %2 named descriptors (%3 s of sound); %4; %5 failed. Profiles: %6")
+                          .arg(summary.described)
+                          .arg(audio::audioDescriptorNames().size())
+                          .arg(summary.seconds, 0, 'f', 1)
+                          .arg(without)
+                          .arg(summary.failed)
+                          .arg(QString::fromStdString(summary.csv.string()))
+                    : tr("No trailer gave audio descriptors (%1; %2 failed): nothing written.")
+                          .arg(without)
+                          .arg(summary.failed));
+            if (summary.written())
+                workbench_->refreshSources();
+            Q_EMIT finished(summary.written(), done_);
+        },
+        [this](const QString& message, bool cancelled) {
+            runStopped(cancelled, cancelled ? tr("Cancelled: nothing written (the audio profile file is written at "
+                                                 "the end).")
+                                            : tr("Audio extraction failed: %1").arg(message));
+        });
+    setRunning(true);
+#endif
 }
 
 void ExtractionView::cancel()

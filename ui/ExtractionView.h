@@ -8,6 +8,12 @@
 // listed with their message. Finished videos are kept in the project's feature
 // store, so a cancelled run resumes where it stopped and a repeated run costs
 // nothing. A finished run adds its configuration to the Experiments view.
+//
+// The model list also offers the sound: "Audio descriptors" runs the same job over
+// the trailers' soundtracks (core/audio/AudioExtraction, exactly what
+// `trailerlab-cli extract --model audio` writes) into <cache>/profiles/audio.csv, a
+// configuration named "audio" whose dimensions carry the descriptor names; trailers
+// without sound are marked in the table and listed when the run ends.
 
 #include <QWidget>
 
@@ -40,6 +46,9 @@ public:
     ~ExtractionView() override;
 
     tl::ExtractionSettings settings() const;
+    // The model choice is the audio descriptors (no weights, no sampling).
+    bool audioChosen() const;
+    static constexpr const char* kAudioModel = "audio";
     bool running() const { return job_ != 0; }
     QTableWidget* itemsTable() const { return items_; }
     QComboBox* modelBox() const { return model_; }
@@ -72,6 +81,9 @@ private:
     void fillItems();
     void updateProvenance();
     void setRunning(bool running);
+    void startAudio();
+    // A run that failed or was cancelled: the table and status line say so, finished(false) is emitted.
+    void runStopped(bool cancelled, const QString& status);
 
     Workbench* workbench_;
     JobRunner* jobs_;

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
@@ -14,9 +15,12 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/common/NaturalOrder.h"
+#include "ui/StarRating.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -72,7 +76,7 @@ LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
     model_ = new QStandardItemModel(0, ColumnCount, this);
-    model_->setHorizontalHeaderLabels({tr("ID"), tr("Title"), tr("Genres"), tr("Trailer"), tr("Features")});
+    model_->setHorizontalHeaderLabels({tr("ID"), tr("Title"), tr("Your rating"), tr("Genres"), tr("Trailer"), tr("Features")});
     proxy_ = new LibraryFilter(this);
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(Qt::UserRole + 1);
@@ -89,6 +93,12 @@ LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setAlternatingRowColors(true);
     table_->setWordWrap(false);
+    auto* stars = new StarDelegate(table_);
+    table_->setItemDelegateForColumn(Rating, stars);
+    table_->installEventFilter(this);
+    connect(stars, &StarDelegate::ratingRequested, this, [this](const QModelIndex& index, int n) {
+        Q_EMIT rateRequested(itemOfRow(index.row()), n);
+    });
 
     auto* top = new QHBoxLayout;
     top->addWidget(search_, 1);
@@ -108,6 +118,8 @@ LibraryView::LibraryView(const Workbench* workbench, QWidget* parent) : QWidget(
     connect(workbench_, &Workbench::projectClosed, this, &LibraryView::rebuild);
     connect(workbench_, &Workbench::modelReady, this, &LibraryView::updateFeatureColumn);
     connect(workbench_, &Workbench::sourcesChanged, this, &LibraryView::updateFeatureColumn);
+    connect(workbench_, &Workbench::userChanged, this, &LibraryView::updateRatingColumn);
+    connect(workbench_, &Workbench::editsChanged, this, &LibraryView::updateRatingColumn);
     setAcceptDrops(true);
     rebuild();
 }
@@ -174,10 +186,12 @@ void LibraryView::rebuild()
         QList<QStandardItem*> row;
         auto* idItem = new QStandardItem(QString::fromStdString(id));
         idItem->setData(idItem->text(), Qt::UserRole + 1);
+        idItem->setData(i, Qt::UserRole + 2);
         row << idItem;
         auto* title = new QStandardItem(QString::fromStdString(pd.titleOf(id)));
         title->setData(title->text(), Qt::UserRole + 1);
         row << title;
+        row << new QStandardItem;  // Your rating: updateRatingColumn
         QStringList itemGenres;
         if (const ItemInfo* info = pd.catalog.find(id))
             for (const auto& g : info->genres)
@@ -213,9 +227,12 @@ void LibraryView::rebuild()
     trailerSummary_ = tr("trailers: %1 present, %2 missing, %3 not found").arg(present).arg(missing).arg(broken);
     table_->resizeColumnToContents(Id);
     table_->setColumnWidth(Title, 260);
+    table_->setColumnWidth(Rating, std::max(StarDelegate::widthFor(table_->fontMetrics()),
+                                          table_->horizontalHeader()->sectionSizeHint(Rating)));
     table_->setColumnWidth(Genres, 180);
     table_->setColumnWidth(Trailer, 150);
     updateFeatureColumn();
+    updateRatingColumn();
     applyFilter();
     table_->setSortingEnabled(true);
     table_->sortByColumn(Id, Qt::AscendingOrder);
@@ -249,6 +266,67 @@ void LibraryView::updateFeatureColumn()
     model_->blockSignals(false);
     if (model_->rowCount() > 0)
         Q_EMIT model_->dataChanged(model_->index(0, Features), model_->index(model_->rowCount() - 1, Features));
+}
+
+void LibraryView::updateRatingColumn()
+{
+    if (!workbench_->hasProject() || model_->rowCount() == 0)
+        return;
+    const auto& project = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const UserRatingState state = userRatingState(project, user);
+    const QString userId = user < project.data.users.size() ? QString::fromStdString(project.data.users.id(user)) : QString();
+    model_->horizontalHeaderItem(Rating)->setToolTip(
+        tr("%1's ratings: click a star, or select a row and press 1-5; 0 or Delete removes the rating "
+           "(Edit > Undo takes it back). Orange: a what-if edit, not in the source ratings.")
+            .arg(userId));
+    model_->blockSignals(true);
+    for (int row = 0; row < model_->rowCount(); ++row) {
+        const auto item = model_->item(row, Id)->data(Qt::UserRole + 2).toUInt();
+        const auto rating = state.ratingOf(item);
+        QStandardItem* cell = model_->item(row, Rating);
+        const int stars = rating ? static_cast<int>(std::lround(*rating)) : 0;
+        cell->setData(stars, StarDelegate::kStarsRole);
+        cell->setData(state.isEdited(item), StarDelegate::kEditedRole);
+        cell->setData(rating ? QString::number(static_cast<double>(*rating), 'g', 3) : QString(), Qt::UserRole + 1);
+        cell->setData(rating ? QString::number(static_cast<double>(*rating), 'g', 3) : QString(), Qt::AccessibleTextRole);
+        cell->setToolTip(rating ? tr("%1 rated %2%3").arg(userId).arg(static_cast<double>(*rating), 0, 'g', 3)
+                                      .arg(state.isEdited(item) ? tr(" (what-if edit)") : QString())
+                                : (state.isEdited(item) ? tr("%1's rating removed (what-if edit)").arg(userId)
+                                                        : tr("%1 has not rated this: click a star or press 1-5").arg(userId)));
+    }
+    model_->blockSignals(false);
+    Q_EMIT model_->dataChanged(model_->index(0, Rating), model_->index(model_->rowCount() - 1, Rating));
+}
+
+std::uint32_t LibraryView::itemOfRow(int row) const
+{
+    return proxy_->index(row, Id).data(Qt::UserRole + 2).toUInt();
+}
+
+int LibraryView::rowOfItem(std::uint32_t item) const
+{
+    for (int row = 0; row < proxy_->rowCount(); ++row)
+        if (itemOfRow(row) == item)
+            return row;
+    return -1;
+}
+
+bool LibraryView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == table_ && event->type() == QEvent::KeyPress && workbench_->hasProject()) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const int k = key->key();
+        const bool digit = k >= Qt::Key_0 && k <= Qt::Key_5;
+        if ((digit || k == Qt::Key_Delete) && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier))) {
+            const QModelIndex current = table_->currentIndex();
+            if (current.isValid()) {
+                Q_EMIT rateRequested(itemOfRow(current.row()), digit ? k - Qt::Key_0 : 0);
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void LibraryView::applyFilter()

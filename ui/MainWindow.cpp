@@ -187,8 +187,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     // A trailer nobody has rated (File > Add Trailer…, or dropped on the library): the users it suits.
     newTrailer_ = new NewTrailerDialog(workbench_, jobs_, this);
     connect(library_, &LibraryView::videosDropped, this, [this](const QStringList& files) {
-        for (const QString& file : files)
-            addTrailer(file);
+        addTrailers(files);
     });
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
@@ -350,11 +349,11 @@ void MainWindow::createMenus()
     });
     file->addAction(tr("&Close Project"), workbench_, &Workbench::closeProject);
     file->addAction(tr("Add &Trailer…"), this, [this] {
-        const QString video = prompter_->openFileName(
-            this, tr("Add a trailer nobody has rated"),
+        const QStringList videos = prompter_->openFileNames(
+            this, tr("Add trailers nobody has rated"),
             tr("Videos (*.mp4 *.mkv *.webm *.avi *.mov *.m4v *.mpg *.ogv);;All files (*)"));
-        if (!video.isEmpty())
-            addTrailer(video);
+        if (!videos.isEmpty())
+            addTrailers(videos);
     });
     file->addAction(tr("Added T&railers…"), this, [this] {
         newTrailer_->show();
@@ -389,10 +388,14 @@ void MainWindow::createMenus()
             prompter_->warn(this, tr("Export edited ratings"), QString::fromUtf8(e.what()));
         }
     });
-    connect(users_, &UserExplorerView::rateRequested, workbench_, [this](std::uint32_t item, int stars) {
+    // Every rating control (explorer, trailer view, library) rates as the selected user.
+    const auto rate = [this](std::uint32_t item, int stars) {
         workbench_->editRating(workbench_->user(), item,
                                stars > 0 ? std::optional<float>(static_cast<float>(stars)) : std::nullopt);
-    });
+    };
+    connect(users_, &UserExplorerView::rateRequested, workbench_, rate);
+    connect(trailer_, &TrailerView::rateRequested, workbench_, rate);
+    connect(library_, &LibraryView::rateRequested, workbench_, rate);
 
     QMenu* playback = menuBar()->addMenu(tr("&Playback"));
     QAction* play = playback->addAction(tr("Play / Pause"), trailer_, &TrailerView::togglePlay);
@@ -644,7 +647,12 @@ QStringList MainWindow::saveScreenshots(const QString& dir)
 
 void MainWindow::addTrailer(const QString& video)
 {
-    newTrailer_->addVideo(video);
+    addTrailers({video});
+}
+
+void MainWindow::addTrailers(const QStringList& videos)
+{
+    newTrailer_->addVideos(videos);
     newTrailer_->show();
     newTrailer_->raise();
 }

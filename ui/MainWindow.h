@@ -64,6 +64,8 @@ public:
     NewTrailerDialog* newTrailerDialog() const { return newTrailer_; }
     // Adds a video as a new trailer and shows the dialog (a drop on the library does the same).
     void addTrailer(const QString& video);
+    // Adds several at once (every one is placed; the ones that cannot be added are named).
+    void addTrailers(const QStringList& videos);
 
     void openProject(const QString& file);
     void openSyntheticDemo(const QString& dir);

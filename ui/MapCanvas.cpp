@@ -32,6 +32,16 @@ void MapCanvas::setPoints(std::vector<MapCanvasPoint> points, const QStringList&
     selected_ = -1;
     neighbours_.clear();
     hovered_ = -1;
+    trail_ = -1;
+    trailFrom_.reset();
+    layoutPoints();
+    update();
+}
+
+void MapCanvas::setTrail(int point, std::optional<QPointF> from)
+{
+    trail_ = point >= 0 && point < static_cast<int>(points_.size()) ? point : -1;
+    trailFrom_ = trail_ >= 0 ? from : std::nullopt;
     layoutPoints();
     update();
 }
@@ -44,6 +54,8 @@ void MapCanvas::clear(const QString& message)
     selected_ = -1;
     neighbours_.clear();
     hovered_ = -1;
+    trail_ = -1;
+    trailFrom_.reset();
     message_ = message;
     update();
 }
@@ -100,20 +112,30 @@ void MapCanvas::layoutPoints()
     if (points_.empty())
         return;
     double minX = std::numeric_limits<double>::infinity(), maxX = -minX, minY = minX, maxY = -minX;
-    for (const auto& p : points_) {
-        minX = std::min(minX, p.position.x());
-        maxX = std::max(maxX, p.position.x());
-        minY = std::min(minY, p.position.y());
-        maxY = std::max(maxY, p.position.y());
+    std::vector<QPointF> extent;
+    extent.reserve(points_.size() + 1);
+    for (const auto& p : points_)
+        extent.push_back(p.position);
+    if (trailFrom_)
+        extent.push_back(*trailFrom_);  // where the moved point was stays on screen
+    for (const auto& p : extent) {
+        minX = std::min(minX, p.x());
+        maxX = std::max(maxX, p.x());
+        minY = std::min(minY, p.y());
+        maxY = std::max(maxY, p.y());
     }
     const double w = std::max(1.0, width() - 2 * kMargin), h = std::max(1.0, height() - 2 * kMargin);
     const double spanX = std::max(maxX - minX, 1e-12), spanY = std::max(maxY - minY, 1e-12);
     // One scale for both axes: distances on screen keep the map's proportions.
     const double scale = std::min(w / spanX, h / spanY);
     const double offX = kMargin + (w - spanX * scale) / 2, offY = kMargin + (h - spanY * scale) / 2;
+    const auto toScreen = [&](const QPointF& p) {
+        return QPointF(offX + (p.x() - minX) * scale, offY + (maxY - p.y()) * scale);  // y up
+    };
     for (std::size_t i = 0; i < points_.size(); ++i)
-        screen_[i] = QPointF(offX + (points_[i].position.x() - minX) * scale,
-                             offY + (maxY - points_[i].position.y()) * scale);  // y up
+        screen_[i] = toScreen(points_[i].position);
+    if (trailFrom_)
+        trailFromScreen_ = toScreen(*trailFrom_);
 }
 
 QColor MapCanvas::colourOf(const MapCanvasPoint& p) const
@@ -151,7 +173,16 @@ void MapCanvas::paintEvent(QPaintEvent*)
             c.setAlpha(users ? (focus ? 60 : 130) : (focus ? 170 : 255));
             painter.setBrush(c);
             const QPointF s = screen_[i];
-            if (users)
+            if (users && p.playground) {
+                // A what-if user: an outlined diamond, visible among the source users.
+                c.setAlpha(255);
+                painter.save();
+                painter.setPen(QPen(QColor(20, 20, 20), 1.2));
+                painter.setBrush(c);
+                painter.drawPolygon(QPolygonF({s + QPointF(0, -5.5), s + QPointF(5.5, 0), s + QPointF(0, 5.5),
+                                               s + QPointF(-5.5, 0)}));
+                painter.restore();
+            } else if (users)
                 painter.drawEllipse(s, 2.4, 2.4);
             else
                 painter.drawRect(QRectF(s.x() - 4, s.y() - 4, 8, 8));
@@ -169,7 +200,38 @@ void MapCanvas::paintEvent(QPaintEvent*)
         }
         painter.setPen(QPen(Qt::black, 2.5));
         painter.setBrush(colourOf(points_[static_cast<std::size_t>(selected_)]));
-        painter.drawEllipse(centre, 7, 7);
+        if (points_[static_cast<std::size_t>(selected_)].playground)
+            painter.drawPolygon(QPolygonF({centre + QPointF(0, -9), centre + QPointF(9, 0), centre + QPointF(0, 9),
+                                           centre + QPointF(-9, 0)}));
+        else
+            painter.drawEllipse(centre, 7, 7);
+    }
+    // The moved point: a dashed trail from where it was, and a ring where it is now.
+    if (trail_ >= 0 && trail_ < static_cast<int>(screen_.size())) {
+        const QPointF now = screen_[static_cast<std::size_t>(trail_)];
+        const QColor trail(0xd0, 0x60, 0x00);
+        const double ring = 12;
+        if (trailFrom_) {
+            const QPointF d = now - trailFromScreen_;
+            const double length = std::hypot(d.x(), d.y());
+            if (length > ring + 2) {
+                // Dashed from where it was to the ring, with an arrowhead on the ring.
+                const QPointF unit = d / length;
+                const QPointF tip = now - unit * ring;
+                const QPointF normal(-unit.y(), unit.x());
+                painter.setPen(QPen(trail, 2.5, Qt::DashLine, Qt::RoundCap));
+                painter.drawLine(trailFromScreen_, tip - unit * 6);
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(trail);
+                painter.drawPolygon(QPolygonF({tip, tip - unit * 9 + normal * 5, tip - unit * 9 - normal * 5}));
+            }
+            painter.setPen(QPen(trail, 2));
+            painter.setBrush(palette().base());
+            painter.drawEllipse(trailFromScreen_, 4.5, 4.5);
+        }
+        painter.setPen(QPen(trail, 2.5));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(now, ring, ring);
     }
     // Legend, top left.
     painter.setRenderHint(QPainter::Antialiasing, false);

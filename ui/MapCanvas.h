@@ -2,7 +2,10 @@
 // The scatter of the user-item map: trailers as squares, users as dots, coloured
 // by a category index, the selected user ringed and its neighbours linked to it,
 // a hover card (thumbnail or summary text, given by the owner) beside the
-// pointer, and a legend. Painted directly with QPainter from precomputed screen
+// pointer, and a legend. Playground users (what-if users made in the workbench) are
+// drawn as outlined diamonds. A trail marks a point that moved: a dashed line from
+// where it was (on the map before, in this map's coordinates) to where it is, and a
+// ring round it. Painted directly with QPainter from precomputed screen
 // positions, so a few thousand points repaint in a few milliseconds.
 // Passive: hovering and clicking emit the point's index; the owner decides.
 //
@@ -16,6 +19,7 @@
 #include <QWidget>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tl::ui {
@@ -25,6 +29,7 @@ struct MapCanvasPoint {
     std::uint32_t index = 0;  // dataset user or item index
     QPointF position;         // map coordinates
     int category = -1;        // index into the legend's colours; -1: none (grey)
+    bool playground = false;  // a user made in the workbench (drawn as a diamond)
 };
 
 class MapCanvas : public QWidget {
@@ -39,6 +44,11 @@ public:
     void setHoverCard(const QImage& image, const QString& text);
     // Which kinds are drawn (and can be hovered or clicked).
     void setKindsShown(bool items, bool users);
+    // Marks `point` as moved from `from` (map coordinates; none: it was not on the map
+    // before, only the ring is drawn). point -1 clears the trail. Cleared by setPoints/clear.
+    void setTrail(int point, std::optional<QPointF> from);
+    int trailPoint() const { return trail_; }
+    std::optional<QPointF> trailOrigin() const { return trailFrom_; }
 
     const std::vector<MapCanvasPoint>& points() const { return points_; }
     int selectedPoint() const { return selected_; }
@@ -80,6 +90,9 @@ private:
     QPointF hoverPos_;
     QImage hoverImage_;
     QString hoverText_;
+    int trail_ = -1;
+    std::optional<QPointF> trailFrom_;
+    QPointF trailFromScreen_;
 };
 
 }  // namespace tl::ui

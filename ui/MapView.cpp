@@ -28,6 +28,30 @@ struct MapResult {
 
 namespace {
 
+// Principal axes have no sign: flips each axis of `map` whose trailer coordinates run
+// against those of `before` (a rating edit leaves every trailer's profile as it was), so
+// a map recomputed after an edit keeps the orientation of the map before it.
+void orientLikeBefore(UserItemMap& map, const UserItemMap& before)
+{
+    std::map<std::uint32_t, const MapPoint*> items;
+    for (const auto& p : before.points)
+        if (p.kind == MapKind::Item)
+            items[p.index] = &p;
+    double dotX = 0, dotY = 0;
+    for (const auto& p : map.points)
+        if (p.kind == MapKind::Item)
+            if (const auto it = items.find(p.index); it != items.end()) {
+                dotX += p.x * it->second->x;
+                dotY += p.y * it->second->y;
+            }
+    for (auto& p : map.points) {
+        if (dotX < 0)
+            p.x = -p.x;
+        if (dotY < 0)
+            p.y = -p.y;
+    }
+}
+
 constexpr int kMaxColours = 10;  // the most frequent labels get colours; the rest are "other"
 
 QString percent(double ratio)
@@ -97,6 +121,7 @@ MapView::MapView(Workbench* workbench, QWidget* parent)
         if (source == workbench_->activeSource())
             ensureMap();
     });
+    connect(workbench_, &Workbench::editsChanged, this, &MapView::editsChanged);
     connect(workbench_, &Workbench::userChanged, this, &MapView::refreshHighlight);
     connect(workbench_, &Workbench::kChanged, this, &MapView::refreshHighlight);
     connect(workbench_, &Workbench::thumbnailsReady, this, [this] {
@@ -119,6 +144,11 @@ void MapView::reset()
     maps_.clear();
     pendingKey_.clear();
     shown_.reset();
+    beforeEdit_.reset();
+    trailUser_.reset();
+    trailFrom_.reset();
+    trailMap_.reset();
+    editPending_ = false;
     canvas_->clear(workbench_->hasProject() ? tr("Waiting for the configuration's model…")
                                             : tr("Open a project: users and trailers appear here."));
     status_->clear();
@@ -131,20 +161,49 @@ void MapView::showEvent(QShowEvent* event)
     ensureMap();
 }
 
+void MapView::editsChanged()
+{
+    // Every map was computed from the ratings before the edit: all are stale. The one on
+    // screen stays (marked) until the edited model is mapped, and is the trail's origin.
+    if (!editPending_)
+        beforeEdit_ = shown_;
+    editPending_ = true;
+    trailUser_ = workbench_->user();
+    jobs_->cancel();
+    pendingKey_.clear();
+    maps_.clear();
+    if (shown_)
+        status_->setText(tr("Updating the map after the what-if edit…"));
+    ensureMap();
+}
+
+std::optional<QPointF> MapView::positionOf(std::uint32_t user) const
+{
+    if (!shown_ || user >= shown_->pointOfUser.size() || shown_->pointOfUser[user] < 0)
+        return std::nullopt;
+    const MapPoint& p = shown_->map.points[static_cast<std::size_t>(shown_->pointOfUser[user])];
+    return QPointF(p.x, p.y);
+}
+
 void MapView::ensureMap()
 {
     if (!workbench_->hasProject())
         return;
     const QString k = key();
+    const QString source = workbench_->activeSource();
+    auto model = workbench_->model(source);
+    // A map is current while it was computed from the configuration's model as it is now.
+    if (auto cached = maps_.value(k); cached && model && cached->model != model)
+        maps_.remove(k);
     if (shown_ && maps_.value(k) == shown_)
         return;
     if (auto cached = maps_.value(k)) {
         show(cached);
         return;
     }
-    const QString source = workbench_->activeSource();
-    auto model = workbench_->model(source);
     if (!model) {
+        if (editPending_ && shown_)
+            return;  // the edited model is being built: the map before the edit stays meanwhile
         canvas_->clear(tr("Waiting for the model of %1…").arg(source));
         shown_.reset();
         return;
@@ -155,15 +214,24 @@ void MapView::ensureMap()
         return;
     jobs_->cancel();
     pendingKey_ = k;
-    shown_.reset();
     MapOptions options;
     options.method = parseMapMethod(method_->currentData().toString().toStdString());
-    canvas_->clear(tr("Computing the %1 map of %2…").arg(method_->currentText(), source));
-    status_->clear();
+    // After an edit, the map before it stays on screen while the new one is computed, and
+    // a new PCA map is oriented like it.
+    std::shared_ptr<const MapResult> orientLike;
+    if (editPending_ && shown_ && shown_->source == source) {
+        status_->setText(tr("Updating the map after the what-if edit…"));
+        if (options.method == MapMethod::Pca && shown_->map.options.method == MapMethod::Pca)
+            orientLike = shown_;
+    } else {
+        shown_.reset();
+        canvas_->clear(tr("Computing the %1 map of %2…").arg(method_->currentText(), source));
+        status_->clear();
+    }
     auto project = workbench_->project();
     jobs_->run<std::shared_ptr<const MapResult>>(
         tr("Map of users and trailers (%1, %2)").arg(method_->currentText(), source),
-        [model, project, options, source](const JobContext& ctx) mutable {
+        [model, project, options, source, orientLike](const JobContext& ctx) mutable {
             std::set<std::string> firstGenres;
             for (const auto& item : project->catalog.items)
                 if (!item.genres.empty())
@@ -174,6 +242,8 @@ void MapView::ensureMap()
             result->model = model;
             const RelevanceMatrix w = buildRelevance(model->train(), model->items(), model->settings().relevant);
             result->map = buildUserItemMap(w, model->items(), options, ctx);
+            if (orientLike)
+                orientLikeBefore(result->map, orientLike->map);
             result->labels = mapLabels(result->map, w, model->items(), project->data.items, project->catalog);
             result->pointOfUser.assign(model->train().users, -1);
             for (std::size_t p = 0; p < result->map.points.size(); ++p)
@@ -198,6 +268,19 @@ void MapView::ensureMap()
 void MapView::show(std::shared_ptr<const MapResult> map)
 {
     shown_ = std::move(map);
+    // The first map of the edited ratings: the edited user's trail starts where it was.
+    if (editPending_) {
+        editPending_ = false;
+        trailFrom_.reset();
+        trailMap_ = shown_;
+        if (beforeEdit_ && trailUser_ && beforeEdit_->source == shown_->source &&
+            beforeEdit_->map.options.method == shown_->map.options.method &&
+            *trailUser_ < beforeEdit_->pointOfUser.size() && beforeEdit_->pointOfUser[*trailUser_] >= 0) {
+            const MapPoint& was = beforeEdit_->map.points[static_cast<std::size_t>(beforeEdit_->pointOfUser[*trailUser_])];
+            trailFrom_ = QPointF(was.x, was.y);
+        }
+        beforeEdit_.reset();
+    }
     const UserItemMap& m = shown_->map;
     std::size_t items = 0;
     for (const auto& p : m.points)
@@ -220,6 +303,14 @@ void MapView::show(std::shared_ptr<const MapResult> map)
     if (m.itemsLeftOut + m.usersLeftOut > 0)
         text += tr(" Not on the map (no profile): %1 trailers, %2 users.").arg(m.itemsLeftOut).arg(m.usersLeftOut);
     text += tr(" Squares: trailers; dots: users.");
+    if (workbench_->playgroundUserCount() > 0)
+        text += tr(" Diamonds: playground users.");
+    if (const auto moved = movedUser(); moved && *moved < workbench_->project()->data.users.size()) {
+        const QString id = QString::fromStdString(workbench_->project()->data.users.id(*moved));
+        text += positionOf(*moved) ? (trailFrom_ ? tr(" Ringed: %1, moved by the last edit (dashed: from where it was).").arg(id)
+                                                 : tr(" Ringed: %1, on the map since the last edit.").arg(id))
+                                   : tr(" %1 has no profile after the last edit: not on the map.").arg(id);
+    }
     status_->setText(text);
     applyColours();
     Q_EMIT mapReady();
@@ -277,9 +368,19 @@ void MapView::applyColours()
         points[p].user = m.points[p].kind == MapKind::User;
         points[p].index = m.points[p].index;
         points[p].position = QPointF(m.points[p].x, m.points[p].y);
+        points[p].playground = points[p].user && workbench_->isPlaygroundUser(points[p].index);
     }
     canvas_->setPoints(std::move(points), categories, colours);
+    updateTrail();
     refreshHighlight();
+}
+
+void MapView::updateTrail()
+{
+    const auto user = movedUser();
+    if (!user || *user >= shown_->pointOfUser.size() || shown_->pointOfUser[*user] < 0)
+        return canvas_->setTrail(-1, std::nullopt);
+    canvas_->setTrail(shown_->pointOfUser[*user], trailFrom_);
 }
 
 std::optional<std::uint32_t> MapView::highlightedUser() const

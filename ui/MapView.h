@@ -10,8 +10,16 @@
 // The projection runs as a job (JobGroup), never on the GUI thread; maps are
 // kept per configuration and method, so coming back is instant. It is computed
 // when the view is on screen (not while its tab is behind another). Passive: emits intent signals.
+//
+// The map follows what-if edits: after an edit (Workbench::editsChanged) the maps are
+// stale; the one on screen stays, marked as updating, until the edited project's model
+// is ready, then it is recomputed in the background. The edited user's point is ringed,
+// with a dashed trail from where it was on the map before the edit (a PCA map is turned
+// to the previous one's orientation: each axis's sign is chosen so the trailers, whose
+// profiles an edit does not change, keep their side). Playground users are diamonds.
 
 #include <QHash>
+#include <QPointF>
 #include <QWidget>
 
 #include <cstdint>
@@ -46,6 +54,13 @@ public:
     // The users highlighted as the selected user's neighbours (dataset indices, rank order).
     std::vector<std::uint32_t> highlightedNeighbours() const;
     std::optional<std::uint32_t> highlightedUser() const;
+    // The user the last edit moved (its point has the trail) and where it was before, in
+    // the shown map's coordinates (none: it was not on the map before).
+    // Only on the map computed right after the edit (another method or configuration has no trail).
+    std::optional<std::uint32_t> movedUser() const { return shown_ && shown_ == trailMap_ ? trailUser_ : std::nullopt; }
+    std::optional<QPointF> movedFrom() const { return movedUser() ? trailFrom_ : std::nullopt; }
+    // Where a user is on the shown map (none: not on it, or no map).
+    std::optional<QPointF> positionOf(std::uint32_t user) const;
 
 Q_SIGNALS:
     void userRequested(std::uint32_t user);
@@ -65,6 +80,8 @@ private:
     void hover(int point);
     void click(int point);
     QString key() const;
+    void editsChanged();
+    void updateTrail();
 
     Workbench* workbench_;
     std::unique_ptr<JobGroup> jobs_;
@@ -76,6 +93,13 @@ private:
     QHash<QString, std::shared_ptr<const MapResult>> maps_;  // by configuration|method
     QString pendingKey_;
     std::shared_ptr<const MapResult> shown_;
+    // What-if edits: the map shown before the first edit not yet mapped, the edited user,
+    // and where that user was on it.
+    std::shared_ptr<const MapResult> beforeEdit_;
+    std::optional<std::uint32_t> trailUser_;
+    std::optional<QPointF> trailFrom_;
+    std::shared_ptr<const MapResult> trailMap_;  // the map the trail belongs to
+    bool editPending_ = false;
 };
 
 }  // namespace tl::ui

@@ -8,6 +8,12 @@
 //
 // Added videos are recorded in the project file ("added_videos") and come back on
 // reopening; the ratings, items and manifest are not touched.
+//
+// Several at once (a drop of many files, several chosen in File > Add Trailer…): every
+// one is placed, one background job after the other (the chosen one first), and the
+// overview lists each with its state (queued, extracting, its best-suited users, or
+// why it failed); a file that cannot be added (not found, not a regular file) is named
+// with its reason in the "not added" line, so nothing dropped is silently left out.
 
 #include <QDialog>
 #include <QHash>
@@ -22,6 +28,7 @@
 QT_BEGIN_NAMESPACE
 class QComboBox;
 class QLabel;
+class QListWidget;
 class QShowEvent;
 class QTableWidget;
 QT_END_NAMESPACE
@@ -41,6 +48,14 @@ public:
     // Adds `video` to the project (once) and shows the users it suits. False, with the
     // reason in the status line, when no project is open or the file is not a regular file.
     bool addVideo(const QString& video);
+    // Adds every file (recorded in the project file at once) and places each in turn; the
+    // first one added becomes the chosen one. Returns how many were added; the others are
+    // named with their reason in notAddedText().
+    int addVideos(const QStringList& videos);
+    QString notAddedText() const;
+    // One row per added trailer: its name and state ("queued", "extracting…", "best: user
+    // 12 (0.9312), 7 (0.9120), …", "not placed: reason"); the row's data is the video path.
+    QListWidget* overviewList() const { return overview_; }
 
     QComboBox* videoChooser() const { return videos_; }
     QTableWidget* usersTable() const { return table_; }
@@ -67,6 +82,13 @@ protected:
 private:
     void loadFromProject();
     void update();
+    // The key of a video's placing in the active configuration (empty: nothing to place it
+    // with yet: no configuration, one that cannot place trailers, or no model).
+    QString keyOf(const QString& video) const;
+    // Starts the next video without a placing or failure for its key (the chosen one first).
+    void placeNext();
+    void place(const QString& video, const QString& key);
+    void refreshOverview();
     void showRanking(const Placed& placed, const QString& source);
     void setStatus(const QString& text);
 
@@ -74,8 +96,11 @@ private:
     std::unique_ptr<JobGroup> job_;
     QComboBox* videos_;
     QLabel* status_;
+    QLabel* notAdded_;
+    QListWidget* overview_;
     QTableWidget* table_;
     QString runningKey_;
+    QString runningVideo_;
     QHash<QString, QString> failures_;  // key -> message
     std::vector<UserMatch> shown_;
     QHash<QString, std::shared_ptr<const Placed>> placed_;  // key -> result

@@ -33,6 +33,11 @@ QString DialogPrompter::openFileName(QWidget* parent, const QString& title, cons
     return QFileDialog::getOpenFileName(parent, title, QString(), filter);
 }
 
+QStringList DialogPrompter::openFileNames(QWidget* parent, const QString& title, const QString& filter)
+{
+    return QFileDialog::getOpenFileNames(parent, title, QString(), filter);
+}
+
 void DialogPrompter::openFolder(const QString& folder)
 {
     QDesktopServices::openUrl(QUrl::fromLocalFile(folder));

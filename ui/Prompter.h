@@ -30,6 +30,12 @@ public:
     virtual QString saveFileName(QWidget* parent, const QString& title, const QString& suggested,
                                  const QString& filter) = 0;
     virtual QString openFileName(QWidget* parent, const QString& title, const QString& filter) = 0;
+    // Several files chosen at once (empty: cancelled). By default the one of openFileName.
+    virtual QStringList openFileNames(QWidget* parent, const QString& title, const QString& filter)
+    {
+        const QString file = openFileName(parent, title, filter);
+        return file.isEmpty() ? QStringList() : QStringList{file};
+    }
     virtual void openFolder(const QString& folder) = 0;
 };
 
@@ -41,6 +47,7 @@ public:
     QString saveFileName(QWidget* parent, const QString& title, const QString& suggested,
                          const QString& filter) override;
     QString openFileName(QWidget* parent, const QString& title, const QString& filter) override;
+    QStringList openFileNames(QWidget* parent, const QString& title, const QString& filter) override;
     void openFolder(const QString& folder) override;
 };
 

@@ -18,11 +18,14 @@
 #include <filesystem>
 #include <limits>
 
+#include "core/audio/AudioOverview.h"
 #include "core/eval/FrameScores.h"
 #include "core/experiment/ConfigurationFrames.h"
 #include "core/features/FrameFeatures.h"
 #include "core/video/FrameSampler.h"
+#include "ui/AudioStrip.h"
 #include "ui/JobRunner.h"
+#include "ui/StarRating.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -67,7 +70,8 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     : QWidget(parent),
       sampling_(std::make_unique<JobGroup>(jobs, this)),
       scoring_(std::make_unique<JobGroup>(jobs, this)),
-      scoringCache_(std::make_unique<FrameScoringCache>())
+      scoringCache_(std::make_unique<FrameScoringCache>()),
+      audio_(std::make_unique<JobGroup>(jobs, this))
 {
     player_ = new VideoPlayer(this);
     video_ = new VideoSurface(player_, this);
@@ -79,6 +83,10 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     bold.setBold(true);
     title_->setFont(bold);
     title_->setWordWrap(true);
+    stars_ = new StarRating(this);
+    stars_->setObjectName(QStringLiteral("TrailerRating"));
+    ratingAs_ = new QLabel(this);
+    ratingAs_->setObjectName(QStringLiteral("TrailerRatingAs"));
     message_ = new QLabel(this);
     message_->setWordWrap(true);
     message_->setStyleSheet(QStringLiteral("color: #a03030"));
@@ -125,6 +133,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     samplingInfo_->setWordWrap(true);  // long reports wrap rather than widen the window
 
     strip_ = new KeyframeStrip(this);
+    audioStrip_ = new AudioStrip(this);
 
     legend_ = new QLabel(this);
     legend_->hide();
@@ -160,6 +169,11 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);
+    auto* rating = new QHBoxLayout;
+    rating->addWidget(ratingAs_);
+    rating->addWidget(stars_);
+    rating->addStretch(1);
+    layout->addLayout(rating);
     layout->addWidget(message_);
     auto* picture = new QHBoxLayout;
     picture->addWidget(video_, 1);
@@ -167,6 +181,7 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
     layout->addLayout(picture, 1);
     layout->addLayout(controls);
     layout->addWidget(audioNote_);
+    layout->addWidget(audioStrip_);
     layout->addLayout(sampling);
     auto* scores = new QHBoxLayout;
     scores->addWidget(legend_);
@@ -188,14 +203,16 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
         position_->setRange(0, static_cast<int>(ms));
         position_->setPageStep(static_cast<int>(std::max<qint64>(1000, ms / 10)));
         updateTime();
+        audioStrip_->setDuration(ms);
     });
     connect(player_, &VideoPlayer::positionChanged, this, [this](qint64 ms) {
+        audioStrip_->setPosition(ms);
         if (!position_->isSliderDown()) {
             const QSignalBlocker block(position_);
             position_->setValue(static_cast<int>(ms));
         }
         updateTime();
-        strip_->highlightNearest(ms);
+        audioStrip_->setHighlightedKeyframe(strip_->highlightNearest(ms));
     });
     connect(player_, &VideoPlayer::stateChanged, this, [this](VideoPlayer::State state) {
         play_->setIcon(style()->standardIcon(state == VideoPlayer::State::Playing ? QStyle::SP_MediaPause
@@ -220,6 +237,14 @@ TrailerView::TrailerView(JobRunner* jobs, QWidget* parent)
         volume_->setEnabled(player_->hasSound());
     });
     connect(strip_, &KeyframeStrip::keyframeClicked, this, &TrailerView::seek);
+    connect(audioStrip_, &AudioStrip::seekRequested, this, &TrailerView::seek);
+    connect(this, &TrailerView::keyframesReady, this, [this] {
+        std::vector<qint64> times;
+        for (const Keyframe& k : strip_->keyframes())
+            times.push_back(k.ms);
+        audioStrip_->setKeyframeTimes(std::move(times));
+        audioStrip_->setHighlightedKeyframe(strip_->highlighted());
+    });
     connect(bestFrames_, &QListWidget::itemClicked, this,
             [this](QListWidgetItem* item) { seek(item->data(Qt::UserRole).toLongLong()); });
     connect(this, &TrailerView::keyframesReady, this, &TrailerView::updateFrameScores);
@@ -264,9 +289,16 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     message_->hide();
     audioNote_->hide();
     strip_->setKeyframes({});
+    audio_->cancel();
+    audioStrip_->setOverview(nullptr);
+    audioStrip_->setKeyframeTimes({});
+    audioStrip_->setDuration(0);
+    audioStrip_->setPosition(0);
+    audioStrip_->setMessage({});
     scoring_->cancel();
     scoringKey_.clear();
     clearFrameScores({});
+    updateRating();
     if (itemId.isEmpty() && video.isEmpty()) {
         title_->setText(tr("No trailer selected: double-click an item with a trailer in the Library, or click a "
                            "recommendation in the User explorer."));
@@ -286,6 +318,7 @@ void TrailerView::setItem(const QString& itemId, const QString& title, const QSt
     title_->setText(itemId.isEmpty() ? QFileInfo(video).fileName() : tr("%1 — %2").arg(title, QFileInfo(video).fileName()));
     player_->open(video);
     resample();
+    loadAudioOverview();
 }
 
 void TrailerView::togglePlay()
@@ -297,7 +330,8 @@ void TrailerView::seek(qint64 ms)
 {
     lastSeek_ = ms;
     player_->seek(ms);
-    strip_->highlightNearest(ms);
+    audioStrip_->setPosition(ms);
+    audioStrip_->setHighlightedKeyframe(strip_->highlightNearest(ms));
     updateTime();
 }
 
@@ -373,6 +407,52 @@ void TrailerView::resample()
         });
 }
 
+bool TrailerView::audioPending() const
+{
+    return audio_->busy();
+}
+
+void TrailerView::loadAudioOverview()
+{
+    const QString video = videoPath_;
+    if (const auto it = overviews_.find(video); it != overviews_.end()) {
+        audioStrip_->setOverview(*it);
+        Q_EMIT audioOverviewReady((*it)->hasAudio());
+        return;
+    }
+    if (const auto it = overviewFailures_.find(video); it != overviewFailures_.end()) {
+        audioStrip_->setMessage(*it);
+        return;
+    }
+#ifdef TRAILERLAB_NO_VIDEO
+    audioStrip_->setMessage(tr("No soundtrack view: this build has no FFmpeg."));
+#else
+    audioStrip_->setMessage(tr("Reading the soundtrack…"));
+    const std::filesystem::path path = video.toStdString();
+    audio_->run<std::shared_ptr<const audio::AudioOverview>>(
+        tr("Soundtrack: %1").arg(QFileInfo(video).fileName()),
+        [path](const JobContext& ctx) {
+            return std::shared_ptr<const audio::AudioOverview>(
+                std::make_shared<audio::AudioOverview>(audio::computeAudioOverview(path, {}, ctx)));
+        },
+        [this, video](std::shared_ptr<const audio::AudioOverview> overview) {
+            overviews_.insert(video, overview);
+            if (video != videoPath_)
+                return;
+            audioStrip_->setOverview(overview);
+            Q_EMIT audioOverviewReady(overview->hasAudio());
+        },
+        [this, video](const QString& message, bool cancelled) {
+            if (cancelled)
+                return;
+            const QString text = tr("Soundtrack not read: %1").arg(message);
+            overviewFailures_.insert(video, text);
+            if (video == videoPath_)
+                audioStrip_->setMessage(text);
+        });
+#endif
+}
+
 TrailerView::~TrailerView() = default;
 
 void TrailerView::setWorkbench(const Workbench* workbench)
@@ -394,6 +474,52 @@ void TrailerView::setWorkbench(const Workbench* workbench)
         scoringCache_->failures.clear();
         updateFrameScores();
     });
+    connect(workbench, &Workbench::userChanged, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::editsChanged, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::projectOpened, this, &TrailerView::updateRating);
+    connect(workbench, &Workbench::projectClosed, this, &TrailerView::updateRating);
+    connect(stars_, &StarRating::ratingRequested, this, [this](int stars) {
+        if (!workbench_ || !workbench_->hasProject())
+            return;
+        if (const auto item = workbench_->project()->data.items.find(itemId_.toStdString()))
+            Q_EMIT rateRequested(*item, stars);
+    });
+    updateRating();
+}
+
+QString TrailerView::ratingText() const
+{
+    return ratingAs_->text();
+}
+
+void TrailerView::updateRating()
+{
+    const auto item = workbench_ && workbench_->hasProject() && !itemId_.isEmpty()
+                          ? workbench_->project()->data.items.find(itemId_.toStdString())
+                          : std::nullopt;
+    if (!item) {
+        stars_->setRating(std::nullopt, false);
+        stars_->setEnabled(false);
+        stars_->setSubject({});
+        ratingAs_->setText(itemId_.isEmpty() ? (videoPath_.isEmpty() ? QString() : tr("Not a project trailer: nothing to rate"))
+                                             : tr("Not in the project's ratings: nothing to rate"));
+        stars_->setVisible(!ratingAs_->text().isEmpty());
+        ratingAs_->setVisible(!ratingAs_->text().isEmpty());
+        return;
+    }
+    const auto& project = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const QString userId = user < project.data.users.size() ? QString::fromStdString(project.data.users.id(user)) : QString();
+    const UserRatingState state = userRatingState(project, user);
+    stars_->setEnabled(!userId.isEmpty());
+    stars_->setRating(state.ratingOf(*item), state.isEdited(*item));
+    stars_->setSubject(tr("%1 rating %2").arg(userId, workbench_->titleOf(itemId_)));
+    QString text = tr("Rating as %1").arg(userId);
+    if (workbench_->isPlaygroundUser(user))
+        text += tr(" (playground)");
+    ratingAs_->setText(text + QLatin1Char(':'));
+    stars_->show();
+    ratingAs_->show();
 }
 
 QString TrailerView::scoreStatus() const

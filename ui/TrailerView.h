@@ -13,10 +13,20 @@
 // The per-frame features come from the configuration's own model and preprocessing
 // (core/experiment/ConfigurationFrames.h), computed in a background job and kept per
 // video, rate and configuration, so changing the user only recomputes cosines.
+//
+// Rating: under the title, five stars (StarRating) show the workbench's selected
+// user's rating of the shown trailer, with a line saying who is rating ("Rating as
+// playground-1"); a click or the keys 1-5 / 0 ask for a change (rateRequested), which
+// the owner forwards to Workbench::editRating (undoable, an overlay edit).
+// Sound: under the controls, the soundtrack's waveform and spectrogram (AudioStrip),
+// computed by a background job per trailer (core/audio/AudioOverview) and kept per
+// video; its playhead follows the player, its ticks are the strip's keyframes, and
+// a click on it seeks.
 
 #include <QHash>
 #include <QWidget>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -32,10 +42,16 @@ class QPushButton;
 class QSlider;
 QT_END_NAMESPACE
 
+namespace tl::audio {
+struct AudioOverview;
+}
+
 namespace tl::ui {
 
+class AudioStrip;
 class JobGroup;
 class JobRunner;
+class StarRating;
 class Workbench;
 struct FrameScoringCache;
 
@@ -56,6 +72,8 @@ public:
     QString messageText() const;  // the error or explanation shown above the picture (empty: none)
     QString audioNote() const;    // the sound status shown under the controls (empty: none)
     KeyframeStrip* strip() const { return strip_; }
+    AudioStrip* audioStrip() const { return audioStrip_; }
+    bool audioPending() const;  // the soundtrack's overview is being computed
     QDoubleSpinBox* fpsBox() const { return fps_; }
     QComboBox* modeBox() const { return mode_; }
     qint64 lastSeekRequest() const { return lastSeek_; }
@@ -66,6 +84,9 @@ public:
     QListWidget* bestFramesList() const { return bestFrames_; }
     QString scoreStatus() const;   // the legend's text: whose profile, or why frames are not scored
     bool scoringPending() const;
+    // The shown trailer's rating by the workbench's user (disabled without a project item).
+    StarRating* ratingControl() const { return stars_; }
+    QString ratingText() const;  // "Rating as playground-1", or why this trailer cannot be rated
 
 public Q_SLOTS:
     void togglePlay();
@@ -74,6 +95,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void keyframesReady(int count);
     void frameScoresReady(int scored);  // keyframes coloured (0: scores cleared)
+    // The selected user's rating of the shown trailer (dataset item index): 1-5, 0 removes it.
+    void rateRequested(std::uint32_t item, int stars);
+    void audioOverviewReady(bool hasSound);  // the audio strip has its data (or knows there is no sound)
 
 private:
     void resample();
@@ -82,6 +106,8 @@ private:
     void updateFrameScores();
     void showFrameScores();
     void clearFrameScores(const QString& why);
+    void updateRating();
+    void loadAudioOverview();
 
     std::unique_ptr<JobGroup> sampling_;  // the keyframe strip being sampled
     VideoPlayer* player_;
@@ -111,6 +137,12 @@ private:
     QLabel* scoreStatus_;
     QListWidget* bestFrames_;
     QWidget* bestPanel_;
+    StarRating* stars_;
+    QLabel* ratingAs_;
+    AudioStrip* audioStrip_;
+    std::unique_ptr<JobGroup> audio_;  // the soundtrack's overview being computed
+    QHash<QString, std::shared_ptr<const audio::AudioOverview>> overviews_;  // by video path
+    QHash<QString, QString> overviewFailures_;                              // by video path
 };
 
 }  // namespace tl::ui

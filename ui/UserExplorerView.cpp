@@ -28,6 +28,7 @@
 #include "ui/ChartAdapter.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/PredictionWaterfall.h"
+#include "ui/StarRating.h"
 #include "ui/Workbench.h"
 
 namespace tl::ui {
@@ -162,7 +163,22 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     auto* all = all_ = new QSplitter(Qt::Vertical, this);
     all->addWidget(upper);
     all->addWidget(lower);
-    all->addWidget(wrap(tr("Top-10 recommendations (click to play the trailer)"), recommendations_));
+    // The selected recommendation is rated in place: stars under the tiles (or keys 1-5 on the list).
+    recommendationStars_ = new StarRating(this);
+    recommendationStars_->setObjectName(QStringLiteral("RecommendationRating"));
+    recommendationRatingLabel_ = new QLabel(this);
+    auto* recommended = new QWidget(this);
+    auto* recommendedLayout = new QVBoxLayout(recommended);
+    recommendedLayout->setContentsMargins(0, 0, 0, 0);
+    recommendedLayout->setSpacing(2);
+    recommendedLayout->addWidget(recommendations_, 1);
+    auto* rateRow = new QHBoxLayout;
+    rateRow->addWidget(recommendationRatingLabel_);
+    rateRow->addWidget(recommendationStars_);
+    rateRow->addStretch(1);
+    recommendedLayout->addLayout(rateRow);
+    all->addWidget(wrap(tr("Top-10 recommendations (click to play the trailer; rate one with the stars or keys 1-5)"),
+                        recommended));
     all->setStretchFactor(0, 3);
     all->setStretchFactor(1, 2);
     all->setStretchFactor(2, 0);
@@ -224,8 +240,13 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
             explainItem(predictions_->item(rows.front().row(), 0)->data(Qt::UserRole).toUInt());
     });
     connect(recommendations_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+        refreshRecommendationRating();
         if (!refreshing_ && item)
             explainItem(item->data(Qt::UserRole + 1).toUInt());
+    });
+    connect(recommendationStars_, &StarRating::ratingRequested, this, [this](int stars) {
+        if (const QListWidgetItem* item = recommendations_->currentItem())
+            Q_EMIT rateRequested(item->data(Qt::UserRole + 1).toUInt(), stars);
     });
     connect(neighbours_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { openNeighbour(row); });
     connect(waterfall_, &PredictionWaterfall::clipToggled, this, [this](bool clip) {
@@ -310,6 +331,7 @@ void UserExplorerView::refresh()
     neighbours_->setRowCount(0);
     predictions_->setRowCount(0);
     recommendations_->clear();
+    refreshRecommendationRating();
     profile_->clear();
     similarities_->clear();
     ratings_->setRowCount(0);
@@ -409,6 +431,7 @@ void UserExplorerView::refresh()
                              .arg(r.supporters));
     }
     refreshExplanations(*model, user);
+    refreshRecommendationRating();
     refreshRatings(user);
     for (int r = 0; r < profileItems_->rowCount(); ++r)
         ids << profileItems_->item(r, 0)->data(Qt::UserRole + 1).toString();
@@ -617,20 +640,36 @@ void UserExplorerView::refreshEditsLabel()
     edits_->show();
 }
 
+void UserExplorerView::refreshRecommendationRating()
+{
+    const QListWidgetItem* item = recommendations_->currentItem();
+    if (!item || !workbench_->hasProject()) {
+        recommendationStars_->setRating(std::nullopt, false);
+        recommendationStars_->setEnabled(false);
+        recommendationStars_->setSubject(tr("Select a recommendation to rate it"));
+        recommendationRatingLabel_->setText(recommendations_->count() > 0 ? tr("Select one to rate it:")
+                                                                          : tr("Rate trailers to get recommendations."));
+        return;
+    }
+    const auto& project = *workbench_->project();
+    const std::uint32_t user = workbench_->user();
+    const auto rated = item->data(Qt::UserRole + 1).toUInt();
+    const UserRatingState state = userRatingState(project, user);
+    const QString userId = user < project.data.users.size() ? QString::fromStdString(project.data.users.id(user)) : QString();
+    const QString title = workbench_->titleOf(item->data(Qt::UserRole).toString());
+    recommendationStars_->setEnabled(true);
+    recommendationStars_->setRating(state.ratingOf(rated), state.isEdited(rated));
+    recommendationStars_->setSubject(tr("%1 rating %2").arg(userId, title));
+    const QFontMetrics fm = recommendationRatingLabel_->fontMetrics();
+    recommendationRatingLabel_->setText(fm.elidedText(tr("Rate “%1” as %2:").arg(title, userId), Qt::ElideMiddle,
+                                                      40 * fm.averageCharWidth()));
+}
+
 void UserExplorerView::refreshRatings(std::uint32_t user)
 {
     const auto& pd = *workbench_->project();
-    std::vector<std::optional<float>> rating(pd.data.items.size());
-    for (std::size_t index : pd.split.train) {
-        const Rating& r = pd.data.ratings[index];
-        if (r.user == user)
-            rating[r.item] = r.value;
-    }
-    QSet<QString> edited;
-    const std::string& userId = pd.data.users.id(user);
-    for (const auto& e : pd.project.ratingEdits)
-        if (e.user == userId)
-            edited.insert(QString::fromStdString(e.item));
+    const UserRatingState state = userRatingState(pd, user);
+    const std::vector<std::optional<float>>& rating = state.rating;
     // Rated items first (best first), then the rest by title.
     std::vector<std::uint32_t> order(rating.size());
     std::iota(order.begin(), order.end(), std::uint32_t{0});
@@ -654,7 +693,7 @@ void UserExplorerView::refreshRatings(std::uint32_t user)
         title->setToolTip(titles[i]);
         ratings_->setItem(row, 0, title);
         ratings_->setItem(row, 1, cell(rating[i] ? QString::number(static_cast<double>(*rating[i]), 'g', 3) : QString(), true));
-        const bool isEdited = edited.contains(QString::fromStdString(pd.data.items.id(i)));
+        const bool isEdited = state.isEdited(i);
         ratings_->setItem(row, 2, cell(isEdited ? (rating[i] ? tr("edited") : tr("removed")) : QString()));
         if (isEdited)
             for (int c = 0; c < 3; ++c)

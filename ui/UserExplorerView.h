@@ -39,6 +39,7 @@ namespace tl::ui {
 class ChartAdapter;
 class NeighbourPanel;
 class PredictionWaterfall;
+class StarRating;
 class Workbench;
 
 class UserExplorerView : public QWidget {
@@ -51,6 +52,8 @@ public:
     QTableWidget* neighboursTable() const { return neighbours_; }
     QTableWidget* predictionsTable() const { return predictions_; }
     QListWidget* recommendationsList() const { return recommendations_; }
+    // Stars under the recommendations: the selected recommendation rated in place (rateRequested).
+    StarRating* recommendationRating() const { return recommendationStars_; }
     ChartAdapter* profileChart() const { return profile_; }
     // The user box lists users in natural id order: the row of user index `user` (-1 if none).
     int rowOfUser(std::uint32_t user) const;
@@ -97,6 +100,7 @@ private:
     void refreshWaterfall();
     void refreshRatings(std::uint32_t user);
     void refreshEditsLabel();
+    void refreshRecommendationRating();
     // Compares what is shown now with the snapshot taken before the last edit and marks the changes.
     void highlightChanges(std::uint32_t user, int k);
     std::optional<std::uint32_t> selectedItemOf(QObject* view) const;
@@ -110,6 +114,8 @@ private:
     ChartAdapter* similarities_;
     QTableWidget* predictions_;
     QListWidget* recommendations_;
+    StarRating* recommendationStars_;
+    QLabel* recommendationRatingLabel_;
     PredictionWaterfall* waterfall_;
     QSplitter* all_;
     QSplitter* lower_;  // the test ratings beside the waterfall (stacked when narrow)

@@ -195,11 +195,11 @@ void Workbench::buildMissing()
             tr("Build CF model: %1").arg(name),
             [project, info](const JobContext& ctx) {
                 ctx.report("features", 0, 1, info.name);
-                const FeatureMatrix features = tl::loadContent(*project, info);
+                const FeatureMatrix features = session::loadContent(*project, info);
                 BuiltModel built;
                 for (const auto& id : features.ids)
                     built.profiled.insert(QString::fromStdString(id));
-                built.model = session::buildModel(*project, features, ctx);
+                built.model = session::buildModel(*project, info, features, ctx);
                 return built;
             },
             [this, name, key](BuiltModel built) {

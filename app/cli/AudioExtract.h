@@ -1,6 +1,7 @@
 #pragma once
 // `trailerlab-cli extract --model audio`: each video's soundtrack -> one row of
-// named audio descriptors (core/audio) in a CSV whose header carries the names.
+// named audio descriptors in a CSV whose header carries the names (written by
+// core/audio/AudioExtraction, which the workbench's audio extraction shares).
 // Videos without an audio stream are listed on stderr, in FILE.no-audio.txt and
 // in FILE.meta.json ("no_audio"), and get no row.
 

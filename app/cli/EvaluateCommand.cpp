@@ -2,6 +2,7 @@
 // baselines on a ratings file, printing a table and writing CSV/JSON.
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -22,6 +23,7 @@
 #include "core/data/Split.h"
 #include "core/data/Text.h"
 #include "core/cf/DeviceNeighbours.h"
+#include "core/cf/FeatureFusion.h"
 #include "core/eval/Evaluator.h"
 #include "core/eval/MetricsTable.h"
 #include "core/eval/Tuning.h"
@@ -53,6 +55,7 @@ ArgParser makeParser()
     addMethodsOption(p);
     addValidateOption(p);
     addValidateKOption(p);
+    addFusionOptions(p, "the --item-features files (two or more)");
     p.addFlag("clip", "clip predictions to the rating scale");
     p.addFlag("baselines",
               "also evaluate the rating-only models: global/user/item mean, bias (mu + b_u + b_i), svd (biased "
@@ -69,7 +72,8 @@ ArgParser makeParser()
     p.addFlag("quiet", "no progress messages");
     p.addEpilog("examples:\n"
                 "  trailerlab-cli evaluate --train u1.base --test u1.test --genres u.item --baselines --k 10:100:10\n"
-                "  trailerlab-cli evaluate --ratings ratings.csv --split kfold:5 --item-features vgg19.npy --out results.csv\n");
+                "  trailerlab-cli evaluate --ratings ratings.csv --split kfold:5 --item-features vgg19.npy --out results.csv\n"
+                "  trailerlab-cli evaluate --ratings ratings.csv --item-features visual.csv,audio.csv --fuse early,late\n");
     return p;
 }
 
@@ -156,6 +160,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     settings.ranking.topN = static_cast<int>(p.integer("top-n"));
     if (settings.ranking.topN < 1)
         throw UsageError("option --top-n must be >= 1");
+    const FusionOptions fusion = readFusionOptions(p);
     const bool haveContent = p.given("item-features") || p.given("genres");
     if (!haveContent && !settings.baselines)
         throw UsageError("nothing to evaluate: give --item-features, --genres and/or --baselines");
@@ -169,6 +174,9 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
     std::vector<FeatureMatrix> matrices;
     std::vector<ContentSource> sources;
     matrices.reserve(16);
+    std::vector<FusionBlock> blocks;      // the feature files, for --fuse
+    std::deque<FusionSpec> fusionSpecs;   // pointed to by the fused sources
+    std::vector<ContentSource> fusedSources;
     if (auto files = p.value("item-features")) {
         std::stringstream list(*files);
         std::string file;
@@ -181,6 +189,18 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
             sources.push_back({std::filesystem::path(file).stem().string(), &matrices.back()});
             err << "read " << matrices.back().rows() << " item profiles x " << matrices.back().dims()
                 << " features from " << file << "\n";
+            blocks.push_back({sources.back().name, &matrices.back(), featureColumnNames(file), 1.0});
+        }
+    }
+    if (!fusion.kinds.empty()) {
+        if (blocks.size() < 2)
+            throw UsageError("--fuse needs two or more --item-features files, e.g. visual.csv,audio.csv");
+        std::vector<std::string> names;
+        for (const auto& b : blocks)
+            names.push_back(b.name);
+        for (auto& spec : makeFusionSpecs(fusion, blocks)) {
+            const FusionSpec& kept = fusionSpecs.emplace_back(std::move(spec));
+            fusedSources.push_back({fusedSourceName(names, kept.kind), kept.blocks.front().features, &kept});
         }
     }
     if (auto genres = p.value("genres")) {
@@ -190,6 +210,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
         err << "read " << catalog.items.size() << " items with " << catalog.genreNames.size() << " genres from "
             << *genres << "\n";
     }
+    sources.insert(sources.end(), fusedSources.begin(), fusedSources.end());
 
     std::vector<SplitResult> results;
     const auto start = std::chrono::steady_clock::now();
@@ -235,6 +256,8 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                 << (c.validationK > 0 ? " at K = " + std::to_string(c.validationK) : std::string())
                 << "), refitted on all training ratings; never chosen on test"
                 << (results.size() > 1 ? " (fold " + std::to_string(f + 1) + ")" : std::string()) << "\n";
+    for (const auto& note : first.notes)
+        out << note << (splits.size() > 1 ? " (fold 1)" : "") << "\n";
     for (const auto& c : first.coverage)
         out << "profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without" << (c.unknownIds ? ", " + std::to_string(c.unknownIds) + " feature rows for unknown items" : "")
@@ -266,6 +289,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"seed", settings.seed},
                                {"validate", settings.validateRatio},
                                {"validate_k", tuning.kOnValidation},
+                               {"fuse", p.value("fuse") ? *p.value("fuse") : std::string()},
                                {"folds", splits.size()}};
             doc["rows"] = table.json();
             nlohmann::json choices = nlohmann::json::array();
@@ -286,6 +310,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
             for (const auto& r : best)
                 bestTuning.push_back(tableRowTuning(r.method, r.k, tuning));
             doc["best"] = MetricsTable(bestColumns, best, bestTuning).json();
+            doc["notes"] = first.notes;
             writeFileAtomically(file, doc.dump(2) + "\n");
         } else {
             table.writeFile(file);

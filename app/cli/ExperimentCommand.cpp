@@ -8,6 +8,7 @@
 #include "app/cli/ConsoleProgress.h"
 #include "app/cli/RatingsOptions.h"
 #include "core/common/Lists.h"
+#include "core/data/Text.h"
 #include "core/experiment/Experiment.h"
 
 namespace tl::cli {
@@ -47,6 +48,11 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
               "knn-means)");
     addValidateOption(p, "the project's seed");
     addValidateKOption(p, "the project's seed");
+    p.addOption("fuse-with", "FILES",
+                "comma-separated item feature files of another modality (e.g. audio.csv from `extract --model audio`): "
+                "each evaluated alone (rows named after the file) and, with --fuse, fused with every configuration");
+    addFusionOptions(p, "every configuration and the --fuse-with files (weights: the configuration first; w chosen "
+                        "on a 0.1 validation share of the training ratings unless given)");
     p.addOption("decode-workers", "N", "videos decoded in parallel", "1");
     p.addOption("cache", "DIR",
                 "feature cache folder, replacing the project's \"cache\" (which must lie inside the project "
@@ -106,6 +112,15 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
                              *p.value("cold-start"));
     }
     options.decodeWorkers = static_cast<int>(p.integer("decode-workers"));
+    if (auto files = p.value("fuse-with"))
+        for (const auto& file : text::split(*files, ","))
+            if (!text::trim(file).empty())
+                options.fuseWith.emplace_back(std::string(text::trim(file)));
+    const FusionOptions fusion = readFusionOptions(p);
+    if (!fusion.kinds.empty() && options.fuseWith.empty())
+        throw UsageError("--fuse needs --fuse-with FILE (the other modality, e.g. audio.csv)");
+    options.fusions = fusion.kinds;
+    options.fusionWeights = fusion.weights;
 
     ProjectLoadOptions load;
     if (auto v = p.value("cache"))
@@ -127,6 +142,8 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
         for (const auto& f : c.failures)
             out << "    failed: " << f << "\n";
     }
+    for (const auto& note : report.results.notes)
+        out << "  " << note << "\n";
     for (const auto& c : report.results.coverage)
         out << "  profiles '" << c.source << "': " << c.withProfile << " items with a profile, " << c.withoutProfile
             << " without (they still count as neighbours' ratings and test targets)\n";

@@ -14,6 +14,7 @@
 
 #include "app/cli/ArgParser.h"
 #include "app/cli/AudioExtract.h"
+#include "app/cli/AudioModelExtract.h"
 #include "app/cli/Cli.h"
 #include "app/cli/ConsoleProgress.h"
 #include "app/cli/ProfileReduction.h"
@@ -42,8 +43,8 @@ ArgParser makeParser()
     p.addOption("videos", "DIR", "folder of videos (mp4, avi, mkv, mov, webm, ogv, m4v, mpg, mpeg, wmv, flv)");
     p.addOption("manifest", "FILE", "CSV item_id,video_path (header optional; relative paths from the manifest's folder)");
     p.addOption("model", "NAME",
-                "mobilenetv2, vgg11, vgg16, vgg19, torchscript:FILE, or audio: the soundtrack's named descriptors "
-                "(see below)",
+                "mobilenetv2, vgg11, vgg16, vgg19, torchscript:FILE, or from the soundtrack: audio (named "
+                "descriptors) or audio-torchscript:FILE (a TorchScript model over log-mel patches); see below",
                 "mobilenetv2");
     p.addOption("weights", "FILE",
                 "VGG: safetensors from models/export_weights.py; mobilenetv2: mobilenetv2-12-int8.onnx "
@@ -57,9 +58,11 @@ ArgParser makeParser()
     p.addFlag("keep-uniform", "keep black / near-uniform frames (dropped by default)");
     p.addOption("device", "NAME", deviceOptionHelp("where the model runs"), "auto");
     p.addFlag("half", "half precision on CUDA");
-    p.addOption("batch", "N", "frames per forward pass [default: 64 on CUDA, 16 on CPU]");
+    p.addOption("batch", "N", "frames per forward pass [default: 64 on CUDA, 16 on CPU; audio-torchscript: 64 patches]");
     p.addOption("workers", "N", "videos decoded in parallel", "1");
-    p.addOption("pooling", "MODE", "frame features -> video: mean (formula 2), max, std", "mean");
+    p.addOption("pooling", "MODE", "frame (or log-mel patch) features -> video: mean (formula 2), max, std", "mean");
+    p.addOption("patch-frames", "N", "audio-torchscript: spectrogram frames (23.2 ms apart) per log-mel patch", "64");
+    p.addOption("patch-hop", "N", "audio-torchscript: spectrogram frames between the starts of successive patches", "32");
     p.addOption("mobilenet-output", "MODE", "mobilenetv2 features: pooled (1280) or map (1280x7x7)", "pooled");
     p.addOption("reduce", "SPEC", "none, topk:K (variance), pca:K, ae:K (autoencoder)", "none");
     p.addOption("seed", "N", "seed of the autoencoder", "1");
@@ -85,7 +88,16 @@ ArgParser makeParser()
                 "_mean, _std, _p10, _p50, _p90 over 93 ms frames; onset_rate_hz, tempo_bpm, loudness_lufs (EBU R 128),\n"
                 "loudness_range_lu). Videos without an audio stream get no row: they are listed on stderr, in\n"
                 "FILE.no-audio.txt and in FILE.meta.json. Takes --videos or --manifest, --out FILE.csv, --max-failed\n"
-                "and --quiet; the frame options are refused.\n");
+                "and --quiet; the frame options are refused.\n"
+                "\n--model audio-torchscript:FILE.pt: a user's TorchScript model (never downloaded) over log-mel patches\n"
+                "of the soundtrack: mono 22050 Hz, 2048-sample Hann frames every 512 samples, 40 HTK-mel bands\n"
+                "(0 .. 11025 Hz) of the power spectrum in dB (10 log10(E + 1e-10)), cut into patches of --patch-frames\n"
+                "frames every --patch-hop frames: float32 [N, 1, 40, patch-frames] in, [N, D] out. The patches' outputs\n"
+                "are pooled per video (--pooling) into one row per video with sound, columns audio-ts.d00...;\n"
+                "FILE.meta.json records the model's SHA-256 and the input contract; videos without sound are listed as\n"
+                "for --model audio. Takes --device, --batch (patches per forward pass), --pooling, --patch-frames,\n"
+                "--patch-hop, --out FILE.csv or .npy, --max-failed and --quiet. See docs/audio-models.md.\n"
+                "  trailerlab-cli extract --videos trailers/ --model audio-torchscript:my-audio.pt --out audio-ts.csv\n");
     return p;
 }
 
@@ -174,6 +186,11 @@ int extractCommand(const std::vector<std::string>& args, std::ostream& out, std:
     // A shard's items are picked from the whole list, so a shard checks only its own videos (in the pipeline).
     std::vector<VideoItem> videos = p.given("videos") ? listFolder(*p.value("videos"))
                                                       : readManifest(*p.value("manifest"), unusable, err, !shard);
+    if (p.value("model")->rfind(kAudioTorchScriptPrefix, 0) == 0)
+        return extractAudioModel(p, videos, unusable.size(), outPath, out, err);
+    for (const auto& name : audioModelOnlyOptions())
+        if (p.given(name))
+            throw UsageError("--" + name + " applies only to --model " + kAudioTorchScriptPrefix + "FILE");
     if (*p.value("model") == "audio")
         return extractAudio(p, videos, unusable.size(), outPath, out, err);
 

@@ -1,5 +1,8 @@
 #include "app/cli/RatingsOptions.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/common/Error.h"
 #include "core/data/Text.h"
 
@@ -155,6 +158,71 @@ double readValidateOption(const ArgParser& p)
     if (!(ratio > 0 && ratio < 1))
         throw UsageError("option --validate: the ratio must be between 0 and 1 (exclusive), got " + *p.value("validate"));
     return ratio;
+}
+
+void addFusionOptions(ArgParser& p, const std::string& what)
+{
+    p.addOption("fuse", "KINDS",
+                "also evaluate " + what +
+                    " fused (docs/fusion.md), each alone as well: early (each block's columns scaled by "
+                    "--normalize, the block divided by its mean row norm, times its weight, then concatenated; an item "
+                    "a block has no row for gets the block's mean row, counted), late (user similarity w cos_first + "
+                    "(1 - w) cos_second, the paper's neighbours and prediction on it; offline neighbours), or "
+                    "early,late. Rows: A+B and A+B-late");
+    p.addOption("fuse-weights", "W1,W2,...",
+                "the blocks' fusion weights, one per file in order (>= 0, not all 0; only ratios matter) [default: "
+                "with two blocks w chosen among 0, 0.25, 0.5, 0.75, 1 on the --validate share of the training ratings, "
+                "never on test; with more, equal weights]");
+    p.addOption("fuse-weight", "W", "two blocks: the first block's weight W in [0, 1], the second's 1 - W");
+}
+
+FusionOptions readFusionOptions(const ArgParser& p)
+{
+    FusionOptions options;
+    if (auto kinds = p.value("fuse")) {
+        try {
+            for (const auto& name : text::split(*kinds, ",")) {
+                const FusionKind kind = parseFusionKind(std::string(text::trim(name)));
+                if (std::find(options.kinds.begin(), options.kinds.end(), kind) == options.kinds.end())
+                    options.kinds.push_back(kind);
+            }
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("option --fuse: ") + e.what());
+        }
+    }
+    if (p.given("fuse-weights") && p.given("fuse-weight"))
+        throw UsageError("give --fuse-weights or --fuse-weight, not both");
+    if (auto list = p.value("fuse-weights")) {
+        std::vector<double> weights;
+        for (const auto& field : text::split(*list, ",")) {
+            const auto w = text::parseDouble(std::string(text::trim(field)));
+            if (!w || !std::isfinite(*w) || *w < 0)
+                throw UsageError("option --fuse-weights: '" + std::string(field) + "' is not a weight >= 0");
+            weights.push_back(*w);
+        }
+        options.weights = weights;
+    }
+    if (p.given("fuse-weight")) {
+        const double w = p.number("fuse-weight");
+        if (!(w >= 0 && w <= 1))
+            throw UsageError("option --fuse-weight: W must be in [0, 1], got " + *p.value("fuse-weight"));
+        options.weights = std::vector<double>{w, 1 - w};
+    }
+    if (options.weights && options.kinds.empty())
+        throw UsageError("--fuse-weights/--fuse-weight need --fuse early|late");
+    return options;
+}
+
+std::vector<FusionSpec> makeFusionSpecs(const FusionOptions& options, const std::vector<FusionBlock>& blocks)
+{
+    std::vector<FusionSpec> specs;
+    try {
+        for (FusionKind kind : options.kinds)
+            specs.push_back(makeFusionSpec(kind, blocks, options.weights));
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
+    return specs;
 }
 
 }  // namespace tl::cli

@@ -5,7 +5,9 @@
 // - the content model (evaluate, experiment, explain): --normalize, --relevant,
 //   --neighbors.
 
+#include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "app/cli/ArgParser.h"
@@ -15,6 +17,7 @@
 #include "core/data/Ratings.h"
 #include "core/data/Split.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/Fusion.h"
 
 namespace tl::cli {
 
@@ -58,5 +61,21 @@ void addValidateOption(ArgParser& p, const std::string& seededBy = "--seed");
 double readValidateOption(const ArgParser& p);
 // --validate-k: K of the K-sweep methods chosen on the --validate share (core/eval/Tuning.h).
 void addValidateKOption(ArgParser& p, const std::string& seededBy = "--seed");
+
+// --fuse KINDS, --fuse-weights W1,W2,..., --fuse-weight W (evaluate, experiment):
+// fused sources of the feature files (docs/fusion.md).
+void addFusionOptions(ArgParser& p, const std::string& what);
+
+struct FusionOptions {
+    std::vector<FusionKind> kinds;              // empty: no fusion
+    std::optional<std::vector<double>> weights; // one per block; none: chosen on validation (two blocks)
+};
+
+// Throws UsageError for an unknown kind, a bad weight, both weight options, or weights without --fuse.
+FusionOptions readFusionOptions(const ArgParser& p);
+
+// The fused specs over `blocks` (names, matrices, column names), one per kind; throws
+// UsageError when the weights are not one per block.
+std::vector<FusionSpec> makeFusionSpecs(const FusionOptions& options, const std::vector<FusionBlock>& blocks);
 
 }  // namespace tl::cli

@@ -1,5 +1,7 @@
 #include "core/audio/AudioDescriptors.h"
 
+#include "core/audio/LogMelSpectrum.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,12 +27,6 @@ constexpr double kMinBpm = 30.0;
 constexpr double kMaxBpm = 300.0;
 constexpr double kPriorBpm = 120.0;
 
-std::mutex& fftwPlanMutex()  // FFTW's planner is not thread-safe
-{
-    static std::mutex m;
-    return m;
-}
-
 double hzToMel(double hz) { return 2595.0 * std::log10(1.0 + hz / 700.0); }
 double melToHz(double mel) { return 700.0 * (std::pow(10.0, mel / 2595.0) - 1.0); }
 
@@ -50,6 +46,12 @@ double percentile(const std::vector<double>& sorted, double q)
 }
 
 }  // namespace
+
+std::mutex& fftwPlanMutex()
+{
+    static std::mutex m;
+    return m;
+}
 
 const std::vector<std::string>& frameDescriptorNames()
 {
@@ -111,19 +113,14 @@ std::vector<float> melFilterBank(int sampleRate)
 
 struct AudioDescriptorAccumulator::Impl {
     int rate;
-    std::vector<float> window = std::vector<float>(kFrameSize);
-    double windowSum = 0;
-    std::vector<float> bank;
-    float* fftIn = nullptr;
-    fftwf_complex* fftOut = nullptr;
-    fftwf_plan fft = nullptr;
+    LogMelSpectrum spectrum;
     float* dctIn = nullptr;
     float* dctOut = nullptr;
     fftwf_plan dct = nullptr;
     ebur128_state* loudness = nullptr;
 
     std::vector<float> pending;  // samples not yet consumed by a frame (the next frame starts at 0)
-    std::vector<double> mag = std::vector<double>(kBins), power = std::vector<double>(kBins);
+    std::vector<double> mag = std::vector<double>(kBins);
     std::vector<double> prevNorm = std::vector<double>(kBins), prevLog = std::vector<double>(kBins);
     bool havePrevNorm = false;
     bool havePrevLog = false;
@@ -133,29 +130,18 @@ struct AudioDescriptorAccumulator::Impl {
     long long samples = 0;
     bool finished = false;
 
-    explicit Impl(int sampleRate) : rate(sampleRate), bank(melFilterBank(sampleRate))
+    explicit Impl(int sampleRate) : rate(sampleRate), spectrum(sampleRate)
     {
-        if (sampleRate <= 0)
-            throw std::invalid_argument("AudioDescriptorAccumulator: sample rate must be positive");
-        for (int i = 0; i < kFrameSize; ++i) {  // periodic Hann
-            window[static_cast<std::size_t>(i)] =
-                static_cast<float>(0.5 - 0.5 * std::cos(2.0 * M_PI * i / kFrameSize));
-            windowSum += window[static_cast<std::size_t>(i)];
-        }
         {
             std::lock_guard lock(fftwPlanMutex());
-            fftIn = fftwf_alloc_real(kFrameSize);
-            fftOut = fftwf_alloc_complex(kBins);
             dctIn = fftwf_alloc_real(kMelBands);
             dctOut = fftwf_alloc_real(kMelBands);
-            if (fftIn && fftOut && dctIn && dctOut) {
-                fft = fftwf_plan_dft_r2c_1d(kFrameSize, fftIn, fftOut, FFTW_ESTIMATE);
+            if (dctIn && dctOut)
                 dct = fftwf_plan_r2r_1d(kMelBands, dctIn, dctOut, FFTW_REDFT10, FFTW_ESTIMATE);
-            }
         }
         loudness = ebur128_init(1, static_cast<unsigned long>(sampleRate),
                                 EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_HISTOGRAM);
-        if (!fft || !dct || !loudness) {
+        if (!dct || !loudness) {
             release();
             throw std::bad_alloc();
         }
@@ -165,19 +151,14 @@ struct AudioDescriptorAccumulator::Impl {
     void release()
     {
         std::lock_guard lock(fftwPlanMutex());
-        if (fft)
-            fftwf_destroy_plan(fft);
         if (dct)
             fftwf_destroy_plan(dct);
-        fftwf_free(fftIn);
-        fftwf_free(fftOut);
         fftwf_free(dctIn);
         fftwf_free(dctOut);
         if (loudness)
             ebur128_destroy(&loudness);
-        fft = dct = nullptr;
-        fftIn = dctIn = dctOut = nullptr;
-        fftOut = nullptr;
+        dct = nullptr;
+        dctIn = dctOut = nullptr;
     }
 
     void frame(const float* x)
@@ -188,18 +169,14 @@ struct AudioDescriptorAccumulator::Impl {
             meanSquare += static_cast<double>(x[i]) * x[i];
             if (i > 0 && ((x[i - 1] >= 0.0f) != (x[i] >= 0.0f)))
                 ++crossings;
-            fftIn[i] = x[i] * window[static_cast<std::size_t>(i)];
         }
         meanSquare /= kFrameSize;
         const bool silent = meanSquare < kSilentMeanSquare;
-        fftwf_execute(fft);
-        // Scaled so that a full-scale sine's peak bin has magnitude ~1.
-        const double scale = 2.0 / windowSum;
+        spectrum.analyse(x);
+        const std::vector<double>& power = spectrum.power();
         double sumMag = 0, sumPow = 0, weighted = 0;
         for (int k = 0; k < kBins; ++k) {
-            const double re = fftOut[k][0] * scale, im = fftOut[k][1] * scale;
-            const double p = re * re + im * im;
-            power[static_cast<std::size_t>(k)] = p;
+            const double p = power[static_cast<std::size_t>(k)];
             mag[static_cast<std::size_t>(k)] = std::sqrt(p);
             sumMag += mag[static_cast<std::size_t>(k)];
             sumPow += p;
@@ -209,15 +186,8 @@ struct AudioDescriptorAccumulator::Impl {
         frames.resize(row + kFrameDescriptors, 0.0f);
         float* out = frames.data() + row;
 
-        for (int b = 0; b < kMelBands; ++b) {
-            const float* filter = bank.data() + static_cast<std::size_t>(b) * kBins;
-            double e = 0;
-            for (int k = 0; k < kBins; ++k)
-                e += filter[k] * power[static_cast<std::size_t>(k)];
-            const double db = 10.0 * std::log10(e + 1e-10);
-            out[b] = static_cast<float>(db);
-            dctIn[b] = static_cast<float>(db);
-        }
+        spectrum.logMel(out);
+        std::copy(out, out + kMelBands, dctIn);
         fftwf_execute(dct);  // Y_k = 2 sum_j x_j cos(pi (j + 1/2) k / n): scaled to the orthonormal DCT-II
         for (int c = 0; c < kMfccs; ++c)
             out[kMelBands + c] = static_cast<float>(dctOut[c] / std::sqrt(2.0 * kMelBands) / (c == 0 ? std::sqrt(2.0) : 1.0));
@@ -276,13 +246,7 @@ struct AudioDescriptorAccumulator::Impl {
         if (ebur128_add_frames_float(loudness, x, n) != EBUR128_SUCCESS)
             throw std::bad_alloc();
         samples += static_cast<long long>(n);
-        pending.insert(pending.end(), x, x + n);
-        std::size_t at = 0;
-        while (pending.size() - at >= static_cast<std::size_t>(kFrameSize)) {
-            frame(pending.data() + at);
-            at += kHopSize;
-        }
-        pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+        splitFrames(pending, x, n, [this](const float* samples) { frame(samples); });
     }
 
     double onsetRate() const

@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ inline constexpr double kSilenceLufs = -70.0;
 const std::vector<std::string>& frameDescriptorNames();
 // The names of the per-trailer vector (frame descriptors x 5 statistics, then the four track values).
 const std::vector<std::string>& audioDescriptorNames();
+
+// FFTW's planner is not thread-safe: every plan of core/audio is made and destroyed under this lock.
+std::mutex& fftwPlanMutex();
 
 // Centre frequencies in Hz of the mel band edges: kMelBands + 2 values.
 std::vector<double> melBandEdgesHz(int sampleRate);

@@ -67,11 +67,15 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b)
     return x ^ (x >> 29);
 }
 
+// Shots per second: the cut rate property, shared by the picture (a new layout
+// and shade at each cut) and the sound (a new chord and an accented beat).
+double shotRate(const DemoItem& item) { return 0.15 + 1.05 * item.p[4]; }
+
 // Paints frame `index` of an item: palette gradient, texture, moving shapes, cuts.
 void paintFrame(const DemoItem& item, int fps, int index, int width, int height, std::vector<std::uint8_t>& rgb)
 {
     const double t = static_cast<double>(index) / fps;
-    const double shotsPerSecond = 0.15 + 1.05 * item.p[4];
+    const double shotsPerSecond = shotRate(item);
     const auto shot = static_cast<std::uint64_t>(t * shotsPerSecond);
     Rng shotRng(mix(item.seed, shot));
     const double hue = 220.0 - 195.0 * item.p[0] + (shotRng.uniform() - 0.5) * 30.0;
@@ -116,7 +120,92 @@ void paintFrame(const DemoItem& item, int fps, int index, int width, int height,
         }
 }
 
-constexpr int kDemoVersion = 2;  // 2: density 7 % -> 20 %, version stamp in README.txt
+constexpr const char* kSoundReadme =
+    "\nEach trailer has a soundtrack made from the same properties (mono, 22,050 Hz, AAC):\n"
+    "  cut rate   -> tempo: a thump every beat at 80 + 80 * cut rate bpm, an accent thump at each\n"
+    "                cut of the picture, where the sustained pad also changes note;\n"
+    "  warmth     -> timbre: the pad's harmonic k at k^-(0.6 + 2.4 * warmth), the whole mix low-passed\n"
+    "                at 500 * 2^(4 (1 - warmth)) Hz: warm trailers sound muffled, cold ones bright;\n"
+    "  texture    -> noise: steady noise at texture * 0.6 of the pad's level;\n"
+    "  brightness -> loudness: -20 + 18 * brightness dB;\n"
+    "  motion     -> not heard.\n"
+    "So CF on audio descriptors (trailerlab-cli extract --model audio) should beat the user mean too.\n";
+constexpr int kSoundRate = 22050;  // the rate core/audio describes at
+constexpr std::uint64_t kSoundSalt = 0x50D5EEDull;
+
+// The soundtrack of an item: `samples` mono samples at kSoundRate, from the same
+// properties as its picture (the model is documented in DemoProject.h).
+// Its own random stream (from the item's seed): the picture and the ratings are
+// those of a silent demo of the same seed.
+std::vector<float> synthesiseSoundtrack(const DemoItem& item, std::int64_t samples)
+{
+    constexpr double kRate = kSoundRate;
+    const double warmth = item.p[0], brightness = item.p[1], texture = item.p[2], cutRate = item.p[4];
+    const double shotSeconds = 1.0 / shotRate(item);
+    const double beatSeconds = 60.0 / (80.0 + 80.0 * cutRate);
+    const double gain = std::pow(10.0, (-20.0 + 18.0 * brightness) / 20.0);
+    // Warmth muffles: the whole mix through a one-pole low-pass at 8 kHz (cold) .. 500 Hz (warm).
+    const double cutoff = 500.0 * std::pow(2.0, 4.0 * (1.0 - warmth));
+    const double smoothing = 1.0 - std::exp(-2.0 * M_PI * cutoff / kRate);
+    constexpr double kGrain = 0.6;
+    constexpr std::array<double, 5> kNotes = {196.00, 220.00, 246.94, 261.63, 293.66};
+
+    // One period of the pad's waveform per note, normalised to RMS 1; harmonic k
+    // at k^-(0.6 + 2.4 warmth): a warm pad is nearly a sine, a cold one bright.
+    constexpr int kTable = 4096;
+    const double alpha = 0.6 + 2.4 * warmth;
+    std::array<std::vector<float>, kNotes.size()> tables;
+    for (std::size_t n = 0; n < kNotes.size(); ++n) {
+        const int harmonics = std::min(40, static_cast<int>(9000.0 / kNotes[n]));
+        std::vector<double> wave(kTable, 0.0);
+        double power = 0;
+        for (int k = 1; k <= harmonics; ++k) {
+            const double a = std::pow(static_cast<double>(k), -alpha);
+            power += a * a / 2;
+            for (int i = 0; i < kTable; ++i)
+                wave[static_cast<std::size_t>(i)] += a * std::sin(2 * M_PI * k * i / kTable);
+        }
+        tables[n].resize(kTable);
+        for (int i = 0; i < kTable; ++i)
+            tables[n][static_cast<std::size_t>(i)] = static_cast<float>(wave[static_cast<std::size_t>(i)] / std::sqrt(power));
+    }
+
+    std::vector<float> out(static_cast<std::size_t>(samples));
+    Rng noise(mix(item.seed, kSoundSalt));
+    double phase = 0, grainState = 0, muffled = 0;
+    std::uint64_t noteShot = UINT64_MAX;
+    std::size_t note = 0;
+    // A thump: a decaying 60 Hz tone with a 4 ms noise attack, `t` seconds after its onset.
+    const auto thump = [](double t, double white) {
+        return 0.35 * std::sin(2 * M_PI * 60 * t) * std::exp(-t / 0.08) + 0.25 * white * std::exp(-t / 0.004);
+    };
+    for (std::int64_t s = 0; s < samples; ++s) {
+        const double t = static_cast<double>(s) / kRate;
+        const auto shot = static_cast<std::uint64_t>(t * shotRate(item));
+        const double inShot = t - static_cast<double>(shot) * shotSeconds;
+        if (shot != noteShot) {
+            Rng shotRng(mix(item.seed ^ kSoundSalt, shot));
+            note = static_cast<std::size_t>(shotRng.below(kNotes.size()));
+            noteShot = shot;
+        }
+        // Pad: a new note at each cut, 30 ms attack after it, 30 ms release before the next.
+        const double envelope = std::clamp(std::min(inShot, shotSeconds - inShot) / 0.03, 0.0, 1.0);
+        phase = std::fmod(phase + kNotes[note] / kRate, 1.0);
+        const double pad = 0.15 * envelope * tables[note][static_cast<std::size_t>(phase * kTable) % kTable];
+        // Beat: a thump every beat; each cut adds an accent thump (onsets at the picture's cuts).
+        const double white = 2 * noise.uniform() - 1;
+        const double sinceBeat = std::fmod(t, beatSeconds);
+        const double beat = thump(sinceBeat, white) + 0.6 * thump(inShot, white);
+        // Texture: steady noise (one-pole low-passed, 3 x scales it to RMS 1), at texture x kGrain of the pad's level.
+        grainState += 0.5 * (white - grainState);
+        const double grain = kGrain * texture * 0.15 * 3.0 * grainState;
+        muffled += smoothing * (pad + beat + grain - muffled);
+        out[static_cast<std::size_t>(s)] = static_cast<float>(gain * muffled);
+    }
+    return out;
+}
+
+constexpr int kDemoVersion = 3;
 constexpr const char* kVersionStamp = "demo version ";
 
 std::string specSignature(const DemoSpec& s)
@@ -125,7 +214,7 @@ std::string specSignature(const DemoSpec& s)
     out << "trailerlab-demo v" << kDemoVersion << " items=" << s.items << " users=" << s.users << " density=" << s.density
         << " size=" << s.width << "x" << s.height << " fps=" << s.fps << " seconds=" << s.minSeconds << "-"
         << s.maxSeconds << " seed=" << s.seed
-        << " affinity=" << s.affinity << " noise=" << s.noise << " clips=" << s.writeClips;
+        << " affinity=" << s.affinity << " noise=" << s.noise << " clips=" << s.writeClips << " sound=" << s.sound;
     return out.str();
 }
 
@@ -198,9 +287,19 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
         clip.gop = spec.fps * 2;
         clip.threads = 1;  // the same bytes on every run
         const auto file = dir / "clips" / ("trailer_" + std::to_string(i + 1) + ".mp4");
-        video::writeClip(file, clip, [&](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
-            paintFrame(item, spec.fps, index, w, h, rgb);
-        });
+        video::AudioTrack sound;
+        if (spec.sound) {
+            sound.channels = 1;
+            sound.sampleRate = kSoundRate;
+            sound.codec = "aac";
+            sound.bitRate = 64000;
+            sound.samples = synthesiseSoundtrack(
+                item, static_cast<std::int64_t>(std::lround(static_cast<double>(clip.frames) / spec.fps * kSoundRate)));
+        }
+        video::writeClip(
+            file, clip,
+            [&](int index, int w, int h, std::vector<std::uint8_t>& rgb) { paintFrame(item, spec.fps, index, w, h, rgb); },
+            sound);
         ctx.report("demo", i + 1, spec.items, file.filename().string());
     }
 
@@ -286,7 +385,8 @@ std::filesystem::path createDemoProject(const std::filesystem::path& dir, const 
               "round(3.3 + user bias + item bias + " + std::to_string(spec.affinity) +
               " * taste . (properties - 0.5) / sqrt(5) + N(0, " + std::to_string(spec.noise) + "^2)),\n"
               "clamped to 1..5. What a user likes is therefore visible in the trailers, so collaborative\n"
-              "filtering on video features should beat the user-mean baseline.\n");
+              "filtering on video features should beat the user-mean baseline.\n" +
+              (spec.sound ? kSoundReadme : std::string("\nThe trailers are silent (made without sound).\n")));
 
     Project project;
     project.name = "TrailerLab demo";

@@ -13,6 +13,22 @@
 //  - Each item's trailer is painted from those properties: a palette gradient,
 //    textured overlay, moving shapes; a new shot (new layout and shade) at
 //    each cut. 5-10 s, small resolution, H.264.
+//  - Each trailer has a soundtrack made from the same properties (mono, 22,050 Hz,
+//    AAC 64 kbit/s; its own random stream, so pictures and ratings are those of a
+//    silent demo of the same seed):
+//      cut rate   -> tempo: a thump (decaying 60 Hz tone, 4 ms noise attack) every
+//                    beat at 80 + 80 * cut rate bpm; an accent thump at each of the
+//                    picture's cuts, where the pad also changes note (onsets at cuts);
+//      warmth     -> timbre: a sustained harmonic pad (one of five notes, 196-294 Hz),
+//                    harmonic k at k^-(0.6 + 2.4 * warmth), and the whole mix through
+//                    a one-pole low-pass at 500 * 2^(4 (1 - warmth)) Hz (8 kHz cold,
+//                    500 Hz warm): warm trailers sound muffled, cold ones bright
+//                    (spectral centroid falls with warmth);
+//      texture    -> noise: steady low-passed white noise at texture * 0.6 of the pad's
+//                    level (the top mel bands' level flickers);
+//      brightness -> loudness: the mix at -20 + 18 * brightness dB;
+//      motion     -> not heard. So the sound carries four of the five tastes'
+//                    properties, cut rate most plainly, motion not at all.
 //  - Genres: the family's name, plus "Bright"/"Dark" and "Fast"/"Slow" when the
 //    brightness or motion property is far from the middle.
 //  - Users have tastes for the five properties, t ~ N(0, 1) each, a bias
@@ -22,8 +38,9 @@
 //    user-item pairs (80 % missing; ~30 ratings a user, so a 20 % holdout leaves
 //    each user several test ratings to predict), items picked with a mild
 //    popularity skew.
-//  So what a user likes is visible in the trailers: collaborative filtering on
-//  video features can beat the user-mean baseline, and the demo tests that.
+//  So what a user likes is visible (and mostly audible) in the trailers:
+//  collaborative filtering on video features, and on audio descriptors, can beat
+//  the user-mean baseline, and the demo's tests check both.
 
 #include <cstdint>
 #include <filesystem>
@@ -46,6 +63,7 @@ struct DemoSpec {
     double affinity = 4.0;    // weight of taste . (properties - 0.5) / sqrt(5)
     double noise = 0.4;       // standard deviation of the rating noise
     bool writeClips = true;   // false: ratings and metadata only (tests of the rating model)
+    bool sound = true;        // false: silent trailers (the same pictures and ratings)
 };
 
 // The demo's version: bumped whenever the generating model or its defaults change.

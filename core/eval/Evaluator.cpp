@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
+#include <set>
 #include <optional>
+#include <sstream>
 #include <string_view>
 
 #include "core/cf/Baselines.h"
@@ -119,6 +122,91 @@ std::vector<std::size_t> keepProfiled(const Dataset& data, const std::vector<std
     return kept;
 }
 
+// The weights of a fused source on this split: given, chosen on the validation share
+// of the training ratings (two blocks), or equal (three or more); each said in the result.
+std::vector<double> fusionWeights(const Dataset& data, const Split& split, const ContentSource& source,
+                                  const EvalSettings& settings, const PredictOptions& options, const JobContext& ctx,
+                                  SplitResult& result)
+{
+    const FusionSpec& spec = *source.fusion;
+    std::vector<double> weights;
+    if (spec.weightsGiven) {
+        for (const auto& b : spec.blocks)
+            weights.push_back(b.weight);
+        result.notes.push_back(source.name + ": " + toString(spec.kind) + " fusion, weights given (" +
+                               describeWeights(spec, weights) + ")");
+    } else if (spec.blocks.size() == 2) {
+        ctx.report(source.name + ": validation", 0, 1);
+        const FusionWeightChoice choice =
+            chooseFusionWeight(data, split.train, spec, settings.relevant, settings.normalization, settings.ks, options,
+                               settings.validateRatio, settings.seed, ctx);
+        result.choices.push_back({source.name, "w", choice.w, choice.k, choice.validationRmse, choice.validationRatings});
+        weights = {choice.w, 1 - choice.w};
+        result.notes.push_back(source.name + ": " + toString(spec.kind) + " fusion, weights chosen on validation (" +
+                               describeWeights(spec, weights) + ")");
+    } else {
+        weights.assign(spec.blocks.size(), 1.0 / static_cast<double>(spec.blocks.size()));
+        result.notes.push_back(source.name + ": " + toString(spec.kind) + " fusion, equal weights by default (" +
+                               describeWeights(spec, weights) + ")");
+    }
+    return weights;
+}
+
+// Late fusion: the paper's model (and paper-baseline) on the fused user similarity.
+void evaluateLateFusion(const Dataset& data, const ContentSource& source, const std::vector<double>& weights,
+                        const TrainingMatrix& train, const TestSet& test, const EvalSettings& settings,
+                        const PredictOptions& options, const std::optional<BiasModel>& bias, const JobContext& ctx,
+                        SplitResult& result)
+{
+    const FusionSpec& spec = *source.fusion;
+    if (settings.mode != NeighbourMode::Offline)
+        throw ConfigError(source.name + ": late fusion uses offline neighbour lists; use neighbours 'offline'");
+    std::vector<char> profiled(data.items.size(), 0);
+    std::set<std::string> unknown;
+    for (const auto& block : spec.blocks) {
+        std::size_t missing = 0;
+        std::vector<char> here(data.items.size(), 0);
+        for (const auto& id : block.features->ids) {
+            if (auto item = data.items.find(id))
+                profiled[*item] = here[*item] = 1;
+            else
+                unknown.insert(id);
+        }
+        for (char h : here)
+            missing += !h;
+        result.notes.push_back(source.name + ": block " + block.name + " has no row for " + std::to_string(missing) +
+                               " of " + std::to_string(data.items.size()) +
+                               " items (they take no part in that block's user profiles)");
+    }
+    CoverageRow coverage{source.name, 0, 0, unknown.size()};
+    for (char p : profiled)
+        ++(p ? coverage.withProfile : coverage.withoutProfile);
+    result.coverage.push_back(coverage);
+    auto wants = [&](ContentMethod m) {
+        return std::find(settings.methods.begin(), settings.methods.end(), m) != settings.methods.end();
+    };
+    for (ContentMethod m : settings.methods)
+        if (m != ContentMethod::Paper && m != ContentMethod::PaperBaseline)
+            result.notes.push_back(source.name + ": " + contentMethodName(m) +
+                                   " needs one item feature matrix; not run on late fusion (early fusion has it)");
+    if (!wants(ContentMethod::Paper) && !wants(ContentMethod::PaperBaseline))
+        return;
+    if (!resolveComputeDevice(settings.device).isCpu())
+        result.notes.push_back(source.name + ": late fusion runs on the CPU");
+    const NeighbourLists lists = fusedContentNeighbours(data.items, train, spec, weights, settings.relevant,
+                                                        settings.normalization, settings.ks.back() + 1, ctx);
+    ctx.report("profiles:" + source.name, 1, 1);
+    if (wants(ContentMethod::Paper)) {
+        addCrowdingRows(source.name, lists, settings.ks, result);
+        addSweepRows(source.name, predictOffline(train, lists, test, settings.ks, options), test, settings.ranking,
+                     result);
+    }
+    if (wants(ContentMethod::PaperBaseline))
+        addSweepRows(source.name + ":" + contentMethodName(ContentMethod::PaperBaseline),
+                     predictOfflineCentred(train, lists, test, settings.ks, options, *bias), test, settings.ranking,
+                     result);
+}
+
 }  // namespace
 
 SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const std::vector<ContentSource>& sources,
@@ -168,10 +256,26 @@ SplitResult evaluateSplit(const Dataset& data, const Split& inputSplit, const st
     std::optional<BiasModel> bias;  // fitted once, when a content model centres on it
     if (wants(ContentMethod::PaperBaseline) || wants(ContentMethod::ItemKnn))
         bias = fitBias(train);
+    std::deque<FeatureMatrix> fusedMatrices;  // early-fused sources' matrices
     for (const auto& source : sources) {
         ctx.checkCancelled();
         ctx.report("profiles:" + source.name, 0, 1);
-        const ItemProfiles items = alignItemProfiles(*source.features, data.items, settings.normalization);
+        const FeatureMatrix* matrix = source.features;
+        Normalization normalization = settings.normalization;
+        if (source.fusion) {
+            const std::vector<double> weights = fusionWeights(data, split, source, settings, options, ctx, result);
+            if (source.fusion->kind == FusionKind::Late) {
+                evaluateLateFusion(data, source, weights, train, test, settings, options, bias, ctx, result);
+                continue;
+            }
+            const FusedFeatures fused = fuseSpec(*source.fusion, weights, settings.normalization);
+            std::istringstream lines(describeFusion(fused));
+            for (std::string line; std::getline(lines, line);)
+                result.notes.push_back(source.name + ": block " + line);
+            matrix = &fusedMatrices.emplace_back(fused.matrix);
+            normalization = Normalization::None;  // fuseEarly scaled the columns and the blocks
+        }
+        const ItemProfiles items = alignItemProfiles(*matrix, data.items, normalization);
         result.coverage.push_back({source.name, items.withProfile(), items.withoutProfile(), items.unknownIds});
         const RelevanceMatrix w = buildRelevance(train, items, settings.relevant);
         const std::string baselineName = source.name + ":" + contentMethodName(ContentMethod::PaperBaseline);

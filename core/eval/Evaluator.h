@@ -15,6 +15,7 @@
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Split.h"
 #include "core/eval/Crowding.h"
+#include "core/eval/Fusion.h"
 #include "core/eval/Metrics.h"
 
 namespace tl {
@@ -22,6 +23,9 @@ namespace tl {
 struct ContentSource {
     std::string name;  // method name in results, e.g. "video" or "genre"
     const FeatureMatrix* features = nullptr;
+    // A fused source (core/eval/Fusion.h): `features` is then its first block (what
+    // restrictToProfiled keeps), the blocks and weights come from here.
+    const FusionSpec* fusion = nullptr;
 };
 
 // The content models evaluated for every feature source:
@@ -95,6 +99,9 @@ struct SplitResult {
     // rating-only models can only fall back on them (counted in the *_fallbacks).
     std::size_t coldTestRatings = 0;
     std::vector<ModelChoice> choices;
+    // What the run did that the rows do not show: fused blocks and their missing
+    // items, methods a fused source cannot run (one line each).
+    std::vector<std::string> notes;
 };
 
 SplitResult evaluateSplit(const Dataset& data, const Split& split, const std::vector<ContentSource>& sources,

@@ -1,4 +1,5 @@
 #include "core/experiment/ConfigurationFrames.h"
+#include "core/experiment/FusedConfiguration.h"
 
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/data/Text.h"
 #include "core/experiment/ProjectExtraction.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FrameFeatures.h"
@@ -38,6 +40,27 @@ std::optional<std::uint64_t> randomSeedOf(const std::string& provenance)
     } catch (const std::exception&) {
         return std::nullopt;
     }
+}
+
+// The column names of a profile CSV's header line (without the item id's); empty when
+// its first line holds values (readFeatureCsv's test: the first feature is no number).
+std::vector<std::string> csvHeaderNames(const fs::path& file)
+{
+    std::string line;
+    try {
+        auto in = text::openForRead(file);
+        if (!text::readLine(in, line, true))
+            return {};
+    } catch (const DataError&) {
+        return {};  // an unreadable file has no names; loading its values reports why
+    }
+    const auto fields = text::split(line, ",");
+    if (fields.size() < 2 || text::parseDouble(fields[1]) || text::trim(fields[1]) == "nan")
+        return {};
+    std::vector<std::string> names;
+    for (std::size_t f = 1; f < fields.size(); ++f)
+        names.emplace_back(text::trim(fields[f]));
+    return names;
 }
 
 // The hex digest in "pretrained:<file> sha256=<hex>".
@@ -77,25 +100,45 @@ ConfigurationInfo readConfigurationInfo(const ContentSourceInfo& source)
 
 features::FeatureLayout featureLayoutOf(const ProjectData& data, const ContentSourceInfo& source, std::size_t dims)
 {
+    if (source.isFused())
+        return features::FeatureLayout::named(fusedContent(data, source, Normalization::None).names);
     if (source.file.empty())
         return features::FeatureLayout::named(data.catalog.genreNames);
     const ConfigurationInfo info = readConfigurationInfo(source);
     if (!info.reduce.empty() && info.reduce != "none")
         return features::FeatureLayout::reduced(info.reduce, dims);
-    if (!info.model.empty())
-        return features::FeatureLayout::forModel(info.model, dims);
-    return features::FeatureLayout::indexed(source.name, dims);
+    if (!info.model.empty()) {
+        auto layout = features::FeatureLayout::forModel(info.model, dims);
+        if (layout.kind != features::FeatureLayout::Kind::Indexed)
+            return layout;
+    }
+    // A CSV whose header names its columns (audio descriptors: mfcc03_std, tempo_bpm, ...)
+    // keeps those names, unless they are the generic f1..fF of writeFeatureMatrix.
+    if (source.file.extension() == ".csv") {
+        std::vector<std::string> names = csvHeaderNames(source.file);
+        bool generic = true;
+        for (std::size_t f = 0; f < names.size() && generic; ++f)
+            generic = names[f] == "f" + std::to_string(f + 1);
+        if (names.size() == dims && !generic)
+            return features::FeatureLayout::named(std::move(names));
+    }
+    return features::FeatureLayout::indexed(info.model.empty() ? source.name : info.model, dims);
 }
 
 FrameExtractionSetup frameExtractionSetup(const ProjectData& data, const ContentSourceInfo& source)
 {
     const std::string what = "configuration " + source.name;
+    if (source.isFused())
+        throw ConfigError(what + " fuses frames with sound: frames alone are not in its space");
     if (source.file.empty())
         throw ConfigError(what + " is made of genres, not of frames: frames have no genre features");
     const ConfigurationInfo info = readConfigurationInfo(source);
     if (!info.hasSidecar || info.model.empty())
         throw ConfigError(what + " has no extraction record (" + source.file.stem().string() +
                           ".meta.json): the model its profiles came from is unknown");
+    if (info.model == "audio")
+        throw ConfigError(what + " describes the soundtrack, not frames: keyframes are scored against a frame "
+                                 "configuration (choose one in the Configuration list)");
     if (info.pooling != "mean")
         throw ConfigError(what + " pools frames by " + (info.pooling.empty() ? "an unknown rule" : info.pooling) +
                           ": frames share the profiles' space only when profiles are frame means");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -12,11 +13,13 @@
 
 #include "core/common/AtomicFile.h"
 #include "core/common/Error.h"
+#include "core/cf/FeatureFusion.h"
 #include "core/common/Lists.h"
 #include "core/data/Items.h"
 #include "core/eval/MetricsTable.h"
 #include "core/features/ExtractionPipeline.h"
 #include "core/features/FeatureExtractor.h"
+#include "core/features/FeatureNames.h"
 #include "core/features/ModelRegistry.h"
 #include "core/experiment/ProjectExtraction.h"
 
@@ -72,6 +75,40 @@ std::vector<TableRow> tunedTable(const Dataset& data, const std::vector<Split>& 
     return table;
 }
 
+// The fuseWith files as sources of their own, then every configuration fused with them.
+void addFusedSources(const ExperimentReport& report, const ExperimentOptions& options,
+                     std::vector<FeatureMatrix>& matrices, std::vector<ContentSource>& sources,
+                     std::deque<FusionSpec>& specs)
+{
+    const std::size_t configurations = sources.size();
+    std::vector<FusionBlock> extra;
+    for (const auto& file : options.fuseWith) {
+        matrices.push_back(readFeatureMatrix(file));
+        sources.push_back({file.stem().string(), &matrices.back()});
+        extra.push_back({file.stem().string(), &matrices.back(), featureColumnNames(file), 1.0});
+    }
+    if (extra.empty() || options.fusions.empty())
+        return;
+    for (std::size_t c = 0; c < configurations; ++c) {
+        FusionBlock visual{sources[c].name, sources[c].features, {}, 1.0, true};
+        for (const auto& summary : report.configurations)
+            if (summary.name == visual.name) {
+                const auto layout = features::FeatureLayout::forModel(summary.model, visual.features->dims());
+                for (std::size_t f = 0; f < visual.features->dims(); ++f)
+                    visual.columnNames.push_back(features::featureName(layout, f));
+            }
+        std::vector<FusionBlock> blocks{visual};
+        blocks.insert(blocks.end(), extra.begin(), extra.end());
+        std::vector<std::string> names;
+        for (auto& b : blocks)
+            names.push_back(b.name);
+        for (FusionKind kind : options.fusions) {
+            const FusionSpec& spec = specs.emplace_back(makeFusionSpec(kind, blocks, options.fusionWeights));
+            sources.push_back({fusedSourceName(names, kind), visual.features, &spec});
+        }
+    }
+}
+
 }  // namespace
 
 ExperimentReport runExperiment(const Project& project, const ExperimentOptions& options, const JobContext& ctx)
@@ -106,7 +143,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
 
     // One feature matrix per configuration (model x fps); storage stays put for the pointers.
     std::vector<FeatureMatrix> matrices;
-    matrices.reserve(models.size() * fpsList.size() + 1);
+    matrices.reserve(models.size() * fpsList.size() + options.fuseWith.size() + 1);
     std::vector<ContentSource> sources;
     const auto registry = features::ModelRegistry::standard(project.folder());
     if (!videos.empty() || !unusable.empty()) {
@@ -167,6 +204,8 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
             }
         }
     }
+    std::deque<FusionSpec> fusionSpecs;  // pointed to by the fused sources
+    addFusedSources(report, options, matrices, sources, fusionSpecs);
     if (options.genres && !project.items.empty()) {
         matrices.push_back(genreFeatures(readItems(project.items)));
         sources.push_back({"genre", &matrices.back()});

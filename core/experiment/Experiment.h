@@ -53,6 +53,15 @@ struct ExperimentOptions {
     // (options.eval.validateRatio, the project's seed; Tuning.h) instead of the K of
     // the lowest test RMSE (the paper's Table 1 practice).
     bool validateK = false;
+    // Fusion (docs/fusion.md): more modality files (e.g. the soundtrack's descriptors of
+    // `extract --model audio`), each evaluated alone (rows named by the file's stem),
+    // and every configuration fused with them in each kind of `fusions` (rows
+    // CONFIG+STEM for early, CONFIG+STEM-late for late), side by side.
+    std::vector<std::filesystem::path> fuseWith;
+    std::vector<FusionKind> fusions;
+    // One weight per block (the configuration first); none: w chosen on the validation
+    // share eval.validateRatio of the training ratings (two blocks), never on test.
+    std::optional<std::vector<double>> fusionWeights;
 };
 
 struct ConfigurationSummary {

@@ -13,7 +13,7 @@ namespace tl {
 
 std::string whyNoNewTrailers(const ProjectData& data, const ContentSourceInfo& source)
 {
-    if (source.file.empty())
+    if (source.file.empty() && !source.isFused())
         return "configuration " + source.name +
                " describes trailers by their genres, and a video file carries none: choose a configuration "
                "extracted from the trailers to place a new one";

@@ -17,6 +17,7 @@
 #include "core/features/ModelRegistry.h"
 #include "core/features/Safetensors.h"
 #include "core/features/Sha256.h"
+#include "core/features/TorchDevice.h"
 
 namespace tl::features {
 
@@ -38,36 +39,47 @@ std::vector<int> vggConfig(const std::string& model)
     throw ModelError("unknown VGG model '" + model + "' (vgg11, vgg16, vgg19)");
 }
 
-namespace {
+namespace torchdevice {
 
-// The device of `wanted`, resolved against the CUDA devices this LibTorch sees
-// (ConfigError, from ComputeDevice::resolve, when it cannot be used).
-torch::Device chooseDevice(const ComputeDevice& wanted)
+c10::Device choose(const ComputeDevice& wanted)
 {
     const ComputeDevice d =
         wanted.isCpu() ? wanted : wanted.resolve(cudaAvailable() ? static_cast<int>(torch::cuda::device_count()) : 0);
     return d.isCuda() ? torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(d.index())) : torch::Device(torch::kCPU);
 }
 
-ComputeDevice fromTorch(const torch::Device& device)
+ComputeDevice fromTorch(const c10::Device& device)
 {
     return device.is_cuda() ? ComputeDevice::cuda(device.has_index() ? device.index() : -1) : ComputeDevice::cpu();
 }
 
-// "cuda", "cuda:1", "cuda (half)"; "cpu" or, with threads, "cpu (N threads)".
-std::string describeDevice(const torch::Device& device, bool half, bool threads)
+std::string describe(const c10::Device& device, bool half, bool threads)
 {
     if (device.is_cuda())
         return fromTorch(device).str() + (half ? " (half)" : "");
     return threads ? "cpu (" + std::to_string(torch::get_num_threads()) + " threads)" : "cpu";
 }
 
-void configureThreads(const torch::Device& device, int threads)
+void configureThreads(const c10::Device& device, int threads)
 {
     if (device.is_cpu()) {
         const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         torch::set_num_threads(n);
     }
+}
+
+}  // namespace torchdevice
+
+namespace {
+
+using torchdevice::configureThreads;
+using torchdevice::fromTorch;
+
+torch::Device chooseDevice(const ComputeDevice& wanted) { return torchdevice::choose(wanted); }
+
+std::string describeDevice(const torch::Device& device, bool half, bool threads)
+{
+    return torchdevice::describe(device, half, threads);
 }
 
 RowMatrixF toMatrix(torch::Tensor t)

@@ -84,6 +84,7 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
             try {
                 const auto json = nlohmann::json::parse(in);
                 info.provenance = json.value("provenance", info.provenance);
+                info.model = json.value("model", std::string());
                 info.randomWeights = json.value("random_weights", false);
             } catch (const std::exception&) {
                 info.provenance += " (unreadable .meta.json)";
@@ -93,11 +94,34 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
     }
     std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     sources.insert(sources.end(), files.begin(), files.end());
+    for (const auto& visual : files) {
+        if (visual.isAudio())
+            continue;
+        for (const auto& audio : files) {
+            if (!audio.isAudio())
+                continue;
+            ContentSourceInfo fused{visual.name + "+" + audio.name, {}, {}, visual.randomWeights || audio.randomWeights};
+            fused.provenance = "early fusion (equal weights) of " + visual.name + " (" + visual.provenance + ") and " +
+                               audio.name + " (" + audio.provenance + ")";
+            fused.fusion = "early";
+            fused.fusedParts = {visual, audio};
+            sources.push_back(std::move(fused));
+        }
+    }
     return sources;
+}
+
+bool ContentSourceInfo::isAudio() const
+{
+    const std::string stem = file.stem().string();
+    return !isFused() && !file.empty() && (model == "audio" || stem.rfind("audio", 0) == 0);
 }
 
 FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& source)
 {
+    if (source.isFused())
+        throw ConfigError("configuration " + source.name + " fuses " + source.fusedParts.front().name + " and " +
+                          source.fusedParts.back().name + ": its matrix is built by the fusion, not read from a file");
     if (source.file.empty())
         return genreFeatures(data.catalog);
     return readFeatureMatrix(source.file);

@@ -26,9 +26,19 @@ namespace tl {
 
 struct ContentSourceInfo {
     std::string name;                // "genre", or the profile file's stem ("mobilenetv2-fps1")
-    std::filesystem::path file;      // empty for "genre"
+    std::filesystem::path file;      // empty for "genre" and for a fused source
     std::string provenance;          // weights provenance from the sidecar, or how it was made
     bool randomWeights = false;
+    std::string model;               // the sidecar's "model" ("mobilenetv2", "audio", ...); empty without
+    // A fused source (docs/fusion.md): "early" and the sources it fuses, a frame
+    // configuration first, then the soundtrack's descriptors; empty for a plain one.
+    std::string fusion;
+    std::vector<ContentSourceInfo> fusedParts;
+
+    bool isFused() const { return !fusedParts.empty(); }
+    // A soundtrack's descriptors (`extract --model audio`): sidecar model "audio", or a
+    // file named audio*.
+    bool isAudio() const;
 };
 
 struct ProjectData {
@@ -52,10 +62,14 @@ std::shared_ptr<const ProjectData> loadProjectData(const Project& project, const
 // <cache>/profiles: the item-profile matrices of the extracted configurations.
 std::filesystem::path profilesDir(const Project& project);
 
-// "genre" (when the catalog has genres) followed by the profile files, sorted by name.
+// "genre" (when the catalog has genres) followed by the profile files, sorted by name,
+// then, when the profiles hold a soundtrack's descriptors (isAudio) and frame
+// configurations, each frame configuration fused early with each audio profile
+// ("mobilenetv2-fps1+audio"; built by session::loadContent, equal weights).
 std::vector<ContentSourceInfo> listContentSources(const ProjectData& data);
 
-// The item x feature matrix of one source. Throws DataError for an unreadable file.
+// The item x feature matrix of one plain source. Throws DataError for an unreadable
+// file, ConfigError for a fused source (session::loadContent builds those).
 FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& source);
 
 }  // namespace tl

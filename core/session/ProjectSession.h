@@ -16,9 +16,18 @@
 
 namespace tl::session {
 
+// The item x feature matrix of one source: the file's (tl::loadContent), or for a
+// fused source the early fusion of its parts (core/experiment/FusedConfiguration.h,
+// each part's columns scaled like a plain source's: min-max to [0, 100]).
+FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& source);
+
 // One configuration's CF model over the project's split and K sweep (kMax = largest K).
 std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features,
                                           const JobContext& ctx = JobContext::none());
+// The same for `source`'s matrix (loadContent): a fused matrix is normalised already,
+// so its model scales nothing more (Normalization::None).
+std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const ContentSourceInfo& source,
+                                          const FeatureMatrix& features, const JobContext& ctx = JobContext::none());
 
 // Rating-only baselines (global/user/item mean, bias; user k-NN cosine and Pearson over the sweep).
 std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx = JobContext::none());

@@ -36,6 +36,15 @@ double frameTime(const ClipSpec& spec, int i)
     return static_cast<double>(i) / spec.fps;
 }
 
+std::int64_t AudioTrack::length() const
+{
+    if (channels <= 0)
+        return 0;
+    if (!samples.empty())
+        return static_cast<std::int64_t>(samples.size()) / channels;
+    return sampleFrames;
+}
+
 std::vector<std::uint8_t> chwToRgb(const std::vector<float>& chw, int width, int height, const float mean[3],
                                    const float stdDev[3])
 {

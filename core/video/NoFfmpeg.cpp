@@ -75,6 +75,11 @@ void writeClip(const std::filesystem::path& file, const ClipSpec&, const Painter
     noFfmpeg("encode", file);
 }
 
+void writeClip(const std::filesystem::path& file, const ClipSpec&, const Painter&, const AudioTrack&)
+{
+    noFfmpeg("encode", file);
+}
+
 void writePng(const std::filesystem::path& file, int, int, const std::vector<std::uint8_t>&)
 {
     noFfmpeg("encode", file);

@@ -12,6 +12,7 @@
 #include "core/common/Error.h"
 #include "core/video/FfmpegPtr.h"
 #include "tests/support/TestSupport.h"
+#include "tests/audio/SilentClip.h"
 #include "tests/audio/WavWriter.h"
 #include "tests/video/ClipWriter.h"
 
@@ -108,10 +109,7 @@ TEST(AudioDecoder, DescribedFileMatchesDescribedSamples)
 TEST(AudioDecoder, VideoWithoutSoundIsNoAudioNotAnError)
 {
     test::TempDir dir;
-    video::ClipSpec spec;
-    spec.codec = "mpeg4";
-    spec.frames = 10;
-    video::writeClip(dir / "silent.mp4", spec, video::test::paintIndex);
+    fixtures::writeSilentClip(dir / "silent.mp4");
     int calls = 0;
     const auto r = decodeAudio(dir / "silent.mp4", [&](const float*, std::size_t) { ++calls; });
     EXPECT_EQ(r.status, AudioStatus::NoAudio);

@@ -18,14 +18,6 @@
 namespace tl {
 namespace {
 
-std::string slurp(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 TEST(Demo, DeterministicFilesAndClips)
 {
     TL_REQUIRE_VIDEO();
@@ -38,7 +30,7 @@ TEST(Demo, DeterministicFilesAndClips)
     createDemoProject(a.path(), spec);
     createDemoProject(b.path(), spec);
     for (const char* file : {"ratings.csv", "movies.csv", "properties.csv", "clips/trailer_1.mp4", "clips/trailer_4.mp4"})
-        EXPECT_EQ(slurp(a / file), slurp(b / file)) << file;
+        EXPECT_EQ(test::readFile(a / file), test::readFile(b / file)) << file;
     EXPECT_GT(std::filesystem::file_size(a / "clips/trailer_2.mp4"), 1000u);
     const Project project = loadProject(a / "demo.trailerlab.json");
     EXPECT_EQ(readManifest(project.manifest).size(), 4u);
@@ -49,7 +41,7 @@ TEST(Demo, DeterministicFilesAndClips)
     spec.seed = 7;
     spec.writeClips = false;
     createDemoProject(b.path(), spec);
-    EXPECT_NE(slurp(a / "ratings.csv"), slurp(b / "ratings.csv"));
+    EXPECT_NE(test::readFile(a / "ratings.csv"), test::readFile(b / "ratings.csv"));
 }
 
 // A demo written by an older version is written again, not reused, and what was
@@ -64,12 +56,12 @@ TEST(Demo, OlderVersionIsRegenerated)
     createDemoProject(dir.path(), spec);
     EXPECT_EQ(demoVersionIn(dir.path()), demoVersion());
     EXPECT_GE(demoVersion(), 2);
-    const std::string readme = slurp(dir / "README.txt");
+    const std::string readme = test::readFile(dir / "README.txt");
     EXPECT_EQ(readme.rfind("TrailerLab demo project, demo version " + std::to_string(demoVersion()), 0), 0u) << readme;
-    const std::string ratings = slurp(dir / "ratings.csv");
+    const std::string ratings = test::readFile(dir / "ratings.csv");
 
     // Make it look like a version-1 demo (no stamp, v1 marker) with derived files.
-    std::string marker = slurp(dir / ".complete");
+    std::string marker = test::readFile(dir / ".complete");
     marker.replace(marker.find(" v" + std::to_string(demoVersion()) + " "), 4, " v1 ");
     test::writeFile(dir / ".complete", marker);
     test::writeFile(dir / "README.txt", "TrailerLab demo project (trailerlab-demo v1 ...)\n");
@@ -80,7 +72,7 @@ TEST(Demo, OlderVersionIsRegenerated)
     EXPECT_EQ(demoVersionIn(dir.path()), 0);
     createDemoProject(dir.path(), spec);
     EXPECT_EQ(demoVersionIn(dir.path()), demoVersion());
-    EXPECT_EQ(slurp(dir / "ratings.csv"), ratings);
+    EXPECT_EQ(test::readFile(dir / "ratings.csv"), ratings);
     EXPECT_FALSE(std::filesystem::exists(dir / "cache" / "profiles" / "mobilenetv2-fps1.npy"));
     EXPECT_FALSE(std::filesystem::exists(dir / "reports"));
     EXPECT_TRUE(std::filesystem::exists(dir / "cache" / "features" / "store.bin"));
@@ -89,7 +81,7 @@ TEST(Demo, OlderVersionIsRegenerated)
     test::writeFile(dir / "README.txt", "edited by hand\n");
     test::writeFile(dir / "ratings.csv", "userId,movieId,rating,timestamp\n1,1,5,0\n");
     createDemoProject(dir.path(), spec);
-    EXPECT_EQ(slurp(dir / "ratings.csv"), ratings);
+    EXPECT_EQ(test::readFile(dir / "ratings.csv"), ratings);
 }
 
 // The rating model: users' tastes act on the visual properties, so CF on the

@@ -165,7 +165,7 @@ TEST_F(ExperimentTuning, KOnValidationIsTheBruteForceValidationOptimum)
     EvalSettings settings;
     settings.ks = options.ks;
     settings.seed = project.seed;
-    const std::vector<ContentSource> sources = {{"genre", &genres}};
+    const std::vector<ContentSource> sources = {{"genre", &genres, nullptr}};
     const SplitResult validation =
         evaluateSplit(data, validationShare(split.train, 0.1, project.seed), sources, settings);
     double best = std::numeric_limits<double>::max();

@@ -35,15 +35,7 @@ std::vector<int> torchvisionConvIndices(const std::string& model)
     return {0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34};
 }
 
-std::string pythonWithTorch()
-{
-    for (const char* candidate : {"/usr/bin/python3", "python3"}) {
-        const std::string command = std::string(candidate) + " -c 'import torch, numpy' > /dev/null 2>&1";
-        if (std::system(command.c_str()) == 0)
-            return candidate;
-    }
-    return {};
-}
+std::string pythonWithTorch() { return tl::test::pythonWith("torch, numpy"); }
 
 }  // namespace
 

@@ -14,14 +14,6 @@ using namespace tl::features;
 
 namespace {
 
-std::string pythonWithTorch()
-{
-    for (const char* candidate : {"/usr/bin/python3", "python3"})
-        if (std::system((std::string(candidate) + " -c 'import torch' > /dev/null 2>&1").c_str()) == 0)
-            return candidate;
-    return {};
-}
-
 // image.pt: [N,3,H,W] -> per-channel means (3); clip.pt: [N,3,T,H,W] -> per-channel means (3).
 const char* kScript = R"PY(
 import sys, torch
@@ -41,7 +33,7 @@ torch.jit.script(Clip()).save(sys.argv[1] + "/clip.pt")
 
 TEST(TorchScriptModel, ImageAndClipModelsThroughThePipeline)
 {
-    const std::string python = pythonWithTorch();
+    const std::string python = tl::test::pythonWith("torch");
     if (python.empty())
         GTEST_SKIP() << "no python3 with torch (Debian: apt install python3-torch)";
     tl::test::TempDir dir;

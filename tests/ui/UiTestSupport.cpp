@@ -86,6 +86,12 @@ bool openAndWait(MainWindow& window, const QString& projectFile, int timeoutMs)
         timeoutMs);
 }
 
+bool waitForActiveModel(const Workbench& wb, int timeoutMs)
+{
+    return QTest::qWaitFor([&] { return wb.model(wb.activeSource()) && !wb.modelPending(wb.activeSource()); },
+                           timeoutMs);
+}
+
 QString mobileNetWeights()
 {
     const QString file = QStringLiteral(TRAILERLAB_SHARED_DIR) + QStringLiteral("/models/mobilenetv2-12-int8.onnx");

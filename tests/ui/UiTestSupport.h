@@ -15,6 +15,7 @@
 
 namespace tl::ui {
 class MainWindow;
+class Workbench;
 }
 
 namespace tl::ui::test {
@@ -34,6 +35,9 @@ QString makeProject(const QString& dir, const QStringList& videos = {}, const Sy
 
 // Opens the project and waits until every configuration's model and the baselines are ready.
 bool openAndWait(MainWindow& window, const QString& projectFile, int timeoutMs = 30000);
+
+// Waits until the active configuration's model is built (after an edit: for the edited ratings).
+bool waitForActiveModel(const Workbench& workbench, int timeoutMs = 30000);
 
 // Files under dir (recursively) whose names match any of the patterns.
 QStringList filesUnder(const QString& dir, const QStringList& patterns);

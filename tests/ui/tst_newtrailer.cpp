@@ -2,10 +2,13 @@
 // configuration in the background and the dialog lists the users it suits in the order
 // of a direct cosine per user; a row selects its user; the project file records the
 // video and it comes back on reopening; a genre configuration says why it cannot place
-// a video, and a file that is no video names the file and the reason.
+// a video, and a file that is no video names the file and the reason. Several files
+// dropped at once are each placed and listed with their best-suited users; a dropped
+// file that cannot be added is named with its reason.
 #include <QComboBox>
 #include <QDir>
 #include <QDropEvent>
+#include <QListWidget>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -33,16 +36,39 @@ namespace {
 
 const QString kConfiguration = QStringLiteral("mobilenetv2-fps1-random");
 
-void dropOn(QWidget* target, const QString& file)
+void dropOn(QWidget* target, const QStringList& files)
 {
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(file)});
+    QList<QUrl> urls;
+    for (const QString& file : files)
+        urls << QUrl::fromLocalFile(file);
+    mime.setUrls(urls);
     const QPoint at = target->rect().center();
     QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(target, &enter);
     QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(target, &drop);
+}
+
+// The users a video suits, by brute force: its profile from the core, a direct cosine per
+// user, in (-cos, user) order (equal to 12 decimals: a tie, by user index).
+std::vector<tl::UserMatch> directRanking(const Workbench& wb, const QString& video)
+{
+    const auto model = wb.model(kConfiguration);
+    const tl::NewTrailerProfile placed = tl::newTrailerProfile(
+        *wb.project(), *wb.source(kConfiguration), model->settings().normalization, video.toStdString());
+    std::vector<tl::UserMatch> expected;
+    for (std::uint32_t u = 0; u < model->train().users; ++u) {
+        const Eigen::VectorXd mup = tl::userProfileExact(*model, u);
+        if (mup.norm() > 0)
+            expected.push_back({u, mup.dot(placed.profile) / (mup.norm() * placed.profile.norm())});
+    }
+    std::sort(expected.begin(), expected.end(), [](const tl::UserMatch& a, const tl::UserMatch& b) {
+        const double ka = std::round(a.similarity * 1e12), kb = std::round(b.similarity * 1e12);
+        return ka != kb ? ka > kb : a.user < b.user;
+    });
+    return expected;
 }
 
 }  // namespace
@@ -54,6 +80,7 @@ private Q_SLOTS:
     void droppedVideoListsUsersInTheDirectOrder();
     void addedVideosComeBackOnReopening();
     void genreAndBrokenFilesSayWhy();
+    void severalDroppedAreEachPlaced();
     void cleanupTestCase();
 
 private:
@@ -103,27 +130,13 @@ void TestNewTrailer::droppedVideoListsUsersInTheDirectOrder()
     QVERIFY(dialog);
     QCOMPARE(dialog->videoChooser()->count(), 0);
     QSignalSpy shown(dialog, &NewTrailerDialog::rankingShown);
-    dropOn(window_->libraryView(), newClip_);
+    dropOn(window_->libraryView(), {newClip_});
     QVERIFY(dialog->isVisible());
     QCOMPARE(dialog->videoChooser()->count(), 1);
     QVERIFY(QTest::qWaitFor([&] { return !shown.isEmpty(); }, 60000));
     QVERIFY2(dialog->statusText().contains(QFileInfo(newClip_).fileName()), qPrintable(dialog->statusText()));
 
-    // Brute force: the trailer's profile from the core, a direct cosine per user, (-cos, user) order.
-    const auto model = wb->model(kConfiguration);
-    const tl::NewTrailerProfile placed = tl::newTrailerProfile(
-        *wb->project(), *wb->source(kConfiguration), model->settings().normalization, newClip_.toStdString());
-    std::vector<tl::UserMatch> expected;
-    for (std::uint32_t u = 0; u < model->train().users; ++u) {
-        const Eigen::VectorXd mup = tl::userProfileExact(*model, u);
-        if (mup.norm() > 0)
-            expected.push_back({u, mup.dot(placed.profile) / (mup.norm() * placed.profile.norm())});
-    }
-    std::sort(expected.begin(), expected.end(), [](const tl::UserMatch& a, const tl::UserMatch& b) {
-        // Equal to 12 decimals: a tie, by user index.
-        const double ka = std::round(a.similarity * 1e12), kb = std::round(b.similarity * 1e12);
-        return ka != kb ? ka > kb : a.user < b.user;
-    });
+    const std::vector<tl::UserMatch> expected = directRanking(*wb, newClip_);
     QVERIFY(!expected.empty());
     const auto& ranking = dialog->ranking();
     QCOMPARE(ranking.size(), expected.size());
@@ -185,6 +198,49 @@ void TestNewTrailer::genreAndBrokenFilesSayWhy()
     QVERIFY(!dialog->addVideo(dir_.filePath("missing.mp4")));
     QVERIFY2(dialog->statusText().contains(QStringLiteral("missing.mp4: file not found")),
              qPrintable(dialog->statusText()));
+}
+
+void TestNewTrailer::severalDroppedAreEachPlaced()
+{
+    Workbench* wb = window_->workbench();
+    NewTrailerDialog* dialog = window_->newTrailerDialog();
+    QVERIFY(QDir().mkpath(dir_.filePath("more")));
+    const QStringList more = test::makeClips(dir_.filePath("more"), 2, 2.0);
+    const int before = dialog->videoChooser()->count();
+    const QString missing = dir_.filePath("more/gone.mp4");
+    dropOn(window_->libraryView(), {more[0], missing, more[1]});
+    // Both videos are added (the first chosen), the missing file is named with its reason.
+    QCOMPARE(dialog->videoChooser()->count(), before + 2);
+    QCOMPARE(dialog->videoChooser()->currentData().toString(), QFileInfo(more[0]).absoluteFilePath());
+    QVERIFY2(dialog->notAddedText().contains(QStringLiteral("gone.mp4: file not found")), qPrintable(dialog->notAddedText()));
+    QCOMPARE(tl::loadProject(projectFile_.toStdString()).addedVideos.size(), std::size_t(before + 2));
+    // Each is placed in turn, without being chosen: the overview lists its best users.
+    QListWidget* overview = dialog->overviewList();
+    QCOMPARE(overview->count(), before + 2);
+    const auto rowOf = [&](const QString& video) {
+        for (int r = 0; r < overview->count(); ++r)
+            if (overview->item(r)->data(Qt::UserRole).toString() == QFileInfo(video).absoluteFilePath())
+                return r;
+        return -1;
+    };
+    QVERIFY(QTest::qWaitFor([&] {
+        return !dialog->busy() && overview->item(rowOf(more[1]))->text().contains(QStringLiteral("best: "));
+    }, 60000));
+    const auto& users = wb->project()->data.users;
+    for (const QString& video : more) {
+        const std::vector<tl::UserMatch> expected = directRanking(*wb, video);
+        QVERIFY(expected.size() >= 3);
+        const QString text = overview->item(rowOf(video))->text();
+        for (std::size_t r = 0; r < 3; ++r)
+            QVERIFY2(text.contains(QStringLiteral("%1 (%2)")
+                                       .arg(QString::fromStdString(users.id(expected[r].user)))
+                                       .arg(expected[r].similarity, 0, 'f', 4)),
+                     qPrintable(text));
+        // Choosing it shows its whole ranking at once (already placed).
+        overview->setCurrentRow(rowOf(video));
+        QCOMPARE(dialog->ranking().size(), expected.size());
+        QCOMPARE(dialog->ranking().front().user, expected.front().user);
+    }
 }
 
 QTEST_MAIN(TestNewTrailer)

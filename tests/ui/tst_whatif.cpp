@@ -75,9 +75,7 @@ void TestWhatIf::cleanupTestCase()
 
 bool TestWhatIf::waitForModel() const
 {
-    Workbench* wb = window_->workbench();
-    return QTest::qWaitFor([&] { return wb->model(wb->activeSource()) && !wb->modelPending(wb->activeSource()); },
-                           30000);
+    return test::waitForActiveModel(*window_->workbench());
 }
 
 QString TestWhatIf::projectText() const

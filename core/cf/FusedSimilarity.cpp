@@ -1,0 +1,74 @@
+#include "core/cf/FusedSimilarity.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/common/Error.h"
+
+namespace tl {
+
+FusedUserSimilarity fuseUserSimilarities(const std::vector<const SimilarityEngine*>& engines,
+                                         const std::vector<double>& weights, const JobContext& ctx)
+{
+    if (engines.empty())
+        throw ConfigError("late fusion: no modality");
+    if (weights.size() != engines.size())
+        throw ConfigError("late fusion: " + std::to_string(weights.size()) + " weights for " +
+                          std::to_string(engines.size()) + " modalities");
+    double sum = 0;
+    for (double w : weights) {
+        if (!std::isfinite(w) || w < 0)
+            throw ConfigError("late fusion: weight " + std::to_string(w) + " (a weight must be finite and >= 0)");
+        sum += w;
+    }
+    if (!(sum > 0))
+        throw ConfigError("late fusion: every weight is 0");
+    FusedUserSimilarity fused;
+    fused.users = engines.front()->users();
+    for (const SimilarityEngine* e : engines)
+        if (e->users() != fused.users)
+            throw ConfigError("late fusion: the modalities' similarities differ in size");
+    const double bytes = static_cast<double>(fused.users) * static_cast<double>(fused.users) * sizeof(double);
+    if (bytes > 8e9)
+        throw ConfigError("late fusion needs a dense users x users similarity matrix of " +
+                          std::to_string(static_cast<long>(bytes / 1e9)) + " GB; too large");
+    for (double w : weights)
+        fused.weights.push_back(w / sum);
+    fused.values.assign(fused.users * fused.users, 0.0);
+    fused.active.assign(fused.users, 0);
+    for (std::size_t m = 0; m < engines.size(); ++m) {
+        const SimilarityEngine& engine = *engines[m];
+        const double w = fused.weights[m];
+        if (w > 0)
+            for (std::size_t u = 0; u < fused.users; ++u)
+                fused.active[u] = fused.active[u] || engine.isActive(u);
+        engine.forEachBlock(
+            [&](std::size_t first, const SimilarityEngine::Matrix& block) {
+                for (Eigen::Index r = 0; r < block.rows(); ++r) {
+                    double* row = &fused.values[(first + static_cast<std::size_t>(r)) * fused.users];
+                    for (Eigen::Index v = 0; v < block.cols(); ++v)
+                        row[v] += w * block(r, v);
+                }
+            },
+            ctx);
+    }
+    for (std::size_t u = 0; u < fused.users; ++u)
+        fused.values[u * fused.users + u] = 0.0;
+    return fused;
+}
+
+NeighbourLists fusedNeighbours(const FusedUserSimilarity& sim, int kMax)
+{
+    NeighbourLists lists(sim.users, kMax);
+    std::vector<Neighbour> top;
+    std::vector<RankedCandidate> scratch;
+    for (std::size_t u = 0; u < sim.users; ++u) {
+        if (!sim.active[u])
+            continue;
+        selectTopK(&sim.values[u * sim.users], sim.users, u, sim.active, kMax, top, scratch);
+        lists.set(u, top);
+    }
+    return lists;
+}
+
+}  // namespace tl
