@@ -1,6 +1,7 @@
 #include "ui/ExperimentsController.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -145,6 +146,7 @@ void ExperimentsController::projectChanged()
     dropRun();
     report_.reset();
     view_->setResults({});
+    view_->setColdStartResults({});
     fillRunFields();
     rebuildChart();
     rebuildTable();
@@ -163,7 +165,8 @@ void ExperimentsController::fillRunFields()
         QStringList models;
         for (const auto& m : project.models)
             models << QString::fromStdString(m);
-        view_->setRunFields(models.join(QLatin1Char(',')), joined(project.fps), QString::fromStdString(project.k));
+        view_->setRunFields(models.join(QLatin1Char(',')), joined(project.fps), QString::fromStdString(project.k),
+                            QString::fromStdString(project.split));
         view_->setRunStatus(tr("Run the paper's experiment on this project (the same as <tt>trailerlab-cli experiment "
                                "%1</tt>); the report goes to %2.")
                                 .arg(QFileInfo(workbench_->projectFile()).fileName().toHtmlEscaped(),
@@ -200,6 +203,20 @@ std::optional<ExperimentOptions> ExperimentsController::experimentOptions(QStrin
             throw ConfigError("models: name at least one (mobilenetv2, vgg11, vgg16, vgg19)");
         options.fps = parseDoubleList(view_->fpsField()->text().trimmed().toStdString(), "frames per second");
         options.ks = parseIntList(view_->kField()->text().trimmed().toStdString(), "K range");
+        // The CLI's parsers: the same names, the same errors.
+        const QStringList methods = view_->checkedMethods();
+        if (!methods.isEmpty())
+            options.eval.methods = parseContentMethods(methods.join(QLatin1Char(',')).toStdString());
+        else
+            options.eval.methods.clear();
+        options.ratingModels = view_->ratingModelsBox()->isChecked();
+        if (methods.isEmpty() && !options.ratingModels)
+            throw ConfigError("methods: tick at least one content method or the rating-only models");
+        options.split = view_->splitField()->text().trimmed().toStdString();
+        if (!options.split.empty())
+            parseSplitSpec(options.split);
+        options.coldStartRatio = view_->coldStartSpin()->value();
+        options.validateK = view_->validateKBox()->isChecked();
     } catch (const std::exception& e) {
         if (error)
             *error = QString::fromStdString(e.what());
@@ -285,23 +302,23 @@ void ExperimentsController::openReportFolder()
         prompter_->openFolder(folder);
 }
 
-void ExperimentsController::showReport()
+std::vector<ExperimentsView::ResultRow> ExperimentsController::resultRows(const std::vector<TableRow>& table) const
 {
-    if (!report_) {
-        view_->setResults({});
-        return;
-    }
     std::map<std::string, const ConfigurationSummary*> configurations;
     for (const auto& c : report_->configurations)
         configurations[c.name] = &c;
     std::vector<ExperimentsView::ResultRow> rows;
-    for (const auto& r : report_->table) {
+    for (const auto& r : table) {
         ExperimentsView::ResultRow row;
         row.method = QString::fromStdString(r.method);
         row.bestK = r.bestK;
         row.metrics = r.metrics;
-        const auto config = configurations.find(r.method);
-        row.selectable = config != configurations.end() || r.method == "genre";
+        row.tuning = QString::fromStdString(r.tuning);
+        // `<features>` (the paper's model) or `<features>:<method>`: the features say where the profiles come from.
+        const std::string features = r.method.substr(0, r.method.find(':'));
+        const auto config = configurations.find(features);
+        row.selectable = config != configurations.end() || features == "genre";
+        row.selects = QString::fromStdString(features);
         if (config != configurations.end()) {
             const ConfigurationSummary& c = *config->second;
             row.source = tr("%1 trailer features, %2/%3 videos; %4")
@@ -314,14 +331,25 @@ void ExperimentsController::showReport()
                               .arg(c.extractSeconds, 0, 'f', 1)
                               .arg(c.cachedVideos)
                               .arg(QString::fromStdString(c.provenance));
-        } else if (r.method == "genre") {
+        } else if (features == "genre") {
             row.source = tr("genre one-hot profiles");
         } else {
             row.source = tr("baseline from ratings only");
         }
         rows.push_back(row);
     }
-    view_->setResults(rows);
+    return rows;
+}
+
+void ExperimentsController::showReport()
+{
+    if (!report_) {
+        view_->setResults({});
+        view_->setColdStartResults({});
+        return;
+    }
+    view_->setResults(resultRows(report_->table));
+    view_->setColdStartResults(resultRows(report_->coldStartTable));
     int failed = 0;
     for (const auto& c : report_->configurations)
         failed += static_cast<int>(c.failedVideos);

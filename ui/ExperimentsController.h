@@ -8,7 +8,10 @@
 //    evaluated by the Workbench's CF models ("Configurations" tab);
 //  - the paper's experiment, run here exactly as `trailerlab-cli experiment
 //    PROJECT` runs it (core runExperiment + writeExperimentReport; models, frame
-//    rates and K range from the project, editable in the view): a background job
+//    rates, K range and split from the project, editable in the view, with the
+//    content methods, the rating-only models, the cold-start share and K on
+//    validation, parsed by the CLI's parsers into the same ExperimentOptions;
+//    SGD models report per-epoch progress and stop at the next epoch on Cancel): a background job
 //    with progress and Cancel that fills the "Experiment results" tab, draws its
 //    RMSE-vs-K curves and writes the report folder (<project>/reports/experiment,
 //    as the CLI's default).
@@ -24,6 +27,7 @@
 #include <optional>
 
 #include "core/experiment/Experiment.h"
+#include "ui/ExperimentsView.h"
 
 namespace tl::ui {
 
@@ -74,6 +78,7 @@ private:
     void rebuildTable();
     void fillRunFields();
     void showReport();
+    std::vector<ExperimentsView::ResultRow> resultRows(const std::vector<TableRow>& table) const;
     void showRunProgress(int id, const Progress& progress);
     void setRunning(bool running);
     void showK(int k);

@@ -1,6 +1,7 @@
 #include "ui/ExperimentsView.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -48,11 +49,13 @@ ExperimentsView::ExperimentsView(QWidget* parent) : QWidget(parent)
     buildChart();
     QLayout* kControls = buildKControls();
     QLayout* runFields = buildRunFields();
+    QLayout* runMethods = buildRunMethods();
     QLayout* runButtons = buildRunButtons();
     buildResultsTable();
     buildConfigurationsTable();
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(runFields);
+    layout->addLayout(runMethods);
     layout->addLayout(runButtons);
     layout->addWidget(runStatus_);
     layout->addLayout(kControls);
@@ -79,6 +82,12 @@ QLayout* ExperimentsView::buildRunFields()
     // Digits, ':' and ',' only: "10:100:10" or "10,20,50".
     runKs_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9 ]*([:,][0-9 ]*)*")), runKs_));
     runKs_->setToolTip(tr("Neighbourhood sizes: from:to:step or a list, e.g. 10:100:10 (from the project file)"));
+    runSplit_ = new QLineEdit(this);
+    runSplit_->setMinimumWidth(runSplit_->fontMetrics().horizontalAdvance(QStringLiteral("holdout:0.2")) + 16);
+    runSplit_->setToolTip(tr("The split of the results table (from the project file): holdout:RATIO (a random share "
+                             "of the ratings to test), kfold:K, peruser:RATIO, coldstart:RATIO (a seeded share of the "
+                             "films moves to test with all their ratings: item cold start), coldstart-kfold:K "
+                             "(trailerlab-cli experiment --split)"));
     runRandom_ = new QCheckBox(tr("Random weights where none"), this);
     runRandom_->setToolTip(tr("Models whose weights are not found use seeded random weights (seed 1); every output "
                               "says RANDOM WEIGHTS. To add real weights: Extraction > Import Weights…"));
@@ -93,13 +102,96 @@ QLayout* ExperimentsView::buildRunFields()
     return fields;
 }
 
+// The models evaluated: the content methods for every configuration and genres, the
+// rating-only models, the cold-start table, and how K is chosen.
+QLayout* ExperimentsView::buildRunMethods()
+{
+    const std::pair<const char*, QString> methods[] = {
+        {"paper", tr("The paper's user k-NN on content profiles, centred on the user's mean; rows named after the "
+                     "features (e.g. mobilenetv2-fps1, genre)")},
+        {"paper-baseline", tr("The same neighbours centred on the bias baseline mu + b_u + b_i; rows "
+                              "FEATURES:paper-baseline")},
+        {"item-knn", tr("Item k-NN on the cosines of the trailers' profiles, centred on mu + b_u + b_i; predicts films "
+                        "nobody rated; rows FEATURES:item-knn")},
+        {"hybrid", tr("knn-baseline on a x Pearson-baseline + (1 - a) x profile cosine; a (and, with K on validation, "
+                      "K) chosen on a validation share of the training ratings, never on test; rows FEATURES:hybrid")},
+        {"vbpr", tr("Matrix factorisation plus the features through a learned projection (SGD, 20 epochs, seeded by "
+                    "the project's seed; progress per epoch in Jobs, Cancel stops it); predicts films nobody rated; "
+                    "rows FEATURES:vbpr")},
+    };
+    auto* row = new QHBoxLayout;
+    auto* label = new QLabel(tr("Methods:"), this);
+    label->setToolTip(tr("Content models evaluated for every configuration and for genres (trailerlab-cli experiment "
+                         "--methods)"));
+    row->addWidget(label);
+    for (const auto& [name, help] : methods) {
+        auto* box = new QCheckBox(QString::fromLatin1(name), this);
+        box->setObjectName(QString::fromLatin1(name));
+        box->setToolTip(help);
+        box->setChecked(QLatin1String(name) == QLatin1String("paper"));
+        runMethods_.push_back(box);
+        row->addWidget(box);
+    }
+    runRatingModels_ = new QCheckBox(tr("Rating-only models"), this);
+    runRatingModels_->setChecked(true);
+    runRatingModels_->setToolTip(tr("Also evaluate the models that use ratings only: global/user/item mean, bias "
+                                    "(mu + b_u + b_i), svd (matrix factorisation, SGD), user k-NN on ratings (cosine, "
+                                    "Pearson), knn-baseline, knn-means; rows by name (off: "
+                                    "trailerlab-cli experiment --no-rating-models)"));
+    runColdStart_ = new QDoubleSpinBox(this);
+    runColdStart_->setRange(0, 0.9);
+    runColdStart_->setSingleStep(0.05);
+    runColdStart_->setDecimals(2);
+    runColdStart_->setSpecialValueText(tr("off"));
+    runColdStart_->setToolTip(tr("Also evaluate item cold start: this share of the films moves to test with all "
+                                 "their ratings (seeded by the project's seed); the \u201cCold start\u201d tab shows "
+                                 "its table. Rating-only models can only fall back there (trailerlab-cli experiment "
+                                 "--cold-start RATIO)"));
+    runValidateK_ = new QCheckBox(tr("K on validation"), this);
+    runValidateK_->setToolTip(tr("Choose each method's K on a validation share (10 %) of the training ratings instead "
+                                 "of showing the K with the lowest test RMSE (the paper's Table 1 practice, which "
+                                 "tunes K on the test set); the Hyper-parameters column says which "
+                                 "(trailerlab-cli experiment --validate-k)"));
+    row->addStretch(1);
+    // Below the methods (the dock is narrow at 1366 x 768): rating-only models, split, cold start, K.
+    auto* more = new QHBoxLayout;
+    more->addWidget(runRatingModels_);
+    more->addSpacing(8);
+    more->addWidget(new QLabel(tr("Split:"), this));
+    more->addWidget(runSplit_, 1);
+    more->addWidget(new QLabel(tr("Cold start:"), this));
+    more->addWidget(runColdStart_);
+    more->addWidget(runValidateK_);
+    auto* rows = new QVBoxLayout;
+    rows->addLayout(row);
+    rows->addLayout(more);
+    return rows;
+}
+
+QCheckBox* ExperimentsView::methodBox(const QString& method) const
+{
+    for (QCheckBox* box : runMethods_)
+        if (box->objectName() == method)
+            return box;
+    return nullptr;
+}
+
+QStringList ExperimentsView::checkedMethods() const
+{
+    QStringList names;
+    for (QCheckBox* box : runMethods_)
+        if (box->isChecked())
+            names << box->objectName();
+    return names;
+}
+
 // Run, Cancel, the run's progress and the report folder; the status line below them.
 QLayout* ExperimentsView::buildRunButtons()
 {
     run_ = new QPushButton(tr("Run experiment"), this);
-    run_->setToolTip(tr("Extract every model x frame rate (resuming from the feature store), evaluate CF over the K "
-                        "sweep with genre profiles and the rating-only baselines, and write the report — the same "
-                        "as trailerlab-cli experiment PROJECT"));
+    run_->setToolTip(tr("Extract every model x frame rate (resuming from the feature store), evaluate the chosen "
+                        "methods over the K sweep with genre profiles (and the rating-only models), and write the "
+                        "report — the same as trailerlab-cli experiment PROJECT with these options"));
     cancelRun_ = new QPushButton(tr("Cancel"), this);
     openReport_ = new QPushButton(tr("Open report folder"), this);
     runProgress_ = new QProgressBar(this);
@@ -149,11 +241,20 @@ void ExperimentsView::buildConfigurationsTable()
 
 void ExperimentsView::buildResultsTable()
 {
-    results_ = new QTableWidget(0, ResultColumnCount, this);
-    results_->setHorizontalHeaderLabels({tr("Method"), tr("Best K"), tr("RMSE"), tr("MAE"), tr("From neighbours"),
-                                         tr("P@10"), tr("R@10"), tr("NDCG@10"), tr("Source")});
-    setUpTable(results_);
-    results_->setWordWrap(false);
+    for (QTableWidget** table : {&results_, &coldStart_}) {
+        *table = new QTableWidget(0, ResultColumnCount, this);
+        (*table)->setHorizontalHeaderLabels({tr("Method"), tr("Best K"), tr("RMSE"), tr("MAE"), tr("From neighbours"),
+                                             tr("P@10"), tr("R@10"), tr("NDCG@10"), tr("Hyper-parameters"),
+                                             tr("Source")});
+        (*table)->horizontalHeaderItem(ResultBestK)
+            ->setToolTip(tr("The K shown: the lowest test RMSE (the paper's practice) or chosen on validation; the "
+                            "Hyper-parameters column says which"));
+        (*table)->horizontalHeaderItem(ResultTuning)
+            ->setToolTip(tr("How the row's hyper-parameters were chosen: defaults, on a validation share of the "
+                            "training ratings, or (K of a sweep) on the test set as in the paper's Table 1"));
+        setUpTable(*table);
+        (*table)->setWordWrap(false);
+    }
 }
 
 // The chart above the two tables' tabs.
@@ -162,6 +263,8 @@ QWidget* ExperimentsView::arrangeChartAndTables()
     tabs_ = new QTabWidget(this);
     tabs_->addTab(table_, tr("Configurations"));
     tabs_->addTab(results_, tr("Experiment results"));
+    tabs_->addTab(coldStart_, tr("Cold start"));
+    tabs_->setTabVisible(tabs_->indexOf(coldStart_), false);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(chart_);
     splitter->addWidget(tabs_);
@@ -182,30 +285,35 @@ void ExperimentsView::connectIntents()
         if (!source.isEmpty())
             Q_EMIT sourceRequested(source);
     });
-    connect(results_, &QTableWidget::cellClicked, this, [this](int row, int) {
-        const QString source = results_->item(row, ResultMethod)->data(Qt::UserRole).toString();
-        if (!source.isEmpty())
-            Q_EMIT sourceRequested(source);
-    });
+    for (QTableWidget* table : {results_, coldStart_})
+        connect(table, &QTableWidget::cellClicked, this, [this, table](int row, int) {
+            const QString source = table->item(row, ResultMethod)->data(Qt::UserRole).toString();
+            if (!source.isEmpty())
+                Q_EMIT sourceRequested(source);
+        });
     connect(run_, &QPushButton::clicked, this, &ExperimentsView::runRequested);
     connect(cancelRun_, &QPushButton::clicked, this, &ExperimentsView::cancelRequested);
     connect(openReport_, &QPushButton::clicked, this, &ExperimentsView::openReportRequested);
     connect(runStatus_, &QLabel::linkActivated, this, &ExperimentsView::openReportRequested);
 }
 
-void ExperimentsView::setRunFields(const QString& models, const QString& fps, const QString& ks)
+void ExperimentsView::setRunFields(const QString& models, const QString& fps, const QString& ks, const QString& split)
 {
     runModels_->setText(models);
     runFps_->setText(fps);
     runKs_->setText(ks);
+    runSplit_->setText(split);
 }
 
 void ExperimentsView::setRunState(bool hasProject, bool running, bool reportExists)
 {
     run_->setEnabled(hasProject && !running);
     cancelRun_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{runModels_, runFps_, runKs_, runRandom_})
+    for (QWidget* w : std::initializer_list<QWidget*>{runModels_, runFps_, runKs_, runSplit_, runRandom_,
+                                                      runRatingModels_, runColdStart_, runValidateK_})
         w->setEnabled(hasProject && !running);
+    for (QCheckBox* box : runMethods_)
+        box->setEnabled(hasProject && !running);
     openReport_->setEnabled(hasProject && reportExists);
 }
 
@@ -287,31 +395,50 @@ void ExperimentsView::fitConfigurationColumns()
     table_->resizeColumnsToContents();
 }
 
-void ExperimentsView::setResults(const std::vector<ResultRow>& rows)
+namespace {
+
+void fillResults(QTableWidget* table, const std::vector<ExperimentsView::ResultRow>& rows)
 {
-    results_->setRowCount(0);
+    using V = ExperimentsView;
+    table->setRowCount(0);
     for (const auto& r : rows) {
-        const int row = results_->rowCount();
-        results_->insertRow(row);
+        const int row = table->rowCount();
+        table->insertRow(row);
         auto* name = cell(r.method);
         if (r.selectable)
-            name->setData(Qt::UserRole, r.method);  // a click selects it in every view
+            name->setData(Qt::UserRole, r.selects.isEmpty() ? r.method : r.selects);  // a click selects it everywhere
         else
             name->setForeground(QColor(Qt::darkGray));
-        results_->setItem(row, ResultMethod, name);
-        results_->setItem(row, ResultBestK, cell(r.bestK ? QString::number(r.bestK) : QStringLiteral("–"), true));
+        table->setItem(row, V::ResultMethod, name);
+        table->setItem(row, V::ResultBestK, cell(r.bestK ? QString::number(r.bestK) : QStringLiteral("–"), true));
         // The same rounding as the CLI's table.md.
-        results_->setItem(row, ResultRmse, cell(fixed(r.metrics.rmse, 4), true));
-        results_->setItem(row, ResultMae, cell(fixed(r.metrics.mae, 4), true));
-        results_->setItem(row, ResultFromNeighbours, cell(fixed(r.metrics.fromNeighbours, 3), true));
-        results_->setItem(row, ResultPrecision, cell(fixed(r.metrics.precision, 4), true));
-        results_->setItem(row, ResultRecall, cell(fixed(r.metrics.recall, 4), true));
-        results_->setItem(row, ResultNdcg, cell(fixed(r.metrics.ndcg, 4), true));
+        table->setItem(row, V::ResultRmse, cell(fixed(r.metrics.rmse, 4), true));
+        table->setItem(row, V::ResultMae, cell(fixed(r.metrics.mae, 4), true));
+        table->setItem(row, V::ResultFromNeighbours, cell(fixed(r.metrics.fromNeighbours, 3), true));
+        table->setItem(row, V::ResultPrecision, cell(fixed(r.metrics.precision, 4), true));
+        table->setItem(row, V::ResultRecall, cell(fixed(r.metrics.recall, 4), true));
+        table->setItem(row, V::ResultNdcg, cell(fixed(r.metrics.ndcg, 4), true));
+        auto* tuning = cell(r.tuning);
+        tuning->setToolTip(r.tuning);
+        table->setItem(row, V::ResultTuning, tuning);
         auto* source = cell(r.source);
         source->setToolTip(r.details.isEmpty() ? r.source : r.details);
-        results_->setItem(row, ResultSource, source);
+        table->setItem(row, V::ResultSource, source);
     }
-    results_->resizeColumnsToContents();
+    table->resizeColumnsToContents();
+}
+
+}  // namespace
+
+void ExperimentsView::setResults(const std::vector<ResultRow>& rows)
+{
+    fillResults(results_, rows);
+}
+
+void ExperimentsView::setColdStartResults(const std::vector<ResultRow>& rows)
+{
+    fillResults(coldStart_, rows);
+    tabs_->setTabVisible(tabs_->indexOf(coldStart_), !rows.empty());
 }
 
 void ExperimentsView::showConfigurationsTab()

@@ -6,13 +6,20 @@
 //
 // A passive view: it shows what its controller (ExperimentsController) gives it,
 // as plain rows, and emits intent signals; it reads no state and starts no work.
-// Two tables:
+// Three tables:
 //  - "Configurations": the configurations found in <cache>/profiles, each
 //    evaluated by the Workbench's CF models, and the baselines;
 //  - "Experiment results": the last experiment run (best RMSE and its K per
-//    configuration, MAE, ranking metrics, baselines).
+//    method, MAE, ranking metrics, how the hyper-parameters were chosen), rows
+//    named as the CLI names them: `<features>` (paper), `<features>:<method>`,
+//    the rating-only models by name;
+//  - "Cold start": the run's item cold-start table, when one was asked for.
+// The run's options: models, frame rates, K, the content methods, whether the
+// rating-only models run, the split, the cold-start share and K on validation
+// (the options of `trailerlab-cli experiment`).
 
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <optional>
@@ -22,6 +29,7 @@
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -61,6 +69,7 @@ public:
         ResultPrecision,
         ResultRecall,
         ResultNdcg,
+        ResultTuning,
         ResultSource,
         ResultColumnCount
     };
@@ -80,8 +89,10 @@ public:
     struct ResultRow {
         QString method;
         bool selectable = false;  // a content configuration: a click selects it
+        QString selects;          // the configuration a click selects (the part before ':')
         int bestK = 0;            // 0: no neighbours (shown as "–")
         Metrics metrics;
+        QString tuning;           // how its hyper-parameters (K included) were chosen
         QString source;           // what the method's profiles come from
         QString details;          // the source cell's tool tip
     };
@@ -91,11 +102,20 @@ public:
     ChartAdapter* chart() const { return chart_; }
     QTableWidget* table() const { return table_; }          // live configurations
     QTableWidget* resultsTable() const { return results_; }  // the last experiment run
+    QTableWidget* coldStartTable() const { return coldStart_; }  // its cold-start table
     QTabWidget* tabs() const { return tabs_; }
     QLineEdit* modelsField() const { return runModels_; }
     QLineEdit* fpsField() const { return runFps_; }
     QLineEdit* kField() const { return runKs_; }
     QCheckBox* randomWeightsBox() const { return runRandom_; }
+    // One box per content method, in parseContentMethods' names: paper, paper-baseline,
+    // item-knn, hybrid, vbpr.
+    QCheckBox* methodBox(const QString& method) const;
+    QStringList checkedMethods() const;
+    QCheckBox* ratingModelsBox() const { return runRatingModels_; }
+    QLineEdit* splitField() const { return runSplit_; }
+    QDoubleSpinBox* coldStartSpin() const { return runColdStart_; }  // 0: no cold-start table
+    QCheckBox* validateKBox() const { return runValidateK_; }
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancelRun_; }
     QLabel* runStatusLabel() const { return runStatus_; }
@@ -103,7 +123,7 @@ public:
     QSpinBox* kSpin() const { return spin_; }
 
     // The run's fields (models, frames per second, K range); empty strings clear them.
-    void setRunFields(const QString& models, const QString& fps, const QString& ks);
+    void setRunFields(const QString& models, const QString& fps, const QString& ks, const QString& split = {});
     // Which controls are enabled: the run's fields and buttons, and the report folder's.
     void setRunState(bool hasProject, bool running, bool reportExists);
     void setRunStatus(const QString& html);
@@ -122,6 +142,8 @@ public:
     // would re-measure on every cell change).
     void fitConfigurationColumns();
     void setResults(const std::vector<ResultRow>& rows);
+    // The cold-start table's rows (empty: the tab is hidden).
+    void setColdStartResults(const std::vector<ResultRow>& rows);
     void showConfigurationsTab();
     void showResultsTab();
 
@@ -137,6 +159,7 @@ Q_SIGNALS:
 private:
     void buildChart();
     QLayout* buildRunFields();
+    QLayout* buildRunMethods();
     QLayout* buildRunButtons();
     QLayout* buildKControls();
     void buildConfigurationsTable();
@@ -153,10 +176,16 @@ private:
     QPushButton* exportCsv_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     QTableWidget* results_ = nullptr;
+    QTableWidget* coldStart_ = nullptr;
     QLineEdit* runModels_ = nullptr;
     QLineEdit* runFps_ = nullptr;
     QLineEdit* runKs_ = nullptr;
     QCheckBox* runRandom_ = nullptr;
+    std::vector<QCheckBox*> runMethods_;
+    QCheckBox* runRatingModels_ = nullptr;
+    QLineEdit* runSplit_ = nullptr;
+    QDoubleSpinBox* runColdStart_ = nullptr;
+    QCheckBox* runValidateK_ = nullptr;
     QPushButton* run_ = nullptr;
     QPushButton* cancelRun_ = nullptr;
     QPushButton* openReport_ = nullptr;

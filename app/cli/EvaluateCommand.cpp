@@ -26,6 +26,7 @@
 #include "core/cf/FeatureFusion.h"
 #include "core/eval/Evaluator.h"
 #include "core/eval/MetricsTable.h"
+#include "core/eval/Tuning.h"
 
 namespace tl::cli {
 
@@ -53,6 +54,7 @@ ArgParser makeParser()
     addModelOptions(p);
     addMethodsOption(p);
     addValidateOption(p);
+    addValidateKOption(p);
     addFusionOptions(p, "the --item-features files (two or more)");
     p.addFlag("clip", "clip predictions to the rating scale");
     p.addFlag("baselines",
@@ -107,25 +109,27 @@ void printTable(std::ostream& out, const std::vector<AggregateRow>& rows, int to
     }
 }
 
-void printBest(std::ostream& out, const std::vector<AggregateRow>& rows)
+// One row per method: the lowest RMSE (ties: the smaller K), or the row at the K
+// chosen on validation.
+std::vector<AggregateRow> bestRows(const std::vector<AggregateRow>& rows, const TuningFacts& facts)
 {
-    std::map<std::string, const AggregateRow*> best;
-    std::vector<std::string> order;
-    for (const auto& r : rows) {
-        auto it = best.find(r.method);
-        if (it == best.end()) {
-            order.push_back(r.method);
-            best[r.method] = &r;
-        } else if (r.mean.rmse < it->second->mean.rmse) {
-            it->second = &r;
-        }
-    }
-    out << "\nbest RMSE per method:\n";
-    for (const auto& m : order) {
-        const auto* r = best[m];
-        out << "  " << std::left << std::setw(methodWidth(rows)) << m << std::right << std::fixed << std::setprecision(4)
-            << r->mean.rmse << (r->k > 0 ? "  at K = " + std::to_string(r->k) : std::string()) << "\n";
-    }
+    std::vector<ResultRow> means;
+    for (const auto& r : rows)
+        means.push_back({r.method, r.k, r.mean});
+    std::vector<AggregateRow> best;
+    for (std::size_t n : shownRowPerMethod(means, facts.validatedK))
+        best.push_back(rows[n]);
+    return best;
+}
+
+void printBest(std::ostream& out, const std::vector<AggregateRow>& best, const TuningFacts& facts)
+{
+    out << "\nbest RMSE per method (hyper-parameters: how they were chosen):\n";
+    for (const auto& r : best)
+        out << "  " << std::left << std::setw(methodWidth(best)) << r.method << std::right << std::fixed
+            << std::setprecision(4) << r.mean.rmse << std::left << std::setw(12)
+            << (r.k > 0 ? "  at K = " + std::to_string(r.k) : std::string()) << std::right << "  "
+            << tableRowTuning(r.method, r.k, facts) << "\n";
 }
 
 }  // namespace
@@ -215,8 +219,18 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
             err << "fold " << f + 1 << "/" << splits.size() << "\n";
         results.push_back(evaluateSplit(data, splits[f], sources, settings, ctx));
     }
+    TuningFacts tuning;
+    tuning.ks = settings.ks;
+    tuning.validateRatio = settings.validateRatio;
+    tuning.seed = settings.seed;
+    tuning.kOnValidation = p.flag("validate-k");
+    for (const auto& r : results)
+        tuning.choices.insert(tuning.choices.end(), r.choices.begin(), r.choices.end());
+    if (tuning.kOnValidation)
+        tuning.validatedK = chooseKOnValidation(data, splits, sources, settings, tuning.choices, ctx);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto rows = aggregate(results);
+    const auto best = bestRows(rows, tuning);
 
     const auto& first = results.front();
     out << "ratings: " << data.ratings.size() << " (" << data.users.size() << " users, " << data.items.size()
@@ -250,14 +264,19 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
             << "\n";
     out << "\n";
     printTable(out, rows, settings.ranking.topN, splits.size() > 1);
-    printBest(out, rows);
+    printBest(out, best, tuning);
     if (!first.crowding.empty())
         out << "\n" << (splits.size() > 1 ? "fold 1: " : "") << crowdingTable(first.crowding);
     out << "\nevaluated in " << std::fixed << std::setprecision(1) << seconds << " s\n";
 
     if (auto path = p.value("out")) {
         const std::filesystem::path file(*path);  // writeFileAtomically creates its folder
-        const MetricsTable table(resultColumns(), rows);
+        std::vector<MetricColumn> columns = resultColumns();
+        columns.push_back(MetricColumn::Tuning);  // how each row's parameters were chosen
+        std::vector<std::string> rowTuning;
+        for (const auto& r : rows)
+            rowTuning.push_back(sweepRowTuning(r.method, r.k, tuning));
+        const MetricsTable table(columns, rows, rowTuning);
         if (metricsFormatFor(file) == MetricsFormat::Json) {
             nlohmann::json doc;
             doc["settings"] = {{"normalize", toString(settings.normalization)},
@@ -269,6 +288,7 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                {"methods", *p.value("methods")},
                                {"seed", settings.seed},
                                {"validate", settings.validateRatio},
+                               {"validate_k", tuning.kOnValidation},
                                {"fuse", p.value("fuse") ? *p.value("fuse") : std::string()},
                                {"folds", splits.size()}};
             doc["rows"] = table.json();
@@ -284,6 +304,12 @@ int evaluateCommand(const std::vector<std::string>& args, std::ostream& out, std
                                        {"validation_rmse", c.validationRmse},
                                        {"validation_ratings", c.validationRatings}});
             doc["choices"] = choices;
+            std::vector<MetricColumn> bestColumns = bestKColumns();
+            bestColumns.push_back(MetricColumn::Tuning);
+            std::vector<std::string> bestTuning;
+            for (const auto& r : best)
+                bestTuning.push_back(tableRowTuning(r.method, r.k, tuning));
+            doc["best"] = MetricsTable(bestColumns, best, bestTuning).json();
             doc["notes"] = first.notes;
             writeFileAtomically(file, doc.dump(2) + "\n");
         } else {

@@ -40,6 +40,14 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
                 "also evaluate item cold start: RATIO of the films move to test with all their ratings (seeded by the "
                 "project's seed); the report gets coldstart_table.csv/.md next to table.csv/.md");
     addMethodsOption(p);
+    p.addOption("split", "SPEC",
+                "the split of Table 1: holdout:RATIO, kfold:K, peruser:RATIO, coldstart:RATIO (a share of the films "
+                "moves to test with all their ratings), coldstart-kfold:K [default: the project's]");
+    p.addFlag("no-rating-models",
+              "skip the rating-only models (global/user/item mean, bias, svd, user k-NN on ratings, knn-baseline, "
+              "knn-means)");
+    addValidateOption(p, "the project's seed");
+    addValidateKOption(p, "the project's seed");
     p.addOption("fuse-with", "FILES",
                 "comma-separated item feature files of another modality (e.g. audio.csv from `extract --model audio`): "
                 "each evaluated alone (rows named after the file) and, with --fuse, fused with every configuration");
@@ -89,6 +97,13 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
     options.eval.relevant = model.relevant;
     options.eval.mode = model.mode;
     options.eval.methods = readMethodsOption(p);
+    options.eval.validateRatio = readValidateOption(p);
+    options.validateK = p.flag("validate-k");
+    options.ratingModels = !p.flag("no-rating-models");
+    if (auto v = p.value("split")) {
+        wrap([&] { return parseSplitSpec(*v); });  // a bad spec is a usage error, before any extraction
+        options.split = *v;
+    }
     options.genres = !p.flag("no-genres");
     if (p.given("cold-start")) {
         options.coldStartRatio = p.number("cold-start");
@@ -134,20 +149,20 @@ int experimentCommand(const std::vector<std::string>& args, std::ostream& out, s
             << " without (they still count as neighbours' ratings and test targets)\n";
     out << "\n" << std::left << std::setw(28) << "method" << std::right << std::setw(7) << "best K" << std::setw(9)
         << "RMSE" << std::setw(9) << "MAE" << std::setw(16) << "from_neighbours" << std::setw(8) << "P@10" << std::setw(8)
-        << "R@10" << std::setw(9) << "NDCG@10" << "\n";
+        << "R@10" << std::setw(9) << "NDCG@10" << "  hyper-parameters" << "\n";
     for (const auto& r : report.table)
         out << std::left << std::setw(28) << r.method << std::right << std::setw(7)
             << (r.bestK ? std::to_string(r.bestK) : "-") << std::setw(9) << std::setprecision(4) << r.metrics.rmse
             << std::setw(9) << r.metrics.mae << std::setw(16) << std::setprecision(3) << r.metrics.fromNeighbours
             << std::setw(8) << std::setprecision(4) << r.metrics.precision << std::setw(8) << r.metrics.recall
-            << std::setw(9) << r.metrics.ndcg << "\n";
+            << std::setw(9) << r.metrics.ndcg << "  " << r.tuning << "\n";
     if (!report.coldStartTable.empty()) {
         out << "\nitem cold start (" << report.coldStartTestRatings << " test ratings of films without a training "
             << "rating; rating-only models fall back):\n";
         for (const auto& r : report.coldStartTable)
             out << "  " << std::left << std::setw(28) << r.method << std::right << std::setw(7)
                 << (r.bestK ? std::to_string(r.bestK) : "-") << std::setw(9) << std::setprecision(4)
-                << r.metrics.rmse << "\n";
+                << r.metrics.rmse << "  " << r.tuning << "\n";
     }
     if (!report.results.crowding.empty())
         out << "\n" << crowdingTable(report.results.crowding);

@@ -56,8 +56,11 @@ LoadedContent loadContent(const ArgParser& p, std::ostream& err);
 void addMethodsOption(ArgParser& p);
 std::vector<ContentMethod> readMethodsOption(const ArgParser& p);
 // --validate RATIO: the share of the training ratings that chooses hyper-parameters (evaluate).
-void addValidateOption(ArgParser& p);
+// `seededBy`: what seeds the share, as the command's help says it.
+void addValidateOption(ArgParser& p, const std::string& seededBy = "--seed");
 double readValidateOption(const ArgParser& p);
+// --validate-k: K of the K-sweep methods chosen on the --validate share (core/eval/Tuning.h).
+void addValidateKOption(ArgParser& p, const std::string& seededBy = "--seed");
 
 // --fuse KINDS, --fuse-weights W1,W2,..., --fuse-weight W (evaluate, experiment):
 // fused sources of the feature files (docs/fusion.md).

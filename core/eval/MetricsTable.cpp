@@ -34,8 +34,9 @@ const MetricColumnInfo kColumns[] = {
     {"user_mean_fallbacks", "user-mean fallbacks", -1, -1},
     {"item_mean_fallbacks", "item-mean fallbacks", -1, -1},
     {"global_mean_fallbacks", "global-mean fallbacks", -1, -1},
+    {"tuning", "hyper-parameters", -1, -1},
 };
-static_assert(std::size(kColumns) == static_cast<std::size_t>(MetricColumn::GlobalMeanFallbacks) + 1);
+static_assert(std::size(kColumns) == static_cast<std::size_t>(MetricColumn::Tuning) + 1);
 
 // One cell before formatting: text, a count, or a real number.
 struct Cell {
@@ -45,7 +46,7 @@ struct Cell {
     double real = 0;
 };
 
-Cell cellOf(const AggregateRow& r, MetricColumn column)
+Cell cellOf(const AggregateRow& r, MetricColumn column, const std::string& tuning)
 {
     auto integer = [](auto v) { return Cell{Cell::Integer, {}, static_cast<long long>(v), 0}; };
     auto real = [](double v) { return Cell{Cell::Real, {}, 0, v}; };
@@ -70,6 +71,7 @@ Cell cellOf(const AggregateRow& r, MetricColumn column)
     case MetricColumn::UserMeanFallbacks: return integer(r.mean.userMeanFallbacks);
     case MetricColumn::ItemMeanFallbacks: return integer(r.mean.itemMeanFallbacks);
     case MetricColumn::GlobalMeanFallbacks: return integer(r.mean.globalMeanFallbacks);
+    case MetricColumn::Tuning: return Cell{Cell::Text, tuning, 0, 0};
     }
     return Cell{Cell::Text, {}, 0, 0};
 }
@@ -174,18 +176,21 @@ std::vector<AggregateRow> singleSplitRows(const std::vector<ResultRow>& rows)
     return out;
 }
 
-MetricsTable::MetricsTable(std::vector<MetricColumn> columns, std::vector<AggregateRow> rows)
-    : columns_(std::move(columns)), rows_(std::move(rows))
+MetricsTable::MetricsTable(std::vector<MetricColumn> columns, std::vector<AggregateRow> rows,
+                           std::vector<std::string> tuning)
+    : columns_(std::move(columns)), rows_(std::move(rows)), tuning_(std::move(tuning))
 {
+    tuning_.resize(rows_.size());
 }
 
 nlohmann::json MetricsTable::json() const
 {
     auto rows = nlohmann::json::array();
-    for (const auto& r : rows_) {
+    for (std::size_t row = 0; row < rows_.size(); ++row) {
+        const AggregateRow& r = rows_[row];
         nlohmann::json object = nlohmann::json::object();
         for (MetricColumn c : columns_) {
-            const Cell cell = cellOf(r, c);
+            const Cell cell = cellOf(r, c, tuning_[row]);
             auto& value = object[std::string(columnInfo(c).name)];
             switch (cell.kind) {
             case Cell::Text: value = cell.text; break;
@@ -219,11 +224,12 @@ void MetricsTable::write(std::ostream& out, MetricsFormat format) const
             out << "---|";
         out << '\n';
     }
-    for (const auto& r : rows_) {
+    for (std::size_t row = 0; row < rows_.size(); ++row) {
+        const AggregateRow& r = rows_[row];
         out << open;
         for (std::size_t i = 0; i < columns_.size(); ++i) {
             const MetricColumn c = columns_[i];
-            const Cell cell = cellOf(r, c);
+            const Cell cell = cellOf(r, c, tuning_[row]);
             out << (i ? separator : "") << (csv ? csvCell(cell, columnInfo(c)) : markdownCell(cell, columnInfo(c), c));
         }
         out << close;

@@ -17,6 +17,10 @@
 //   <metric>_std       sample standard deviation over folds (0 for one fold)   (as the metric)
 //   user_mean_fallbacks, item_mean_fallbacks, global_mean_fallbacks
 //                      predictions that fell back to that mean (summed over folds)
+//   tuning             how the row's hyper-parameters were chosen (Tuning.h): "defaults",
+//                      "... on validation (RATIO of training, seed S)", or "best K picked on
+//                      test (the paper's Table 1 practice)"; given to the table beside the
+//                      rows; in no standard list below, callers append it
 //
 // Formats:
 //   CSV       header of column names; RFC 4180 quoting of text with a comma, quote or
@@ -63,6 +67,7 @@ enum class MetricColumn {
     UserMeanFallbacks,
     ItemMeanFallbacks,
     GlobalMeanFallbacks,
+    Tuning,
 };
 
 struct MetricColumnInfo {
@@ -92,7 +97,9 @@ std::vector<AggregateRow> singleSplitRows(const std::vector<ResultRow>& rows);
 class MetricsTable {
 public:
     // Row k fills both K and BestK columns; `mean` the metrics, `stddev` the _std columns.
-    MetricsTable(std::vector<MetricColumn> columns, std::vector<AggregateRow> rows);
+    // `tuning`: the Tuning column's text of each row (missing ones empty).
+    MetricsTable(std::vector<MetricColumn> columns, std::vector<AggregateRow> rows,
+                 std::vector<std::string> tuning = {});
 
     const std::vector<MetricColumn>& columns() const { return columns_; }
     const std::vector<AggregateRow>& rows() const { return rows_; }
@@ -107,6 +114,7 @@ public:
 private:
     std::vector<MetricColumn> columns_;
     std::vector<AggregateRow> rows_;
+    std::vector<std::string> tuning_;
 };
 
 }  // namespace tl

@@ -44,23 +44,36 @@ features::WeightsLookup findWeights(const features::ModelRegistry& registry, con
 
 }  // namespace
 
-std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows)
+std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows, const std::map<std::string, int>& chosenK)
 {
     std::vector<TableRow> table;
-    std::map<std::string, std::size_t> index;
-    for (const auto& r : rows) {
-        auto it = index.find(r.method);
-        if (it == index.end()) {
-            index[r.method] = table.size();
-            table.push_back({r.method, r.k, r.metrics});
-        } else if (r.metrics.rmse < table[it->second].metrics.rmse) {
-            table[it->second] = {r.method, r.k, r.metrics};
-        }
-    }
+    for (std::size_t n : shownRowPerMethod(rows, chosenK))
+        table.push_back({rows[n].method, rows[n].k, rows[n].metrics, {}});
     return table;
 }
 
 namespace {
+
+// The tuning facts of one evaluation (every split's hybrid choices), K chosen on
+// validation when asked for, and the table with its tuning texts.
+std::vector<TableRow> tunedTable(const Dataset& data, const std::vector<Split>& splits,
+                                 const std::vector<ContentSource>& sources, const EvalSettings& settings,
+                                 const std::vector<SplitResult>& folds, const std::vector<ResultRow>& rows,
+                                 bool validateK, TuningFacts& facts, const JobContext& ctx)
+{
+    facts.ks = settings.ks;
+    facts.validateRatio = settings.validateRatio;
+    facts.seed = settings.seed;
+    facts.kOnValidation = validateK;
+    for (const auto& fold : folds)
+        facts.choices.insert(facts.choices.end(), fold.choices.begin(), fold.choices.end());
+    if (validateK)
+        facts.validatedK = chooseKOnValidation(data, splits, sources, settings, facts.choices, ctx);
+    auto table = bestPerMethod(rows, facts.validatedK);
+    for (auto& row : table)
+        row.tuning = tableRowTuning(row.method, row.bestK, facts);
+    return table;
+}
 
 // The fuseWith files as sources of their own, then every configuration fused with them.
 void addFusedSources(const ExperimentReport& report, const ExperimentOptions& options,
@@ -108,7 +121,8 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     ReadOptions read;
     read.format = parseRatingsFormat(project.ratingsFormat);
     readRatings(project.ratings, data, read);
-    const auto splits = makeSplits(data, parseSplitSpec(project.split), project.seed);
+    const auto splits =
+        makeSplits(data, parseSplitSpec(options.split.empty() ? project.split : options.split), project.seed);
 
     std::vector<features::VideoItem> videos;
     std::vector<ManifestProblem> unusable;  // checked once, in one pass; failed in every configuration
@@ -123,7 +137,7 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
     const auto fpsList = options.fps.empty() ? project.fps : options.fps;
     EvalSettings settings = options.eval;
     settings.ks = options.ks.empty() ? parseIntList(project.k, "K range") : options.ks;
-    settings.baselines = true;
+    settings.baselines = options.ratingModels;
     settings.seed = project.seed;
     settings.device = options.device;  // similarity + top-K on the GPU too when inference is there
 
@@ -197,11 +211,12 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
         sources.push_back({"genre", &matrices.back()});
     }
 
+    std::vector<SplitResult> folds;
     if (splits.size() == 1) {
         report.results = evaluateSplit(data, splits.front(), sources, settings, ctx);
         report.aggregated = singleSplitRows(report.results.rows);
+        folds.push_back(report.results);
     } else {
-        std::vector<SplitResult> folds;
         for (const auto& split : splits)
             folds.push_back(evaluateSplit(data, split, sources, settings, ctx));
         report.results = folds.front();
@@ -210,12 +225,14 @@ ExperimentReport runExperiment(const Project& project, const ExperimentOptions& 
         for (const auto& row : report.aggregated)
             report.results.rows.push_back({row.method, row.k, row.mean});
     }
-    report.table = bestPerMethod(report.results.rows);
+    report.table = tunedTable(data, splits, sources, settings, folds, report.results.rows, options.validateK,
+                              report.tuning, ctx);
     if (options.coldStartRatio > 0) {
         ctx.report("cold start", 0, 1);
-        const SplitResult cold =
-            evaluateSplit(data, coldStartHoldout(data, options.coldStartRatio, project.seed), sources, settings, ctx);
-        report.coldStartTable = bestPerMethod(cold.rows);
+        const Split coldSplit = coldStartHoldout(data, options.coldStartRatio, project.seed);
+        const SplitResult cold = evaluateSplit(data, coldSplit, sources, settings, ctx);
+        report.coldStartTable = tunedTable(data, {coldSplit}, sources, settings, {cold}, cold.rows, options.validateK,
+                                           report.coldStartTuning, ctx);
         report.coldStartRatio = options.coldStartRatio;
         report.coldStartTestRatings = cold.testRatings;
     }
@@ -321,17 +338,29 @@ std::vector<std::filesystem::path> writeExperimentReport(const ExperimentReport&
         writeFileAtomically(path, text);
         written.push_back(path);
     };
-    std::vector<AggregateRow> best;
-    for (const auto& r : report.table)
-        best.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
-    const MetricsTable bestTable(bestKColumns(), std::move(best));
-    std::vector<AggregateRow> bestCold;
-    for (const auto& r : report.coldStartTable)
-        bestCold.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
-    const MetricsTable coldTable(bestKColumns(), std::move(bestCold));
+    // Every table ends with the tuning column: how each row's hyper-parameters were chosen.
+    auto withTuning = [](std::vector<MetricColumn> columns) {
+        columns.push_back(MetricColumn::Tuning);
+        return columns;
+    };
+    auto tableOf = [&](const std::vector<TableRow>& table) {
+        std::vector<AggregateRow> rows;
+        std::vector<std::string> tuning;
+        for (const auto& r : table) {
+            rows.push_back(singleSplitRow({r.method, r.bestK, r.metrics}));
+            tuning.push_back(r.tuning);
+        }
+        return MetricsTable(withTuning(bestKColumns()), std::move(rows), std::move(tuning));
+    };
+    const MetricsTable bestTable = tableOf(report.table);
+    const MetricsTable coldTable = tableOf(report.coldStartTable);
     // A report assembled by hand (not by runExperiment) has no aggregated rows.
-    const MetricsTable resultTable(resultColumns(), report.aggregated.empty() ? singleSplitRows(report.results.rows)
-                                                                              : report.aggregated);
+    std::vector<AggregateRow> all =
+        report.aggregated.empty() ? singleSplitRows(report.results.rows) : report.aggregated;
+    std::vector<std::string> allTuning;
+    for (const auto& r : all)
+        allTuning.push_back(sweepRowTuning(r.method, r.k, report.tuning));
+    const MetricsTable resultTable(withTuning(resultColumns()), std::move(all), std::move(allTuning));
     nlohmann::json doc;
     doc["project"] = report.project;
     doc["seconds"] = report.seconds;

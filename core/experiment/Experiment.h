@@ -11,6 +11,7 @@
 // (method.md: items without a video).
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "core/common/ComputeDevice.h"
 #include "core/common/JobContext.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/Tuning.h"
 #include "core/project/Project.h"
 
 namespace tl {
@@ -41,6 +43,16 @@ struct ExperimentOptions {
     // items moves to test with all its ratings, the project's seed) for the cold-start
     // table next to Table 1.
     double coldStartRatio = 0;
+    // The split of Table 1 (parseSplitSpec: random:RATIO, kfold:K, coldstart:RATIO,
+    // coldstart-kfold:K, ...); empty: the project's.
+    std::string split;
+    // The rating-only models (global/user/item mean, bias, svd, user k-NN on ratings,
+    // knn-baseline, knn-means); the content models are options.eval.methods.
+    bool ratingModels = true;
+    // Each K-sweep method's K chosen on a validation share of the training ratings
+    // (options.eval.validateRatio, the project's seed; Tuning.h) instead of the K of
+    // the lowest test RMSE (the paper's Table 1 practice).
+    bool validateK = false;
     // Fusion (docs/fusion.md): more modality files (e.g. the soundtrack's descriptors of
     // `extract --model audio`), each evaluated alone (rows named by the file's stem),
     // and every configuration fused with them in each kind of `fusions` (rows
@@ -67,6 +79,8 @@ struct TableRow {
     std::string method;  // configuration name, "genre" or a baseline
     int bestK = 0;       // 0 for methods without neighbours
     Metrics metrics;     // at bestK
+    // How its hyper-parameters (K included) were chosen (Tuning.h's tableRowTuning).
+    std::string tuning;
 };
 
 struct ExperimentReport {
@@ -82,14 +96,18 @@ struct ExperimentReport {
     std::vector<TableRow> coldStartTable;
     double coldStartRatio = 0;
     std::size_t coldStartTestRatings = 0;
+    // What the tuning texts of `table` / `coldStartTable` (and of `aggregated`) say.
+    TuningFacts tuning, coldStartTuning;
     double seconds = 0;
 };
 
 ExperimentReport runExperiment(const Project& project, const ExperimentOptions& options,
                                const JobContext& ctx = JobContext::none());
 
-// Best RMSE per method (ties: smaller K), in the rows' order.
-std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows);
+// Best RMSE per method (ties: smaller K), in the rows' order; a method in `chosenK`
+// shows its row at that K instead (K chosen on validation). No tuning text.
+std::vector<TableRow> bestPerMethod(const std::vector<ResultRow>& rows,
+                                    const std::map<std::string, int>& chosenK = {});
 
 // Writes table.csv, table.md, results.csv (every method and K), results.json and
 // rmse_vs_k.svg into dir, and coldstart_table.csv/.md when there is a cold-start

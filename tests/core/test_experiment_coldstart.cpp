@@ -2,9 +2,6 @@
 // "cold_start" key in results.json) only when the report has one.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
 
 #include "core/experiment/Experiment.h"
@@ -12,14 +9,6 @@
 
 namespace tl {
 namespace {
-
-std::string slurp(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 TEST(ExperimentColdStart, TableWrittenNextToTable1OnlyWhenPresent)
 {
@@ -33,17 +22,17 @@ TEST(ExperimentColdStart, TableWrittenNextToTable1OnlyWhenPresent)
     report.table = bestPerMethod(report.results.rows);
     EXPECT_EQ(writeExperimentReport(report, dir / "plain").size(), 7u);
     EXPECT_FALSE(std::filesystem::exists(dir / "plain" / "coldstart_table.md"));
-    EXPECT_FALSE(nlohmann::json::parse(slurp(dir / "plain" / "results.json")).contains("cold_start"));
+    EXPECT_FALSE(nlohmann::json::parse(test::readFile(dir / "plain" / "results.json")).contains("cold_start"));
 
     report.coldStartTable = bestPerMethod({{"bias", 0, bias}, {"video:vbpr", 0, vbpr}});
     report.coldStartRatio = 0.2;
     report.coldStartTestRatings = 4138;
     EXPECT_EQ(writeExperimentReport(report, dir / "cold").size(), 9u);
-    const std::string md = slurp(dir / "cold" / "coldstart_table.md");
+    const std::string md = test::readFile(dir / "cold" / "coldstart_table.md");
     EXPECT_NE(md.find("| video:vbpr |"), std::string::npos) << md;
     EXPECT_NE(md.find("0.9682"), std::string::npos) << md;
-    EXPECT_NE(slurp(dir / "cold" / "coldstart_table.csv").find("\nbias,"), std::string::npos);
-    const auto doc = nlohmann::json::parse(slurp(dir / "cold" / "results.json"));
+    EXPECT_NE(test::readFile(dir / "cold" / "coldstart_table.csv").find("\nbias,"), std::string::npos);
+    const auto doc = nlohmann::json::parse(test::readFile(dir / "cold" / "results.json"));
     EXPECT_EQ(doc["cold_start"]["item_ratio"].get<double>(), 0.2);
     EXPECT_EQ(doc["cold_start"]["test_ratings"].get<std::size_t>(), 4138u);
     EXPECT_EQ(doc["cold_start"]["table"].size(), 2u);

@@ -172,7 +172,10 @@ TEST(MetricsTable, EvaluateAndReportWriteTheSameResultsTable)
     ASSERT_EQ(experiment.code, 0) << experiment.err;
 
     const std::string evalCsv = slurp(dir / "eval.csv"), reportCsv = slurp(dir / "report" / "results.csv");
-    const std::string header = MetricsTable(resultColumns(), {}).text(MetricsFormat::Csv);
+    // Both end with the tuning column (how each row's hyper-parameters were chosen).
+    std::vector<MetricColumn> columns = resultColumns();
+    columns.push_back(MetricColumn::Tuning);
+    const std::string header = MetricsTable(columns, {}).text(MetricsFormat::Csv);
     EXPECT_EQ(firstLine(evalCsv) + "\n", header);
     EXPECT_EQ(firstLine(reportCsv) + "\n", header);
     // Same data, split, seed and K: the genre and baseline rows agree byte for byte.
@@ -185,8 +188,9 @@ TEST(MetricsTable, EvaluateAndReportWriteTheSameResultsTable)
     // results.json rows carry the same keys as the CSV header.
     const auto doc = nlohmann::json::parse(slurp(dir / "report" / "results.json"));
     ASSERT_FALSE(doc["rows"].empty());
-    EXPECT_EQ(doc["rows"][0].size(), resultColumns().size());
+    EXPECT_EQ(doc["rows"][0].size(), columns.size());
     EXPECT_TRUE(doc["rows"][0].contains("from_neighbours"));
+    EXPECT_EQ(doc["rows"][0]["tuning"], "defaults");
 }
 
 }  // namespace
