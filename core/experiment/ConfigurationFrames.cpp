@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/AtomicFile.h"
+#include "core/cf/FeatureFusion.h"
 #include "core/common/Error.h"
 #include "core/data/Text.h"
 #include "core/experiment/ProjectExtraction.h"
@@ -42,25 +43,15 @@ std::optional<std::uint64_t> randomSeedOf(const std::string& provenance)
     }
 }
 
-// The column names of a profile CSV's header line (without the item id's); empty when
-// its first line holds values (readFeatureCsv's test: the first feature is no number).
+// The column names of a profile CSV's header line (featureColumnNames); an unreadable file
+// has no names here (loading its values reports why).
 std::vector<std::string> csvHeaderNames(const fs::path& file)
 {
-    std::string line;
     try {
-        auto in = text::openForRead(file);
-        if (!text::readLine(in, line, true))
-            return {};
+        return featureColumnNames(file);
     } catch (const DataError&) {
-        return {};  // an unreadable file has no names; loading its values reports why
-    }
-    const auto fields = text::split(line, ",");
-    if (fields.size() < 2 || text::parseDouble(fields[1]) || text::trim(fields[1]) == "nan")
         return {};
-    std::vector<std::string> names;
-    for (std::size_t f = 1; f < fields.size(); ++f)
-        names.emplace_back(text::trim(fields[f]));
-    return names;
+    }
 }
 
 // The hex digest in "pretrained:<file> sha256=<hex>".
