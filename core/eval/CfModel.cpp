@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
 
+#include "core/cf/TrainingMatrixPatch.h"
 #include "core/common/Error.h"
 #include "core/eval/WhatIf.h"
 
@@ -66,25 +66,15 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
     ctx.report("update", 0, 1, "training ratings");
     CfModelUpdate out;
     CfModelChanges& changes = out.changes;
-    TrainingMatrix train = TrainingMatrix::build(edited, editedSplit.train);
+    // The users whose training row differs (items or values), found without rebuilding
+    // the matrix: each training rating is looked up in the base's row.
+    TrainingMatrix train = patchTrainingMatrix(base.train_, edited, editedSplit.train, changes.editedUsers);
     const TrainingMatrix& old = base.train_;
     const std::size_t oldUsers = old.users, newUsers = train.users;
-    // The users whose training row differs (items or values).
-    for (std::size_t u = 0; u < newUsers; ++u) {
-        const std::size_t n = train.userCount(static_cast<std::uint32_t>(u));
-        const bool same = u < oldUsers && old.userCount(static_cast<std::uint32_t>(u)) == n &&
-                          std::equal(train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
-                                     train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
-                                     old.userItems.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u])) &&
-                          std::equal(train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
-                                     train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
-                                     old.userValues.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u]));
-        if (!same && (u < oldUsers || n > 0))
-            changes.editedUsers.push_back(static_cast<std::uint32_t>(u));
-    }
     changes.addedUsers = newUsers > oldUsers ? newUsers - oldUsers : 0;
     changes.removedUsers = oldUsers > newUsers ? oldUsers - newUsers : 0;
 
+    ctx.report("update", 0, 1, "model state");
     KnnState s;
     s.w = base.relevance_;
     s.norms = base.norms_;
@@ -145,19 +135,28 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             if (isEdited[n.user])
                 affected[v] = 1;
     }
-    const auto key = [](std::uint32_t u, std::uint32_t i) { return (std::uint64_t(u) << 32) | i; };
-    std::unordered_map<std::uint64_t, std::size_t> before;
-    before.reserve(base.test_.size());
-    for (std::size_t t = 0; t < base.test_.size(); ++t)
-        before.emplace(key(base.test_.users[t], base.test_.items[t]), t);
+    // A kept prediction is found among the base's test ratings of the same user (testsOf_,
+    // in test order; the cursor makes a test set in the base's order a linear walk).
+    std::vector<std::size_t> cursor(std::min(newUsers, base.testsOf_.size()), 0);
     const TestSet& test = model->test_;
     SweepPredictions sweep = makeSweep(model->settings_.ks, test.size());
     TestSet again;
     std::vector<std::size_t> rows;
     for (std::size_t t = 0; t < test.size(); ++t) {
         const std::uint32_t v = test.users[t];
-        const auto it = v < newUsers && !affected[v] ? before.find(key(v, test.items[t])) : before.end();
-        if (it == before.end()) {
+        std::size_t found = base.test_.size();
+        if (v < cursor.size() && !affected[v]) {
+            const std::vector<std::size_t>& mine = base.testsOf_[v];
+            for (std::size_t step = 0; step < mine.size(); ++step) {
+                const std::size_t at = (cursor[v] + step) % mine.size();
+                if (base.test_.items[mine[at]] == test.items[t]) {
+                    found = mine[at];
+                    cursor[v] = at + 1;
+                    break;
+                }
+            }
+        }
+        if (found == base.test_.size()) {
             again.users.push_back(v);
             again.items.push_back(test.items[t]);
             again.ratings.push_back(test.ratings[t]);
@@ -165,8 +164,8 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             continue;
         }
         for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
-            sweep.perK[k].values[t] = base.sweep_.perK[k].values[it->second];
-            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[it->second];
+            sweep.perK[k].values[t] = base.sweep_.perK[k].values[found];
+            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[found];
         }
     }
     const auto fresh = predictOffline(model->train_, model->lists_, again, model->settings_.ks,
@@ -177,6 +176,7 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             sweep.perK[k].sources[rows[r]] = fresh.perK[k].sources[r];
         }
     changes.recomputedTests = rows.size();
+    ctx.report("update", 1, 1, "sweep metrics");
     model->finishSweep(std::move(sweep));
     out.model = std::move(model);
     return out;
