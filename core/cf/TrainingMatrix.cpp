@@ -104,71 +104,73 @@ TrainingMatrix patchTrainingMatrix(const TrainingMatrix& base, const Dataset& da
                                    const std::vector<std::size_t>& indices, std::vector<std::uint32_t>& changed)
 {
     const std::size_t users = data.users.size();
+    // The selected ratings grouped by user in their order (a counting pass, no sort),
+    // so that each user's ratings meet its base row while it is in cache.
+    std::vector<std::size_t> count(users, 0), start(users + 1, 0);
+    for (std::size_t r : indices)
+        ++count[data.ratings[r].user];
+    for (std::size_t u = 0; u < users; ++u)
+        start[u + 1] = start[u] + count[u];
+    std::vector<std::pair<std::uint32_t, float>> grouped(indices.size());
+    {
+        std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+        for (std::size_t r : indices) {
+            const Rating& x = data.ratings[r];
+            grouped[fill[x.user]++] = {x.item, x.value};
+        }
+    }
     // Which users differ: their number of ratings, or a rating that is not in their base
     // row with the same value (each base entry matched once, so equal counts and no
     // mismatch mean the same row).
-    std::vector<std::size_t> count(users, 0);
     std::vector<char> differs(users, 0), seen(base.userItems.size(), 0);
-    for (std::size_t r : indices) {
-        const Rating& x = data.ratings[r];
-        ++count[x.user];
-        if (differs[x.user])
-            continue;
-        if (x.user >= base.users) {
-            differs[x.user] = 1;
-            continue;
-        }
-        const auto begin = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[x.user]);
-        const auto end = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[x.user + 1]);
-        const auto at = std::lower_bound(begin, end, x.item);
-        const auto p = static_cast<std::size_t>(at - base.userItems.begin());
-        if (at == end || *at != x.item || seen[p] || base.userValues[p] != x.value)
-            differs[x.user] = 1;
-        else
-            seen[p] = 1;
-    }
     changed.clear();
     for (std::size_t u = 0; u < users; ++u) {
-        if (u < base.users && count[u] != base.userCount(static_cast<std::uint32_t>(u)))
+        if (u >= base.users) {
+            differs[u] = count[u] > 0;
+        } else if (count[u] != base.userCount(static_cast<std::uint32_t>(u))) {
             differs[u] = 1;
-        if (differs[u])
-            changed.push_back(static_cast<std::uint32_t>(u));
-    }
-    // The changed users' ratings, in build()'s order.
-    std::vector<Rating> mine;
-    for (std::size_t r : indices)
-        if (differs[data.ratings[r].user])
-            mine.push_back(data.ratings[r]);
-    std::sort(mine.begin(), mine.end(),
-              [](const Rating& x, const Rating& y) { return x.user != y.user ? x.user < y.user : x.item < y.item; });
-    for (std::size_t k = 1; k < mine.size(); ++k)
-        if (mine[k].user == mine[k - 1].user && mine[k].item == mine[k - 1].item) {
-            TrainingMatrix built = TrainingMatrix::build(data, indices);  // a pair twice: build's order decides
-            changed = changedTrainingUsers(base, built);
-            return built;
+        } else {
+            const auto begin = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[u]);
+            const auto end = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[u + 1]);
+            for (std::size_t g = start[u]; g < start[u + 1] && !differs[u]; ++g) {
+                const auto at = std::lower_bound(begin, end, grouped[g].first);
+                const auto p = static_cast<std::size_t>(at - base.userItems.begin());
+                if (at == end || *at != grouped[g].first || seen[p] || base.userValues[p] != grouped[g].second)
+                    differs[u] = 1;
+                else
+                    seen[p] = 1;
+            }
         }
+        if (differs[u]) {
+            changed.push_back(static_cast<std::uint32_t>(u));
+            // Its row in build()'s order: by item (a pair rated twice is left to build()).
+            const auto from = grouped.begin() + static_cast<std::ptrdiff_t>(start[u]);
+            const auto to = grouped.begin() + static_cast<std::ptrdiff_t>(start[u + 1]);
+            std::sort(from, to, [](const auto& x, const auto& y) { return x.first < y.first; });
+            if (std::adjacent_find(from, to, [](const auto& x, const auto& y) { return x.first == y.first; }) != to) {
+                TrainingMatrix built = TrainingMatrix::build(data, indices);
+                changed = changedTrainingUsers(base, built);
+                return built;
+            }
+        }
+    }
     TrainingMatrix m;
     m.users = users;
     m.items = data.items.size();
-    m.userOffsets.assign(users + 1, 0);
-    for (std::size_t u = 0; u < users; ++u)
-        m.userOffsets[u + 1] = m.userOffsets[u] + count[u];
+    m.userOffsets = start;
     m.userItems.resize(indices.size());
     m.userValues.resize(indices.size());
-    std::size_t next = 0;  // into mine
     for (std::size_t u = 0; u < users; ++u) {
-        std::size_t at = m.userOffsets[u];
-        if (!differs[u]) {
-            if (u >= base.users)
-                continue;  // a user without ratings
+        const auto at = static_cast<std::ptrdiff_t>(m.userOffsets[u]);
+        if (differs[u]) {
+            for (std::size_t g = start[u]; g < start[u + 1]; ++g) {
+                m.userItems[static_cast<std::size_t>(at) + g - start[u]] = grouped[g].first;
+                m.userValues[static_cast<std::size_t>(at) + g - start[u]] = grouped[g].second;
+            }
+        } else if (u < base.users) {
             const auto from = static_cast<std::ptrdiff_t>(base.userOffsets[u]), to = static_cast<std::ptrdiff_t>(base.userOffsets[u + 1]);
-            std::copy(base.userItems.begin() + from, base.userItems.begin() + to, m.userItems.begin() + static_cast<std::ptrdiff_t>(at));
-            std::copy(base.userValues.begin() + from, base.userValues.begin() + to, m.userValues.begin() + static_cast<std::ptrdiff_t>(at));
-            continue;
-        }
-        for (; next < mine.size() && mine[next].user == u; ++next, ++at) {
-            m.userItems[at] = mine[next].item;
-            m.userValues[at] = mine[next].value;
+            std::copy(base.userItems.begin() + from, base.userItems.begin() + to, m.userItems.begin() + at);
+            std::copy(base.userValues.begin() + from, base.userValues.begin() + to, m.userValues.begin() + at);
         }
     }
     return trainingFromUserRows(std::move(m));
