@@ -40,19 +40,70 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     return model;
 }
 
-void CfModel::finishSweep(SweepPredictions sweep)
+void CfModel::finishSweep(SweepPredictions sweep, const CfModel* base, const std::vector<char>* redo)
 {
     sweep_ = std::move(sweep);
-    sweepMetrics_.assign(sweep_.perK.size(), Metrics{});
-    // One K per thread: each is a pass over the test set with a sort (an update's largest part).
-#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
-    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(sweep_.perK.size()); ++k)
-        sweepMetrics_[static_cast<std::size_t>(k)] =
-            computeMetrics(test_, sweep_.perK[static_cast<std::size_t>(k)], settings_.ranking);
     testsOf_.assign(train_.users, {});
-    for (std::size_t t = 0; t < test_.size(); ++t)
+    bool everyUserKnown = true;
+    for (std::size_t t = 0; t < test_.size(); ++t) {
         if (test_.users[t] < train_.users)
             testsOf_[test_.users[t]].push_back(t);
+        else
+            everyUserKnown = false;
+    }
+    const std::size_t ks = sweep_.perK.size();
+    sweepMetrics_.assign(ks, Metrics{});
+    userRanking_.assign(everyUserKnown ? ks : 0, std::vector<Metrics>(train_.users));
+    // One K per thread.
+#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
+    for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(ks); ++kk) {
+        const auto k = static_cast<std::size_t>(kk);
+        const Predictions& p = sweep_.perK[k];
+        if (!everyUserKnown) {
+            sweepMetrics_[k] = computeMetrics(test_, p, settings_.ranking);
+            continue;
+        }
+        // computeMetrics's ranking half user by user (each user's test ratings alone, the
+        // user's shares summed in user order as it sums them): an update recomputes only
+        // the users whose test ratings or predictions changed.
+        Metrics m = errorMetrics(test_, p);
+        std::vector<Metrics>& shares = userRanking_[k];
+        const bool reuse = base && redo && base->userRanking_.size() == ks;
+        double precision = 0, recall = 0, ndcg = 0;
+        TestSet mine;
+        Predictions predicted;
+        for (std::size_t u = 0; u < train_.users; ++u) {
+            if (testsOf_[u].empty())
+                continue;
+            if (reuse && u < base->userRanking_[k].size() && !(*redo)[u]) {
+                shares[u] = base->userRanking_[k][u];
+            } else {
+                mine = {};
+                predicted = {};
+                for (std::size_t t : testsOf_[u]) {
+                    mine.users.push_back(0);
+                    mine.items.push_back(test_.items[t]);
+                    mine.ratings.push_back(test_.ratings[t]);
+                    predicted.values.push_back(p.values[t]);
+                    predicted.sources.push_back(p.sources[t]);
+                }
+                shares[u] = computeMetrics(mine, predicted, settings_.ranking);
+            }
+            if (shares[u].rankedUsers > 0) {
+                precision += shares[u].precision;
+                recall += shares[u].recall;
+                ndcg += shares[u].ndcg;
+                ++m.rankedUsers;
+            }
+        }
+        if (m.rankedUsers > 0) {
+            const double users = static_cast<double>(m.rankedUsers);
+            m.precision = precision / users;
+            m.recall = recall / users;
+            m.ndcg = ndcg / users;
+        }
+        sweepMetrics_[k] = m;
+    }
 }
 
 CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const Split& editedSplit,
@@ -177,7 +228,20 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
         }
     changes.recomputedTests = rows.size();
     ctx.report("update", 1, 1, "sweep metrics");
-    model->finishSweep(std::move(sweep));
+    // The users whose ranking shares may differ from the base's: a recomputed prediction,
+    // or another number of test ratings (a kept one is the base's pair with its prediction).
+    std::vector<char> redo(newUsers, 0);
+    for (std::size_t row : rows)
+        if (test.users[row] < newUsers)
+            redo[test.users[row]] = 1;
+    std::vector<std::size_t> tests(newUsers, 0);
+    for (std::uint32_t v : test.users)
+        if (v < newUsers)
+            ++tests[v];
+    for (std::size_t v = 0; v < newUsers; ++v)
+        if (v >= base.testsOf_.size() || base.testsOf_[v].size() != tests[v])
+            redo[v] = 1;
+    model->finishSweep(std::move(sweep), &base, &redo);
     out.model = std::move(model);
     return out;
 }

@@ -112,8 +112,20 @@ void expectEqual(const CfModel& updated, const CfModel& fresh, const std::vector
         }
     }
     ASSERT_EQ(updated.sweepMetrics().size(), fresh.sweepMetrics().size());
-    for (std::size_t k = 0; k < fresh.sweepMetrics().size(); ++k)
+    for (std::size_t k = 0; k < fresh.sweepMetrics().size(); ++k) {
         expectSameMetrics(updated.sweepMetrics()[k], fresh.sweepMetrics()[k]);
+        // The sweep's metrics (kept per user, patched by an update) are computeMetrics's own
+        // numbers, bit for bit.
+        for (const CfModel* model : {&updated, &fresh}) {
+            const Metrics a = model->sweepMetrics()[k], b = model->metricsAt(fresh.settings().ks[k]);
+            EXPECT_EQ(a.rmse, b.rmse);
+            EXPECT_EQ(a.mae, b.mae);
+            EXPECT_EQ(a.precision, b.precision);
+            EXPECT_EQ(a.recall, b.recall);
+            EXPECT_EQ(a.ndcg, b.ndcg);
+            EXPECT_EQ(a.rankedUsers, b.rankedUsers);
+        }
+    }
     expectSameMetrics(updated.metricsAt(3), fresh.metricsAt(3));
     for (std::uint32_t u : sampled) {
         for (int k : {1, 3, kMax / 2 + 1, kMax}) {
