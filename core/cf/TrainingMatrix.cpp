@@ -120,9 +120,12 @@ TrainingMatrix patchTrainingMatrix(const TrainingMatrix& base, const Dataset& da
         }
     }
     // Which users differ: their number of ratings, or a rating that is not in their base
-    // row with the same value (each base entry matched once, so equal counts and no
-    // mismatch mean the same row).
-    std::vector<char> differs(users, 0), seen(base.userItems.size(), 0);
+    // row with the same value. The base row is spread over a per-item slot table (no
+    // binary search per rating); a matched entry is consumed, so equal counts and no
+    // mismatch mean the same row.
+    constexpr std::size_t none = ~std::size_t{0};
+    std::vector<std::size_t> slot(std::max(base.items, data.items.size()), none);
+    std::vector<char> differs(users, 0);
     changed.clear();
     for (std::size_t u = 0; u < users; ++u) {
         if (u >= base.users) {
@@ -130,16 +133,18 @@ TrainingMatrix patchTrainingMatrix(const TrainingMatrix& base, const Dataset& da
         } else if (count[u] != base.userCount(static_cast<std::uint32_t>(u))) {
             differs[u] = 1;
         } else {
-            const auto begin = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[u]);
-            const auto end = base.userItems.begin() + static_cast<std::ptrdiff_t>(base.userOffsets[u + 1]);
-            for (std::size_t g = start[u]; g < start[u + 1] && !differs[u]; ++g) {
-                const auto at = std::lower_bound(begin, end, grouped[g].first);
-                const auto p = static_cast<std::size_t>(at - base.userItems.begin());
-                if (at == end || *at != grouped[g].first || seen[p] || base.userValues[p] != grouped[g].second)
+            for (std::size_t e = base.userOffsets[u]; e < base.userOffsets[u + 1]; ++e)
+                slot[base.userItems[e]] = e;
+            for (std::size_t g = start[u]; g < start[u + 1]; ++g) {
+                std::size_t& p = slot[grouped[g].first];
+                if (p == none || base.userValues[p] != grouped[g].second) {
                     differs[u] = 1;
-                else
-                    seen[p] = 1;
+                    break;
+                }
+                p = none;
             }
+            for (std::size_t e = base.userOffsets[u]; e < base.userOffsets[u + 1]; ++e)
+                slot[base.userItems[e]] = none;
         }
         if (differs[u]) {
             changed.push_back(static_cast<std::uint32_t>(u));
