@@ -115,7 +115,9 @@ void expectEqual(const CfModel& updated, const CfModel& fresh, const std::vector
     for (std::size_t k = 0; k < fresh.sweepMetrics().size(); ++k) {
         expectSameMetrics(updated.sweepMetrics()[k], fresh.sweepMetrics()[k]);
         // The sweep's metrics (kept per user, patched by an update) are computeMetrics's own
-        // numbers, bit for bit.
+        // numbers, bit for bit (the smallest and largest K: metricsAt costs a full sweep).
+        if (k != 0 && k + 1 != fresh.sweepMetrics().size())
+            continue;
         for (const CfModel* model : {&updated, &fresh}) {
             const Metrics a = model->sweepMetrics()[k], b = model->metricsAt(fresh.settings().ks[k]);
             EXPECT_EQ(a.rmse, b.rmse);
