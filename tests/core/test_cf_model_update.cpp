@@ -341,8 +341,17 @@ TEST(CfModelUpdate, PatchedTrainingMatrixEqualsBuild)
                 edited.ratings.push_back({static_cast<std::uint32_t>(rng() % users), static_cast<std::uint32_t>(rng() % items), 3, 0});
             else if (kind == 2)
                 edited.ratings.erase(edited.ratings.begin() + static_cast<std::ptrdiff_t>(rng() % edited.ratings.size()));
-            else if (kind == 3)
-                edited.ratings.push_back(r);  // the same pair twice
+            else if (kind == 3) {
+                // The same pair twice, and (every other time) another rating of the user
+                // gone: the same number of ratings as its base row.
+                const Rating twice = r;
+                edited.ratings.push_back(twice);
+                const auto other = std::find_if(edited.ratings.begin(), edited.ratings.end(), [&](const Rating& x) {
+                    return x.user == twice.user && x.item != twice.item;
+                });
+                if (step % 2 && other != edited.ratings.end())
+                    edited.ratings.erase(other);
+            }
         }
         if (kind == 4) {  // a new user with ratings, one without, and (every other time) the last user dropped
             edited.users.intern("new-a");
