@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_map>
 
+#include "core/cf/TrainingMatrixPatch.h"
 #include "core/common/Error.h"
 #include "core/eval/WhatIf.h"
 
@@ -40,19 +40,70 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     return model;
 }
 
-void CfModel::finishSweep(SweepPredictions sweep)
+void CfModel::finishSweep(SweepPredictions sweep, const CfModel* base, const std::vector<char>* redo)
 {
     sweep_ = std::move(sweep);
-    sweepMetrics_.assign(sweep_.perK.size(), Metrics{});
-    // One K per thread: each is a pass over the test set with a sort (an update's largest part).
-#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
-    for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(sweep_.perK.size()); ++k)
-        sweepMetrics_[static_cast<std::size_t>(k)] =
-            computeMetrics(test_, sweep_.perK[static_cast<std::size_t>(k)], settings_.ranking);
     testsOf_.assign(train_.users, {});
-    for (std::size_t t = 0; t < test_.size(); ++t)
+    bool everyUserKnown = true;
+    for (std::size_t t = 0; t < test_.size(); ++t) {
         if (test_.users[t] < train_.users)
             testsOf_[test_.users[t]].push_back(t);
+        else
+            everyUserKnown = false;
+    }
+    const std::size_t ks = sweep_.perK.size();
+    sweepMetrics_.assign(ks, Metrics{});
+    userRanking_.assign(everyUserKnown ? ks : 0, std::vector<Metrics>(train_.users));
+    // One K per thread.
+#pragma omp parallel for schedule(dynamic, 1) if (test_.size() > 4096)
+    for (std::ptrdiff_t kk = 0; kk < static_cast<std::ptrdiff_t>(ks); ++kk) {
+        const auto k = static_cast<std::size_t>(kk);
+        const Predictions& p = sweep_.perK[k];
+        if (!everyUserKnown) {
+            sweepMetrics_[k] = computeMetrics(test_, p, settings_.ranking);
+            continue;
+        }
+        // computeMetrics's ranking half user by user (each user's test ratings alone, the
+        // user's shares summed in user order as it sums them): an update recomputes only
+        // the users whose test ratings or predictions changed.
+        Metrics m = errorMetrics(test_, p);
+        std::vector<Metrics>& shares = userRanking_[k];
+        const bool reuse = base && redo && base->userRanking_.size() == ks;
+        double precision = 0, recall = 0, ndcg = 0;
+        TestSet mine;
+        Predictions predicted;
+        for (std::size_t u = 0; u < train_.users; ++u) {
+            if (testsOf_[u].empty())
+                continue;
+            if (reuse && u < base->userRanking_[k].size() && !(*redo)[u]) {
+                shares[u] = base->userRanking_[k][u];
+            } else {
+                mine = {};
+                predicted = {};
+                for (std::size_t t : testsOf_[u]) {
+                    mine.users.push_back(0);
+                    mine.items.push_back(test_.items[t]);
+                    mine.ratings.push_back(test_.ratings[t]);
+                    predicted.values.push_back(p.values[t]);
+                    predicted.sources.push_back(p.sources[t]);
+                }
+                shares[u] = computeMetrics(mine, predicted, settings_.ranking);
+            }
+            if (shares[u].rankedUsers > 0) {
+                precision += shares[u].precision;
+                recall += shares[u].recall;
+                ndcg += shares[u].ndcg;
+                ++m.rankedUsers;
+            }
+        }
+        if (m.rankedUsers > 0) {
+            const double users = static_cast<double>(m.rankedUsers);
+            m.precision = precision / users;
+            m.recall = recall / users;
+            m.ndcg = ndcg / users;
+        }
+        sweepMetrics_[k] = m;
+    }
 }
 
 CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const Split& editedSplit,
@@ -66,25 +117,15 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
     ctx.report("update", 0, 1, "training ratings");
     CfModelUpdate out;
     CfModelChanges& changes = out.changes;
-    TrainingMatrix train = TrainingMatrix::build(edited, editedSplit.train);
+    // The users whose training row differs (items or values), found without rebuilding
+    // the matrix: each training rating is looked up in the base's row.
+    TrainingMatrix train = patchTrainingMatrix(base.train_, edited, editedSplit.train, changes.editedUsers);
     const TrainingMatrix& old = base.train_;
     const std::size_t oldUsers = old.users, newUsers = train.users;
-    // The users whose training row differs (items or values).
-    for (std::size_t u = 0; u < newUsers; ++u) {
-        const std::size_t n = train.userCount(static_cast<std::uint32_t>(u));
-        const bool same = u < oldUsers && old.userCount(static_cast<std::uint32_t>(u)) == n &&
-                          std::equal(train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
-                                     train.userItems.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
-                                     old.userItems.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u])) &&
-                          std::equal(train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u]),
-                                     train.userValues.begin() + static_cast<std::ptrdiff_t>(train.userOffsets[u + 1]),
-                                     old.userValues.begin() + static_cast<std::ptrdiff_t>(old.userOffsets[u]));
-        if (!same && (u < oldUsers || n > 0))
-            changes.editedUsers.push_back(static_cast<std::uint32_t>(u));
-    }
     changes.addedUsers = newUsers > oldUsers ? newUsers - oldUsers : 0;
     changes.removedUsers = oldUsers > newUsers ? oldUsers - newUsers : 0;
 
+    ctx.report("update", 0, 1, "model state");
     KnnState s;
     s.w = base.relevance_;
     s.norms = base.norms_;
@@ -145,19 +186,28 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             if (isEdited[n.user])
                 affected[v] = 1;
     }
-    const auto key = [](std::uint32_t u, std::uint32_t i) { return (std::uint64_t(u) << 32) | i; };
-    std::unordered_map<std::uint64_t, std::size_t> before;
-    before.reserve(base.test_.size());
-    for (std::size_t t = 0; t < base.test_.size(); ++t)
-        before.emplace(key(base.test_.users[t], base.test_.items[t]), t);
+    // A kept prediction is found among the base's test ratings of the same user (testsOf_,
+    // in test order; the cursor makes a test set in the base's order a linear walk).
+    std::vector<std::size_t> cursor(std::min(newUsers, base.testsOf_.size()), 0);
     const TestSet& test = model->test_;
     SweepPredictions sweep = makeSweep(model->settings_.ks, test.size());
     TestSet again;
     std::vector<std::size_t> rows;
     for (std::size_t t = 0; t < test.size(); ++t) {
         const std::uint32_t v = test.users[t];
-        const auto it = v < newUsers && !affected[v] ? before.find(key(v, test.items[t])) : before.end();
-        if (it == before.end()) {
+        std::size_t found = base.test_.size();
+        if (v < cursor.size() && !affected[v]) {
+            const std::vector<std::size_t>& mine = base.testsOf_[v];
+            for (std::size_t step = 0; step < mine.size(); ++step) {
+                const std::size_t at = (cursor[v] + step) % mine.size();
+                if (base.test_.items[mine[at]] == test.items[t]) {
+                    found = mine[at];
+                    cursor[v] = at + 1;
+                    break;
+                }
+            }
+        }
+        if (found == base.test_.size()) {
             again.users.push_back(v);
             again.items.push_back(test.items[t]);
             again.ratings.push_back(test.ratings[t]);
@@ -165,8 +215,8 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             continue;
         }
         for (std::size_t k = 0; k < sweep.perK.size(); ++k) {
-            sweep.perK[k].values[t] = base.sweep_.perK[k].values[it->second];
-            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[it->second];
+            sweep.perK[k].values[t] = base.sweep_.perK[k].values[found];
+            sweep.perK[k].sources[t] = base.sweep_.perK[k].sources[found];
         }
     }
     const auto fresh = predictOffline(model->train_, model->lists_, again, model->settings_.ks,
@@ -177,7 +227,21 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
             sweep.perK[k].sources[rows[r]] = fresh.perK[k].sources[r];
         }
     changes.recomputedTests = rows.size();
-    model->finishSweep(std::move(sweep));
+    ctx.report("update", 1, 1, "sweep metrics");
+    // The users whose ranking shares may differ from the base's: a recomputed prediction,
+    // or another number of test ratings (a kept one is the base's pair with its prediction).
+    std::vector<char> redo(newUsers, 0);
+    for (std::size_t row : rows)
+        if (test.users[row] < newUsers)
+            redo[test.users[row]] = 1;
+    std::vector<std::size_t> tests(newUsers, 0);
+    for (std::uint32_t v : test.users)
+        if (v < newUsers)
+            ++tests[v];
+    for (std::size_t v = 0; v < newUsers; ++v)
+        if (v >= base.testsOf_.size() || base.testsOf_[v].size() != tests[v])
+            redo[v] = 1;
+    model->finishSweep(std::move(sweep), &base, &redo);
     out.model = std::move(model);
     return out;
 }

@@ -119,8 +119,10 @@ public:
 
 private:
     CfModel() = default;
-    // Keeps the test predictions at every K of the sweep, computes their metrics and testsOf_.
-    void finishSweep(SweepPredictions sweep);
+    // Keeps the test predictions at every K of the sweep, computes testsOf_ and their
+    // metrics. With `base`, the ranking shares of the users not marked in `redo` are the
+    // base's (their test ratings and predictions are the base's).
+    void finishSweep(SweepPredictions sweep, const CfModel* base = nullptr, const std::vector<char>* redo = nullptr);
     CfModelSettings settings_;
     RatingScale scale_;
     TrainingMatrix train_;
@@ -131,6 +133,10 @@ private:
     std::vector<double> norms_;  // |MUP(u)|, float64
     SweepPredictions sweep_;  // test_'s predictions at each K of settings_.ks
     std::vector<Metrics> sweepMetrics_;
+    // Per K of the sweep and user: computeMetrics on the user's test ratings alone (its
+    // share of precision, recall and nDCG); the sweep's ranking metrics are their sums in
+    // user order, as computeMetrics sums them.
+    std::vector<std::vector<Metrics>> userRanking_;
     std::vector<std::vector<std::size_t>> testsOf_;  // per user: indices into test_
 };
 

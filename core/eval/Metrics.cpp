@@ -6,7 +6,7 @@
 
 namespace tl {
 
-Metrics computeMetrics(const TestSet& test, const Predictions& predictions, const RankingOptions& ranking)
+Metrics errorMetrics(const TestSet& test, const Predictions& predictions)
 {
     Metrics m;
     m.predictions = test.size();
@@ -30,6 +30,14 @@ Metrics computeMetrics(const TestSet& test, const Predictions& predictions, cons
     m.rmse = std::sqrt(squared / n);
     m.mae = absolute / n;
     m.fromNeighbours = static_cast<double>(fromNeighbours) / n;
+    return m;
+}
+
+Metrics computeMetrics(const TestSet& test, const Predictions& predictions, const RankingOptions& ranking)
+{
+    Metrics m = errorMetrics(test, predictions);
+    if (test.size() == 0)
+        return m;
 
     // Ranking: group test entries by user.
     // Entries by user (a counting pass), then each user's by prediction, descending, and item:

@@ -36,5 +36,7 @@ struct RankingOptions {
 };
 
 Metrics computeMetrics(const TestSet& test, const Predictions& predictions, const RankingOptions& ranking = {});
+// computeMetrics without the ranking metrics (precision, recall, ndcg, rankedUsers stay 0).
+Metrics errorMetrics(const TestSet& test, const Predictions& predictions);
 
 }  // namespace tl

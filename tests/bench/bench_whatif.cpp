@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -70,6 +71,27 @@ int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, i
     const auto& ids = data.users;
     const auto items = static_cast<std::uint32_t>(data.items.size());
     std::vector<double> overlay, update, views, total;
+    // The update's phases, timed by its progress reports: each report with a new detail
+    // ends the phase named by the previous one.
+    std::map<std::string, std::vector<double>> phases;
+    std::vector<std::string> phaseOrder;
+    std::string phase;
+    Clock::time_point phaseStart;
+    const auto endPhase = [&] {
+        if (phase.empty())
+            return;
+        if (!phases.count(phase))
+            phaseOrder.push_back(phase);
+        phases[phase].push_back(seconds(phaseStart));
+        phase.clear();
+    };
+    const tl::JobContext timed([&](const tl::Progress& p) {
+        if (p.detail == phase)
+            return;
+        endPhase();
+        phase = p.detail;
+        phaseStart = Clock::now();
+    });
     std::size_t rescans = 0;
     for (int e = 0; e < edits; ++e) {
         const int kind = e % 5;
@@ -102,8 +124,9 @@ int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, i
         const auto edited = tl::withOverlay(project);  // as Workbench::setOverlay applies it
         overlay.push_back(seconds(t0));
         t0 = Clock::now();
-        const tl::CfModelUpdate next = tl::CfModel::update(*model, edited->data, edited->split);
+        const tl::CfModelUpdate next = tl::CfModel::update(*model, edited->data, edited->split, timed);
         update.push_back(seconds(t0));
+        endPhase();
         rescans += next.changes.rescannedLists;
         model = next.model;
         t0 = Clock::now();
@@ -119,6 +142,10 @@ int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, i
     std::printf("workbench edit: overlay applied median %.2f ms, CfModel::update median %.2f ms, explorer reads "
                 "median %.2f ms (%d edits, %zu lists rescanned in all)\n",
                 1e3 * median(overlay), 1e3 * median(update), 1e3 * median(views), edits, rescans);
+    std::printf("CfModel::update phases (medians, each phase ends at the next progress report):");
+    for (const auto& name : phaseOrder)
+        std::printf(" %s %.2f ms;", name.c_str(), 1e3 * median(phases[name]));
+    std::printf("\n");
     std::printf("one edit to all views updated: median %.2f ms, slowest %.2f ms; CfModel::build median %.3f s "
                 "(%d reps); build / edit = %.0fx\n",
                 1e3 * totalMedian, 1e3 * *std::max_element(total.begin(), total.end()), rebuildMedian, reps,

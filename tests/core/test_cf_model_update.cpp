@@ -17,6 +17,7 @@
 #include <random>
 #include <set>
 
+#include "core/cf/TrainingMatrixPatch.h"
 #include "core/data/Items.h"
 #include "core/data/SyntheticData.h"
 #include "core/eval/CfModel.h"
@@ -111,8 +112,22 @@ void expectEqual(const CfModel& updated, const CfModel& fresh, const std::vector
         }
     }
     ASSERT_EQ(updated.sweepMetrics().size(), fresh.sweepMetrics().size());
-    for (std::size_t k = 0; k < fresh.sweepMetrics().size(); ++k)
+    for (std::size_t k = 0; k < fresh.sweepMetrics().size(); ++k) {
         expectSameMetrics(updated.sweepMetrics()[k], fresh.sweepMetrics()[k]);
+        // The sweep's metrics (kept per user, patched by an update) are computeMetrics's own
+        // numbers, bit for bit (the smallest and largest K: metricsAt costs a full sweep).
+        if (k != 0 && k + 1 != fresh.sweepMetrics().size())
+            continue;
+        for (const CfModel* model : {&updated, &fresh}) {
+            const Metrics a = model->sweepMetrics()[k], b = model->metricsAt(fresh.settings().ks[k]);
+            EXPECT_EQ(a.rmse, b.rmse);
+            EXPECT_EQ(a.mae, b.mae);
+            EXPECT_EQ(a.precision, b.precision);
+            EXPECT_EQ(a.recall, b.recall);
+            EXPECT_EQ(a.ndcg, b.ndcg);
+            EXPECT_EQ(a.rankedUsers, b.rankedUsers);
+        }
+    }
     expectSameMetrics(updated.metricsAt(3), fresh.metricsAt(3));
     for (std::uint32_t u : sampled) {
         for (int k : {1, 3, kMax / 2 + 1, kMax}) {
@@ -295,6 +310,113 @@ TEST(CfModelUpdate, MovieLens100kGenres)
     const FeatureMatrix genres = genreFeatures(readItems(dir / "u.item"));
     CfModelSettings settings;  // the workbench's sweep, kMax = 100
     runSequence(holdout(data, 0.2, 7), genres, settings, {9, 15, 3});
+}
+
+// The patched training matrix (CfModel::update's route) against TrainingMatrix::build
+// and a row-by-row comparison, after random edits of a shuffled copy of the ratings
+// (the patch must not depend on their order), with users added and dropped, and with a
+// pair rated twice (build's order decides: the fallback).
+TEST(CfModelUpdate, PatchedTrainingMatrixEqualsBuild)
+{
+    SyntheticSpec spec;
+    spec.users = 60, spec.items = 40, spec.ratings = 900, spec.features = 3, spec.seed = 21;
+    const SyntheticData s = generateSynthetic(spec);
+    std::mt19937 rng(5);
+    std::vector<std::size_t> all(s.dataset.ratings.size());
+    for (std::size_t r = 0; r < all.size(); ++r)
+        all[r] = r;
+    const TrainingMatrix base = TrainingMatrix::build(s.dataset, all);
+    int patched = 0, fellBack = 0;
+    for (int step = 0; step < 40; ++step) {
+        Dataset edited = s.dataset;
+        std::shuffle(edited.ratings.begin(), edited.ratings.end(), rng);
+        const int kind = step % 5;
+        const auto users = static_cast<std::uint32_t>(edited.users.size());
+        const auto items = static_cast<std::uint32_t>(edited.items.size());
+        for (int n = 0; n < 1 + step % 3; ++n) {
+            Rating& r = edited.ratings[rng() % edited.ratings.size()];
+            if (kind == 0)
+                r.value = r.value == 5 ? 1.0f : 5.0f;  // a changed value
+            else if (kind == 1)
+                edited.ratings.push_back({static_cast<std::uint32_t>(rng() % users), static_cast<std::uint32_t>(rng() % items), 3, 0});
+            else if (kind == 2)
+                edited.ratings.erase(edited.ratings.begin() + static_cast<std::ptrdiff_t>(rng() % edited.ratings.size()));
+            else if (kind == 3) {
+                // The same pair twice, and (every other time) another rating of the user
+                // gone: the same number of ratings as its base row.
+                const Rating twice = r;
+                edited.ratings.push_back(twice);
+                const auto other = std::find_if(edited.ratings.begin(), edited.ratings.end(), [&](const Rating& x) {
+                    return x.user == twice.user && x.item != twice.item;
+                });
+                if (step % 2 && other != edited.ratings.end())
+                    edited.ratings.erase(other);
+            }
+        }
+        if (kind == 4) {  // a new user with ratings, one without, and (every other time) the last user dropped
+            edited.users.intern("new-a");
+            edited.users.intern("new-b");
+            edited.ratings.push_back({users, 0, 4, 0});
+            edited.ratings.push_back({users, 7, 2, 0});
+        }
+        Dataset dropped;
+        if (kind == 4 && step % 2) {
+            dropped.scale = edited.scale;
+            dropped.items = edited.items;
+            for (std::uint32_t u = 0; u + 1 < users; ++u)
+                dropped.users.intern(edited.users.id(u));
+            for (const Rating& r : edited.ratings)
+                if (r.user + 1 < users)
+                    dropped.ratings.push_back(r);
+        }
+        const Dataset& data = kind == 4 && step % 2 ? dropped : edited;
+        std::vector<std::size_t> indices;
+        for (std::size_t r = 0; r < data.ratings.size(); ++r)
+            if (rng() % 10)  // not every rating selected
+                indices.push_back(r);
+        const TrainingMatrix built = TrainingMatrix::build(data, indices);
+        std::vector<std::uint32_t> changed = {12345};
+        const TrainingMatrix mine = patchTrainingMatrix(base, data, indices, changed);
+        SCOPED_TRACE("step " + std::to_string(step) + ", kind " + std::to_string(kind));
+        test::expectSameTraining(mine, built);
+        EXPECT_EQ(mine.items, built.items);
+        EXPECT_EQ(changed, differingUsers(base, built));
+        EXPECT_EQ(changed, changedTrainingUsers(base, built));
+        bool twice = false;
+        for (std::size_t u = 0; u < built.users; ++u)
+            for (std::size_t e = built.userOffsets[u] + 1; e < built.userOffsets[u + 1]; ++e)
+                twice = twice || built.userItems[e] == built.userItems[e - 1];
+        (twice ? fellBack : patched) += 1;
+    }
+    EXPECT_GT(patched, 0);
+    EXPECT_GT(fellBack, 0);
+}
+
+// The same ratings in another order: nothing edited, every kept test prediction found
+// (the update looks them up by user, whatever the order of the test set).
+TEST(CfModelUpdate, ReorderedRatingsChangeNothing)
+{
+    SyntheticSpec spec;
+    spec.users = 50, spec.items = 35, spec.ratings = 700, spec.features = 5, spec.seed = 4;
+    const SyntheticData s = generateSynthetic(spec);
+    const Ratings r = holdout(s.dataset, 0.25, 2);
+    CfModelSettings settings;
+    settings.kMax = 10;
+    settings.ks = {2, 10};
+    const auto model = CfModel::build(r.data, r.split, s.features, settings);
+    Ratings reversed = r;
+    std::reverse(reversed.data.ratings.begin(), reversed.data.ratings.end());
+    const std::size_t last = r.data.ratings.size() - 1;
+    for (auto* part : {&reversed.split.train, &reversed.split.test}) {
+        for (std::size_t& index : *part)
+            index = last - index;
+        std::sort(part->begin(), part->end());
+    }
+    const auto same = CfModel::update(*model, reversed.data, reversed.split);
+    EXPECT_TRUE(same.changes.editedUsers.empty());
+    EXPECT_EQ(same.changes.recomputedTests, 0u);
+    const auto fresh = CfModel::build(reversed.data, reversed.split, s.features, settings);
+    expectEqual(*same.model, *fresh, {0, 1, 2, 3});
 }
 
 TEST(CfModelUpdate, OtherItemsNeedAFullBuild)
