@@ -246,7 +246,7 @@ struct AudioDescriptorAccumulator::Impl {
         if (ebur128_add_frames_float(loudness, x, n) != EBUR128_SUCCESS)
             throw std::bad_alloc();
         samples += static_cast<long long>(n);
-        splitFrames(pending, x, n, [this](const float* samples) { frame(samples); });
+        splitFrames(pending, x, n, [this](const float* block) { frame(block); });
     }
 
     double onsetRate() const

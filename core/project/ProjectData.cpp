@@ -63,11 +63,25 @@ fs::path profilesDir(const Project& project)
     return project.cache / "profiles";
 }
 
+namespace {
+
+ContentSourceInfo namedSource(std::string name, fs::path file, std::string provenance, bool randomWeights)
+{
+    ContentSourceInfo info;
+    info.name = std::move(name);
+    info.file = std::move(file);
+    info.provenance = std::move(provenance);
+    info.randomWeights = randomWeights;
+    return info;
+}
+
+}  // namespace
+
 std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
 {
     std::vector<ContentSourceInfo> sources;
     if (!data.catalog.genreNames.empty())
-        sources.push_back({"genre", {}, "genre one-hot profiles from the item file", false});
+        sources.push_back(namedSource("genre", {}, "genre one-hot profiles from the item file", false));
     std::error_code ec;
     const fs::path dir = profilesDir(data.project);
     std::vector<ContentSourceInfo> files;
@@ -76,7 +90,7 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
         const std::string ext = p.extension().string();
         if (!it->is_regular_file() || (ext != ".npy" && ext != ".csv"))
             continue;
-        ContentSourceInfo info{p.stem().string(), p, "item profiles from " + p.filename().string(), false};
+        ContentSourceInfo info = namedSource(p.stem().string(), p, "item profiles from " + p.filename().string(), false);
         fs::path meta = p;
         meta.replace_extension(".meta.json");
         std::error_code metaError;  // a FIFO named like a .meta.json would block the reader: regular files only
@@ -100,7 +114,7 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
         for (const auto& audio : files) {
             if (!audio.isAudio())
                 continue;
-            ContentSourceInfo fused{visual.name + "+" + audio.name, {}, {}, visual.randomWeights || audio.randomWeights};
+            ContentSourceInfo fused = namedSource(visual.name + "+" + audio.name, {}, {}, visual.randomWeights || audio.randomWeights);
             fused.provenance = "early fusion (equal weights) of " + visual.name + " (" + visual.provenance + ") and " +
                                audio.name + " (" + audio.provenance + ")";
             fused.fusion = "early";

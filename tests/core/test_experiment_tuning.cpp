@@ -177,9 +177,11 @@ TEST_F(ExperimentTuning, KOnValidationIsTheBruteForceValidationOptimum)
         }
     EXPECT_EQ(row(report, "genre").bestK, bestK);
     // The test row at that K, not the test optimum.
-    for (const auto& r : report.results.rows)
-        if (r.method == "genre" && r.k == bestK)
+    for (const auto& r : report.results.rows) {
+        if (r.method == "genre" && r.k == bestK) {
             EXPECT_EQ(row(report, "genre").metrics.rmse, r.metrics.rmse);
+        }
+    }
     // The hybrid's K is the one its own validation kept.
     ASSERT_EQ(report.results.choices.size(), 1u);
     EXPECT_EQ(row(report, "genre:hybrid").bestK, report.results.choices.front().validationK);

@@ -156,11 +156,14 @@ TEST(LateFusion, MatchesBruteForceDoubleLoop)
     for (std::size_t u = 0; u < users; ++u)
         active[u] = pv.row(static_cast<Eigen::Index>(u)).norm() > 0 || pa.row(static_cast<Eigen::Index>(u)).norm() > 0;
     EXPECT_EQ(fused.active, active);
-    for (std::size_t u = 0; u < users; ++u)
-        for (std::size_t v = 0; v < users; ++v)
-            if (u != v)
+    for (std::size_t u = 0; u < users; ++u) {
+        for (std::size_t v = 0; v < users; ++v) {
+            if (u != v) {
                 ASSERT_NEAR(fused.at(u, v), w * bruteCosine(pv, u, v) + (1 - w) * bruteCosine(pa, u, v), 1e-12)
                     << u << "," << v;
+            }
+        }
+    }
     // The lists: every active user's K most similar active others, by the brute-force values.
     const int kMax = 7;
     const NeighbourLists lists = fusedNeighbours(fused, kMax);

@@ -62,7 +62,7 @@ TEST(FusionExperiment, FusedRowsBesideTheConfigurationAndTheAudioFile)
     std::vector<std::string> tableMethods;
     for (const auto& r : report.table)
         tableMethods.push_back(r.method);
-    for (const std::string m : {config, std::string("audio"), config + "+audio", config + "+audio-late"})
+    for (const std::string& m : {config, std::string("audio"), config + "+audio", config + "+audio-late"})
         EXPECT_NE(std::find(tableMethods.begin(), tableMethods.end(), m), tableMethods.end()) << m;
     std::string notes;
     for (const auto& n : report.results.notes)

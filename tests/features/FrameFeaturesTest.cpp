@@ -243,7 +243,8 @@ TEST(ConfigurationFrames, NamesComeFromTheSidecar)
 {
     Configured c(kMobileNetMeta);
     EXPECT_EQ(featureName(tl::featureLayoutOf(c.data, c.source, 1280), 89), "mobilenetv2.pool.c089");
-    tl::ContentSourceInfo genre{"genre", {}, "", false};
+    tl::ContentSourceInfo genre;
+    genre.name = "genre";
     EXPECT_EQ(featureName(tl::featureLayoutOf(c.data, genre, 2), 1), "Drama");
     Configured bare("");
     EXPECT_EQ(featureName(tl::featureLayoutOf(bare.data, bare.source, 20), 7), "mobilenetv2-fps1.f07");
@@ -261,7 +262,8 @@ TEST(ConfigurationFrames, SetupReproducesTheSamplingOrRefuses)
     EXPECT_EQ(setup.sampler.fps, 2.0);
     EXPECT_EQ(describeSampling(setup.sampler), "uniform fps=2 skip=0,0");
 
-    tl::ContentSourceInfo genre{"genre", {}, "", false};
+    tl::ContentSourceInfo genre;
+    genre.name = "genre";
     EXPECT_THROW(tl::frameExtractionSetup(c.data, genre), tl::ConfigError);
     Configured bare("");
     EXPECT_THROW(tl::frameExtractionSetup(bare.data, bare.source), tl::ConfigError);
