@@ -182,9 +182,17 @@ void Workbench::computeBaselines()
 QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
 {
     QString key = QString::fromStdString(info.name);
-    if (!info.file.empty()) {
+    // A fused source has no file of its own: its parts' files stamp it, so re-extracting
+    // either part builds the fused model again.
+    std::vector<fs::path> files;
+    if (!info.file.empty())
+        files.push_back(info.file);
+    for (const auto& part : info.fusedParts)
+        if (!part.file.empty())
+            files.push_back(part.file);
+    for (const auto& file : files) {
         std::error_code ec;
-        const auto stamp = fs::last_write_time(info.file, ec).time_since_epoch().count();
+        const auto stamp = fs::last_write_time(file, ec).time_since_epoch().count();
         key += QLatin1Char('|') + QString::number(static_cast<qlonglong>(stamp));
     }
     return key;
