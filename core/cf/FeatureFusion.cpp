@@ -21,9 +21,9 @@ std::string indexName(std::size_t f)
     return buffer;
 }
 
-}  // namespace
-
-FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization columnScaling)
+// Early fusion, or with `stacked` the blocks side by side for late fusion: column
+// scaling only (no block scale, no weight) and zeros for an item a block has no row for.
+FusedFeatures assemble(const std::vector<FusionBlock>& blocks, Normalization columnScaling, bool stacked)
 {
     if (blocks.empty())
         throw ConfigError("early fusion: no feature block");
@@ -77,7 +77,7 @@ FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization co
         report.dims = b.features->dims();
         report.meanRowNorm = normSum / rows;
         report.weight = b.weight;
-        report.scale = report.meanRowNorm > 0 ? b.weight / report.meanRowNorm : 0.0;
+        report.scale = stacked ? 1.0 : report.meanRowNorm > 0 ? b.weight / report.meanRowNorm : 0.0;
         std::vector<char> has(fused.matrix.ids.size(), 0);
         for (std::size_t r = 0; r < b.features->ids.size(); ++r) {
             const std::size_t target = rowOf.at(b.features->ids[r]);
@@ -85,7 +85,8 @@ FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization co
             fused.matrix.values.block(static_cast<Eigen::Index>(target), column, 1, dims) =
                 (scaled.row(static_cast<Eigen::Index>(r)).cast<double>() * report.scale).cast<float>();
         }
-        const Eigen::RowVectorXf imputedRow = (meanRow * report.scale).cast<float>();
+        const Eigen::RowVectorXf imputedRow =
+            stacked ? Eigen::RowVectorXf::Zero(dims) : Eigen::RowVectorXf((meanRow * report.scale).cast<float>());
         for (std::size_t target = 0; target < has.size(); ++target)
             if (!has[target]) {
                 fused.matrix.values.block(static_cast<Eigen::Index>(target), column, 1, dims) = imputedRow;
@@ -99,7 +100,20 @@ FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization co
         fused.blocks.push_back(report);
         column += dims;
     }
+    fused.stacked = stacked;
     return fused;
+}
+
+}  // namespace
+
+FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization columnScaling)
+{
+    return assemble(blocks, columnScaling, false);
+}
+
+FusedFeatures stackBlocks(const std::vector<FusionBlock>& blocks, Normalization columnScaling)
+{
+    return assemble(blocks, columnScaling, true);
 }
 
 std::vector<std::string> featureColumnNames(const std::filesystem::path& path)
@@ -130,7 +144,8 @@ std::string describeFusion(const FusedFeatures& fused)
     std::ostringstream out;
     for (const auto& b : fused.blocks) {
         out << b.name << ": " << b.dims << " dims, " << b.present << " items with a row, " << b.imputed
-            << " without (given the block's mean row), mean row norm " << b.meanRowNorm << ", weight " << b.weight;
+            << (fused.stacked ? " without (no profile in this block)" : " without (given the block's mean row)")
+            << ", mean row norm " << b.meanRowNorm << ", weight " << b.weight;
         if (b.scale == 0 && b.weight > 0)
             out << " (all rows zero after column scaling: contributes nothing)";
         out << "\n";

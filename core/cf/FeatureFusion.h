@@ -59,12 +59,21 @@ struct FusedFeatures {
     FeatureMatrix matrix;                  // union of the blocks' ids x (sum of dims)
     std::vector<std::string> names;        // one per column: BLOCK.COLUMN
     std::vector<FusionBlockReport> blocks;
+    bool stacked = false;                  // stackBlocks: side by side for late fusion
 };
 
 // Throws ConfigError for no block, a null or empty block, a negative or non-finite
 // weight, all weights zero, column names that do not match the block's width, or a
 // block name used twice.
 FusedFeatures fuseEarly(const std::vector<FusionBlock>& blocks, Normalization columnScaling);
+
+// The blocks side by side for late fusion inside one model (FusedSimilarity.h's
+// LateFusion, CfModelSettings::late): step 1 only (column scaling over the block's own
+// rows, as a single-modality run scales them), no block scale and no weight (the
+// weights are the model's), and zeros where a block has no row for an item (counted in
+// `imputed`): a zero block adds nothing to that block's user profiles, exactly as the
+// item being absent from that modality. The same checks as fuseEarly.
+FusedFeatures stackBlocks(const std::vector<FusionBlock>& blocks, Normalization columnScaling);
 
 // The column names of a feature file's CSV header (item_id,name1,...,nameF, as
 // `extract --model audio` writes): empty for a .npy file or a CSV without a header.

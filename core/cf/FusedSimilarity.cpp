@@ -7,6 +7,73 @@
 
 namespace tl {
 
+std::size_t LateFusion::begin(std::size_t block) const
+{
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < block; ++b)
+        at += dims[b];
+    return at;
+}
+
+LateFusion LateFusion::normalised(std::size_t columns) const
+{
+    if (weights.size() != dims.size())
+        throw ConfigError("late fusion: " + std::to_string(weights.size()) + " weights for " +
+                          std::to_string(dims.size()) + " blocks");
+    double sum = 0;
+    std::size_t total = 0;
+    for (std::size_t b = 0; b < dims.size(); ++b) {
+        if (!std::isfinite(weights[b]) || weights[b] < 0)
+            throw ConfigError("late fusion: weight " + std::to_string(weights[b]) +
+                              " (a weight must be finite and >= 0)");
+        if (dims[b] == 0)
+            throw ConfigError("late fusion: block " + std::to_string(b + 1) + " has no columns");
+        sum += weights[b];
+        total += dims[b];
+    }
+    if (!dims.empty() && !(sum > 0))
+        throw ConfigError("late fusion: every weight is 0");
+    if (total != columns)
+        throw ConfigError("late fusion: the blocks cover " + std::to_string(total) + " columns of " +
+                          std::to_string(columns));
+    LateFusion out = *this;
+    for (double& w : out.weights)
+        w /= sum;
+    return out;
+}
+
+std::vector<std::vector<double>> blockNorms(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late)
+{
+    const RowMatrixD mup = buildUserProfilesExact(w, items);
+    std::vector<std::vector<double>> norms(late.blocks(), std::vector<double>(w.users, 0.0));
+    for (std::size_t b = 0; b < late.blocks(); ++b) {
+        const auto first = static_cast<Eigen::Index>(late.begin(b)), dims = static_cast<Eigen::Index>(late.dims[b]);
+        for (std::size_t u = 0; u < w.users; ++u)
+            norms[b][u] = mup.row(static_cast<Eigen::Index>(u)).segment(first, dims).norm();
+    }
+    return norms;
+}
+
+std::vector<char> lateActive(const std::vector<std::vector<double>>& norms, const LateFusion& late)
+{
+    std::vector<char> active(norms.empty() ? 0 : norms.front().size(), 0);
+    for (std::size_t b = 0; b < norms.size(); ++b)
+        if (late.weights[b] > 0)
+            for (std::size_t u = 0; u < active.size(); ++u)
+                active[u] = active[u] || norms[b][u] > 0;
+    return active;
+}
+
+ItemProfiles blockProfiles(const ItemProfiles& items, const LateFusion& late, std::size_t block)
+{
+    ItemProfiles out;
+    out.values = items.values.middleCols(static_cast<Eigen::Index>(late.begin(block)),
+                                         static_cast<Eigen::Index>(late.dims[block]));
+    out.rowOf = items.rowOf;
+    out.unknownIds = items.unknownIds;
+    return out;
+}
+
 FusedUserSimilarity fuseUserSimilarities(const std::vector<const SimilarityEngine*>& engines,
                                          const std::vector<double>& weights, const JobContext& ctx)
 {

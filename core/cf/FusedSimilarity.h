@@ -19,6 +19,15 @@
 // Memory: the fused users x users float64 matrix is held once (MovieLens 1M:
 // 292 MB); above 8 GB it is refused with a ConfigError.
 //
+// Late fusion inside one model (CfModel, the what-if updater): the modalities'
+// item profiles side by side in one matrix (stackBlocks in FeatureFusion.h, zeros
+// where a modality has no row for an item), block b its columns
+// [begin(b), begin(b) + dims[b]). A user's profile in block b is MUP(u) restricted to
+// those columns (the weights r(u, i) do not depend on the block, and a block of
+// zeros adds nothing), so cos_b(u, v) is that modality's own cosine and the model's
+// similarity is the sum above: the same neighbours as fuseUserSimilarities over
+// one engine per modality.
+//
 // Threading: synchronous on the caller's thread (the engines' passes use OpenMP).
 
 #include <cstdint>
@@ -29,6 +38,29 @@
 #include "core/common/JobContext.h"
 
 namespace tl {
+
+struct LateFusion {
+    std::vector<std::size_t> dims;  // columns per block, in order; empty: one block, no fusion
+    std::vector<double> weights;    // per block, >= 0, not all 0
+    bool enabled() const { return !dims.empty(); }
+    std::size_t blocks() const { return dims.size(); }
+    std::size_t begin(std::size_t block) const;
+    // The same blocks with weights divided by their sum. Throws ConfigError unless there
+    // is one finite weight >= 0 per block, not all 0, every block has columns and the
+    // blocks cover exactly `columns` columns.
+    LateFusion normalised(std::size_t columns) const;
+};
+
+// Per block b, |MUP_b(u)| of every user (float64), from the relevance and the stacked
+// item profiles.
+std::vector<std::vector<double>> blockNorms(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late);
+
+// u is active (may have and be a neighbour) when some block of positive weight has a
+// non-zero profile.
+std::vector<char> lateActive(const std::vector<std::vector<double>>& norms, const LateFusion& late);
+
+// The block's columns of the stacked profiles, as item profiles of their own (same rows).
+ItemProfiles blockProfiles(const ItemProfiles& items, const LateFusion& late, std::size_t block);
 
 struct FusedUserSimilarity {
     std::size_t users = 0;

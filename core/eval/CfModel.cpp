@@ -7,6 +7,8 @@
 #include "core/cf/TrainingMatrixPatch.h"
 #include "core/common/Error.h"
 #include "core/eval/WhatIf.h"
+#include "core/eval/Explain.h"
+#include "core/cf/FusedSimilarity.h"
 
 namespace tl {
 
@@ -29,11 +31,41 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
     model->relevance_ = buildRelevance(model->train_, *model->items_, settings.relevant);
     ctx.report("profiles", 1, 1);
     ctx.checkCancelled();
-    const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, *model->items_);
-    model->lists_ = computeNeighbours(engine, settings.kMax, ctx);
-    model->norms_.resize(engine.users());
-    for (std::size_t u = 0; u < engine.users(); ++u)
-        model->norms_[u] = engine.norm(u);
+    if (settings.late.enabled()) {
+        // One engine per block (that modality's own cosine), fused: FusedSimilarity.h.
+        LateFusion& late = model->settings_.late;
+        late = settings.late.normalised(model->items_->dims());
+        std::vector<ItemProfiles> blocks;
+        blocks.reserve(late.blocks());
+        std::vector<SimilarityEngine> engines;
+        engines.reserve(late.blocks());
+        std::vector<const SimilarityEngine*> pointers;
+        for (std::size_t b = 0; b < late.blocks(); ++b) {
+            blocks.push_back(blockProfiles(*model->items_, late, b));
+            engines.push_back(SimilarityEngine::fromItemProfiles(model->relevance_, blocks.back()));
+            pointers.push_back(&engines.back());
+        }
+        const FusedUserSimilarity fused = fuseUserSimilarities(pointers, late.weights, ctx);
+        model->lists_ = fusedNeighbours(fused, settings.kMax);
+        model->blockNorms_.assign(late.blocks(), std::vector<double>(model->train_.users, 0.0));
+        for (std::size_t b = 0; b < late.blocks(); ++b)
+            for (std::size_t u = 0; u < model->train_.users; ++u)
+                model->blockNorms_[b][u] = engines[b].norm(u);
+        model->active_ = fused.active;
+        const RowMatrixD mup = buildUserProfilesExact(model->relevance_, *model->items_);
+        model->norms_.resize(model->train_.users);
+        for (std::size_t u = 0; u < model->train_.users; ++u)
+            model->norms_[u] = mup.row(static_cast<Eigen::Index>(u)).norm();
+    } else {
+        const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, *model->items_);
+        model->lists_ = computeNeighbours(engine, settings.kMax, ctx);
+        model->norms_.resize(engine.users());
+        model->active_.resize(engine.users());
+        for (std::size_t u = 0; u < engine.users(); ++u) {
+            model->norms_[u] = engine.norm(u);
+            model->active_[u] = engine.isActive(u) ? 1 : 0;
+        }
+    }
     ctx.checkCancelled();
     model->finishSweep(predictOffline(model->train_, model->lists_, model->test_, model->settings_.ks,
                                       {model->settings_.clip, model->scale_}));
@@ -129,10 +161,10 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
     KnnState s;
     s.w = base.relevance_;
     s.norms = base.norms_;
-    s.active.resize(s.norms.size());
-    for (std::size_t u = 0; u < s.norms.size(); ++u)
-        s.active[u] = s.norms[u] > 0 ? 1 : 0;
+    s.active = base.active_;
     s.lists = base.lists_;
+    s.late = base.settings_.late;
+    s.blockNorms = base.blockNorms_;
     KnnUpdater updater(s, *base.items_, base.settings_.relevant, base.settings_.kMax);
     const std::vector<double> none(oldUsers, 0.0);
     // Dropped users lose their ratings first (they leave every list), then their places.
@@ -149,7 +181,7 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
         ctx.report("update", static_cast<double>(n), static_cast<double>(changes.editedUsers.size()), "users");
         const std::uint32_t u = changes.editedUsers[n];
         updater.refreshUser(u);
-        const auto row = KnnUpdater::similarityRows(s, *base.items_, {u});
+        const auto row = KnnUpdater::similarityRows(SimilarityInputs::of(s), *base.items_, {u});
         changes.rescannedLists += updater.updateLists(u, row.front()).rescannedLists;
     }
     for (std::size_t u = 0; u < newUsers; ++u) {
@@ -168,6 +200,8 @@ CfModelUpdate CfModel::update(const CfModel& base, const Dataset& edited, const 
     model->relevance_ = std::move(s.w);
     model->lists_ = std::move(s.lists);
     model->norms_ = std::move(s.norms);
+    model->active_ = std::move(s.active);
+    model->blockNorms_ = std::move(s.blockNorms);
     model->test_ = TestSet::build(edited, editedSplit.test);
     ctx.checkCancelled();
     ctx.report("update", 1, 1, "test predictions");
@@ -264,25 +298,26 @@ std::vector<FeatureUtility> CfModel::topFeatures(std::uint32_t user, std::size_t
 std::vector<double> CfModel::similarityRow(std::uint32_t user) const
 {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> row(norms_.size(), nan);
-    if (user >= norms_.size() || !(norms_[user] > 0))
+    std::vector<double> row(active_.size(), nan);
+    if (user >= active_.size() || !active_[user])
         return row;
-    // h = MIP MUP(u) in float64: h_j = MIP(j) . MUP(u); then MUP(v) . MUP(u) = sum_{j in R(v)} w_vj h_j.
-    Eigen::VectorXd mup = Eigen::VectorXd::Zero(items_->values.cols());
-    for (std::size_t e = relevance_.offsets[user]; e < relevance_.offsets[user + 1]; ++e)
-        mup += static_cast<double>(relevance_.weights[e]) * items_->values.row(relevance_.rows[e]).transpose().cast<double>();
-    Eigen::VectorXd h(items_->values.rows());
-    for (Eigen::Index j = 0; j < h.size(); ++j)
-        h[j] = items_->values.row(j).cast<double>().dot(mup.transpose());
-    for (std::size_t v = 0; v < norms_.size(); ++v) {
-        if (v == user || !(norms_[v] > 0))
-            continue;
-        double dot = 0;
-        for (std::size_t e = relevance_.offsets[v]; e < relevance_.offsets[v + 1]; ++e)
-            dot += static_cast<double>(relevance_.weights[e]) * h[relevance_.rows[e]];
-        row[v] = dot / (norms_[user] * norms_[v]);
-    }
+    const auto sims = KnnUpdater::similarityRows({relevance_, norms_, active_, settings_.late, blockNorms_}, *items_,
+                                                 {user});
+    for (std::size_t v = 0; v < active_.size(); ++v)
+        if (v != user && active_[v])
+            row[v] = sims.front()[v];
     return row;
+}
+
+bool CfModel::isActive(std::uint32_t user) const
+{
+    return user < active_.size() && active_[user] != 0;
+}
+
+CosineExplanation CfModel::explainNeighbour(std::uint32_t user, std::uint32_t neighbour, std::size_t top) const
+{
+    return settings_.late.enabled() ? explainCosine(relevance_, *items_, settings_.late, user, neighbour, top)
+                                    : explainCosine(relevance_, *items_, user, neighbour, top);
 }
 
 std::vector<std::pair<Neighbour, int>> CfModel::neighbours(std::uint32_t user, int k) const

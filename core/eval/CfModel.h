@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "core/cf/CfOptions.h"
+#include "core/cf/FusedSimilarity.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
 #include "core/common/JobContext.h"
 #include "core/data/FeatureMatrix.h"
 #include "core/data/Split.h"
+#include "core/eval/Explain.h"
 #include "core/eval/Metrics.h"
 
 namespace tl {
@@ -30,6 +32,10 @@ struct CfModelSettings {
     Normalization normalization = Normalization::MinMax100;
     bool clip = false;
     RankingOptions ranking;
+    // Late fusion (FusedSimilarity.h): the features are the modalities' blocks side by
+    // side and sim(u, v) = sum_b w_b cos_b(u, v); not enabled: the paper's one cosine.
+    // A built model holds the weights normalised to sum 1.
+    LateFusion late;
 };
 
 struct FeatureUtility {
@@ -111,7 +117,14 @@ public:
     // u's float64 cosine to every user v (formula 4), the values its neighbours were
     // chosen from; NaN for u itself and for users with an all-zero profile (nobody's
     // neighbour), and all NaN when u's own profile is zero. O(items x F + nnz).
+    // With late fusion the fused similarity (sum_b w_b cos_b), NaN for inactive users.
     std::vector<double> similarityRow(std::uint32_t user) const;
+    // The user may have and be a neighbour (a non-zero profile; late fusion: in some
+    // block of positive weight).
+    bool isActive(std::uint32_t user) const;
+    // sim(user, neighbour) as item-pair terms (Explain.h's explainCosine; late fusion:
+    // each pair's terms summed over the blocks, and each block's part).
+    CosineExplanation explainNeighbour(std::uint32_t user, std::uint32_t neighbour, std::size_t top) const;
     // Metrics at each K of the sweep (precomputed).
     const std::vector<Metrics>& sweepMetrics() const { return sweepMetrics_; }
     // Metrics at any K <= kMax (computed on demand from the neighbour lists).
@@ -131,6 +144,8 @@ private:
     RelevanceMatrix relevance_;
     NeighbourLists lists_;
     std::vector<double> norms_;  // |MUP(u)|, float64
+    std::vector<char> active_;   // may have and be a neighbour
+    std::vector<std::vector<double>> blockNorms_;  // late fusion: per block, |MUP_b(u)|
     SweepPredictions sweep_;  // test_'s predictions at each K of settings_.ks
     std::vector<Metrics> sweepMetrics_;
     // Per K of the sweep and user: computeMetrics on the user's test ratings alone (its

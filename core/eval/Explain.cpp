@@ -136,41 +136,81 @@ Eigen::VectorXd profileOf(const Relevant& r, Eigen::Index dims)
 
 }  // namespace
 
-CosineExplanation explainCosine(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t u,
-                                std::uint32_t v, std::size_t top)
+namespace {
+
+// Each block b of columns [first[b], first[b] + width[b]) with weight weight[b]: the terms
+// of sum_b weight[b] cos_b(u, v), one per item pair (summed over the blocks).
+CosineExplanation explainBlocks(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t u, std::uint32_t v,
+                                std::size_t top, const std::vector<Eigen::Index>& first,
+                                const std::vector<Eigen::Index>& width, const std::vector<double>& weight)
 {
     CosineExplanation ex;
     const Relevant ru = relevantOf(w, items, u), rv = relevantOf(w, items, v);
     ex.pairs = ru.rows.size() * rv.rows.size();
-    const double nu = profileOf(ru, items.values.cols()).norm(), nv = profileOf(rv, items.values.cols()).norm();
-    if (!(nu > 0) || !(nv > 0))
-        return ex;
-    const Eigen::MatrixXd gram = ru.mip * rv.mip.transpose();  // MIP(i) . MIP(j)
+    const Eigen::VectorXd pu = profileOf(ru, items.values.cols()), pv = profileOf(rv, items.values.cols());
     const auto itemOf = itemOfRow(items);
-    std::vector<ItemPairTerm> terms;
-    terms.reserve(ex.pairs);
-    for (Eigen::Index a = 0; a < gram.rows(); ++a)
-        for (Eigen::Index b = 0; b < gram.cols(); ++b) {
-            const double t = static_cast<double>(ru.weights[static_cast<std::size_t>(a)]) *
-                             static_cast<double>(rv.weights[static_cast<std::size_t>(b)]) * gram(a, b) / (nu * nv);
-            ex.sumOfTerms += t;
-            terms.push_back({itemOf[ru.rows[static_cast<std::size_t>(a)]], itemOf[rv.rows[static_cast<std::size_t>(b)]],
-                             t, 0.0});
-        }
-    ex.cosine = profileOf(ru, items.values.cols()).dot(profileOf(rv, items.values.cols())) / (nu * nv);
+    std::vector<ItemPairTerm> terms(ex.pairs);
+    for (std::size_t a = 0; a < ru.rows.size(); ++a)
+        for (std::size_t c = 0; c < rv.rows.size(); ++c)
+            terms[a * rv.rows.size() + c] = {itemOf[ru.rows[a]], itemOf[rv.rows[c]], 0.0, 0.0};
+    ex.blocks.assign(first.size(), 0.0);
+    bool any = false;
+    for (std::size_t b = 0; b < first.size(); ++b) {
+        const double nu = pu.segment(first[b], width[b]).norm(), nv = pv.segment(first[b], width[b]).norm();
+        if (!(nu > 0) || !(nv > 0))
+            continue;
+        any = true;
+        // MIP_b(i) . MIP_b(j)
+        const Eigen::MatrixXd gram =
+            ru.mip.middleCols(first[b], width[b]) * rv.mip.middleCols(first[b], width[b]).transpose();
+        for (Eigen::Index a = 0; a < gram.rows(); ++a)
+            for (Eigen::Index c = 0; c < gram.cols(); ++c) {
+                const double t = weight[b] * static_cast<double>(ru.weights[static_cast<std::size_t>(a)]) *
+                                 static_cast<double>(rv.weights[static_cast<std::size_t>(c)]) * gram(a, c) / (nu * nv);
+                ex.sumOfTerms += t;
+                terms[static_cast<std::size_t>(a) * rv.rows.size() + static_cast<std::size_t>(c)].term += t;
+            }
+        ex.blocks[b] = weight[b] * (pu.segment(first[b], width[b]).dot(pv.segment(first[b], width[b])) / (nu * nv));
+        ex.cosine += ex.blocks[b];
+    }
+    if (!any) {
+        ex.sumOfTerms = 0;
+        return ex;
+    }
     const std::size_t n = std::min(top, terms.size());
     std::partial_sort(terms.begin(), terms.begin() + static_cast<std::ptrdiff_t>(n), terms.end(),
-                      [](const ItemPairTerm& a, const ItemPairTerm& b) {
-                          const double x = std::fabs(a.term), y = std::fabs(b.term);
-                          if (x != y)
-                              return x > y;
-                          return a.itemU != b.itemU ? a.itemU < b.itemU : a.itemV < b.itemV;
+                      [](const ItemPairTerm& x, const ItemPairTerm& y) {
+                          const double p = std::fabs(x.term), q = std::fabs(y.term);
+                          if (p != q)
+                              return p > q;
+                          return x.itemU != y.itemU ? x.itemU < y.itemU : x.itemV < y.itemV;
                       });
     terms.resize(n);
     for (auto& t : terms)
         t.share = ex.cosine != 0 ? t.term / ex.cosine : 0.0;
     ex.top = std::move(terms);
     return ex;
+}
+
+}  // namespace
+
+CosineExplanation explainCosine(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t u,
+                                std::uint32_t v, std::size_t top)
+{
+    CosineExplanation ex = explainBlocks(w, items, u, v, top, {0}, {items.values.cols()}, {1.0});
+    ex.blocks.clear();
+    return ex;
+}
+
+CosineExplanation explainCosine(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late,
+                                std::uint32_t u, std::uint32_t v, std::size_t top)
+{
+    std::vector<Eigen::Index> first, width;
+    for (std::size_t b = 0; b < late.blocks(); ++b) {
+        first.push_back(static_cast<Eigen::Index>(late.begin(b)));
+        width.push_back(static_cast<Eigen::Index>(late.dims[b]));
+    }
+    return explainBlocks(w, items, u, v, top, first, width, late.weights);
 }
 
 ProfileExplanation explainProfile(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t user,

@@ -30,6 +30,7 @@
 #include <span>
 #include <vector>
 
+#include "core/cf/FusedSimilarity.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -90,10 +91,18 @@ struct CosineExplanation {
     double sumOfTerms = 0;  // the sum of all pair terms (equals cosine to rounding)
     std::size_t pairs = 0;  // |rel(u)| x |rel(v)|
     std::vector<ItemPairTerm> top;  // the `top` largest |t(i, j)|
+    // Late fusion: each block's part w_b cos_b(u, v) (they sum to `cosine`); else empty.
+    std::vector<double> blocks;
 };
 
 CosineExplanation explainCosine(const RelevanceMatrix& w, const ItemProfiles& items, std::uint32_t u,
                                 std::uint32_t v, std::size_t top);
+
+// Late fusion (FusedSimilarity.h, `late` normalised): cosine = sum_b w_b cos_b(u, v),
+// t(i, j) = sum_b w_b r(u,i) r(v,j) MIP_b(i) . MIP_b(j) / (|MUP_b(u)| |MUP_b(v)|), a block
+// counting 0 where either profile is zero in it.
+CosineExplanation explainCosine(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late,
+                                std::uint32_t u, std::uint32_t v, std::size_t top);
 
 struct ItemShare {
     std::uint32_t item = 0;  // dataset item index

@@ -66,6 +66,8 @@ void KnnUpdater::resize(std::size_t users)
     w.offsets.resize(users + 1, w.offsets[std::min(before, users)]);
     s_.norms.resize(users, 0.0);
     s_.active.resize(users, 0);
+    for (auto& norms : s_.blockNorms)
+        norms.resize(users, 0.0);
     NeighbourLists resized(users, k_);
     for (std::size_t u = 0; u < std::min(before, users); ++u) {
         const auto list = s_.lists.of(u);
@@ -84,6 +86,8 @@ void KnnUpdater::clearUser(std::uint32_t u)
         w.offsets[x] -= static_cast<std::size_t>(end - begin);
     s_.norms[u] = 0;
     s_.active[u] = 0;
+    for (auto& norms : s_.blockNorms)
+        norms[u] = 0;
 }
 
 std::uint32_t WhatIfModel::addUser()
@@ -186,12 +190,25 @@ void KnnUpdater::refreshUser(std::uint32_t u)
     for (std::size_t x = u + 1; x <= w.users; ++x)
         w.offsets[x] = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(w.offsets[x]) + delta);
 
-    // |MUP(u)| from the float64 profile, as the engine's direct route takes it.
-    s_.norms[u] = buildUserProfilesExact(mine, items_).row(0).norm();
+    // |MUP(u)| from the float64 profile, as the engine's direct route takes it; with late
+    // fusion each block's too.
+    const RowMatrixD profile = buildUserProfilesExact(mine, items_);
+    s_.norms[u] = profile.row(0).norm();
     s_.active[u] = s_.norms[u] > 0 ? 1 : 0;
+    if (s_.late.enabled()) {
+        s_.active[u] = 0;
+        for (std::size_t b = 0; b < s_.late.blocks(); ++b) {
+            s_.blockNorms[b][u] = profile.row(0)
+                                      .segment(static_cast<Eigen::Index>(s_.late.begin(b)),
+                                               static_cast<Eigen::Index>(s_.late.dims[b]))
+                                      .norm();
+            if (s_.late.weights[b] > 0 && s_.blockNorms[b][u] > 0)
+                s_.active[u] = 1;
+        }
+    }
 }
 
-std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& state, const ItemProfiles& profiles,
+std::vector<std::vector<double>> KnnUpdater::similarityRows(const SimilarityInputs& state, const ItemProfiles& profiles,
                                                            const std::vector<std::uint32_t>& users)
 {
     const RelevanceMatrix& w = state.w;
@@ -201,8 +218,18 @@ std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& stat
     std::vector<std::vector<double>> rows(users.size(), std::vector<double>(count, 0.0));
     if (x == 0 || profiled == 0)
         return rows;
+    // One block of weight 1 without late fusion.
+    const bool late = state.late.enabled();
+    const std::size_t blocks = late ? state.late.blocks() : 1;
+    std::vector<Eigen::Index> first(blocks, 0), width(blocks, dims);
+    for (std::size_t b = 0; late && b < blocks; ++b) {
+        first[b] = static_cast<Eigen::Index>(state.late.begin(b));
+        width[b] = static_cast<Eigen::Index>(state.late.dims[b]);
+    }
+    auto normOf = [&](std::size_t b, std::size_t user) { return late ? state.blockNorms[b][user] : state.norms[user]; };
     // MUP of each user (columns), then h = MIP MUP (profiled x users) in float64, over
-    // row chunks of MIP widened to float64 (the whole MIP is never held in float64).
+    // row chunks of MIP widened to float64 (the whole MIP is never held in float64);
+    // per block, h_b = MIP_b MUP_b.
     Eigen::MatrixXd mups = Eigen::MatrixXd::Zero(dims, x);
     for (Eigen::Index c = 0; c < x; ++c)
         for (std::size_t e = w.offsets[users[static_cast<std::size_t>(c)]];
@@ -210,18 +237,23 @@ std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& stat
             mups.col(c) += static_cast<double>(w.weights[e]) * profiles.values.row(w.rows[e]).transpose().cast<double>();
     // Row by row: each MIP row is widened once into a buffer that stays in cache while
     // it meets every user's profile.
-    Eigen::MatrixXd h(profiled, x);
+    const auto columns = static_cast<Eigen::Index>(blocks) * x;
+    Eigen::MatrixXd h(profiled, columns);  // column b * x + c: block b, user c
 #pragma omp parallel if (profiled * dims * x > 1000000)
     {
         Eigen::RowVectorXd widened(dims);
 #pragma omp for schedule(static)
         for (Eigen::Index j = 0; j < profiled; ++j) {
             widened = profiles.values.row(j).cast<double>();
-            for (Eigen::Index c = 0; c < x; ++c)
-                h(j, c) = widened.dot(mups.col(c).transpose());
+            for (std::size_t b = 0; b < blocks; ++b)
+                for (Eigen::Index c = 0; c < x; ++c)
+                    h(j, static_cast<Eigen::Index>(b) * x + c) =
+                        late ? widened.segment(first[b], width[b]).dot(mups.col(c).segment(first[b], width[b]).transpose())
+                             : widened.dot(mups.col(c).transpose());
         }
     }
-    // sim(x, v) = sum over rel(v) of w_vj h_j(x) / (|MUP(x)| |MUP(v)|).
+    // sim(x, v) = sum over rel(v) of w_vj h_j(x) / (|MUP(x)| |MUP(v)|); late fusion:
+    // sum_b w_b (the same in block b), a block counting 0 where either profile is zero.
     for (std::ptrdiff_t vi = 0; vi < static_cast<std::ptrdiff_t>(count); ++vi) {
         const auto v = static_cast<std::size_t>(vi);
         if (!state.active[v])
@@ -230,10 +262,18 @@ std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& stat
             const std::uint32_t u = users[static_cast<std::size_t>(c)];
             if (u == v || !state.active[u])
                 continue;
-            double dot = 0;
-            for (std::size_t e = w.offsets[v]; e < w.offsets[v + 1]; ++e)
-                dot += static_cast<double>(w.weights[e]) * h(w.rows[e], c);
-            rows[static_cast<std::size_t>(c)][v] = dot / (state.norms[u] * state.norms[v]);
+            double sim = 0;
+            for (std::size_t b = 0; b < blocks; ++b) {
+                const double nu = normOf(b, u), nv = normOf(b, v);
+                if (!(nu > 0) || !(nv > 0))
+                    continue;
+                double dot = 0;
+                const Eigen::Index column = static_cast<Eigen::Index>(b) * x + c;
+                for (std::size_t e = w.offsets[v]; e < w.offsets[v + 1]; ++e)
+                    dot += static_cast<double>(w.weights[e]) * h(w.rows[e], column);
+                sim = late ? sim + state.late.weights[b] * (dot / (nu * nv)) : dot / (nu * nv);
+            }
+            rows[static_cast<std::size_t>(c)][v] = sim;
         }
     }
     return rows;
@@ -241,7 +281,7 @@ std::vector<std::vector<double>> KnnUpdater::similarityRows(const KnnState& stat
 
 std::vector<double> WhatIfModel::similarityRow(std::uint32_t user) const
 {
-    return KnnUpdater::similarityRows(s_, items_, {user}).front();
+    return KnnUpdater::similarityRows(SimilarityInputs::of(s_), items_, {user}).front();
 }
 
 ListChanges KnnUpdater::updateLists(std::uint32_t u, const std::vector<double>& row)
@@ -302,7 +342,7 @@ ListChanges KnnUpdater::updateLists(std::uint32_t u, const std::vector<double>& 
     }
     report.rescannedLists = rescan.size();
     if (!rescan.empty()) {
-        const auto rows = similarityRows(s_, items_, rescan);
+        const auto rows = similarityRows(SimilarityInputs::of(s_), items_, rescan);
         for (std::size_t r = 0; r < rescan.size(); ++r) {
             selectTopK(rows[r].data(), count, rescan[r], s_.active, k, top, scratch);
             s_.lists.set(rescan[r], top);

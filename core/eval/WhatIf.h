@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/cf/CfOptions.h"
+#include "core/cf/FusedSimilarity.h"
 #include "core/cf/Neighbours.h"
 #include "core/cf/Prediction.h"
 #include "core/cf/Profiles.h"
@@ -86,12 +87,27 @@ struct EditOptions {
 
 // The state an edit of the training ratings changes, and the one piece of code that
 // updates it: WhatIfModel (lists of K) and CfModel::update (lists of kMax) both run it.
+// With late fusion (FusedSimilarity.h: the item profiles are the modalities' blocks
+// side by side) the similarity is sum_b w_b cos_b and a user is active when some block
+// of positive weight has a non-zero profile; without, one block of weight 1.
 struct KnnState {
     TrainingMatrix train;
     RelevanceMatrix w;          // rel(u) with its weights
     std::vector<double> norms;  // |MUP(u)|
-    std::vector<char> active;   // |MUP(u)| > 0
+    std::vector<char> active;   // |MUP(u)| > 0 (late fusion: lateActive)
     NeighbourLists lists;       // offline lists (K entries at most)
+    LateFusion late;            // normalised weights; not enabled: one block
+    std::vector<std::vector<double>> blockNorms;  // late fusion: per block, |MUP_b(u)|
+};
+
+// What a similarity row is computed from: a KnnState's pieces, or a built CfModel's.
+struct SimilarityInputs {
+    const RelevanceMatrix& w;
+    const std::vector<double>& norms;
+    const std::vector<char>& active;
+    const LateFusion& late;
+    const std::vector<std::vector<double>>& blockNorms;
+    static SimilarityInputs of(const KnnState& s) { return {s.w, s.norms, s.active, s.late, s.blockNorms}; }
 };
 
 // What one user's list update changed in the other users' lists.
@@ -125,8 +141,10 @@ public:
     // rel(u) from u's training row (by buildRelevance itself), |MUP(u)| and active(u).
     void refreshUser(std::uint32_t user);
     // Similarity rows of `users` (rows[x][v] = sim(users[x], v); 0 for inactive users and
-    // for the user itself), float64: h = MIP MUP(x), then sums over rel(v).
-    static std::vector<std::vector<double>> similarityRows(const KnnState& state, const ItemProfiles& items,
+    // for the user itself), float64: h = MIP MUP(x), then sums over rel(v) (late fusion:
+    // per block, each block's cosine weighted and summed in block order, as
+    // fuseUserSimilarities sums them).
+    static std::vector<std::vector<double>> similarityRows(const SimilarityInputs& state, const ItemProfiles& items,
                                                            const std::vector<std::uint32_t>& users);
     // u's own list from its row, and u's entry in every other list (rescanning where needed).
     ListChanges updateLists(std::uint32_t user, const std::vector<double>& row);

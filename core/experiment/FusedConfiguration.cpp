@@ -1,17 +1,19 @@
 #include "core/experiment/FusedConfiguration.h"
 
-#include <deque>
+#include <sstream>
 
 #include "core/common/Error.h"
 #include "core/experiment/ConfigurationFrames.h"
 
 namespace tl {
 
-FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& source, Normalization columnScaling)
+namespace {
+
+std::vector<FusionBlock> partBlocks(const ProjectData& data, const ContentSourceInfo& source,
+                                    std::deque<FeatureMatrix>& matrices)
 {
     if (!source.isFused())
         throw ConfigError("configuration " + source.name + " is not a fusion of modalities");
-    std::deque<FeatureMatrix> matrices;
     std::vector<FusionBlock> blocks;
     for (const auto& part : source.fusedParts) {
         const FeatureMatrix& m = matrices.emplace_back(loadContent(data, part));
@@ -28,7 +30,70 @@ FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& sou
         }
         blocks.push_back(std::move(block));
     }
-    return fuseEarly(blocks, columnScaling);
+    return blocks;
+}
+
+}  // namespace
+
+std::vector<double> fusionWeightsOf(const ContentSourceInfo& source)
+{
+    if (!source.fusionWeights.empty())
+        return source.fusionWeights;
+    return std::vector<double>(source.fusedParts.size(), 1.0);
+}
+
+FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& source, Normalization columnScaling)
+{
+    std::deque<FeatureMatrix> matrices;
+    std::vector<FusionBlock> blocks = partBlocks(data, source, matrices);
+    const std::vector<double> weights = fusionWeightsOf(source);
+    if (weights.size() != blocks.size())
+        throw ConfigError("configuration " + source.name + ": " + std::to_string(weights.size()) + " weights for " +
+                          std::to_string(blocks.size()) + " parts");
+    for (std::size_t b = 0; b < blocks.size(); ++b)
+        blocks[b].weight = weights[b];
+    return source.fusion == "late" ? stackBlocks(blocks, columnScaling) : fuseEarly(blocks, columnScaling);
+}
+
+LateFusion lateFusionOf(const ContentSourceInfo& source, const FusedFeatures& fused)
+{
+    LateFusion late;
+    if (source.fusion != "late")
+        return late;
+    for (const auto& block : fused.blocks)
+        late.dims.push_back(block.dims);
+    late.weights = fusionWeightsOf(source);
+    return late;
+}
+
+ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::vector<double>& weights)
+{
+    if (!source.isFused())
+        throw ConfigError("configuration " + source.name + " is not a fusion of modalities: it has no weights");
+    if (weights.size() != source.fusedParts.size())
+        throw ConfigError("configuration " + source.name + ": " + std::to_string(weights.size()) + " weights for " +
+                          std::to_string(source.fusedParts.size()) + " parts");
+    LateFusion check;
+    check.weights = weights;
+    check.dims.assign(weights.size(), 1);
+    check = check.normalised(weights.size());  // finite, >= 0, not all 0
+    ContentSourceInfo out = source;
+    out.fusionWeights = check.weights;
+    std::ostringstream text;
+    text << out.fusion << " fusion (weights";
+    for (std::size_t p = 0; p < weights.size(); ++p)
+        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << out.fusionWeights[p];
+    text << ") of ";
+    for (std::size_t p = 0; p < weights.size(); ++p)
+        text << (p ? " and " : "") << source.fusedParts[p].name << " (" << source.fusedParts[p].provenance << ")";
+    out.provenance = text.str();
+    return out;
+}
+
+FusionSpec fusionSpecOf(const ProjectData& data, const ContentSourceInfo& source, std::deque<FeatureMatrix>& storage)
+{
+    return makeFusionSpec(source.fusion == "late" ? FusionKind::Late : FusionKind::Early,
+                          partBlocks(data, source, storage), std::nullopt);
 }
 
 }  // namespace tl

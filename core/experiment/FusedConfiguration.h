@@ -1,22 +1,47 @@
 #pragma once
 // A project's fused sources (ContentSourceInfo::isFused, listed by
-// listContentSources): the early fusion (core/cf/FeatureFusion.h) of a frame
-// configuration's item profiles with a soundtrack's descriptors, equal weights,
-// every dimension named with its block's prefix so the profile views read
-// "mobilenetv2.pool.c089" (a frame model's layout, FeatureNames.h) and
-// "audio.mfcc03_std" (the part's name and its CSV header's column) side by side.
+// listContentSources): a frame configuration's item profiles with a soundtrack's
+// descriptors, early (core/cf/FeatureFusion.h: block-normalised, weighted blocks in
+// one matrix) or late (the blocks side by side, stackBlocks, and a model whose
+// similarity is the weighted sum of the blocks' cosines, CfModelSettings::late), with
+// the source's weights (equal when it gives none). Every dimension is named with its
+// block's prefix so the profile views read "mobilenetv2.pool.c089" (a frame model's
+// layout, FeatureNames.h) and "audio.mfcc03_std" (the part's name and its CSV
+// header's column) side by side.
 //
 // Threading: synchronous; reads the parts' files.
 
+#include <deque>
+#include <string>
+#include <vector>
+
 #include "core/cf/CfOptions.h"
 #include "core/cf/FeatureFusion.h"
+#include "core/cf/FusedSimilarity.h"
+#include "core/eval/Fusion.h"
 #include "core/project/ProjectData.h"
 
 namespace tl {
 
 // The fused matrix (already normalised: evaluate it with Normalization::None) and its
-// names. Each part's columns are scaled by `columnScaling` first. Throws ConfigError
+// names: early fusion with the source's weights, or for a late source the blocks side
+// by side. Each part's columns are scaled by `columnScaling` first. Throws ConfigError
 // for a source that is not fused, DataError for an unreadable part.
 FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& source, Normalization columnScaling);
+
+// The source's weights, one per part: fusionWeights, or equal ones.
+std::vector<double> fusionWeightsOf(const ContentSourceInfo& source);
+
+// A late source's model setting over its stacked matrix (fusedContent's blocks and the
+// source's weights); not enabled for an early or plain source.
+LateFusion lateFusionOf(const ContentSourceInfo& source, const FusedFeatures& fused);
+
+// The source with `weights` (one per part, as LateFusion/fuseEarly check them) and its
+// provenance saying so. Throws ConfigError for a plain source or a wrong count.
+ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::vector<double>& weights);
+
+// The parts as a FusionSpec of the source's kind (weights not given), its blocks reading
+// the matrices kept in `storage`: what chooseFusionWeight searches over.
+FusionSpec fusionSpecOf(const ProjectData& data, const ContentSourceInfo& source, std::deque<FeatureMatrix>& storage);
 
 }  // namespace tl

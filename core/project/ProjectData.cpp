@@ -114,12 +114,15 @@ std::vector<ContentSourceInfo> listContentSources(const ProjectData& data)
         for (const auto& audio : files) {
             if (!audio.isAudio())
                 continue;
-            ContentSourceInfo fused = namedSource(visual.name + "+" + audio.name, {}, {}, visual.randomWeights || audio.randomWeights);
-            fused.provenance = "early fusion (equal weights) of " + visual.name + " (" + visual.provenance + ") and " +
-                               audio.name + " (" + audio.provenance + ")";
-            fused.fusion = "early";
-            fused.fusedParts = {visual, audio};
-            sources.push_back(std::move(fused));
+            for (const std::string kind : {"early", "late"}) {
+                ContentSourceInfo fused = namedSource(visual.name + "+" + audio.name + (kind == "late" ? "-late" : ""),
+                                                      {}, {}, visual.randomWeights || audio.randomWeights);
+                fused.provenance = kind + " fusion (equal weights) of " + visual.name + " (" + visual.provenance +
+                                   ") and " + audio.name + " (" + audio.provenance + ")";
+                fused.fusion = kind;
+                fused.fusedParts = {visual, audio};
+                sources.push_back(std::move(fused));
+            }
         }
     }
     return sources;

@@ -30,10 +30,12 @@ struct ContentSourceInfo {
     std::string provenance;          // weights provenance from the sidecar, or how it was made
     bool randomWeights = false;
     std::string model;               // the sidecar's "model" ("mobilenetv2", "audio", ...); empty without
-    // A fused source (docs/fusion.md): "early" and the sources it fuses, a frame
-    // configuration first, then the soundtrack's descriptors; empty for a plain one.
+    // A fused source (docs/fusion.md): "early" or "late" and the sources it fuses, a
+    // frame configuration first, then the soundtrack's descriptors; empty for a plain one.
     std::string fusion;
     std::vector<ContentSourceInfo> fusedParts;
+    // One weight per part (>= 0, not all 0; only their ratios count); empty: equal.
+    std::vector<double> fusionWeights;
 
     bool isFused() const { return !fusedParts.empty(); }
     // A soundtrack's descriptors (`extract --model audio`): sidecar model "audio", or a
@@ -64,8 +66,9 @@ std::filesystem::path profilesDir(const Project& project);
 
 // "genre" (when the catalog has genres) followed by the profile files, sorted by name,
 // then, when the profiles hold a soundtrack's descriptors (isAudio) and frame
-// configurations, each frame configuration fused early with each audio profile
-// ("mobilenetv2-fps1+audio"; built by session::loadContent, equal weights).
+// configurations, each frame configuration fused with each audio profile, early
+// ("mobilenetv2-fps1+audio") and late ("mobilenetv2-fps1+audio-late"), equal weights
+// (built by session::loadContent and session::buildModel).
 std::vector<ContentSourceInfo> listContentSources(const ProjectData& data);
 
 // The item x feature matrix of one plain source. Throws DataError for an unreadable

@@ -1,19 +1,20 @@
 #include "core/session/ProjectSession.h"
 
+#include <deque>
+
 #include "core/experiment/FusedConfiguration.h"
 
 namespace tl::session {
 
 namespace {
 
-std::shared_ptr<const CfModel> build(const ProjectData& data, const FeatureMatrix& features, Normalization normalization,
-                                     const JobContext& ctx)
+CfModelSettings projectSettings(const ProjectData& data, Normalization normalization)
 {
     CfModelSettings settings;
     settings.ks = data.ks;
     settings.kMax = data.ks.back();
     settings.normalization = normalization;
-    return CfModel::build(data.data, data.split, features, settings, ctx);
+    return settings;
 }
 
 }  // namespace
@@ -27,13 +28,44 @@ FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& sour
 
 std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features, const JobContext& ctx)
 {
-    return build(data, features, CfModelSettings{}.normalization, ctx);
+    return CfModel::build(data.data, data.split, features, projectSettings(data, CfModelSettings{}.normalization), ctx);
 }
 
 std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const ContentSourceInfo& source,
                                           const FeatureMatrix& features, const JobContext& ctx)
 {
-    return build(data, features, source.isFused() ? Normalization::None : CfModelSettings{}.normalization, ctx);
+    if (!source.isFused())
+        return buildModel(data, features, ctx);
+    CfModelSettings settings = projectSettings(data, Normalization::None);
+    if (source.fusion == "late") {
+        // The blocks' widths, in order (fusedContent stacks them): the later parts' (a
+        // soundtrack's CSV header names its columns, so the large frame matrix is not
+        // read again), the first part the rest.
+        settings.late.weights = fusionWeightsOf(source);
+        std::size_t rest = features.dims();
+        std::vector<std::size_t> later;
+        for (std::size_t p = 1; p < source.fusedParts.size(); ++p) {
+            const auto& part = source.fusedParts[p];
+            std::size_t dims = part.file.empty() ? 0 : featureColumnNames(part.file).size();
+            if (dims == 0)
+                dims = tl::loadContent(data, part).dims();
+            later.push_back(dims);
+            rest = dims <= rest ? rest - dims : 0;  // a mismatch is refused by LateFusion::normalised
+        }
+        settings.late.dims.push_back(rest);
+        settings.late.dims.insert(settings.late.dims.end(), later.begin(), later.end());
+    }
+    return CfModel::build(data.data, data.split, features, settings, ctx);
+}
+
+FusionWeightChoice chooseFusionWeight(const ProjectData& data, const ContentSourceInfo& source, const JobContext& ctx)
+{
+    std::deque<FeatureMatrix> storage;
+    const FusionSpec spec = fusionSpecOf(data, source, storage);
+    const CfModelSettings settings = projectSettings(data, CfModelSettings{}.normalization);
+    return tl::chooseFusionWeight(data.data, data.split.train, spec, settings.relevant, settings.normalization,
+                                  settings.ks, {settings.clip, data.data.scale}, EvalSettings{}.validateRatio,
+                                  EvalSettings{}.seed, ctx);
 }
 
 std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx)

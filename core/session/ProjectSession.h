@@ -12,6 +12,7 @@
 #include "core/data/FeatureMatrix.h"
 #include "core/eval/CfModel.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/Fusion.h"
 #include "core/project/ProjectData.h"
 
 namespace tl::session {
@@ -25,9 +26,17 @@ FeatureMatrix loadContent(const ProjectData& data, const ContentSourceInfo& sour
 std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const FeatureMatrix& features,
                                           const JobContext& ctx = JobContext::none());
 // The same for `source`'s matrix (loadContent): a fused matrix is normalised already,
-// so its model scales nothing more (Normalization::None).
+// so its model scales nothing more (Normalization::None); a late source's model fuses
+// its blocks' similarities with the source's weights (CfModelSettings::late).
 std::shared_ptr<const CfModel> buildModel(const ProjectData& data, const ContentSourceInfo& source,
                                           const FeatureMatrix& features, const JobContext& ctx = JobContext::none());
+
+// A two-part fused source's first weight w (the second's 1 - w) chosen on a validation
+// share of the project's training ratings (core/eval/Fusion.h chooseFusionWeight, the
+// evaluator's default share and seed), never on its test ratings. Apply it with
+// withFusionWeights(source, {w, 1 - w}). Throws ConfigError for a plain source.
+FusionWeightChoice chooseFusionWeight(const ProjectData& data, const ContentSourceInfo& source,
+                                      const JobContext& ctx = JobContext::none());
 
 // Rating-only baselines (global/user/item mean, bias; user k-NN cosine and Pearson over the sweep).
 std::vector<ResultRow> evaluateBaselines(const ProjectData& data, const JobContext& ctx = JobContext::none());

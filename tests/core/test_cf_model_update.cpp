@@ -302,6 +302,26 @@ TEST(CfModelUpdate, DemoShape)
     runSequence(holdout(s.dataset, 0.2, 42), s.features, settings, {16, 14, 4});
 }
 
+// Late fusion (CfModelSettings::late): two blocks side by side, the second zero for the
+// odd items (a modality without a row for them), so users who liked only those are
+// active in the first block alone; the weights are normalised by the build.
+TEST(CfModelUpdate, LateFusion)
+{
+    SyntheticSpec spec;
+    spec.users = 70, spec.items = 50, spec.ratings = 1400, spec.features = 9, spec.seed = 6;
+    SyntheticData s = generateSynthetic(spec);
+    for (std::size_t r = 0; r < s.features.rows(); ++r)
+        if (std::stoi(s.features.ids[r].substr(s.features.ids[r].find_first_of("0123456789"))) % 2)
+            s.features.values.row(static_cast<Eigen::Index>(r)).tail(3).setZero();
+    CfModelSettings settings;
+    settings.kMax = 12;
+    settings.ks = {1, 4, 12};
+    settings.normalization = Normalization::None;
+    settings.late.dims = {6, 3};
+    settings.late.weights = {2, 3};
+    runSequence(holdout(s.dataset, 0.2, 3), s.features, settings, {40, 16, 5});
+}
+
 TEST(CfModelUpdate, MovieLens100kGenres)
 {
     TL_REQUIRE_SHARED(dir, "data/ml-100k");

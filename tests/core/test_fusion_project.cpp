@@ -51,7 +51,8 @@ TEST(FusedProject, ListedBuiltNamedAndModelled)
     std::vector<std::string> names;
     for (const auto& s : listContentSources(p.data))
         names.push_back(s.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"audio", "mobilenetv2-fps1", "mobilenetv2-fps1+audio"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"audio", "mobilenetv2-fps1", "mobilenetv2-fps1+audio",
+                                               "mobilenetv2-fps1+audio-late"}));
     const ContentSourceInfo fused = p.source("mobilenetv2-fps1+audio");
     ASSERT_TRUE(fused.isFused());
     EXPECT_EQ(fused.fusion, "early");
