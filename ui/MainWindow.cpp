@@ -192,6 +192,8 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
     connect(experimentsController_, &ExperimentsController::experimentFinished, auto_, &AutoExtractor::resume);
+    // The Extraction view's audio run writes audio.csv: the queue leaves the soundtracks to it meanwhile.
+    connect(extraction_, &ExtractionView::audioRunChanged, auto_, &AutoExtractor::setAudioRunElsewhere);
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
         clearFailure();
@@ -260,8 +262,15 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(auto_, &AutoExtractor::configurationFinished, this, [this](const QString& name, bool ok, const QString& message) {
         if (ok) {
             clearFailure();
-            statusBar()->showMessage(tr("%1 extracted and evaluated: it is in the Experiments view").arg(name), 10000);
-        } else if (message != tr("cancelled")) {
+            statusBar()->showMessage(message.isEmpty()
+                                         ? tr("%1 extracted and evaluated: it is in the Experiments view").arg(name)
+                                         : tr("%1 extracted and evaluated (%2): it is in the Experiments view")
+                                               .arg(name, message),
+                                     10000);
+        } else if (message == AutoExtractor::noSoundMessage()) {
+            // Not a failure: the trailers are silent (not tried again until they change).
+            statusBar()->showMessage(tr("No audio configuration: %1").arg(message), 10000);
+        } else if (message != tr("cancelled") && message != AutoExtractor::leftToViewMessage()) {
             statusBar()->showMessage(tr("Background extraction of %1 failed: %2").arg(name, message.section(QLatin1Char('\n'), 0, 0)), 15000);
             failureShown_ = backgroundFailed_ = true;
         }
