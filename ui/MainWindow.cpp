@@ -237,8 +237,9 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     backgroundLabel_ = new QLabel(this);
     backgroundLabel_->setObjectName(QStringLiteral("BackgroundExtraction"));
     backgroundLabel_->setTextFormat(Qt::RichText);
-    backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates) are extracted in "
-                                    "the background, lowest frame rate first. Turn this off in the Extraction menu."));
+    backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates, and the "
+                                    "soundtracks' audio descriptors) are extracted in the background, lowest frame "
+                                    "rate first. Turn this off in the Extraction menu."));
     backgroundLabel_->hide();
     backgroundLabel_->setMinimumWidth(fontMetrics().averageCharWidth() * 12);  // clipped, not widening the window
     connect(backgroundLabel_, &QLabel::linkActivated, this, [this](const QString& link) {
@@ -428,7 +429,7 @@ void MainWindow::createMenus()
     automatic->setCheckable(true);
     automatic->setChecked(auto_->enabled());
     automatic->setToolTip(tr("When a project opens, extract its models x frame rates that have no profiles yet, "
-                             "lowest frame rate first, in the background"));
+                             "lowest frame rate first, and its trailers' audio descriptors, in the background"));
     connect(automatic, &QAction::toggled, auto_, &AutoExtractor::setEnabled);
     extraction->addAction(tr("Extract Missing Configurations &Now"), auto_, &AutoExtractor::start);
     extraction->addAction(tr("&Cancel Background Extraction"), auto_, &AutoExtractor::cancel);
