@@ -265,7 +265,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
             clearFailure();
             statusBar()->showMessage(message.isEmpty()
                                          ? tr("%1 extracted and evaluated: it is in the Experiments view").arg(name)
-                                         : tr("%1 extracted and evaluated (%2): it is in the Experiments view")
+                                         : tr("%1 extracted and evaluated: it is in the Experiments view (%2)")
                                                .arg(name, message),
                                      10000);
         } else if (message == AutoExtractor::noSoundMessage()) {

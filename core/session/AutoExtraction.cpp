@@ -1,6 +1,7 @@
 #include "core/session/AutoExtraction.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -25,8 +26,13 @@ nlohmann::json stamp(const features::VideoItem& trailer)
     const auto bytes = fs::file_size(trailer.path, ec);
     const std::int64_t size = ec ? -1 : static_cast<std::int64_t>(bytes);
     const auto modified = fs::last_write_time(trailer.path, ec);
-    const std::int64_t time = ec ? 0 : static_cast<std::int64_t>(modified.time_since_epoch().count());
-    return {{"id", trailer.id}, {"video", trailer.path.string()}, {"bytes", size}, {"modified", time}};
+    // Nanoseconds since 1970 (file_clock's own epoch differs between libraries).
+    const std::int64_t time =
+        ec ? 0
+           : static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::file_clock::to_sys(modified).time_since_epoch())
+                                           .count());
+    return {{"id", trailer.id}, {"video", trailer.path.string()}, {"bytes", size}, {"modified_unix_ns", time}};
 }
 
 nlohmann::json stamps(std::vector<features::VideoItem> trailers)

@@ -5,6 +5,7 @@
 // not when audio.csv is there, not again for trailers already found silent.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "core/session/AutoExtraction.h"
@@ -223,6 +224,12 @@ TEST(AutoExtraction, SilentTrailersAreNotPlannedAgainUntilTheyChange)
     test::writeFile(project.manifest, "item_id,video\n1,a.mp4\n2,c.mp4\n");
     EXPECT_TRUE(plannedAudio());
     test::writeFile(project.manifest, "item_id,video\n1,a.mp4\n2,b.mp4\n");
+    EXPECT_FALSE(plannedAudio());
+    // The same size, touched later (re-encoded in place): planned again; its old time back: skipped.
+    const auto when = std::filesystem::last_write_time(dir / "b.mp4");
+    std::filesystem::last_write_time(dir / "b.mp4", when + std::chrono::seconds(10));
+    EXPECT_TRUE(plannedAudio());
+    std::filesystem::last_write_time(dir / "b.mp4", when);
     EXPECT_FALSE(plannedAudio());
     // The same file replaced (now with a soundtrack): planned again.
     test::writeFile(dir / "b.mp4", "b, now with a soundtrack");
