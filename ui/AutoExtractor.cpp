@@ -131,6 +131,12 @@ QString AutoExtractor::missingWeightsText() const
         .arg(missingWeights_.join(QStringLiteral(", ")));
 }
 
+QString AutoExtractor::soundCancelledText()
+{
+    return tr("Background extraction cancelled; nothing of the soundtracks was written (the audio file is written "
+              "at the end)");
+}
+
 void AutoExtractor::setStatus(const QString& text, const QString& action)
 {
     if (text == status_ && action == action_)
@@ -277,8 +283,7 @@ void AutoExtractor::startAudio()
         job_ = 0;
         if (cancelled) {  // from the job list's own cancel
             Q_EMIT configurationFinished(name, false, tr("cancelled"));
-            finishQueue(true, tr("Background extraction cancelled; finished clips are kept in the feature store"),
-                        QStringLiteral("resume"));
+            finishQueue(true, soundCancelledText(), QStringLiteral("resume"));
             return;
         }
         // The sound failing takes nothing from the pictures: the frame queue goes on.
@@ -346,6 +351,7 @@ void AutoExtractor::cancel()
 {
     if (!active_)
         return;
+    const bool sound = job_ != 0 && current_.audio();
     if (job_ != 0)
         Q_EMIT configurationFinished(QString::fromStdString(current_.configuration), false, tr("cancelled"));
     abandonedJob_ = job_;
@@ -353,6 +359,7 @@ void AutoExtractor::cancel()
     job_ = 0;
     finishQueue(true,
                 suspended_ ? tr("Background extraction paused while the experiment runs")
+                : sound    ? soundCancelledText()
                            : tr("Background extraction cancelled; finished clips are kept in the feature store"),
                 suspended_ ? QString() : QStringLiteral("resume"));
 }

@@ -80,6 +80,8 @@ public:
     static QString noSoundMessage() { return tr("no trailer has sound"); }
     // configurationFinished("audio", false, leftToViewMessage()): the Extraction view's audio run writes it.
     static QString leftToViewMessage() { return tr("left to the Extraction view's audio run"); }
+    // The status line after a cancel during the audio extraction (then Resume is offered).
+    static QString soundCancelledText();
 
 public Q_SLOTS:
     // Plans the open project's missing configurations and runs them.

@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include "UiTestSupport.h"
+#include "core/features/ModelRegistry.h"
 #include "ui/AutoExtractor.h"
 #include "ui/ExperimentsView.h"
 #include "ui/ExtractionView.h"
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void extractsTheSoundtracksAfterTheFirstFrameConfiguration();
     void silentTrailersAreReportedAndNotTriedAgain();
     void extractionViewsAudioRunTakesTheSoundOver();
+    void cancellingTheSoundWritesNothingAndResumes();
 
 private:
     QString freshProject(const QString& name);
@@ -92,7 +94,8 @@ void TestAutoExtraction::initTestCase()
 {
     test::initTestApplication();
     QSettings().clear();
-    weights_ = !test::mobileNetWeights().isEmpty();
+    // What the plan will find (the registry: data folder, installed, the checkout's reference folder).
+    weights_ = tl::features::ModelRegistry::standard({}).find("mobilenetv2").found();
     clips_ = test::makeClips(dir_.path(), 4, 2.0);
     soundClips_ = test::makeClips(dir_.filePath(QStringLiteral("sound-clips")), 4, 1.0, 3);
 }
@@ -106,7 +109,7 @@ QString TestAutoExtraction::freshProject(const QString& name)
 void TestAutoExtraction::opensAndExtractsLowestRateFirst()
 {
     if (!weights_)
-        QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
+        QSKIP("mobilenetv2-12-int8.onnx not found by the model registry (e.g. under TRAILERLAB_SHARED_DIR/models)");
     const QString project = freshProject("first");
     MainWindow window(tl::ui::test::noDialogs());
     window.show();
@@ -175,7 +178,7 @@ void TestAutoExtraction::opensAndExtractsLowestRateFirst()
 void TestAutoExtraction::cancelKeepsTheCacheConsistentAndResumes()
 {
     if (!weights_)
-        QSKIP("mobilenetv2-12-int8.onnx not found under TRAILERLAB_SHARED_DIR/models");
+        QSKIP("mobilenetv2-12-int8.onnx not found by the model registry (e.g. under TRAILERLAB_SHARED_DIR/models)");
     const QString project = freshProject("cancel");
     const QString cache = dir_.filePath("cancel/cache");
     MainWindow window(tl::ui::test::noDialogs());
@@ -410,6 +413,52 @@ void TestAutoExtraction::extractionViewsAudioRunTakesTheSoundOver()
     QVERIFY(test::filesUnder(profiles, {"*.tmp"}).isEmpty());
     QTRY_VERIFY(window.workbench()->source("audio"));
     QTRY_VERIFY_WITH_TIMEOUT(queueDone.count() >= 1 && !autoX->running(), 30000);
+}
+
+void TestAutoExtraction::cancellingTheSoundWritesNothingAndResumes()
+{
+    const QString project = test::makeProject(dir_.filePath("cancel-sound"), soundClips_);
+    const QString profiles = dir_.filePath("cancel-sound/cache/profiles");
+    MainWindow window(tl::ui::test::noDialogs());
+    window.show();
+    AutoExtractor* autoX = window.autoExtractor();
+    QSignalSpy finished(autoX, &AutoExtractor::configurationFinished);
+    QSignalSpy queueDone(autoX, &AutoExtractor::queueFinished);
+    // Cancel (the status bar's link) as soon as the sound starts.
+    bool cancelled = false;
+    connect(autoX, &AutoExtractor::configurationStarted, this, [&](const QString& name) {
+        if (name == "audio" && !cancelled) {
+            cancelled = true;
+            Q_EMIT window.backgroundStatusLabel()->linkActivated("cancel");
+        }
+    });
+    window.openProject(project);
+    QVERIFY(queueDone.count() > 0 || queueDone.wait(90000));
+    QVERIFY(cancelled);
+    QCOMPARE(queueDone.at(0).at(0).toBool(), true);
+    QCOMPARE(finished.last().at(0).toString(), QStringLiteral("audio"));
+    QCOMPARE(finished.last().at(2).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(autoX->completed(), weights_ ? QStringList{"mobilenetv2-fps1"} : QStringList{});
+    QCOMPARE(autoX->statusText(), AutoExtractor::soundCancelledText());
+    QCOMPARE(autoX->action(), QStringLiteral("resume"));
+    const JobRecord* job = jobTitled(*window.jobs(), "Extract audio (automatic, background)");
+    QVERIFY(job);
+    QTRY_COMPARE(job->status, JobStatus::Cancelled);
+    // Nothing written: no profile, no sidecar, no no-sound record, no temporary file.
+    QVERIFY2(test::filesUnder(profiles, {"audio*", "*.tmp"}).isEmpty(),
+             qPrintable(test::filesUnder(profiles, {"audio*", "*.tmp"}).join(',')));
+    QVERIFY(!window.workbench()->source("audio"));
+
+    // Resume plans the sound again (and what else is missing) and writes it.
+    QSignalSpy started(autoX, &AutoExtractor::configurationStarted);
+    Q_EMIT window.backgroundStatusLabel()->linkActivated("resume");
+    QVERIFY(queueDone.wait(90000));
+    QCOMPARE(queueDone.at(1).at(0).toBool(), false);
+    const QStringList resumed =
+        weights_ ? QStringList{"mobilenetv2-fps2", "audio", "mobilenetv2-fps3"} : QStringList{"audio"};
+    QCOMPARE(argumentsAt(started, 0), resumed);
+    QCOMPARE(rowIds(profiles + "/audio.csv"), (QStringList{"header:item_id", "1", "2", "3"}));
+    QVERIFY(window.workbench()->model("audio"));
 }
 
 QTEST_MAIN(TestAutoExtraction)
