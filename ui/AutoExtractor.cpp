@@ -5,6 +5,10 @@
 #include <cmath>
 
 #include "core/experiment/ProjectExtraction.h"
+#include "core/project/ProjectData.h"
+#ifndef TRAILERLAB_NO_VIDEO
+#include "core/audio/AudioExtraction.h"
+#endif
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
 
@@ -15,6 +19,13 @@ namespace {
 QString describe(const session::PlannedExtraction& p)
 {
     return QStringLiteral("%1 @ %2 fps").arg(QString::fromStdString(p.settings.model.model)).arg(p.settings.fps);
+}
+
+QString audioStatus(int done, int total)
+{
+    return AutoExtractor::tr("Extracting the soundtracks' audio descriptors in the background: %1/%2 trailers")
+        .arg(done)
+        .arg(total);
 }
 
 }  // namespace
@@ -40,10 +51,14 @@ AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* par
         setStatus({}, {});
     });
     connect(jobs_, &JobRunner::progressed, this, [this](int id, const Progress& p) {
-        if (id != job_ || p.stage != "extract" || p.total <= 0)
+        if (id != job_ || p.stage != (current_.audio() ? "audio" : "extract") || p.total <= 0)
             return;
         clipsDone_ = static_cast<int>(std::floor(p.done));
         clipsTotal_ = static_cast<int>(p.total);
+        if (current_.audio()) {
+            setStatus(audioStatus(clipsDone_, clipsTotal_), QStringLiteral("cancel"));
+            return;
+        }
         setStatus(tr("Extracting %1 in the background: %2/%3 clips")
                       .arg(describe(current_))
                       .arg(clipsDone_)
@@ -61,14 +76,16 @@ AutoExtractor::AutoExtractor(Workbench* workbench, JobRunner* jobs, QObject* par
             return;
         const QString name = evaluating_;
         const bool first = evaluatingFirst_;
+        const QString note = evaluatingNote_;
         evaluating_.clear();
+        evaluatingNote_.clear();
         if (ok) {
             completed_ << name;
             // The first video configuration is what the views should show.
             if (first)
                 workbench_->setActiveSource(name);
         }
-        Q_EMIT configurationFinished(name, ok, message);
+        Q_EMIT configurationFinished(name, ok, ok ? note : message);
         next();
     };
     connect(workbench_, &Workbench::modelReady, this, [modelDone](const QString& s) { modelDone(s, true, {}); });
@@ -104,6 +121,22 @@ QStringList AutoExtractor::pending() const
     return out;
 }
 
+QString AutoExtractor::missingWeightsText() const
+{
+    // Models without weights are not started (a job that can only fail): say what to do instead.
+    if (missingWeights_.isEmpty() || !workbench_->hasProject())
+        return {};
+    return tr("No trailer features for %1: its weights are not installed. Choose Extraction > Import "
+              "Weights… to add them once.")
+        .arg(missingWeights_.join(QStringLiteral(", ")));
+}
+
+QString AutoExtractor::soundCancelledText()
+{
+    return tr("Background extraction cancelled; nothing of the soundtracks was written (the audio file is written "
+              "at the end)");
+}
+
 void AutoExtractor::setStatus(const QString& text, const QString& action)
 {
     if (text == status_ && action == action_)
@@ -119,20 +152,19 @@ void AutoExtractor::start()
         return;
     const auto& project = workbench_->project()->project;
     std::vector<features::WeightsLookup> missing;
-    const auto plan = session::planAutoExtraction(project, session::existingProfiles(project), nullptr, &missing);
+    auto plan = session::planAutoExtraction(project, session::existingProfiles(project), nullptr, &missing);
+#ifdef TRAILERLAB_NO_VIDEO
+    std::erase_if(plan, [](const auto& p) { return p.audio(); });  // no FFmpeg: no sound to decode
+#endif
+    if (audioElsewhere_)  // the Extraction view is writing audio.csv right now
+        std::erase_if(plan, [](const auto& p) { return p.audio(); });
     queue_.assign(plan.begin(), plan.end());
     suspended_ = false;
     missingWeights_.clear();
     for (const auto& lookup : missing)
         missingWeights_ << QString::fromStdString(lookup.model);
     if (queue_.empty()) {
-        // Models without weights are not started (a job that can only fail): say what to do instead.
-        setStatus(missingWeights_.isEmpty()
-                      ? QString()
-                      : tr("No trailer features for %1: its weights are not installed. Choose Extraction > Import "
-                           "Weights… to add them once.")
-                            .arg(missingWeights_.join(QStringLiteral(", "))),
-                  {});
+        setStatus(missingWeightsText(), {});
         return;
     }
     active_ = true;
@@ -147,14 +179,16 @@ void AutoExtractor::next()
         return;
     // (Opening or closing a project cancels the queue: it always belongs to the open project.)
     if (queue_.empty() || !workbench_->hasProject()) {
-        if (active_)
-            finishQueue(false, {}, {});
+        if (active_)  // (the soundtracks may have run without them: the missing weights are still said)
+            finishQueue(false, missingWeightsText(), {});
         return;
     }
     current_ = queue_.front();
     queue_.pop_front();
     clipsDone_ = 0;
     clipsTotal_ = static_cast<int>(workbench_->project()->videoOf.size());
+    if (current_.audio())
+        return startAudio();
     const QString name = QString::fromStdString(current_.configuration);
     const bool first = current_.first;
     auto project = workbench_->project();
@@ -199,6 +233,91 @@ void AutoExtractor::next()
     Q_EMIT configurationStarted(name);
 }
 
+void AutoExtractor::startAudio()
+{
+    const QString name = QString::fromStdString(current_.configuration);
+#ifdef TRAILERLAB_NO_VIDEO
+    Q_EMIT configurationFinished(name, false, tr("audio descriptors need FFmpeg, which this build does not have"));
+    next();
+#else
+    // Exactly the Extraction view's audio run: the trailers in its order, into <profiles>/audio.csv.
+    auto project = workbench_->project();
+    const std::vector<features::VideoItem> trailers = tl::trailersInOrder(*project);
+    std::vector<audio::AudioSourceItem> videos;
+    for (const auto& t : trailers)
+        videos.push_back({t.id, t.path});
+    const Project definition = project->project;
+    const std::filesystem::path csv = tl::profilesDir(definition) / (std::string(session::kAudioConfiguration) + ".csv");
+    const std::string silent = noSoundMessage().toStdString();
+    std::function<audio::AudioExtractionSummary(const JobContext&)> work =
+        [videos, trailers, definition, csv, silent](const JobContext& ctx) {
+            auto summary = audio::extractAudioProfiles(videos, csv, ctx);
+            // Nothing written: remember these trailers, so the next plan does not try them again.
+            session::recordSoundtrackOutcome(definition, trailers, summary.written(),
+                                             summary.noAudio == videos.size()
+                                                 ? silent
+                                                 : "no trailer gave audio descriptors (" +
+                                                       std::to_string(summary.noAudio) + " without sound, " +
+                                                       std::to_string(summary.failed) + " failed)");
+            return summary;
+        };
+    std::function<void(audio::AudioExtractionSummary)> done = [this, name](audio::AudioExtractionSummary summary) {
+        job_ = 0;
+        const auto total = summary.items.size();
+        if (!summary.written()) {
+            Q_EMIT configurationFinished(name, false,
+                                         summary.noAudio == total
+                                             ? noSoundMessage()
+                                             : tr("no trailer gave audio descriptors (%1 without sound, %2 failed)")
+                                                   .arg(summary.noAudio)
+                                                   .arg(summary.failed));
+            next();
+            return;
+        }
+        evaluatingNote_ = tr("%1 of %2 trailers without sound").arg(summary.noAudio).arg(total);
+        if (summary.failed > 0)
+            evaluatingNote_ += tr(", %n failed", nullptr, static_cast<int>(summary.failed));
+        extracted(name, false);
+    };
+    std::function<void(const QString&, bool)> failed = [this, name](const QString& message, bool cancelled) {
+        job_ = 0;
+        if (cancelled) {  // from the job list's own cancel
+            Q_EMIT configurationFinished(name, false, tr("cancelled"));
+            finishQueue(true, soundCancelledText(), QStringLiteral("resume"));
+            return;
+        }
+        // The sound failing takes nothing from the pictures: the frame queue goes on.
+        Q_EMIT configurationFinished(name, false, message);
+        if (queue_.empty()) {
+            finishQueue(false, tr("Background extraction of %1 failed: %2").arg(name, message.section('\n', 0, 0)), {});
+            return;
+        }
+        next();
+    };
+    job_ = extraction_->runInBackground<audio::AudioExtractionSummary>(
+        tr("Extract %1 (automatic, background)").arg(name), std::move(work), std::move(done), std::move(failed));
+    setStatus(audioStatus(0, clipsTotal_), QStringLiteral("cancel"));
+    Q_EMIT configurationStarted(name);
+#endif
+}
+
+void AutoExtractor::setAudioRunElsewhere(bool running)
+{
+    audioElsewhere_ = running;
+    if (!running)
+        return;
+    // The Extraction view writes audio.csv now: the queue leaves the soundtracks to it.
+    std::erase_if(queue_, [](const auto& p) { return p.audio(); });
+    if (job_ != 0 && current_.audio()) {
+        abandonedJob_ = job_;
+        extraction_->cancel();  // nothing written (extractAudioProfiles writes at the end)
+        job_ = 0;
+        Q_EMIT configurationFinished(QString::fromStdString(current_.configuration), false,
+                                     leftToViewMessage());
+        next();
+    }
+}
+
 void AutoExtractor::extracted(const QString& configuration, bool first)
 {
     evaluating_ = configuration;
@@ -208,10 +327,12 @@ void AutoExtractor::extracted(const QString& configuration, bool first)
     // refreshSources() starts the model build; modelReady / modelFailed continue the queue.
     if (!workbench_->modelPending(configuration)) {
         evaluating_.clear();
+        const QString note = evaluatingNote_;
+        evaluatingNote_.clear();
         const bool ok = workbench_->model(configuration) != nullptr;
         if (ok)
             completed_ << configuration;
-        Q_EMIT configurationFinished(configuration, ok, ok ? QString() : workbench_->modelError(configuration));
+        Q_EMIT configurationFinished(configuration, ok, ok ? note : workbench_->modelError(configuration));
         next();
     }
 }
@@ -221,6 +342,7 @@ void AutoExtractor::finishQueue(bool cancelled, const QString& text, const QStri
     active_ = false;
     queue_.clear();
     evaluating_.clear();
+    evaluatingNote_.clear();
     setStatus(text, action);
     Q_EMIT queueFinished(cancelled);
 }
@@ -229,6 +351,7 @@ void AutoExtractor::cancel()
 {
     if (!active_)
         return;
+    const bool sound = job_ != 0 && current_.audio();
     if (job_ != 0)
         Q_EMIT configurationFinished(QString::fromStdString(current_.configuration), false, tr("cancelled"));
     abandonedJob_ = job_;
@@ -236,6 +359,7 @@ void AutoExtractor::cancel()
     job_ = 0;
     finishQueue(true,
                 suspended_ ? tr("Background extraction paused while the experiment runs")
+                : sound    ? soundCancelledText()
                            : tr("Background extraction cancelled; finished clips are kept in the feature store"),
                 suspended_ ? QString() : QStringLiteral("resume"));
 }

@@ -11,6 +11,21 @@
 // clips stay in the feature store) and drops the queue; Resume or reopening
 // the project plans again and picks up from the store.
 //
+// The soundtracks: when the project's trailers have no audio.csv yet, the plan
+// holds one audio extraction right after the first frame configuration
+// (core/session/AutoExtraction.h). It runs the Extraction view's core function
+// (extractAudioProfiles with the named descriptors) as a background job, counts
+// trailers in the status line, then re-lists the sources (the "audio"
+// configuration and the fused CONFIG+audio ones) and waits for the "audio"
+// model like for a frame configuration; configurationFinished("audio", ...)
+// says how many trailers had no sound. Cancel writes nothing (the file is
+// written at the end). A failure is reported and the frame queue goes on.
+// When no trailer gives a row, the outcome is recorded (audio.none.json) so the
+// next plan leaves the sound out until the trailers change: the signal says
+// noSoundMessage(). While the Extraction view's own audio run writes audio.csv
+// (setAudioRunElsewhere, wired by the main window), the queue leaves the sound
+// to it: a queued audio extraction is dropped and a running one is cancelled.
+//
 // Models whose weights the model registry does not find are left out of the
 // queue; the status line then says to import them (Extraction > Import
 // Weights…), and an import (Workbench::weightsImported) plans again.
@@ -61,6 +76,12 @@ public:
     QString statusText() const { return status_; }
     // What the status bar offers next to the text: "cancel", "resume" or empty.
     QString action() const { return action_; }
+    // configurationFinished("audio", false, noSoundMessage()): no trailer has an audio stream.
+    static QString noSoundMessage() { return tr("no trailer has sound"); }
+    // configurationFinished("audio", false, leftToViewMessage()): the Extraction view's audio run writes it.
+    static QString leftToViewMessage() { return tr("left to the Extraction view's audio run"); }
+    // The status line after a cancel during the audio extraction (then Resume is offered).
+    static QString soundCancelledText();
 
 public Q_SLOTS:
     // Plans the open project's missing configurations and runs them.
@@ -71,6 +92,9 @@ public Q_SLOTS:
     // stop now, start() again on resume().
     void suspend();
     void resume();
+    // Another job (the Extraction view's audio run) writes audio.csv: the queue
+    // leaves the soundtracks to it while `running`.
+    void setAudioRunElsewhere(bool running);
 
 Q_SIGNALS:
     void statusChanged(const QString& text, const QString& action);
@@ -81,8 +105,10 @@ Q_SIGNALS:
 
 private:
     void next();
+    void startAudio();
     void extracted(const QString& configuration, bool first);
     void setStatus(const QString& text, const QString& action);
+    QString missingWeightsText() const;  // the status line's advice to import them, or empty
     void finishQueue(bool cancelled, const QString& text, const QString& action);
 
     Workbench* workbench_;
@@ -92,10 +118,12 @@ private:
     session::PlannedExtraction current_;
     QString evaluating_;  // configuration whose model is being built
     bool evaluatingFirst_ = false;
+    QString evaluatingNote_;  // configurationFinished's message when its model is ready (the audio's silent trailers)
     int job_ = 0;
     int abandonedJob_ = 0;  // the extraction cancel() gave up last
     int clipsDone_ = 0, clipsTotal_ = 0;
     bool suspended_ = false;
+    bool audioElsewhere_ = false;  // the Extraction view's audio run is writing audio.csv
     std::optional<bool> override_;
     bool active_ = false;  // a queue is being worked on (extracting or evaluating)
     QStringList completed_;

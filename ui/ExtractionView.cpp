@@ -28,6 +28,7 @@
 #include "core/audio/AudioDescriptors.h"
 #include "core/audio/AudioExtraction.h"
 #endif
+#include "core/session/AutoExtraction.h"
 #include "core/session/DeviceInfo.h"
 #include "ui/JobRunner.h"
 #include "ui/Workbench.h"
@@ -380,10 +381,19 @@ void ExtractionView::start()
     setRunning(true);
 }
 
+void ExtractionView::setAudioRun(bool running)
+{
+    if (audioRun_ == running)
+        return;
+    audioRun_ = running;
+    Q_EMIT audioRunChanged(running);
+}
+
 void ExtractionView::runStopped(bool cancelled, const QString& status)
 {
     job_ = 0;
     setRunning(false);
+    setAudioRun(false);
     // The item that was running says how it ended; items that never started stay "waiting".
     for (int row = 0; row < items_->rowCount(); ++row)
         if (items_->item(row, ItemStatus)->text().startsWith(tr("running")))
@@ -401,10 +411,12 @@ void ExtractionView::startAudio()
     fillItems();
     overall_->setValue(0);
     done_ = 0;
+    const auto trailers = tl::trailersInOrder(*project);  // row i is item i
     std::vector<audio::AudioSourceItem> videos;
-    for (const auto& [id, path] : tl::trailersInOrder(*project))  // row i is item i
+    for (const auto& [id, path] : trailers)
         videos.push_back({id, path});
-    const std::filesystem::path csv = tl::profilesDir(project->project) / "audio.csv";
+    const Project definition = project->project;
+    const std::filesystem::path csv = tl::profilesDir(definition) / "audio.csv";
     QPointer<ExtractionView> self(this);
     auto onItem = [self](std::size_t index, const audio::AudioItemOutcome& outcome) {
         // Worker thread: hand the outcome to the GUI thread.
@@ -434,12 +446,22 @@ void ExtractionView::startAudio()
             },
             Qt::QueuedConnection);
     };
+    // The automatic queue leaves the soundtracks to this run (no two writers of audio.csv).
+    setAudioRun(true);
     job_ = extraction_->run<audio::AudioExtractionSummary>(
         tr("Extract audio descriptors"),
-        [videos, csv, onItem](const JobContext& ctx) { return audio::extractAudioProfiles(videos, csv, ctx, onItem); },
+        [videos, trailers, definition, csv, onItem](const JobContext& ctx) {
+            auto summary = audio::extractAudioProfiles(videos, csv, ctx, onItem);
+            // As the automatic extraction does: trailers that gave nothing are not planned again.
+            session::recordSoundtrackOutcome(definition, trailers, summary.written(),
+                                             summary.noAudio == videos.size() ? "no trailer has sound"
+                                                                              : "no trailer gave audio descriptors");
+            return summary;
+        },
         [this, videos](audio::AudioExtractionSummary summary) {
             job_ = 0;
             setRunning(false);
+            setAudioRun(false);
             overall_->setValue(1000);
             QStringList silent;
             for (const std::string& id : summary.withoutSound(videos))

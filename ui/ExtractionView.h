@@ -13,7 +13,11 @@
 // the trailers' soundtracks (core/audio/AudioExtraction, exactly what
 // `trailerlab-cli extract --model audio` writes) into <cache>/profiles/audio.csv, a
 // configuration named "audio" whose dimensions carry the descriptor names; trailers
-// without sound are marked in the table and listed when the run ends.
+// without sound are marked in the table and listed when the run ends. A run that
+// writes nothing (no trailer has sound) records the trailers checked, so the
+// automatic extraction does not try them again (core/session/AutoExtraction.h);
+// while this run writes audio.csv, audioRunChanged(true) tells the automatic
+// queue to leave the soundtracks to it.
 
 #include <QWidget>
 
@@ -50,6 +54,7 @@ public:
     bool audioChosen() const;
     static constexpr const char* kAudioModel = "audio";
     bool running() const { return job_ != 0; }
+    bool audioRunning() const { return audioRun_; }  // the running job writes audio.csv
     QTableWidget* itemsTable() const { return items_; }
     QComboBox* modelBox() const { return model_; }
     QCheckBox* randomBox() const { return random_; }
@@ -75,6 +80,8 @@ Q_SIGNALS:
     // After a run ends (done, failed or cancelled); itemsDone counts the videos finished in it.
     void finished(bool ok, int itemsDone);
     void itemFinished(int index, bool ok);
+    // An audio run started (true) or ended, however (false).
+    void audioRunChanged(bool running);
 
 private:
     features::ModelRegistry registry() const;  // with the open project's models folder
@@ -84,6 +91,7 @@ private:
     void startAudio();
     // A run that failed or was cancelled: the table and status line say so, finished(false) is emitted.
     void runStopped(bool cancelled, const QString& status);
+    void setAudioRun(bool running);
 
     Workbench* workbench_;
     JobRunner* jobs_;
@@ -104,6 +112,7 @@ private:
     QTableWidget* items_;
     int job_ = 0;
     int done_ = 0;
+    bool audioRun_ = false;
 };
 
 }  // namespace tl::ui

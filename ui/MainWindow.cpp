@@ -192,6 +192,8 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     // The experiment extracts every configuration itself: the background queue waits for it.
     connect(experimentsController_, &ExperimentsController::experimentStarted, auto_, &AutoExtractor::suspend);
     connect(experimentsController_, &ExperimentsController::experimentFinished, auto_, &AutoExtractor::resume);
+    // The Extraction view's audio run writes audio.csv: the queue leaves the soundtracks to it meanwhile.
+    connect(extraction_, &ExtractionView::audioRunChanged, auto_, &AutoExtractor::setAudioRunElsewhere);
 
     connect(workbench_, &Workbench::projectOpened, this, [this] {
         clearFailure();
@@ -235,8 +237,9 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     backgroundLabel_ = new QLabel(this);
     backgroundLabel_->setObjectName(QStringLiteral("BackgroundExtraction"));
     backgroundLabel_->setTextFormat(Qt::RichText);
-    backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates) are extracted in "
-                                    "the background, lowest frame rate first. Turn this off in the Extraction menu."));
+    backgroundLabel_->setToolTip(tr("Missing configurations of the project (models x frame rates, and the "
+                                    "soundtracks' audio descriptors) are extracted in the background, lowest frame "
+                                    "rate first. Turn this off in the Extraction menu."));
     backgroundLabel_->hide();
     backgroundLabel_->setMinimumWidth(fontMetrics().averageCharWidth() * 12);  // clipped, not widening the window
     connect(backgroundLabel_, &QLabel::linkActivated, this, [this](const QString& link) {
@@ -260,8 +263,15 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(auto_, &AutoExtractor::configurationFinished, this, [this](const QString& name, bool ok, const QString& message) {
         if (ok) {
             clearFailure();
-            statusBar()->showMessage(tr("%1 extracted and evaluated: it is in the Experiments view").arg(name), 10000);
-        } else if (message != tr("cancelled")) {
+            statusBar()->showMessage(message.isEmpty()
+                                         ? tr("%1 extracted and evaluated: it is in the Experiments view").arg(name)
+                                         : tr("%1 extracted and evaluated: it is in the Experiments view (%2)")
+                                               .arg(name, message),
+                                     10000);
+        } else if (message == AutoExtractor::noSoundMessage()) {
+            // Not a failure: the trailers are silent (not tried again until they change).
+            statusBar()->showMessage(tr("No audio configuration: %1").arg(message), 10000);
+        } else if (message != tr("cancelled") && message != AutoExtractor::leftToViewMessage()) {
             statusBar()->showMessage(tr("Background extraction of %1 failed: %2").arg(name, message.section(QLatin1Char('\n'), 0, 0)), 15000);
             failureShown_ = backgroundFailed_ = true;
         }
@@ -419,7 +429,7 @@ void MainWindow::createMenus()
     automatic->setCheckable(true);
     automatic->setChecked(auto_->enabled());
     automatic->setToolTip(tr("When a project opens, extract its models x frame rates that have no profiles yet, "
-                             "lowest frame rate first, in the background"));
+                             "lowest frame rate first, and its trailers' audio descriptors, in the background"));
     connect(automatic, &QAction::toggled, auto_, &AutoExtractor::setEnabled);
     extraction->addAction(tr("Extract Missing Configurations &Now"), auto_, &AutoExtractor::start);
     extraction->addAction(tr("&Cancel Background Extraction"), auto_, &AutoExtractor::cancel);

@@ -1,13 +1,100 @@
 #include "core/session/AutoExtraction.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "core/common/AtomicFile.h"
+#include "core/common/Error.h"
 #include "core/project/ProjectData.h"
 
 namespace fs = std::filesystem;
 
 namespace tl::session {
+
+namespace {
+
+// One trailer as the marker records it: the same id, video, size and modification
+// time mean the same soundtrack.
+nlohmann::json stamp(const features::VideoItem& trailer)
+{
+    std::error_code ec;
+    const auto bytes = fs::file_size(trailer.path, ec);
+    const std::int64_t size = ec ? -1 : static_cast<std::int64_t>(bytes);
+    const auto modified = fs::last_write_time(trailer.path, ec);
+    // Nanoseconds since 1970 (file_clock's own epoch differs between libraries).
+    const std::int64_t time =
+        ec ? 0
+           : static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::file_clock::to_sys(modified).time_since_epoch())
+                                           .count());
+    return {{"id", trailer.id}, {"video", trailer.path.string()}, {"bytes", size}, {"modified_unix_ns", time}};
+}
+
+nlohmann::json stamps(std::vector<features::VideoItem> trailers)
+{
+    std::sort(trailers.begin(), trailers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& t : trailers)
+        out.push_back(stamp(t));
+    return out;
+}
+
+// Whether the plan should leave the soundtracks out: a marker is there and the
+// manifest lists the same trailers (an unreadable manifest has nothing to describe).
+bool skipSoundtracks(const Project& project)
+{
+    std::error_code ec;
+    if (!fs::exists(silentSoundtracksMarker(project), ec))
+        return false;
+    std::vector<features::VideoItem> trailers;
+    try {
+        for (const auto& entry : readManifest(project.manifest))
+            trailers.push_back({entry.item, entry.video});
+    } catch (const Error&) {
+        return true;
+    }
+    return soundtracksKnownSilent(project, trailers);
+}
+
+}  // namespace
+
+fs::path silentSoundtracksMarker(const Project& project)
+{
+    return profilesDir(project) / "audio.none.json";
+}
+
+void recordSoundtrackOutcome(const Project& project, const std::vector<features::VideoItem>& trailers, bool gaveRows,
+                             const std::string& reason)
+{
+    const fs::path marker = silentSoundtracksMarker(project);
+    if (gaveRows) {
+        std::error_code ec;
+        fs::remove(marker, ec);
+        return;
+    }
+    const nlohmann::json json = {
+        {"what", "an audio extraction of these trailers gave no row; the automatic extraction leaves the sound out "
+                 "until the trailers change"},
+        {"reason", reason},
+        {"trailers", stamps(trailers)}};
+    writeFileAtomically(marker, json.dump(2) + "\n");
+}
+
+bool soundtracksKnownSilent(const Project& project, const std::vector<features::VideoItem>& trailers)
+{
+    std::ifstream in(silentSoundtracksMarker(project));
+    if (!in)
+        return false;
+    const nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_discarded() || !json.is_object() || !json.contains("trailers"))
+        return false;
+    return json["trailers"] == stamps(trailers);
+}
 
 std::set<std::string> existingProfiles(const Project& project)
 {
@@ -28,6 +115,17 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
     std::vector<PlannedExtraction> plan;
     if (project.manifest.empty())
         return plan;
+    // The soundtracks go right after the first frame configuration (or alone).
+    auto withSoundtracks = [&](std::vector<PlannedExtraction> frames) {
+        if (existing.count(kAudioConfiguration) || skipSoundtracks(project))
+            return frames;
+        PlannedExtraction audio;
+        audio.kind = PlannedExtraction::Kind::Audio;
+        audio.settings.model.model = kAudioConfiguration;
+        audio.configuration = kAudioConfiguration;
+        frames.insert(frames.begin() + (frames.empty() ? 0 : 1), std::move(audio));
+        return frames;
+    };
     std::vector<double> rates;
     for (double fps : project.fps)
         if (fps > 0 && std::find(rates.begin(), rates.end(), fps) == rates.end())
@@ -38,7 +136,7 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
         if (!m.empty() && std::find(models.begin(), models.end(), m) == models.end())
             models.push_back(m);
     if (models.empty() || rates.empty())
-        return plan;
+        return withSoundtracks(std::move(plan));
     std::optional<features::ModelRegistry> standard;
     if (!registry)
         registry = &standard.emplace(features::ModelRegistry::standard(project.folder()));
@@ -70,7 +168,7 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
     }
     if (!plan.empty() && !haveOne)
         plan.front().first = true;
-    return plan;
+    return withSoundtracks(std::move(plan));
 }
 
 }  // namespace tl::session

@@ -7,6 +7,7 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <cmath>
 #include <filesystem>
 
 #include "core/session/SyntheticDemo.h"
@@ -36,8 +37,9 @@ SyntheticSpec smallSpec()
     return spec;
 }
 
-QStringList makeClips(const QString& dir, int count, double seconds)
+QStringList makeClips(const QString& dir, int count, double seconds, int withSound)
 {
+    QDir().mkpath(dir);
     QStringList files;
     for (int i = 0; i < count; ++i) {
         video::ClipSpec spec;
@@ -46,16 +48,29 @@ QStringList makeClips(const QString& dir, int count, double seconds)
         spec.fps = 25;
         spec.frames = static_cast<int>(seconds * spec.fps);
         const QString file = QDir(dir).filePath(QStringLiteral("clip%1.mp4").arg(i + 1));
+        video::AudioTrack sound;
+        if (i < withSound) {
+            sound.channels = 1;
+            sound.sampleRate = 22050;
+            sound.bitRate = 64000;
+            sound.samples.resize(static_cast<std::size_t>(seconds * sound.sampleRate));
+            const double hz = 220.0 * (i + 1);
+            for (std::size_t n = 0; n < sound.samples.size(); ++n)
+                sound.samples[n] = static_cast<float>(0.3 * std::sin(2 * M_PI * hz * static_cast<double>(n) / sound.sampleRate));
+        }
         // A moving diagonal gradient, tinted per clip: never a uniform frame.
-        video::writeClip(file.toStdString(), spec, [i](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
-            for (int y = 0; y < h; ++y)
-                for (int x = 0; x < w; ++x) {
-                    std::uint8_t* p = &rgb[static_cast<std::size_t>(3 * (y * w + x))];
-                    p[0] = static_cast<std::uint8_t>((x + 4 * index) & 0xff);
-                    p[1] = static_cast<std::uint8_t>((y * 2 + 60 * i) & 0xff);
-                    p[2] = static_cast<std::uint8_t>(((x + y) / 2 + 3 * index) & 0xff);
-                }
-        });
+        video::writeClip(
+            file.toStdString(), spec,
+            [i](int index, int w, int h, std::vector<std::uint8_t>& rgb) {
+                for (int y = 0; y < h; ++y)
+                    for (int x = 0; x < w; ++x) {
+                        std::uint8_t* p = &rgb[static_cast<std::size_t>(3 * (y * w + x))];
+                        p[0] = static_cast<std::uint8_t>((x + 4 * index) & 0xff);
+                        p[1] = static_cast<std::uint8_t>((y * 2 + 60 * i) & 0xff);
+                        p[2] = static_cast<std::uint8_t>(((x + y) / 2 + 3 * index) & 0xff);
+                    }
+            },
+            sound);
         files << file;
     }
     return files;

@@ -27,8 +27,10 @@ std::unique_ptr<Prompter> noDialogs();
 // A small, fast synthetic spec (150 users, 120 items).
 SyntheticSpec smallSpec();
 
-// Writes `count` clips (320x240, 25 fps, `seconds` long, frames painted with their index) into dir.
-QStringList makeClips(const QString& dir, int count, double seconds = 3.0);
+// Writes `count` clips (320x240, 25 fps, `seconds` long, frames painted with their index) into dir
+// (created when missing). The first `withSound` of them have a soundtrack (mono AAC, 22,050 Hz: a
+// tone at 220 * (i + 1) Hz); the others, and all by default, have no audio stream.
+QStringList makeClips(const QString& dir, int count, double seconds = 3.0, int withSound = 0);
 
 // Writes a demo project into dir; returns the project file.
 QString makeProject(const QString& dir, const QStringList& videos = {}, const SyntheticSpec& spec = smallSpec());
