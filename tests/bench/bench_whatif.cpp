@@ -6,6 +6,7 @@
 //
 //   bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K]
 //                [--neighbors offline|raters] [--edits N] [--reps N] [--what whatif|workbench|all]
+//                [--late AUDIO_DIMS]
 //
 // ml100k: MovieLens 100K (u.data, all ratings) with its genres, or with synthetic
 //         item features of F dims when --features is given (item ids 1..1682 match);
@@ -26,6 +27,10 @@
 // per user 80/20. Edits cycle through: change a training rating, add one, remove one,
 // rate a test pair (it becomes a training rating), a new user's ratings.
 //   --what whatif|workbench|all   which of the two to measure (default all)
+//   --late AUDIO_DIMS   the workbench path on a late-fused configuration: the item
+//                       features beside a synthetic soundtrack block of AUDIO_DIMS
+//                       columns that every third item lacks (stackBlocks, weights 0.5 /
+//                       0.5), against the same edits on the features alone in the same run
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -37,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cf/FeatureFusion.h"
 #include "core/data/Items.h"
 #include "core/data/SyntheticData.h"
 #include "core/eval/CfModel.h"
@@ -51,12 +57,12 @@ using tl::bench::median;
 using tl::bench::seconds;
 
 // The workbench's path on `data` (see the header); returns the exit code.
-int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, int edits, int reps)
+int benchWorkbench(const tl::Dataset& data, const tl::FeatureMatrix& features, int edits, int reps,
+                   const tl::CfModelSettings& settings = {})
 {
     tl::ProjectData project;
     project.data = data;
     project.split = tl::perUserHoldout(data, 0.2, 1);
-    tl::CfModelSettings settings;
     project.ks = settings.ks;
     std::vector<double> rebuild;
     std::shared_ptr<const tl::CfModel> model;
@@ -161,6 +167,7 @@ int main(int argc, char** argv)
     long features = 0;
     int edits = 40, reps = 0;
     std::string what = "all";
+    long lateDims = 0;
     tl::WhatIfSettings settings;
     settings.k = 30;
     for (int a = 1; a < argc; ++a) {
@@ -178,13 +185,16 @@ int main(int argc, char** argv)
             edits = std::max(1, std::atoi(argv[++a]));
         else if (!std::strcmp(argv[a], "--reps") && a + 1 < argc)
             reps = std::max(1, std::atoi(argv[++a]));
+        else if (!std::strcmp(argv[a], "--late") && a + 1 < argc)
+            lateDims = std::max(1L, std::atol(argv[++a]));
         else if (!std::strcmp(argv[a], "--what") && a + 1 < argc &&
                  (!std::strcmp(argv[a + 1], "whatif") || !std::strcmp(argv[a + 1], "workbench") ||
                   !std::strcmp(argv[a + 1], "all")))
             what = argv[++a];
         else {
             std::fprintf(stderr, "usage: bench_whatif [--data ml100k|1m] [--ml100k DIR] [--features F] [--k K] "
-                                 "[--neighbors offline|raters] [--edits N] [--reps N] [--what whatif|workbench|all]\n");
+                                 "[--neighbors offline|raters] [--edits N] [--reps N] [--what whatif|workbench|all] "
+                                 "[--late AUDIO_DIMS]\n");
             return 2;
         }
     }
@@ -227,6 +237,36 @@ int main(int argc, char** argv)
                 which.c_str(), data.users.size(), data.items.size(), data.ratings.size(), itemFeatures.dims(),
                 settings.k, tl::toString(settings.mode).c_str(), seconds(t0));
 
+    if (lateDims > 0) {
+        // The reference first (the features alone), then the late-fused configuration.
+        std::printf("reference: the item features alone\n");
+        benchWorkbench(data, itemFeatures, edits, reps);
+        tl::SyntheticSpec spec;
+        spec.users = 10, spec.ratings = 10, spec.items = data.items.size();
+        spec.features = static_cast<std::size_t>(lateDims), spec.seed = 99;
+        tl::FeatureMatrix sound = tl::generateSynthetic(spec).features;
+        tl::FeatureMatrix heard;
+        heard.values.resize(sound.values.rows(), sound.values.cols());
+        Eigen::Index rows = 0;
+        for (std::size_t r = 0; r < sound.rows(); ++r) {
+            const auto item = data.items.find(sound.ids[r]);
+            if (item && *item % 3 == 2)
+                continue;  // a trailer without sound
+            heard.ids.push_back(sound.ids[r]);
+            heard.values.row(rows++) = sound.values.row(static_cast<Eigen::Index>(r));
+        }
+        heard.values.conservativeResize(rows, Eigen::NoChange);
+        const tl::FusedFeatures stacked = tl::stackBlocks(
+            {tl::FusionBlock{"visual", &itemFeatures, {}, 1.0}, tl::FusionBlock{"audio", &heard, {}, 1.0}},
+            tl::Normalization::MinMax100);
+        tl::CfModelSettings late;
+        late.normalization = tl::Normalization::None;
+        late.late.dims = {itemFeatures.dims(), heard.dims()};
+        late.late.weights = {0.5, 0.5};
+        std::printf("late fusion: F = %zu + %zu (%zu of %zu items with sound), weights 0.5 / 0.5\n",
+                    itemFeatures.dims(), heard.dims(), heard.rows(), data.items.size());
+        return benchWorkbench(data, stacked.matrix, edits, reps, late);
+    }
     if (what == "workbench")
         return benchWorkbench(data, itemFeatures, edits, reps);
 
