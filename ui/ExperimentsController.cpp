@@ -13,6 +13,8 @@
 #include "core/common/Error.h"
 #include "core/common/Lists.h"
 #include "core/eval/MetricsTable.h"
+#include "core/eval/Tuning.h"
+#include "core/experiment/FusedConfiguration.h"
 #include "ui/ChartAdapter.h"
 #include "ui/ExperimentsView.h"
 #include "ui/JobRunner.h"
@@ -514,18 +516,27 @@ bool ExperimentsController::exportChart(const QString& file)
 bool ExperimentsController::exportNumbers(const QString& file) const
 {
     std::vector<AggregateRow> rows;
+    std::vector<std::string> tuning;  // how each row's parameters were set (never on test)
     for (const auto& src : workbench_->sources()) {
         auto model = workbench_->model(QString::fromStdString(src.name));
         if (!model)
             continue;
         const auto& ks = model->settings().ks;
-        for (std::size_t i = 0; i < ks.size() && i < model->sweepMetrics().size(); ++i)
+        for (std::size_t i = 0; i < ks.size() && i < model->sweepMetrics().size(); ++i) {
             rows.push_back(singleSplitRow({src.name, ks[i], model->sweepMetrics()[i]}));
+            tuning.push_back(fusionTuning(src));
+        }
     }
-    for (const auto& r : workbench_->baselines())
+    TuningFacts facts;
+    facts.seed = workbench_->project()->project.seed;
+    for (const auto& r : workbench_->baselines()) {
         rows.push_back(singleSplitRow(r));
+        tuning.push_back(sweepRowTuning(r.method, r.k, facts));
+    }
+    std::vector<MetricColumn> columns = resultColumns();
+    columns.push_back(MetricColumn::Tuning);
     try {
-        MetricsTable(resultColumns(), std::move(rows)).writeFile(file.toStdString());
+        MetricsTable(std::move(columns), std::move(rows), std::move(tuning)).writeFile(file.toStdString());
         return true;
     } catch (const Error&) {  // WriteError: askExport tells the user
         return false;

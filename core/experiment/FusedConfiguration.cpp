@@ -90,6 +90,21 @@ ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::
     return out;
 }
 
+std::string fusionTuning(const ContentSourceInfo& source)
+{
+    if (!source.isFused())
+        return "defaults";
+    std::vector<double> weights = fusionWeightsOf(source);
+    double sum = 0;
+    for (double w : weights)
+        sum += w;
+    std::ostringstream text;
+    text << source.fusion << " fusion, weights";
+    for (std::size_t p = 0; p < weights.size() && p < source.fusedParts.size(); ++p)
+        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << (sum > 0 ? weights[p] / sum : weights[p]);
+    return text.str();
+}
+
 FusionSpec fusionSpecOf(const ProjectData& data, const ContentSourceInfo& source, std::deque<FeatureMatrix>& storage)
 {
     return makeFusionSpec(source.fusion == "late" ? FusionKind::Late : FusionKind::Early,

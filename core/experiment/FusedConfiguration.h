@@ -40,6 +40,11 @@ LateFusion lateFusionOf(const ContentSourceInfo& source, const FusedFeatures& fu
 // provenance saying so. Throws ConfigError for a plain source or a wrong count.
 ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::vector<double>& weights);
 
+// How a source's parameters were set, for a table's tuning column: "defaults" for a
+// plain source; "early fusion, weights mobilenetv2-fps1 0.5, audio 0.5" (normalised,
+// equal unless the source gives its own) for a fused one.
+std::string fusionTuning(const ContentSourceInfo& source);
+
 // The parts as a FusionSpec of the source's kind (weights not given), its blocks reading
 // the matrices kept in `storage`: what chooseFusionWeight searches over.
 FusionSpec fusionSpecOf(const ProjectData& data, const ContentSourceInfo& source, std::deque<FeatureMatrix>& storage);

@@ -323,6 +323,10 @@ TEST(LateFusionModel, ProjectSource)
         for (std::size_t p = 0; p < list.size(); ++p)
             ASSERT_EQ(list[p].user, expected[p]) << "user " << u << " place " << p;
     }
+    // The workbench's exported tables say the weights in their tuning column.
+    EXPECT_EQ(fusionTuning(weighted), "late fusion, weights mobilenetv2-fps1 0.2, audio 0.8");
+    EXPECT_EQ(fusionTuning(late), "late fusion, weights mobilenetv2-fps1 0.5, audio 0.5");
+    EXPECT_EQ(fusionTuning(sources["audio"]), "defaults");
     EXPECT_THROW(withFusionWeights(late, {1}), ConfigError);
     EXPECT_THROW(withFusionWeights(late, {0, 0}), ConfigError);
     EXPECT_THROW(withFusionWeights(sources["audio"], {1, 1}), ConfigError);

@@ -199,8 +199,17 @@ void TestViews::exports()
     QVERIFY(csvFile.open(QIODevice::ReadOnly));
     const QStringList lines = QString::fromUtf8(csvFile.readAll()).split('\n', Qt::SkipEmptyParts);
     QVERIFY(lines.front().startsWith("method,k,rmse,mae,from_neighbours,"));
+    QVERIFY(lines.front().endsWith(",tuning"));
     // 2 configurations x 20 K values + 4 baselines and svd + 4 x 20 rating k-NN.
     QCOMPARE(lines.size(), 1 + 40 + 5 + 80);
+    // Every row says how its parameters were set: the paper's model and the means have
+    // none but K; svd's SGD is seeded by the project's seed.
+    for (const QString& line : lines.mid(1)) {
+        if (line.startsWith(QLatin1String("svd,")))
+            QVERIFY2(line.endsWith(QLatin1String(",\"defaults, SGD seed 42\"")) || line.endsWith(QLatin1String(",defaults, SGD seed 42")), qPrintable(line));
+        else
+            QVERIFY2(line.endsWith(QLatin1String(",defaults")), qPrintable(line));
+    }
 }
 
 void TestViews::badProjectsAreReportedNotFatal()
