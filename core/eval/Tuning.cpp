@@ -31,20 +31,36 @@ std::string validationShareText(const TuningFacts& facts)
     return "on validation (" + number(facts.validateRatio) + " of training, seed " + std::to_string(facts.seed) + ")";
 }
 
-// The method's validated values ("a = 0.9" or "a = 0.9, 0.75 (per fold)"), empty when none.
+// The method's validated values ("a = 0.9" or "a = 0.9, 0.75 (per fold)"), empty when
+// none. A choice made for a source (a fused source's "w") holds for every method run on
+// it: row "v+audio:item-knn" shows "v+audio"'s w before its own parameters.
 std::string chosenValues(const std::string& method, const TuningFacts& facts)
 {
-    std::string parameter, values;
-    std::size_t count = 0;
-    for (const auto& c : facts.choices) {
-        if (c.method != method)
-            continue;
-        parameter = c.parameter;
-        values += (count++ ? ", " : "") + number(c.value);
+    std::vector<std::string> parameters;  // first-seen order: the source's, then the method's
+    std::vector<std::vector<double>> values;
+    for (int pass = 0; pass < 2; ++pass)
+        for (const auto& c : facts.choices) {
+            const bool ofSource = method.size() > c.method.size() && method.compare(0, c.method.size(), c.method) == 0 &&
+                                  method[c.method.size()] == ':';
+            if (pass == 0 ? !ofSource : c.method != method)
+                continue;
+            const auto at = std::find(parameters.begin(), parameters.end(), c.parameter);
+            if (at == parameters.end()) {
+                parameters.push_back(c.parameter);
+                values.push_back({c.value});
+            } else {
+                values[static_cast<std::size_t>(at - parameters.begin())].push_back(c.value);
+            }
+        }
+    std::string out;
+    for (std::size_t p = 0; p < parameters.size(); ++p) {
+        out += (p ? ", " : "") + parameters[p] + " = ";
+        for (std::size_t v = 0; v < values[p].size(); ++v)
+            out += (v ? ", " : "") + number(values[p][v]);
+        if (values[p].size() > 1)
+            out += " (per fold)";
     }
-    if (count == 0)
-        return {};
-    return parameter + " = " + values + (count > 1 ? " (per fold)" : "");
+    return out;
 }
 
 }  // namespace
@@ -74,16 +90,17 @@ std::vector<std::size_t> shownRowPerMethod(const std::vector<ResultRow>& rows,
 std::string sweepRowTuning(const std::string& method, int /*k*/, const TuningFacts& facts)
 {
     const std::string values = chosenValues(method, facts);
+    const std::string seed = isSgd(method) ? "SGD seed " + std::to_string(facts.seed) : "";
     if (!values.empty())
-        return values + " " + validationShareText(facts);
-    return isSgd(method) ? "defaults, SGD seed " + std::to_string(facts.seed) : "defaults";
+        return values + " " + validationShareText(facts) + (seed.empty() ? "" : ", " + seed);
+    return seed.empty() ? "defaults" : "defaults, " + seed;
 }
 
 std::string tableRowTuning(const std::string& method, int k, const TuningFacts& facts)
 {
     const std::string values = chosenValues(method, facts);
     if (k == 0)
-        return values.empty() ? sweepRowTuning(method, k, facts) : values + " " + validationShareText(facts);
+        return sweepRowTuning(method, k, facts);
     const bool kValidated = facts.validatedK.count(method) > 0;
     if (!values.empty()) {
         if (kValidated)

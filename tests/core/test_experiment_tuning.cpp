@@ -52,6 +52,15 @@ TEST(Tuning, TextsSayHowEachRowWasChosen)
     facts.choices.push_back({"genre:hybrid", "a", 0.75, 40, 0.94, 800});
     EXPECT_EQ(sweepRowTuning("genre:hybrid", 40, facts),
               "a = 0.9, 0.75 (per fold) on validation (0.1 of training, seed 7)");
+
+    // A fused source's weight holds for every method run on it, and comes first.
+    facts.choices = {{"v+audio", "w", 0.25, 20, 0.9, 800}, {"v+audio:hybrid", "a", 0.5, 20, 0.9, 800}};
+    EXPECT_EQ(sweepRowTuning("v+audio", 40, facts), "w = 0.25 on validation (0.1 of training, seed 7)");
+    EXPECT_EQ(sweepRowTuning("v+audio:item-knn", 40, facts), "w = 0.25 on validation (0.1 of training, seed 7)");
+    EXPECT_EQ(sweepRowTuning("v+audio:hybrid", 40, facts), "w = 0.25, a = 0.5 on validation (0.1 of training, seed 7)");
+    EXPECT_EQ(tableRowTuning("v+audio:vbpr", 0, facts), "w = 0.25 on validation (0.1 of training, seed 7), SGD seed 7");
+    EXPECT_EQ(sweepRowTuning("v+audiox", 40, facts), "defaults");  // another source
+    EXPECT_EQ(sweepRowTuning("v", 40, facts), "defaults");
 }
 
 TEST(Tuning, TableAtAChosenKIgnoresTheTestOptimum)
