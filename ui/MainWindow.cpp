@@ -171,6 +171,11 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(experiments_, &ExperimentsView::sourceRequested, workbench_, &Workbench::setActiveSource);
     connect(users_, &UserExplorerView::userRequested, workbench_, &Workbench::setUser);
     connect(users_, &UserExplorerView::sourceRequested, workbench_, &Workbench::setActiveSource);
+    connect(users_, &UserExplorerView::fusionWeightsRequested, workbench_,
+            [this](const QString& source, const std::vector<double>& weights) {
+                workbench_->setFusionWeights(source, weights);
+            });
+    connect(users_, &UserExplorerView::fusionChoiceRequested, workbench_, &Workbench::chooseFusionWeight);
     connect(users_, &UserExplorerView::playRequested, this, &MainWindow::playItem);
     connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
