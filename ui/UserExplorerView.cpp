@@ -25,7 +25,6 @@
 #include <numeric>
 
 #include "core/common/NaturalOrder.h"
-#include "core/experiment/FusedConfiguration.h"
 #include "ui/ElidedLabel.h"
 #include "core/eval/CfModel.h"
 #include "core/eval/Crowding.h"
@@ -272,7 +271,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         refreshFusion();
         if (s == workbench_->activeSource()) {
             fusionStatus_->setText(tr("not chosen: %1").arg(message));
-            fusionStatus_->setToolTip(message);
+            fusionRow_->setToolTip(message);
         }
     });
     connect(workbench_, &Workbench::modelReady, this, [this](const QString& s) {
@@ -395,7 +394,7 @@ void UserExplorerView::refreshFusion()
         return;
     }
     const QString name = QString::fromStdString(info->name);
-    const auto weights = tl::fusionWeightsOf(*info);
+    const auto weights = Workbench::normalisedFusionWeights(*info);
     const bool two = weights.size() == 2;
     const QString first = QString::fromStdString(info->fusedParts.front().name);
     const QString second = two ? QString::fromStdString(info->fusedParts[1].name) : QString();
@@ -440,9 +439,8 @@ void UserExplorerView::refreshFusion()
     }
     if (const QString error = workbench_->fusionError(); !error.isEmpty())
         status = error;
-    fusionStatus_->setText(status);
-    fusionStatus_->setToolTip(tip);
-    fusionRow_->setToolTip(tip);
+    fusionStatus_->setText(status);  // an elided status shows itself whole on hover (ElidedLabel)
+    fusionRow_->setToolTip(tip);     // the RMSE per w: on the row
     fusionRow_->show();
 }
 

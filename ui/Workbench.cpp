@@ -203,7 +203,7 @@ QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
     // The fusion and its (normalised) weights: a model of other weights is never reused.
     if (info.isFused()) {
         key += QLatin1Char('|') + QString::fromStdString(info.fusion);
-        for (const double w : tl::fusionWeightsOf(info))
+        for (const double w : normalisedFusionWeights(info))
             key += QLatin1Char(':') + QString::number(w, 'g', 17);
     }
     // A fused source has no file of its own: its parts' files stamp it, so re-extracting
@@ -380,7 +380,7 @@ bool Workbench::setFusionWeights(const QString& name, const std::vector<double>&
         return false;
     }
     fusionError_.clear();
-    if (updated.fusionWeights == tl::fusionWeightsOf(*it) && !it->fusionWeights.empty())
+    if (updated.fusionWeights == normalisedFusionWeights(*it) && !it->fusionWeights.empty())
         return true;  // unchanged
     *it = updated;
     fusionWeights_[updated.name] = updated.fusionWeights;
@@ -426,6 +426,18 @@ void Workbench::chooseFusionWeight(const QString& name)
             choosing_.remove(name);
             Q_EMIT fusionChoiceFailed(name, cancelled ? tr("cancelled; the weights are unchanged") : message);
         });
+}
+
+std::vector<double> Workbench::normalisedFusionWeights(const tl::ContentSourceInfo& info)
+{
+    std::vector<double> weights = tl::fusionWeightsOf(info);
+    double sum = 0;
+    for (const double w : weights)
+        sum += w;
+    if (sum > 0)
+        for (double& w : weights)
+            w /= sum;
+    return weights;
 }
 
 std::optional<tl::FusionWeightChoice> Workbench::fusionChoice(const QString& name) const

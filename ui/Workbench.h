@@ -124,6 +124,9 @@ public:
     // (session::chooseFusionWeight), as a background job; then applies {w, 1 - w}
     // (fusionWeightChosen follows) or says why not (fusionChoiceFailed).
     void chooseFusionWeight(const QString& source);
+    // A fused source's weights divided by their sum (equal ones when it gives none): what its
+    // model uses, and what the cache key and the weight control show.
+    static std::vector<double> normalisedFusionWeights(const tl::ContentSourceInfo& info);
     bool fusionChoicePending(const QString& source) const { return choosing_.contains(source); }
     // The last choice made on validation for a configuration (kept while the project is open).
     std::optional<tl::FusionWeightChoice> fusionChoice(const QString& source) const;

@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTest>
 #include <QUndoStack>
 
@@ -257,7 +258,7 @@ void TestFusion::chooseOnValidationEqualsTheSession()
     QVERIFY2(status.contains(QStringLiteral("chosen on validation")) && status.contains(QStringLiteral("never on test")),
              qPrintable(status));
     QVERIFY(status.contains(QStringLiteral("K = %1").arg(direct.k)));
-    QVERIFY(view->fusionStatusLabel()->toolTip().count(QStringLiteral("<tr>")) == static_cast<int>(grid.size()));
+    QVERIFY(view->fusionRow()->toolTip().count(QStringLiteral("<tr>")) == static_cast<int>(grid.size()));
 }
 
 void TestFusion::whatIfEditOnLateIsIncremental()
