@@ -231,6 +231,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(workbench_, &Workbench::userChanged, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::modelReady, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::modelFailed, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::fusionWeightsChanged, this, &MainWindow::updateStatus);  // "(building)"
 
     // Long paths and configuration names are elided, never allowed to widen the
     // window past the screen.
