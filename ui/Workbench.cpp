@@ -110,6 +110,8 @@ void Workbench::clearDerivedState()
     lastChanges_.clear();
     modelErrors_.clear();
     pending_.clear();
+    building_.clear();
+    updating_.clear();
     profiled_.clear();
     baselines_.clear();
     baselinesReady_ = false;
@@ -228,7 +230,8 @@ void Workbench::buildMissing()
         return;
     for (const auto& info : sources_) {
         const QString name = QString::fromStdString(info.name);
-        if (models_.count(cacheKey(info)) || pending_.contains(name))
+        const QString key = cacheKey(info);
+        if (models_.count(key) || building_.contains(key) || updating_.contains(key))
             continue;
         buildModel(info);
     }
@@ -239,6 +242,7 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
     const QString name = QString::fromStdString(info.name);
     const QString key = cacheKey(info);
     pending_.insert(name);
+    building_.insert(key);
     modelErrors_.remove(name);
     auto project = project_;
     modelJobs_->run<BuiltModel>(
@@ -253,6 +257,7 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
             return built;
         },
         [this, name, key, project](BuiltModel built) {
+            building_.remove(key);
             profiled_[name] = std::move(built.profiled);
             ++fullBuilds_;
             // Built for weights set before the current ones: kept for when they come back.
@@ -274,6 +279,7 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
             Q_EMIT modelReady(name);
         },
         [this, name, key](const QString& message, bool cancelled) {
+            building_.remove(key);
             if (!isCurrentKey(name, key))
                 return;  // of weights no longer set
             pending_.remove(name);
@@ -287,6 +293,7 @@ void Workbench::updateModel(const QString& name, const QString& key)
     const auto base = bases_.at(key);
     auto project = project_;
     pending_.insert(name);
+    updating_.insert(key);
     modelErrors_.remove(name);
     updateJobs_->run<CfModelUpdate>(
         tr("Update CF model: %1").arg(name),
@@ -294,6 +301,7 @@ void Workbench::updateModel(const QString& name, const QString& key)
             return CfModel::update(*base, project->data, project->split, ctx);
         },
         [this, name, key](CfModelUpdate updated) {
+            updating_.remove(key);
             bases_.erase(key);
             models_[key] = updated.model;
             if (!isCurrentKey(name, key))
@@ -305,6 +313,7 @@ void Workbench::updateModel(const QString& name, const QString& key)
             Q_EMIT modelReady(name);
         },
         [this, name, key](const QString&, bool cancelled) {
+            updating_.remove(key);
             if (cancelled) {  // a user's cancel (an edit's supersedes silently): the next edit updates the base
                 if (!isCurrentKey(name, key))
                     return;
@@ -390,11 +399,15 @@ bool Workbench::setFusionWeights(const QString& name, const std::vector<double>&
         fusionError_ = tr("the weights could not be saved in the project file: %1").arg(QString::fromUtf8(e.what()));
     }
     Q_EMIT fusionWeightsChanged(name);
-    if (models_.count(cacheKey(updated))) {  // built before for these weights and ratings
+    const QString key = cacheKey(updated);
+    if (models_.count(key)) {  // built before for these weights and ratings
         pending_.remove(name);
         modelErrors_.remove(name);
         lastChanges_.remove(name);
         Q_EMIT modelReady(name);
+    } else if (building_.contains(key) || updating_.contains(key)) {
+        pending_.insert(name);  // already on its way (weights set back before their model came)
+        modelErrors_.remove(name);
     } else {
         buildModel(updated);
     }
@@ -726,6 +739,7 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
     // an update may start from any earlier ratings); builds in flight finish on the
     // ratings they started with and are updated then.
     updateJobs_->cancel();
+    updating_.clear();
     for (auto& [key, built] : models_)
         bases_[key] = std::move(built);
     models_.clear();

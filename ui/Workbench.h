@@ -205,6 +205,9 @@ private:
     int incrementalUpdates_ = 0, fullBuilds_ = 0;
     QHash<QString, QString> modelErrors_;
     QSet<QString> pending_;
+    // Cache keys whose model is being built / updated now (one name may have builds of
+    // several weights in flight: only the current key's result clears pending_).
+    QSet<QString> building_, updating_;
     QHash<QString, QSet<QString>> profiled_;
     std::vector<ResultRow> baselines_;
     bool baselinesReady_ = false;

@@ -202,6 +202,27 @@ void TestFusion::weightRebuildsAndCachedWeightComesBack()
     QVERIFY(QTest::qWaitFor([&] { return wb()->source(late)->fusionWeights == std::vector<double>{0.25, 0.75}; }, 5000));
     QVERIFY(waitFor(late));
     QCOMPARE(wb()->model(late), quarter);  // cached too
+
+    // Weights set back and forth before their model comes: one build, and the last weights win.
+    QVERIFY(wb()->setFusionWeights(late, {0.5, 0.5}));
+    const int b0 = wb()->fullBuilds();
+    QVERIFY(wb()->setFusionWeights(late, {0.1, 0.9}));  // a build starts
+    QVERIFY(wb()->modelPending(late));
+    QVERIFY(wb()->setFusionWeights(late, {0.5, 0.5}));  // cached: shown at once
+    QVERIFY(!wb()->modelPending(late));
+    QCOMPARE(wb()->model(late), before);
+    QVERIFY(wb()->setFusionWeights(late, {0.1, 0.9}));  // on its way already: no second build
+    QVERIFY(wb()->modelPending(late));
+    QVERIFY(wb()->setFusionWeights(late, {0.3, 0.7}));  // and another one, the last
+    QVERIFY(waitFor(late));
+    QVERIFY(QTest::qWaitFor([&] { return window_->jobs()->runningCount() == 0; }, 60000));
+    QCOMPARE(wb()->fullBuilds(), b0 + 2);
+    QVERIFY(!wb()->modelPending(late));
+    QCOMPARE(wb()->model(late)->settings().late.weights, (std::vector<double>{0.3, 0.7}));
+    expectEqualsSession(late);
+    QVERIFY(wb()->setFusionWeights(late, {0.1, 0.9}));  // built meanwhile: cached
+    QVERIFY(!wb()->modelPending(late));
+    QCOMPARE(wb()->model(late)->settings().late.weights, (std::vector<double>{0.1, 0.9}));
 }
 
 void TestFusion::earlyWeightChangesItsModel()
@@ -290,15 +311,21 @@ void TestFusion::reExtractedPartRebuilds()
     wb()->setActiveSource(late);
     QVERIFY(waitFor(late));
     const auto before = wb()->model(late);
+    // Re-extracted while a model of new weights is being built: that build is of the old
+    // file, the new file's model is built and shown.
+    QVERIFY(wb()->setFusionWeights(late, {0.6, 0.4}));
+    QVERIFY(wb()->modelPending(late));
     const auto stamp = fs::last_write_time(profiles_ / "audio.csv");
     writeAudio(profiles_, 2);  // other values
     fs::last_write_time(profiles_ / "audio.csv", stamp + std::chrono::seconds(2));
     wb()->refreshSources();
     QVERIFY(waitFor(late));
+    QVERIFY(QTest::qWaitFor([&] { return window_->jobs()->runningCount() == 0; }, 60000));
+    QVERIFY(!wb()->modelPending(late));
     QVERIFY(wb()->model(late) != before);
     expectEqualsSession(late);  // on the new file
     // Its weights were kept.
-    QCOMPARE(wb()->model(late)->settings().late.weights, before->settings().late.weights);
+    QCOMPARE(wb()->model(late)->settings().late.weights, (std::vector<double>{0.6, 0.4}));
 }
 
 void TestFusion::neighbourPanelSplitsTheSimilarity()
