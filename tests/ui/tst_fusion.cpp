@@ -27,7 +27,10 @@
 
 #include "UiTestSupport.h"
 #include "core/data/FeatureMatrix.h"
+#include "core/common/Error.h"
+#include "core/experiment/ConfigurationFrames.h"
 #include "core/experiment/FusedConfiguration.h"
+#include "core/experiment/NewTrailer.h"
 #include "core/project/Project.h"
 #include "core/session/ProjectSession.h"
 #include "ui/JobRunner.h"
@@ -69,6 +72,7 @@ class TestFusion : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void bothKindsListedAndModelsEqualTheSession();
+    void framesAndNewTrailersRefuseBothKinds();
     void weightRebuildsAndCachedWeightComesBack();
     void earlyWeightChangesItsModel();
     void chooseOnValidationEqualsTheSession();
@@ -163,6 +167,29 @@ void TestFusion::bothKindsListedAndModelsEqualTheSession()
     wb()->setActiveSource(late);
     QVERIFY(view->fusionRow()->isVisibleTo(view));
     QCOMPARE(view->fusionWeightBox()->value(), 0.5);
+}
+
+void TestFusion::framesAndNewTrailersRefuseBothKinds()
+{
+    // Frame scores and new-trailer placement need frames alone: both kinds, with weights set or
+    // not, are refused with the reason (the sources as the workbench lists them).
+    QVERIFY(wb()->setFusionWeights(late, {0.4, 0.6}));
+    QVERIFY(waitFor(late));  // no build left in flight for the next test
+    for (const QString& name : {late, early}) {
+        const auto* info = wb()->source(name);
+        QVERIFY(info);
+        const std::string why = tl::whyNoNewTrailers(*wb()->project(), *info);
+        QVERIFY2(why.find("fuses frames with sound") != std::string::npos, why.c_str());
+        bool refused = false;
+        try {
+            (void)tl::frameExtractionSetup(*wb()->project(), *info);
+        } catch (const tl::ConfigError& e) {
+            refused = std::string(e.what()).find("fuses frames with sound") != std::string::npos;
+        }
+        QVERIFY(refused);
+    }
+    QVERIFY(wb()->setFusionWeights(late, {0.5, 0.5}));  // cached
+    QVERIFY(!wb()->modelPending(late));
 }
 
 void TestFusion::weightRebuildsAndCachedWeightComesBack()
