@@ -134,6 +134,12 @@ void ExperimentsController::connectWorkbench()
         rebuildTable();
     });
     connect(workbench_, &Workbench::sourcesChanged, this, &ExperimentsController::rebuildTable);
+    // New weights of a fused configuration: its row says "building…" (and its provenance the
+    // weights) until the model of those weights is there.
+    connect(workbench_, &Workbench::fusionWeightsChanged, this, [this] {
+        rebuildChart();
+        rebuildTable();
+    });
     connect(workbench_, &Workbench::kChanged, this, &ExperimentsController::showK);
     connect(workbench_, &Workbench::metricsReady, this, [this] { showK(workbench_->k()); });
     connect(workbench_, &Workbench::activeSourceChanged, this, [this] {

@@ -171,6 +171,11 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(experiments_, &ExperimentsView::sourceRequested, workbench_, &Workbench::setActiveSource);
     connect(users_, &UserExplorerView::userRequested, workbench_, &Workbench::setUser);
     connect(users_, &UserExplorerView::sourceRequested, workbench_, &Workbench::setActiveSource);
+    connect(users_, &UserExplorerView::fusionWeightsRequested, workbench_,
+            [this](const QString& source, const std::vector<double>& weights) {
+                workbench_->setFusionWeights(source, weights);
+            });
+    connect(users_, &UserExplorerView::fusionChoiceRequested, workbench_, &Workbench::chooseFusionWeight);
     connect(users_, &UserExplorerView::playRequested, this, &MainWindow::playItem);
     connect(users_, &UserExplorerView::thumbnailsWanted, workbench_, &Workbench::requestThumbnails);
     connect(library_, &LibraryView::playRequested, this, &MainWindow::playItem);
@@ -226,6 +231,7 @@ MainWindow::MainWindow(std::unique_ptr<Prompter> prompter, QWidget* parent)
     connect(workbench_, &Workbench::userChanged, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::modelReady, this, &MainWindow::updateStatus);
     connect(workbench_, &Workbench::modelFailed, this, &MainWindow::updateStatus);
+    connect(workbench_, &Workbench::fusionWeightsChanged, this, &MainWindow::updateStatus);  // "(building)"
 
     // Long paths and configuration names are elided, never allowed to widen the
     // window past the screen.

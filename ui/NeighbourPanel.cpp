@@ -185,7 +185,7 @@ void NeighbourPanel::showPair(const CfModel& model, std::uint32_t user, std::uin
     const QString u = QString::fromStdString(pd.data.users.id(user));
     const QString v = QString::fromStdString(pd.data.users.id(neighbour));
     setWindowTitle(tr("Why is user %1 a neighbour of user %2?").arg(v, u));
-    cosine_ = explainCosine(model.relevance(), model.items(), user, neighbour, topPairs);
+    cosine_ = model.explainNeighbour(user, neighbour, topPairs);
 
     // Top pairs, then one row for the rest: the share column adds up to 1.
     pairs_->setRowCount(0);
@@ -250,6 +250,8 @@ void NeighbourPanel::showPair(const CfModel& model, std::uint32_t user, std::uin
                           .arg(cosine_.top.size())
                           .arg(percent(shown))
                           .arg(both_->rowCount()));
+    if (const QString blocks = blocksText(model); !blocks.isEmpty())  // the headline: each block's part
+        summary_->setText(blocks + QStringLiteral("<br>") + summary_->text());
     for (QTableWidget* t : {pairs_, both_, profileU_, profileV_}) {
         t->resizeColumnsToContents();
         t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -258,6 +260,26 @@ void NeighbourPanel::showPair(const CfModel& model, std::uint32_t user, std::uin
     for (QTableWidget* t : {pairs_, both_, profileU_, profileV_})
         t->setCurrentItem(nullptr);
     refreshThumbnails();
+}
+
+QString NeighbourPanel::blocksText(const CfModel& model) const
+{
+    // Late fusion: the similarity is the weighted sum of the blocks' cosines, each block's part shown.
+    const auto& late = model.settings().late;
+    if (cosine_.blocks.empty() || !late.enabled())
+        return {};
+    const auto* info = workbench_->source(workbench_->activeSource());
+    QStringList parts, weights;
+    for (std::size_t b = 0; b < cosine_.blocks.size(); ++b) {
+        const QString name = info && b < info->fusedParts.size() ? QString::fromStdString(info->fusedParts[b].name)
+                                                                  : tr("block %1").arg(b + 1);
+        parts << QStringLiteral("%1 %2").arg(name.toHtmlEscaped()).arg(cosine_.blocks[b], 0, 'f', 3);
+        if (b < late.weights.size())
+            weights << QString::number(late.weights[b], 'g', 3);
+    }
+    return tr("similarity <b>%1</b> = %2 (late fusion, weights %3)")
+                                        .arg(cosine_.cosine, 0, 'f', 3)
+                                        .arg(parts.join(QStringLiteral(" + ")), weights.join(QStringLiteral(" / ")));
 }
 
 void NeighbourPanel::refreshThumbnails()

@@ -3,6 +3,9 @@
 #include "ui/TableCells.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QKeyEvent>
 #include <QCompleter>
 #include <QGridLayout>
@@ -22,6 +25,7 @@
 #include <numeric>
 
 #include "core/common/NaturalOrder.h"
+#include "ui/ElidedLabel.h"
 #include "core/eval/CfModel.h"
 #include "core/eval/Crowding.h"
 #include "core/experiment/ConfigurationFrames.h"
@@ -89,6 +93,45 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     top->addSpacing(12);
     top->addWidget(new QLabel(tr("Configuration:"), this));
     top->addWidget(sources_, 1);
+
+    // A fused configuration's weight: one compact row, shown only for a fused one.
+    fusionRow_ = new QWidget(this);
+    fusionRow_->setObjectName(QStringLiteral("FusionWeightRow"));
+    fusionFirst_ = new QLabel(this);
+    fusionWeight_ = new QDoubleSpinBox(this);
+    fusionWeight_->setObjectName(QStringLiteral("FusionWeight"));
+    fusionWeight_->setRange(0, 1);
+    fusionWeight_->setSingleStep(0.05);
+    fusionWeight_->setDecimals(2);
+    fusionWeight_->setKeyboardTracking(false);
+    fusionSecond_ = new QLabel(this);
+    chooseFusion_ = new QPushButton(tr("Choose on validation"), this);
+    chooseFusion_->setObjectName(QStringLiteral("ChooseFusionWeight"));
+    chooseFusion_->setToolTip(tr("Choose the weight on a validation share of the training ratings (never on the "
+                                 "test ratings), then build the model with it; cancel it in the Jobs panel"));
+    fusionStatus_ = new ElidedLabel(this);
+    fusionStatus_->setObjectName(QStringLiteral("FusionStatus"));
+    auto* fusionLayout = new QHBoxLayout(fusionRow_);
+    fusionLayout->setContentsMargins(0, 0, 0, 0);
+    fusionLayout->addWidget(fusionFirst_);
+    fusionLayout->addWidget(fusionWeight_);
+    fusionLayout->addWidget(fusionSecond_);
+    fusionLayout->addWidget(chooseFusion_);
+    fusionLayout->addWidget(fusionStatus_, 1);
+    fusionRow_->hide();
+    fusionDebounce_ = new QTimer(this);
+    fusionDebounce_->setSingleShot(true);
+    fusionDebounce_->setInterval(350);  // stepping through values builds one model, for the last
+    connect(fusionWeight_, &QDoubleSpinBox::valueChanged, this, [this](double w) {
+        fusionSecond_->setText(fusionSecondText_.arg(1 - w, 0, 'f', 2));
+        fusionDebounce_->start();
+    });
+    connect(fusionDebounce_, &QTimer::timeout, this, [this] {
+        const double w = fusionWeight_->value();
+        Q_EMIT fusionWeightsRequested(workbench_->activeSource(), {w, 1 - w});
+    });
+    connect(chooseFusion_, &QPushButton::clicked, this,
+            [this] { Q_EMIT fusionChoiceRequested(workbench_->activeSource()); });
 
     profile_ = new ChartAdapter(this);
     connect(profile_, &ChartAdapter::barClicked, this, [this](int bar) {
@@ -186,6 +229,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(fusionRow_);
     layout->addWidget(summary_);
     layout->addWidget(edits_);
     layout->addWidget(all, 1);
@@ -209,7 +253,27 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
         fillSources();
         refresh();
     });
-    connect(workbench_, &Workbench::sourcesChanged, this, [this] { fillSources(); });
+    connect(workbench_, &Workbench::sourcesChanged, this, [this] {
+        fillSources();
+        refreshFusion();
+    });
+    connect(workbench_, &Workbench::fusionWeightsChanged, this, [this](const QString& s) {
+        if (s == workbench_->activeSource()) {
+            refreshFusion();
+            refresh();  // pending until the model of the new weights is there
+        }
+    });
+    connect(workbench_, &Workbench::fusionChoiceStarted, this, [this] { refreshFusion(); });
+    connect(workbench_, &Workbench::projectOpened, this, [this] { refreshFusion(); });
+    connect(workbench_, &Workbench::projectClosed, this, [this] { refreshFusion(); });
+    connect(workbench_, &Workbench::fusionWeightChosen, this, [this] { refreshFusion(); });
+    connect(workbench_, &Workbench::fusionChoiceFailed, this, [this](const QString& s, const QString& message) {
+        refreshFusion();
+        if (s == workbench_->activeSource()) {
+            fusionStatus_->setText(tr("not chosen: %1").arg(message));
+            fusionRow_->setToolTip(message);
+        }
+    });
     connect(workbench_, &Workbench::modelReady, this, [this](const QString& s) {
         if (s == workbench_->activeSource())
             refresh();
@@ -224,6 +288,7 @@ UserExplorerView::UserExplorerView(const Workbench* workbench, QWidget* parent) 
     connect(workbench_, &Workbench::activeSourceChanged, this, [this](const QString& s) {
         const QSignalBlocker block(sources_);
         sources_->setCurrentIndex(sources_->findData(s));
+        refreshFusion();
         refresh();
     });
     connect(workbench_, &Workbench::thumbnailsReady, this, [this] { refreshThumbnails(); });
@@ -317,6 +382,66 @@ void UserExplorerView::fillSources()
         sources_->addItem(s.randomWeights ? name + tr(" (RANDOM weights)") : name, name);
     }
     sources_->setCurrentIndex(sources_->findData(workbench_->activeSource()));
+}
+
+void UserExplorerView::refreshFusion()
+{
+    const tl::ContentSourceInfo* info =
+        workbench_->hasProject() ? workbench_->source(workbench_->activeSource()) : nullptr;
+    if (!info || !info->isFused()) {
+        fusionDebounce_->stop();
+        fusionRow_->hide();
+        return;
+    }
+    const QString name = QString::fromStdString(info->name);
+    const auto weights = Workbench::normalisedFusionWeights(*info);
+    const bool two = weights.size() == 2;
+    const QString first = QString::fromStdString(info->fusedParts.front().name);
+    const QString second = two ? QString::fromStdString(info->fusedParts[1].name) : QString();
+    const QString kind = info->fusion == "late" ? tr("late fusion") : tr("early fusion");
+    fusionFirst_->setText(tr("Weight of %1:").arg(first));
+    fusionFirst_->setToolTip(tr("%1 of %2 and %3: the first part's weight w, the second's 1 - w (only their ratio "
+                                "counts); saved in the project file")
+                                 .arg(kind, first, second));
+    fusionSecondText_ = QStringLiteral("(") + second + QStringLiteral(" %1)");
+    {
+        const QSignalBlocker block(fusionWeight_);
+        fusionDebounce_->stop();
+        fusionWeight_->setValue(weights.front());
+    }
+    fusionSecond_->setText(fusionSecondText_.arg(two ? weights[1] : 0.0, 0, 'f', 2));
+    fusionWeight_->setEnabled(two);
+    const bool choosing = workbench_->fusionChoicePending(name);
+    chooseFusion_->setEnabled(two && !choosing);
+    QString status = kind, tip = fusionFirst_->toolTip();
+    if (choosing) {
+        status = tr("%1: choosing w on validation…").arg(kind);
+    } else if (const auto choice = workbench_->fusionChoice(name);
+               choice && two && std::abs(choice->w - weights.front()) < 1e-9) {
+        const EvalSettings defaults;
+        status = tr("w = %1 chosen on validation (RMSE %2 at K = %3, %4 of training held out, seed %5); never on test")
+                     .arg(choice->w, 0, 'g', 3)
+                     .arg(choice->validationRmse, 0, 'f', 4)
+                     .arg(choice->k)
+                     .arg(defaults.validateRatio)
+                     .arg(defaults.seed);
+        tip = status.toHtmlEscaped() + QStringLiteral("<br>") +
+              tr("%n validation rating(s). Validation RMSE per w (each at its best K):", nullptr,
+                 static_cast<int>(choice->validationRatings)) +
+              QStringLiteral("<table>");
+        const auto& grid = tl::fusionWeightGrid();
+        for (std::size_t g = 0; g < grid.size() && g < choice->rmsePerW.size(); ++g)
+            tip += QStringLiteral("<tr><td>w = %1</td><td align=right>%2%3</td></tr>")
+                       .arg(grid[g], 0, 'g', 3)
+                       .arg(choice->rmsePerW[g], 0, 'f', 4)
+                       .arg(grid[g] == choice->w ? QStringLiteral(" &larr;") : QString());
+        tip += QStringLiteral("</table>");
+    }
+    if (const QString error = workbench_->fusionError(); !error.isEmpty())
+        status = error;
+    fusionStatus_->setText(status);  // an elided status shows itself whole on hover (ElidedLabel)
+    fusionRow_->setToolTip(tip);     // the RMSE per w: on the row
+    fusionRow_->show();
 }
 
 void UserExplorerView::refresh()

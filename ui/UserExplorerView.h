@@ -23,6 +23,9 @@
 
 QT_BEGIN_NAMESPACE
 class QComboBox;
+class QDoubleSpinBox;
+class QPushButton;
+class QTimer;
 class QLabel;
 class QListWidget;
 class QSplitter;
@@ -49,6 +52,13 @@ public:
 
     QComboBox* userBox() const { return users_; }
     QComboBox* sourceBox() const { return sources_; }
+    // The fused configuration's weight row (hidden unless the active configuration is
+    // fused): the first part's weight (the second gets 1 - w; fusionWeightsRequested a
+    // moment after the last change) and "Choose on validation" (fusionChoiceRequested).
+    QWidget* fusionRow() const { return fusionRow_; }
+    QDoubleSpinBox* fusionWeightBox() const { return fusionWeight_; }
+    QPushButton* chooseFusionButton() const { return chooseFusion_; }
+    QLabel* fusionStatusLabel() const { return fusionStatus_; }
     QTableWidget* neighboursTable() const { return neighbours_; }
     QTableWidget* predictionsTable() const { return predictions_; }
     QListWidget* recommendationsList() const { return recommendations_; }
@@ -84,6 +94,8 @@ Q_SIGNALS:
     void thumbnailsWanted(const QStringList& itemIds);
     void featureRequested(int feature);  // a profile bar was clicked: the configuration's feature column
     void rateRequested(std::uint32_t item, int stars);  // the shown user's rating of item: 1-5, 0 removes it
+    void fusionWeightsRequested(const QString& source, const std::vector<double>& weights);
+    void fusionChoiceRequested(const QString& source);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -92,6 +104,7 @@ protected:
 private:
     void fillUsers();
     void fillSources();
+    void refreshFusion();
     void refresh();
     void refreshThumbnails();
     void refreshNeighbours(const CfModel& model, std::uint32_t user, int k);
@@ -109,6 +122,14 @@ private:
     QComboBox* users_;
     QComboBox* sources_;
     QLabel* summary_;
+    QWidget* fusionRow_;
+    QLabel* fusionFirst_;
+    QDoubleSpinBox* fusionWeight_;
+    QLabel* fusionSecond_;
+    QPushButton* chooseFusion_;
+    QLabel* fusionStatus_;
+    QTimer* fusionDebounce_;
+    QString fusionSecondText_ = QStringLiteral("%1");  // "(audio %1)"
     ChartAdapter* profile_;
     QTableWidget* neighbours_;
     ChartAdapter* similarities_;

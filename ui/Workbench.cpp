@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/experiment/FusedConfiguration.h"
 #include "core/video/FrameSampler.h"
 #include "core/session/ProjectSession.h"
 #include "core/session/SyntheticDemo.h"
@@ -109,6 +110,8 @@ void Workbench::clearDerivedState()
     lastChanges_.clear();
     modelErrors_.clear();
     pending_.clear();
+    building_.clear();
+    updating_.clear();
     profiled_.clear();
     baselines_.clear();
     baselinesReady_ = false;
@@ -126,6 +129,10 @@ void Workbench::closeProject()
     project_.reset();
     sourceProject_.reset();
     sources_.clear();
+    fusionWeights_.clear();
+    fusionChoices_.clear();
+    choosing_.clear();
+    fusionError_.clear();
     clearDerivedState();
     activeSource_.clear();
     Q_EMIT projectClosed();
@@ -143,9 +150,22 @@ void Workbench::adopt(std::shared_ptr<const tl::ProjectData> data)
     }
     undo_->clear();
     editsSaveError_.clear();
+    fusionWeights_ = data->project.fusionWeights;
+    fusionChoices_.clear();
+    choosing_.clear();
+    fusionError_.clear();
     sourceProject_ = std::move(data);
     project_ = std::move(edited);
-    sources_ = tl::listContentSources(*project_);
+    // The project file's fusion weights; what it gets wrong is said with the other warnings.
+    std::vector<std::string> warnings = sourceProject_->project.warnings;
+    sources_ = listSources(&warnings);
+    if (!warnings.empty()) {
+        for (auto* p : {&sourceProject_, &project_}) {
+            auto copy = std::make_shared<tl::ProjectData>(**p);
+            copy->warnings.insert(copy->warnings.end(), warnings.begin(), warnings.end());
+            *p = std::move(copy);
+        }
+    }
     clearDerivedState();
     activeSource_ = sources_.empty() ? QString() : QString::fromStdString(sources_.front().name);
     // Prefer a video-derived configuration when there is one.
@@ -182,6 +202,12 @@ void Workbench::computeBaselines()
 QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
 {
     QString key = QString::fromStdString(info.name);
+    // The fusion and its (normalised) weights: a model of other weights is never reused.
+    if (info.isFused()) {
+        key += QLatin1Char('|') + QString::fromStdString(info.fusion);
+        for (const double w : normalisedFusionWeights(info))
+            key += QLatin1Char(':') + QString::number(w, 'g', 17);
+    }
     // A fused source has no file of its own: its parts' files stamp it, so re-extracting
     // either part builds the fused model again.
     std::vector<fs::path> files;
@@ -204,7 +230,8 @@ void Workbench::buildMissing()
         return;
     for (const auto& info : sources_) {
         const QString name = QString::fromStdString(info.name);
-        if (models_.count(cacheKey(info)) || pending_.contains(name))
+        const QString key = cacheKey(info);
+        if (models_.count(key) || building_.contains(key) || updating_.contains(key))
             continue;
         buildModel(info);
     }
@@ -215,6 +242,7 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
     const QString name = QString::fromStdString(info.name);
     const QString key = cacheKey(info);
     pending_.insert(name);
+    building_.insert(key);
     modelErrors_.remove(name);
     auto project = project_;
     modelJobs_->run<BuiltModel>(
@@ -229,20 +257,31 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
             return built;
         },
         [this, name, key, project](BuiltModel built) {
+            building_.remove(key);
             profiled_[name] = std::move(built.profiled);
             ++fullBuilds_;
+            // Built for weights set before the current ones: kept for when they come back.
+            const bool current = isCurrentKey(name, key);
             if (project != project_) {
-                // Edited while it was building: bring it to the edited ratings.
-                bases_[key] = built.model;
-                updateModel(name, key);
+                // Edited while it was building: bring it to the edited ratings (a model of
+                // other weights is dropped, it would be of the older ratings).
+                if (current) {
+                    bases_[key] = built.model;
+                    updateModel(name, key);
+                }
                 return;
             }
-            pending_.remove(name);
             models_[key] = built.model;
+            if (!current)
+                return;
+            pending_.remove(name);
             lastChanges_.remove(name);
             Q_EMIT modelReady(name);
         },
-        [this, name](const QString& message, bool cancelled) {
+        [this, name, key](const QString& message, bool cancelled) {
+            building_.remove(key);
+            if (!isCurrentKey(name, key))
+                return;  // of weights no longer set
             pending_.remove(name);
             modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
             Q_EMIT modelFailed(name, modelErrors_[name]);
@@ -254,6 +293,7 @@ void Workbench::updateModel(const QString& name, const QString& key)
     const auto base = bases_.at(key);
     auto project = project_;
     pending_.insert(name);
+    updating_.insert(key);
     modelErrors_.remove(name);
     updateJobs_->run<CfModelUpdate>(
         tr("Update CF model: %1").arg(name),
@@ -261,16 +301,22 @@ void Workbench::updateModel(const QString& name, const QString& key)
             return CfModel::update(*base, project->data, project->split, ctx);
         },
         [this, name, key](CfModelUpdate updated) {
+            updating_.remove(key);
             bases_.erase(key);
-            pending_.remove(name);
             models_[key] = updated.model;
+            if (!isCurrentKey(name, key))
+                return;  // the weights changed meanwhile: kept for when they come back
+            pending_.remove(name);
             lastChanges_[name] = updated.changes;
             ++incrementalUpdates_;
             Q_EMIT modelUpdated(name, updated.changes);
             Q_EMIT modelReady(name);
         },
         [this, name, key](const QString&, bool cancelled) {
+            updating_.remove(key);
             if (cancelled) {  // a user's cancel (an edit's supersedes silently): the next edit updates the base
+                if (!isCurrentKey(name, key))
+                    return;
                 pending_.remove(name);
                 modelErrors_[name] = tr("cancelled: the next edit updates it");
                 Q_EMIT modelFailed(name, modelErrors_[name]);
@@ -278,9 +324,10 @@ void Workbench::updateModel(const QString& name, const QString& key)
             }
             // The edited ratings cannot be reached incrementally: build the model anew.
             bases_.erase(key);
-            pending_.remove(name);
-            if (const auto* info = source(name); info && cacheKey(*info) == key)
+            if (const auto* info = source(name); info && cacheKey(*info) == key) {
+                pending_.remove(name);
                 buildModel(*info);
+            }
         });
 }
 
@@ -288,9 +335,130 @@ void Workbench::refreshSources()
 {
     if (!project_)
         return;
-    sources_ = tl::listContentSources(*project_);
+    sources_ = listSources(nullptr);  // the weights' warnings were given when the project opened
     Q_EMIT sourcesChanged();
     buildMissing();
+}
+
+std::vector<tl::ContentSourceInfo> Workbench::listSources(std::vector<std::string>* warnings) const
+{
+    auto sources = tl::listContentSources(*project_);
+    for (auto& s : sources) {
+        auto it = fusionWeights_.find(s.name);
+        if (it == fusionWeights_.end() || !s.isFused())
+            continue;  // names the project does not list are kept in the file, unused
+        try {
+            s = tl::withFusionWeights(s, it->second);
+        } catch (const std::exception& e) {
+            if (warnings)
+                warnings->push_back("fusion_weights of " + s.name + " ignored (equal weights used): " + e.what());
+        }
+    }
+    return sources;
+}
+
+bool Workbench::isCurrentKey(const QString& name, const QString& key) const
+{
+    const auto* info = source(name);
+    return info && cacheKey(*info) == key;
+}
+
+void Workbench::saveProjectFile(tl::Project saved) const
+{
+    // File > Add Trailer writes the file too (added_videos) since the project was opened: keep what it added.
+    tl::ProjectLoadOptions options;
+    options.cache = saved.cache;
+    saved.addedVideos = tl::loadProject(saved.file, options).addedVideos;
+    saved.fusionWeights = fusionWeights_;
+    tl::saveProject(saved, saved.file);
+}
+
+bool Workbench::setFusionWeights(const QString& name, const std::vector<double>& weights)
+{
+    auto it = std::find_if(sources_.begin(), sources_.end(),
+                           [&](const auto& s) { return QString::fromStdString(s.name) == name; });
+    if (!project_ || it == sources_.end()) {
+        fusionError_ = tr("no configuration %1").arg(name);
+        return false;
+    }
+    tl::ContentSourceInfo updated;
+    try {
+        updated = tl::withFusionWeights(*it, weights);
+    } catch (const std::exception& e) {
+        fusionError_ = QString::fromUtf8(e.what());
+        return false;
+    }
+    fusionError_.clear();
+    if (updated.fusionWeights == normalisedFusionWeights(*it) && !it->fusionWeights.empty())
+        return true;  // unchanged
+    *it = updated;
+    fusionWeights_[updated.name] = updated.fusionWeights;
+    try {
+        saveProjectFile(sourceProject_->project);
+    } catch (const std::exception& e) {
+        fusionError_ = tr("the weights could not be saved in the project file: %1").arg(QString::fromUtf8(e.what()));
+    }
+    Q_EMIT fusionWeightsChanged(name);
+    const QString key = cacheKey(updated);
+    if (models_.count(key)) {  // built before for these weights and ratings
+        pending_.remove(name);
+        modelErrors_.remove(name);
+        lastChanges_.remove(name);
+        Q_EMIT modelReady(name);
+    } else if (building_.contains(key) || updating_.contains(key)) {
+        pending_.insert(name);  // already on its way (weights set back before their model came)
+        modelErrors_.remove(name);
+    } else {
+        buildModel(updated);
+    }
+    return true;
+}
+
+void Workbench::chooseFusionWeight(const QString& name)
+{
+    const auto* info = source(name);
+    if (!project_ || !info || !info->isFused() || choosing_.contains(name))
+        return;
+    choosing_.insert(name);
+    Q_EMIT fusionChoiceStarted(name);
+    auto project = project_;
+    const tl::ContentSourceInfo s = *info;
+    projectJobs_->run<tl::FusionWeightChoice>(
+        tr("Choose the fusion weight of %1 on validation").arg(name),
+        [project, s](const JobContext& ctx) { return session::chooseFusionWeight(*project, s, ctx); },
+        [this, name](tl::FusionWeightChoice choice) {
+            choosing_.remove(name);
+            fusionChoices_.insert(name, choice);
+            if (!setFusionWeights(name, {choice.w, 1 - choice.w})) {
+                Q_EMIT fusionChoiceFailed(name, fusionError_);
+                return;
+            }
+            Q_EMIT fusionWeightChosen(name, choice);
+        },
+        [this, name](const QString& message, bool cancelled) {
+            choosing_.remove(name);
+            Q_EMIT fusionChoiceFailed(name, cancelled ? tr("cancelled; the weights are unchanged") : message);
+        });
+}
+
+std::vector<double> Workbench::normalisedFusionWeights(const tl::ContentSourceInfo& info)
+{
+    std::vector<double> weights = tl::fusionWeightsOf(info);
+    double sum = 0;
+    for (const double w : weights)
+        sum += w;
+    if (sum > 0)
+        for (double& w : weights)
+            w /= sum;
+    return weights;
+}
+
+std::optional<tl::FusionWeightChoice> Workbench::fusionChoice(const QString& name) const
+{
+    auto it = fusionChoices_.find(name);
+    if (it == fusionChoices_.end())
+        return std::nullopt;
+    return *it;
 }
 
 const tl::ContentSourceInfo* Workbench::source(const QString& name) const
@@ -326,7 +494,8 @@ std::optional<Metrics> Workbench::metricsAt(const QString& source, int k)
     for (std::size_t i = 0; i < ks.size() && i < built->sweepMetrics().size(); ++i)
         if (ks[i] == k)
             return built->sweepMetrics()[i];
-    const QString key = source + QLatin1Char('|') + QString::number(k);
+    // By the model's cache key: other weights of a fused configuration are another model.
+    const QString key = cacheKey(*this->source(source)) + QLatin1Char('|') + QString::number(k);
     if (auto it = metricsCache_.find(key); it != metricsCache_.end())
         return *it;
     if (!metricsPending_.contains(key)) {
@@ -551,12 +720,7 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
     }
     // The overlay is saved in the project file; the ratings file is never written.
     try {
-        tl::Project saved = copy.project;
-        // File > Add Trailer writes the file too (added_videos) since the project was opened: keep what it added.
-        tl::ProjectLoadOptions options;
-        options.cache = saved.cache;
-        saved.addedVideos = tl::loadProject(saved.file, options).addedVideos;
-        tl::saveProject(saved, saved.file);
+        saveProjectFile(copy.project);
         editsSaveError_.clear();
     } catch (const std::exception& e) {
         editsSaveError_ = tr("the edits could not be saved in the project file: %1").arg(QString::fromUtf8(e.what()));
@@ -575,9 +739,16 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
     // an update may start from any earlier ratings); builds in flight finish on the
     // ratings they started with and are updated then.
     updateJobs_->cancel();
+    updating_.clear();
     for (auto& [key, built] : models_)
         bases_[key] = std::move(built);
     models_.clear();
+    // Models of weights no longer set are of the older ratings: dropped.
+    QSet<QString> current;
+    for (const auto& info : sources_)
+        current.insert(cacheKey(info));
+    for (auto it = bases_.begin(); it != bases_.end();)
+        it = current.contains(it->first) ? std::next(it) : bases_.erase(it);
     if (selectUser && *selectUser < project_->data.users.size())
         user_ = *selectUser;
     else if (user_ >= project_->data.users.size())

@@ -22,6 +22,7 @@
 
 #include "core/eval/CfModel.h"
 #include "core/eval/Evaluator.h"
+#include "core/eval/Fusion.h"
 #include "core/project/ProjectData.h"
 
 namespace tl::ui {
@@ -108,8 +109,29 @@ public:
     QString activeSource() const { return activeSource_; }
     std::uint32_t user() const { return user_; }
 
-    // Re-lists the content sources (after an extraction) and builds the new ones.
+    // Re-lists the content sources (after an extraction) and builds the new ones; a fused
+    // configuration that still exists keeps the weights set for it.
     void refreshSources();
+
+    // Fusion weights (docs/fusion.md): sets the weights (one per part, >= 0, not all 0;
+    // normalised) of a fused configuration, early or late, saves them in the project file
+    // ("fusion_weights") and builds its model in the background (a model of these weights
+    // built earlier for the same ratings is reused: the cache key holds the weights).
+    // Returns false (and says why in fusionError) for a plain source or bad weights.
+    bool setFusionWeights(const QString& source, const std::vector<double>& weights);
+    // Chooses the first part's weight w (the second's 1 - w) of a two-part fused
+    // configuration on a validation share of the training ratings, never the test ones
+    // (session::chooseFusionWeight), as a background job; then applies {w, 1 - w}
+    // (fusionWeightChosen follows) or says why not (fusionChoiceFailed).
+    void chooseFusionWeight(const QString& source);
+    // A fused source's weights divided by their sum (equal ones when it gives none): what its
+    // model uses, and what the cache key and the weight control show.
+    static std::vector<double> normalisedFusionWeights(const tl::ContentSourceInfo& info);
+    bool fusionChoicePending(const QString& source) const { return choosing_.contains(source); }
+    // The last choice made on validation for a configuration (kept while the project is open).
+    std::optional<tl::FusionWeightChoice> fusionChoice(const QString& source) const;
+    // Why the last setFusionWeights was refused or its weights could not be saved ("" when fine).
+    QString fusionError() const { return fusionError_; }
 
     // Item thumbnails for the trailers (first keyframes), sampled in the background.
     QImage thumbnail(const QString& itemId) const { return thumbnails_.value(itemId); }
@@ -142,6 +164,11 @@ Q_SIGNALS:
     // A configuration's model was updated to the edited ratings (modelReady follows):
     // the users whose ratings changed and whose neighbour lists changed.
     void modelUpdated(const QString& source, const tl::CfModelChanges& changes);
+    // A fused configuration's weights changed (its model is being built unless cached).
+    void fusionWeightsChanged(const QString& source);
+    void fusionChoiceStarted(const QString& source);
+    void fusionWeightChosen(const QString& source, const tl::FusionWeightChoice& choice);
+    void fusionChoiceFailed(const QString& source, const QString& message);
 
 private:
     // Models, baselines, metrics and thumbnails computed for the current project.
@@ -153,6 +180,14 @@ private:
     void updateModel(const QString& name, const QString& key);
     void computeBaselines();
     static QString cacheKey(const tl::ContentSourceInfo& info);
+    // Whether `key` is the cache key of the configuration `name` as it is now (its weights).
+    bool isCurrentKey(const QString& name, const QString& key) const;
+    // listContentSources with the fusion weights set for the project applied; a weight
+    // list that does not fit its configuration is ignored, with a warning in `warnings`.
+    std::vector<tl::ContentSourceInfo> listSources(std::vector<std::string>* warnings) const;
+    // Writes `project` (the overlay of sourceProject_) with fusionWeights_ to its file,
+    // keeping the trailers File > Add Trailer added since. Throws on failure.
+    void saveProjectFile(tl::Project project) const;
 
     JobRunner* jobs_;
     std::shared_ptr<const tl::ProjectData> project_;
@@ -170,6 +205,9 @@ private:
     int incrementalUpdates_ = 0, fullBuilds_ = 0;
     QHash<QString, QString> modelErrors_;
     QSet<QString> pending_;
+    // Cache keys whose model is being built / updated now (one name may have builds of
+    // several weights in flight: only the current key's result clears pending_).
+    QSet<QString> building_, updating_;
     QHash<QString, QSet<QString>> profiled_;
     std::vector<ResultRow> baselines_;
     bool baselinesReady_ = false;
@@ -181,6 +219,12 @@ private:
     std::uint32_t user_ = 0;
     QHash<QString, Metrics> metricsCache_;  // "source|k" -> metrics off the sweep
     QSet<QString> metricsPending_;
+    // The project file's "fusion_weights" (names it does not list included: they are saved
+    // back) with the weights set since it opened.
+    std::map<std::string, std::vector<double>> fusionWeights_;
+    QHash<QString, tl::FusionWeightChoice> fusionChoices_;
+    QSet<QString> choosing_;
+    QString fusionError_;
     QHash<QString, QImage> thumbnails_;
     QSet<QString> thumbnailsRequested_;
 };

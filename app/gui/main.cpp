@@ -37,6 +37,11 @@ struct Options {
     QCommandLineOption screenshot{"screenshot", QCoreApplication::translate("main", "Render each view to DIR/*.png and quit."),
                                   "DIR"};
     QCommandLineOption project{"project", QCoreApplication::translate("main", "Open this project file."), "FILE"};
+    QCommandLineOption configuration{
+        "configuration",
+        QCoreApplication::translate("main", "Once the project is open, make this configuration the active one "
+                                            "(e.g. mobilenetv2-fps1+audio-late)."),
+        "NAME"};
     QCommandLineOption runExperiment{
         "run-experiment",
         QCoreApplication::translate("main", "With --screenshot: run the paper's experiment first (Experiments > Run).")};
@@ -52,6 +57,7 @@ void describe(QCommandLineParser& parser, const Options& options)
     parser.addOption(options.screenshot);
     parser.addOption(options.project);
     parser.addOption(options.runExperiment);
+    parser.addOption(options.configuration);
     parser.addPositionalArgument(
         "file", QCoreApplication::translate("main", "Project file (.json) to open, or a video file to play."),
         "[PROJECT | VIDEO]");
@@ -127,6 +133,11 @@ int main(int argc, char** argv)
     else
         prompter = std::make_unique<tl::ui::DialogPrompter>();
     tl::ui::MainWindow window(std::move(prompter));
+    if (const QString name = parser.value(options.configuration); !name.isEmpty()) {
+        auto* workbench = window.workbench();
+        QObject::connect(workbench, &tl::ui::Workbench::projectOpened, workbench,
+                         [workbench, name] { workbench->setActiveSource(name); });
+    }
     if (!parser.isSet(screenshot)) {
         window.show();
         if (!videoFile.isEmpty())

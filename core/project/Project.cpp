@@ -218,6 +218,33 @@ Project loadProject(const std::filesystem::path& path, const ProjectLoadOptions&
             p.addedVideos.push_back(resolve(base, v.get<std::string>()));
         }
     }
+    if (doc.contains("fusion_weights")) {
+        // Never fatal: a project opens without its fusion weights (equal ones) rather than not at all.
+        const auto& weights = doc["fusion_weights"];
+        if (!weights.is_object()) {
+            p.warnings.push_back(file.string() + ": \"fusion_weights\" is not an object of lists of weights, e.g. "
+                                 "{\"mobilenetv2-fps1+audio-late\": [0.25, 0.75]}; ignored (equal weights)");
+        } else {
+            for (const auto& [name, list] : weights.items()) {
+                std::vector<double> values;
+                bool numbers = list.is_array();
+                if (numbers)
+                    for (const auto& v : list) {
+                        if (!v.is_number() || !std::isfinite(v.get<double>())) {
+                            numbers = false;
+                            break;
+                        }
+                        values.push_back(v.get<double>());
+                    }
+                if (!numbers) {
+                    p.warnings.push_back(file.string() + ": \"fusion_weights\" of " + name + " (" + list.dump() +
+                                         ") is not a list of numbers; ignored (equal weights)");
+                    continue;
+                }
+                p.fusionWeights[name] = std::move(values);
+            }
+        }
+    }
     if (!options.cache.empty()) {
         p.cache = std::filesystem::absolute(options.cache).lexically_normal();
     } else {
@@ -294,6 +321,8 @@ void saveProject(Project& project, const std::filesystem::path& path)
             added.push_back(relativeTo(base, video));
         doc["added_videos"] = added;
     }
+    if (!project.fusionWeights.empty())
+        doc["fusion_weights"] = project.fusionWeights;
     writeText(project.file, doc.dump(2) + "\n");
 }
 

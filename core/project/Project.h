@@ -16,12 +16,19 @@
 //   "cache": "cache",
 //   "new_users": ["playground-1"],                       (optional: what-if overlay)
 //   "rating_edits": [{"user": "1", "item": "50", "rating": 4},
-//                    {"user": "1", "item": "172", "remove": true}]
+//                    {"user": "1", "item": "172", "remove": true}],
+//   "fusion_weights": {"mobilenetv2-fps1+audio-late": [0.25, 0.75]}   (optional)
 // }
 //
 // "new_users" and "rating_edits" are the what-if overlay (docs/whatif.md): edits the
 // workbench applies on top of the source ratings when the project opens. The ratings
 // file itself is never rewritten; an older project file without them loads unchanged.
+//
+// "fusion_weights" are the weights the workbench set for fused configurations (by name,
+// one per part, docs/fusion.md). Names the project does not list are kept (saved back)
+// but not used; whether a list fits its configuration (count, >= 0, not all 0) is
+// checked where it is applied (a warning there, never an error here). An entry that is
+// not a list of numbers is dropped with a warning in Project::warnings.
 //
 // The manifest is a CSV `item_id,video` (header optional); relative video
 // paths are relative to the manifest's folder.
@@ -38,6 +45,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +80,10 @@ struct Project {
     // paths, relative where they lie under the folder): placed among the users by their
     // features; the ratings, items and manifest are never rewritten for them.
     std::vector<std::filesystem::path> addedVideos;  // absolute after load
+    // Fusion weights by fused configuration name ("fusion_weights"), as the file gives them.
+    std::map<std::string, std::vector<double>> fusionWeights;
+    // Non-fatal problems met while reading the file (a malformed "fusion_weights" entry).
+    std::vector<std::string> warnings;
 
     std::filesystem::path folder() const { return file.parent_path(); }
 };

@@ -39,6 +39,43 @@ TEST(Project, RoundTripAndMoveTheFolder)
     std::filesystem::rename(moved, dir.path());
 }
 
+TEST(Project, FusionWeightsRoundTripAndMalformedEntriesWarn)
+{
+    test::TempDir dir;
+    Project p;
+    p.ratings = dir.path() / "ratings.csv";
+    p.cache = dir.path() / "cache";
+    p.fusionWeights["mobilenetv2-fps1+audio-late"] = {0.25, 0.75};
+    p.fusionWeights["gone+audio"] = {1, 3};  // not listed by any project: kept as is
+    saveProject(p, dir / "p.json");
+    const Project back = loadProject(dir / "p.json");
+    EXPECT_EQ(back.fusionWeights, p.fusionWeights);
+    EXPECT_TRUE(back.warnings.empty());
+
+    // An older file without the key loads with none and writes none.
+    test::writeFile(dir / "old.json", R"({"format": "trailerlab-project", "version": 1, "ratings": "ratings.csv"})");
+    Project old = loadProject(dir / "old.json");
+    EXPECT_TRUE(old.fusionWeights.empty());
+    EXPECT_TRUE(old.warnings.empty());
+    saveProject(old, dir / "old.json");
+    EXPECT_EQ(test::readFile(dir / "old.json").find("fusion_weights"), std::string::npos);
+
+    // Malformed: a warning naming the entry, never an error; the good entries stay.
+    test::writeFile(dir / "bad.json", R"({"format": "trailerlab-project", "version": 1, "ratings": "ratings.csv",
+        "fusion_weights": {"a+audio": [0.5, "x"], "b+audio": 3, "c+audio-late": [-1, 0]}})");
+    const Project bad = loadProject(dir / "bad.json");
+    ASSERT_EQ(bad.warnings.size(), 2u);
+    EXPECT_NE(bad.warnings[0].find("a+audio"), std::string::npos);
+    EXPECT_NE(bad.warnings[1].find("b+audio"), std::string::npos);
+    // Values are checked against the configuration where they are applied (the workbench).
+    EXPECT_EQ(bad.fusionWeights.at("c+audio-late"), (std::vector<double>{-1, 0}));
+    test::writeFile(dir / "notobject.json", R"({"format": "trailerlab-project", "version": 1, "ratings": "ratings.csv",
+        "fusion_weights": [0.5, 0.5]})");
+    const Project notObject = loadProject(dir / "notobject.json");
+    EXPECT_TRUE(notObject.fusionWeights.empty());
+    EXPECT_EQ(notObject.warnings.size(), 1u);
+}
+
 TEST(Project, ErrorsNameTheFile)
 {
     test::TempDir dir;
