@@ -106,6 +106,7 @@ void Workbench::clearDerivedState()
     updateJobs_->cancel();
     baselineJobs_->cancel();
     models_.clear();
+    stored_.clear();
     bases_.clear();
     lastChanges_.clear();
     modelErrors_.clear();
@@ -271,7 +272,7 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
                 }
                 return;
             }
-            models_[key] = built.model;
+            storeModel(key, built.model);
             if (!current)
                 return;
             pending_.remove(name);
@@ -286,6 +287,41 @@ void Workbench::buildModel(const tl::ContentSourceInfo& info)
             modelErrors_[name] = cancelled ? tr("cancelled: reopen the project to build it") : message;
             Q_EMIT modelFailed(name, modelErrors_[name]);
         });
+}
+
+void Workbench::storeModel(const QString& key, std::shared_ptr<const CfModel> model)
+{
+    models_[key] = std::move(model);
+    stored_.erase(std::remove(stored_.begin(), stored_.end(), key), stored_.end());
+    stored_.push_back(key);
+    QSet<QString> current;
+    for (const auto& info : sources_)
+        current.insert(cacheKey(info));
+    std::size_t spare = 0;
+    for (const QString& k : stored_)
+        spare += models_.count(k) && !current.contains(k) ? 1 : 0;
+    for (auto it = stored_.begin(); it != stored_.end() && spare > kSpareModels;) {
+        if (!models_.count(*it)) {
+            it = stored_.erase(it);
+        } else if (!current.contains(*it)) {
+            models_.erase(*it);
+            it = stored_.erase(it);
+            --spare;
+        } else {
+            ++it;
+        }
+    }
+}
+
+std::size_t Workbench::spareModels() const
+{
+    QSet<QString> current;
+    for (const auto& info : sources_)
+        current.insert(cacheKey(info));
+    std::size_t spare = 0;
+    for (const auto& [key, model] : models_)
+        spare += current.contains(key) ? 0 : 1;
+    return spare;
 }
 
 void Workbench::updateModel(const QString& name, const QString& key)
@@ -303,7 +339,7 @@ void Workbench::updateModel(const QString& name, const QString& key)
         [this, name, key](CfModelUpdate updated) {
             updating_.remove(key);
             bases_.erase(key);
-            models_[key] = updated.model;
+            storeModel(key, updated.model);
             if (!isCurrentKey(name, key))
                 return;  // the weights changed meanwhile: kept for when they come back
             pending_.remove(name);

@@ -102,6 +102,10 @@ public:
     // Models brought to edited ratings incrementally / built in full since the project opened.
     int incrementalUpdates() const { return incrementalUpdates_; }
     int fullBuilds() const { return fullBuilds_; }
+    // Models kept for keys no configuration holds now (weights tried before, a part
+    // re-extracted since), for a return to them: the kSpareModels most recently stored.
+    static constexpr std::size_t kSpareModels = 4;
+    std::size_t spareModels() const;
 
     int k() const { return k_; }
     int kMin() const;
@@ -182,6 +186,8 @@ private:
     static QString cacheKey(const tl::ContentSourceInfo& info);
     // Whether `key` is the cache key of the configuration `name` as it is now (its weights).
     bool isCurrentKey(const QString& name, const QString& key) const;
+    // models_[key] = model, then the oldest spare models beyond kSpareModels dropped.
+    void storeModel(const QString& key, std::shared_ptr<const CfModel> model);
     // listContentSources with the fusion weights set for the project applied; a weight
     // list that does not fit its configuration is ignored, with a warning in `warnings`.
     std::vector<tl::ContentSourceInfo> listSources(std::vector<std::string>* warnings) const;
@@ -197,6 +203,7 @@ private:
     std::unique_ptr<JobGroup> modelJobs_;  // model builds: an edit supersedes them
     std::vector<tl::ContentSourceInfo> sources_;
     std::map<QString, std::shared_ptr<const CfModel>> models_;  // by cacheKey, of project_
+    std::vector<QString> stored_;  // keys of models_, oldest stored first
     // Models of earlier edited ratings being updated to project_ (by cacheKey).
     std::map<QString, std::shared_ptr<const CfModel>> bases_;
     std::unique_ptr<JobGroup> updateJobs_;     // model updates: an edit supersedes them

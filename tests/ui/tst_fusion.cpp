@@ -74,6 +74,7 @@ private Q_SLOTS:
     void bothKindsListedAndModelsEqualTheSession();
     void framesAndNewTrailersRefuseBothKinds();
     void weightRebuildsAndCachedWeightComesBack();
+    void spareModelsAreCapped();
     void earlyWeightChangesItsModel();
     void chooseOnValidationEqualsTheSession();
     void whatIfEditOnLateIsIncremental();
@@ -250,6 +251,32 @@ void TestFusion::weightRebuildsAndCachedWeightComesBack()
     QVERIFY(wb()->setFusionWeights(late, {0.1, 0.9}));  // built meanwhile: cached
     QVERIFY(!wb()->modelPending(late));
     QCOMPARE(wb()->model(late)->settings().late.weights, (std::vector<double>{0.1, 0.9}));
+}
+
+// Weights tried and left keep their models for a return, but only the newest
+// Workbench::kSpareModels of them: memory does not grow with every weight tried.
+void TestFusion::spareModelsAreCapped()
+{
+    wb()->setActiveSource(late);
+    const std::vector<double> tried = {0.05, 0.15, 0.35, 0.45, 0.55, 0.65, 0.85};
+    for (double w : tried) {
+        QVERIFY(wb()->setFusionWeights(late, {w, 1 - w}));
+        QVERIFY(waitFor(late));
+        QVERIFY2(wb()->spareModels() <= Workbench::kSpareModels, qPrintable(QString::number(wb()->spareModels())));
+    }
+    QCOMPARE(wb()->spareModels(), Workbench::kSpareModels);
+    // The weight before the last is kept: nothing to build.
+    int builds = wb()->fullBuilds();
+    QVERIFY(wb()->setFusionWeights(late, {0.65, 0.35}));
+    QVERIFY(!wb()->modelPending(late));
+    QCOMPARE(wb()->fullBuilds(), builds);
+    // The first one tried was dropped: built again, and equal to the session's model.
+    QVERIFY(wb()->setFusionWeights(late, {0.05, 0.95}));
+    QVERIFY(wb()->modelPending(late));
+    QVERIFY(waitFor(late));
+    QCOMPARE(wb()->fullBuilds(), builds + 1);
+    expectEqualsSession(late);
+    QVERIFY(wb()->spareModels() <= Workbench::kSpareModels);
 }
 
 void TestFusion::earlyWeightChangesItsModel()
