@@ -29,6 +29,7 @@
 #include "core/eval/CfModel.h"
 #include "core/eval/Crowding.h"
 #include "core/experiment/ConfigurationFrames.h"
+#include "core/experiment/FusedConfiguration.h"
 #include "ui/ChartAdapter.h"
 #include "ui/NeighbourPanel.h"
 #include "ui/PredictionWaterfall.h"
@@ -394,7 +395,7 @@ void UserExplorerView::refreshFusion()
         return;
     }
     const QString name = QString::fromStdString(info->name);
-    const auto weights = Workbench::normalisedFusionWeights(*info);
+    const auto weights = tl::normalisedFusionWeights(*info);
     const bool two = weights.size() == 2;
     const QString first = QString::fromStdString(info->fusedParts.front().name);
     const QString second = two ? QString::fromStdString(info->fusedParts[1].name) : QString();

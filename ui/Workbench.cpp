@@ -206,7 +206,7 @@ QString Workbench::cacheKey(const tl::ContentSourceInfo& info)
     // The fusion and its (normalised) weights: a model of other weights is never reused.
     if (info.isFused()) {
         key += QLatin1Char('|') + QString::fromStdString(info.fusion);
-        for (const double w : normalisedFusionWeights(info))
+        for (const double w : tl::normalisedFusionWeights(info))
             key += QLatin1Char(':') + QString::number(w, 'g', 17);
     }
     // A fused source has no file of its own: its parts' files stamp it, so re-extracting
@@ -294,9 +294,7 @@ void Workbench::storeModel(const QString& key, std::shared_ptr<const CfModel> mo
     models_[key] = std::move(model);
     stored_.erase(std::remove(stored_.begin(), stored_.end(), key), stored_.end());
     stored_.push_back(key);
-    QSet<QString> current;
-    for (const auto& info : sources_)
-        current.insert(cacheKey(info));
+    const QSet<QString> current = currentKeys();
     std::size_t spare = 0;
     for (const QString& k : stored_)
         spare += models_.count(k) && !current.contains(k) ? 1 : 0;
@@ -315,9 +313,7 @@ void Workbench::storeModel(const QString& key, std::shared_ptr<const CfModel> mo
 
 std::size_t Workbench::spareModels() const
 {
-    QSet<QString> current;
-    for (const auto& info : sources_)
-        current.insert(cacheKey(info));
+    const QSet<QString> current = currentKeys();
     std::size_t spare = 0;
     for (const auto& [key, model] : models_)
         spare += current.contains(key) ? 0 : 1;
@@ -393,6 +389,14 @@ std::vector<tl::ContentSourceInfo> Workbench::listSources(std::vector<std::strin
     return sources;
 }
 
+QSet<QString> Workbench::currentKeys() const
+{
+    QSet<QString> keys;
+    for (const auto& info : sources_)
+        keys.insert(cacheKey(info));
+    return keys;
+}
+
 bool Workbench::isCurrentKey(const QString& name, const QString& key) const
 {
     const auto* info = source(name);
@@ -425,7 +429,7 @@ bool Workbench::setFusionWeights(const QString& name, const std::vector<double>&
         return false;
     }
     fusionError_.clear();
-    if (updated.fusionWeights == normalisedFusionWeights(*it) && !it->fusionWeights.empty())
+    if (updated.fusionWeights == tl::normalisedFusionWeights(*it) && !it->fusionWeights.empty())
         return true;  // unchanged
     *it = updated;
     fusionWeights_[updated.name] = updated.fusionWeights;
@@ -475,18 +479,6 @@ void Workbench::chooseFusionWeight(const QString& name)
             choosing_.remove(name);
             Q_EMIT fusionChoiceFailed(name, cancelled ? tr("cancelled; the weights are unchanged") : message);
         });
-}
-
-std::vector<double> Workbench::normalisedFusionWeights(const tl::ContentSourceInfo& info)
-{
-    std::vector<double> weights = tl::fusionWeightsOf(info);
-    double sum = 0;
-    for (const double w : weights)
-        sum += w;
-    if (sum > 0)
-        for (double& w : weights)
-            w /= sum;
-    return weights;
 }
 
 std::optional<tl::FusionWeightChoice> Workbench::fusionChoice(const QString& name) const
@@ -780,9 +772,7 @@ void Workbench::setOverlay(const Overlay& overlay, std::optional<std::uint32_t> 
         bases_[key] = std::move(built);
     models_.clear();
     // Models of weights no longer set are of the older ratings: dropped.
-    QSet<QString> current;
-    for (const auto& info : sources_)
-        current.insert(cacheKey(info));
+    const QSet<QString> current = currentKeys();
     for (auto it = bases_.begin(); it != bases_.end();)
         it = current.contains(it->first) ? std::next(it) : bases_.erase(it);
     if (selectUser && *selectUser < project_->data.users.size())

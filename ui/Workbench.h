@@ -128,9 +128,6 @@ public:
     // (session::chooseFusionWeight), as a background job; then applies {w, 1 - w}
     // (fusionWeightChosen follows) or says why not (fusionChoiceFailed).
     void chooseFusionWeight(const QString& source);
-    // A fused source's weights divided by their sum (equal ones when it gives none): what its
-    // model uses, and what the cache key and the weight control show.
-    static std::vector<double> normalisedFusionWeights(const tl::ContentSourceInfo& info);
     bool fusionChoicePending(const QString& source) const { return choosing_.contains(source); }
     // The last choice made on validation for a configuration (kept while the project is open).
     std::optional<tl::FusionWeightChoice> fusionChoice(const QString& source) const;
@@ -186,6 +183,8 @@ private:
     static QString cacheKey(const tl::ContentSourceInfo& info);
     // Whether `key` is the cache key of the configuration `name` as it is now (its weights).
     bool isCurrentKey(const QString& name, const QString& key) const;
+    // The cache keys of the configurations as they are now.
+    QSet<QString> currentKeys() const;
     // models_[key] = model, then the oldest spare models beyond kSpareModels dropped.
     void storeModel(const QString& key, std::shared_ptr<const CfModel> model);
     // listContentSources with the fusion weights set for the project applied; a weight

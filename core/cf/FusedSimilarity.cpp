@@ -15,30 +15,39 @@ std::size_t LateFusion::begin(std::size_t block) const
     return at;
 }
 
+std::vector<double> normaliseWeights(const std::vector<double>& weights, const std::string& what)
+{
+    double sum = 0;
+    for (double w : weights) {
+        if (!std::isfinite(w) || w < 0)
+            throw ConfigError(what + ": weight " + std::to_string(w) + " (a weight must be finite and >= 0)");
+        sum += w;
+    }
+    if (!(sum > 0))
+        throw ConfigError(what + ": every weight is 0");
+    std::vector<double> out = weights;
+    for (double& w : out)
+        w /= sum;
+    return out;
+}
+
 LateFusion LateFusion::normalised(std::size_t columns) const
 {
     if (weights.size() != dims.size())
         throw ConfigError("late fusion: " + std::to_string(weights.size()) + " weights for " +
                           std::to_string(dims.size()) + " blocks");
-    double sum = 0;
     std::size_t total = 0;
     for (std::size_t b = 0; b < dims.size(); ++b) {
-        if (!std::isfinite(weights[b]) || weights[b] < 0)
-            throw ConfigError("late fusion: weight " + std::to_string(weights[b]) +
-                              " (a weight must be finite and >= 0)");
         if (dims[b] == 0)
             throw ConfigError("late fusion: block " + std::to_string(b + 1) + " has no columns");
-        sum += weights[b];
         total += dims[b];
     }
-    if (!dims.empty() && !(sum > 0))
-        throw ConfigError("late fusion: every weight is 0");
     if (total != columns)
         throw ConfigError("late fusion: the blocks cover " + std::to_string(total) + " columns of " +
                           std::to_string(columns));
     LateFusion out = *this;
-    for (double& w : out.weights)
-        w /= sum;
+    if (!dims.empty())
+        out.weights = normaliseWeights(weights, "late fusion");
     return out;
 }
 
@@ -82,15 +91,8 @@ FusedUserSimilarity fuseUserSimilarities(const std::vector<const SimilarityEngin
     if (weights.size() != engines.size())
         throw ConfigError("late fusion: " + std::to_string(weights.size()) + " weights for " +
                           std::to_string(engines.size()) + " modalities");
-    double sum = 0;
-    for (double w : weights) {
-        if (!std::isfinite(w) || w < 0)
-            throw ConfigError("late fusion: weight " + std::to_string(w) + " (a weight must be finite and >= 0)");
-        sum += w;
-    }
-    if (!(sum > 0))
-        throw ConfigError("late fusion: every weight is 0");
     FusedUserSimilarity fused;
+    fused.weights = normaliseWeights(weights, "late fusion");
     fused.users = engines.front()->users();
     for (const SimilarityEngine* e : engines)
         if (e->users() != fused.users)
@@ -99,8 +101,6 @@ FusedUserSimilarity fuseUserSimilarities(const std::vector<const SimilarityEngin
     if (bytes > 8e9)
         throw ConfigError("late fusion needs a dense users x users similarity matrix of " +
                           std::to_string(static_cast<long>(bytes / 1e9)) + " GB; too large");
-    for (double w : weights)
-        fused.weights.push_back(w / sum);
     fused.values.assign(fused.users * fused.users, 0.0);
     fused.active.assign(fused.users, 0);
     for (std::size_t m = 0; m < engines.size(); ++m) {

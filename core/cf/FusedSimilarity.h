@@ -31,6 +31,7 @@
 // Threading: synchronous on the caller's thread (the engines' passes use OpenMP).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/cf/Neighbours.h"
@@ -38,6 +39,10 @@
 #include "core/common/JobContext.h"
 
 namespace tl {
+
+// `weights` divided by their sum. Throws ConfigError ("WHAT: ...") unless each is finite
+// and >= 0 and they are not all 0.
+std::vector<double> normaliseWeights(const std::vector<double>& weights, const std::string& what);
 
 struct LateFusion {
     std::vector<std::size_t> dims;  // columns per block, in order; empty: one block, no fusion

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/cf/FusedSimilarity.h"
 #include "core/common/Error.h"
 #include "core/experiment/ConfigurationFrames.h"
 
@@ -55,15 +56,9 @@ FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& sou
     return source.fusion == "late" ? stackBlocks(blocks, columnScaling) : fuseEarly(blocks, columnScaling);
 }
 
-LateFusion lateFusionOf(const ContentSourceInfo& source, const FusedFeatures& fused)
+std::vector<double> normalisedFusionWeights(const ContentSourceInfo& source)
 {
-    LateFusion late;
-    if (source.fusion != "late")
-        return late;
-    for (const auto& block : fused.blocks)
-        late.dims.push_back(block.dims);
-    late.weights = fusionWeightsOf(source);
-    return late;
+    return normaliseWeights(fusionWeightsOf(source), "configuration " + source.name);
 }
 
 ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::vector<double>& weights)
@@ -73,12 +68,8 @@ ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::
     if (weights.size() != source.fusedParts.size())
         throw ConfigError("configuration " + source.name + ": " + std::to_string(weights.size()) + " weights for " +
                           std::to_string(source.fusedParts.size()) + " parts");
-    LateFusion check;
-    check.weights = weights;
-    check.dims.assign(weights.size(), 1);
-    check = check.normalised(weights.size());  // finite, >= 0, not all 0
     ContentSourceInfo out = source;
-    out.fusionWeights = check.weights;
+    out.fusionWeights = normaliseWeights(weights, "configuration " + source.name);
     std::ostringstream text;
     text << out.fusion << " fusion (weights";
     for (std::size_t p = 0; p < weights.size(); ++p)
@@ -94,14 +85,11 @@ std::string fusionTuning(const ContentSourceInfo& source)
 {
     if (!source.isFused())
         return "defaults";
-    std::vector<double> weights = fusionWeightsOf(source);
-    double sum = 0;
-    for (double w : weights)
-        sum += w;
+    const std::vector<double> weights = normalisedFusionWeights(source);
     std::ostringstream text;
     text << source.fusion << " fusion, weights";
     for (std::size_t p = 0; p < weights.size() && p < source.fusedParts.size(); ++p)
-        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << (sum > 0 ? weights[p] / sum : weights[p]);
+        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << weights[p];
     return text.str();
 }
 

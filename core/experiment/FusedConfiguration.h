@@ -17,7 +17,6 @@
 
 #include "core/cf/CfOptions.h"
 #include "core/cf/FeatureFusion.h"
-#include "core/cf/FusedSimilarity.h"
 #include "core/eval/Fusion.h"
 #include "core/project/ProjectData.h"
 
@@ -32,11 +31,11 @@ FusedFeatures fusedContent(const ProjectData& data, const ContentSourceInfo& sou
 // The source's weights, one per part: fusionWeights, or equal ones.
 std::vector<double> fusionWeightsOf(const ContentSourceInfo& source);
 
-// A late source's model setting over its stacked matrix (fusedContent's blocks and the
-// source's weights); not enabled for an early or plain source.
-LateFusion lateFusionOf(const ContentSourceInfo& source, const FusedFeatures& fused);
+// The same divided by their sum: what its model uses (and a cache key or a control shows).
+// Throws ConfigError for weights that are negative, not finite or all 0.
+std::vector<double> normalisedFusionWeights(const ContentSourceInfo& source);
 
-// The source with `weights` (one per part, as LateFusion/fuseEarly check them) and its
+// The source with `weights` (one per part, checked by normaliseWeights) and its
 // provenance saying so. Throws ConfigError for a plain source or a wrong count.
 ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::vector<double>& weights);
 
