@@ -247,18 +247,12 @@ void AutoExtractor::startAudio()
     for (const auto& t : trailers)
         videos.push_back({t.id, t.path});
     const Project definition = project->project;
-    const std::filesystem::path csv = tl::profilesDir(definition) / (std::string(session::kAudioConfiguration) + ".csv");
-    const std::string silent = noSoundMessage().toStdString();
+    const std::filesystem::path csv = session::soundtrackProfile(definition);
     std::function<audio::AudioExtractionSummary(const JobContext&)> work =
-        [videos, trailers, definition, csv, silent](const JobContext& ctx) {
+        [videos, trailers, definition, csv](const JobContext& ctx) {
             auto summary = audio::extractAudioProfiles(videos, csv, ctx);
             // Nothing written: remember these trailers, so the next plan does not try them again.
-            session::recordSoundtrackOutcome(definition, trailers, summary.written(),
-                                             summary.noAudio == videos.size()
-                                                 ? silent
-                                                 : "no trailer gave audio descriptors (" +
-                                                       std::to_string(summary.noAudio) + " without sound, " +
-                                                       std::to_string(summary.failed) + " failed)");
+            session::recordSoundtrackOutcome(definition, trailers, summary.described, summary.noAudio, summary.failed);
             return summary;
         };
     std::function<void(audio::AudioExtractionSummary)> done = [this, name](audio::AudioExtractionSummary summary) {

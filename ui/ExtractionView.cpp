@@ -416,7 +416,7 @@ void ExtractionView::startAudio()
     for (const auto& [id, path] : trailers)
         videos.push_back({id, path});
     const Project definition = project->project;
-    const std::filesystem::path csv = tl::profilesDir(definition) / "audio.csv";
+    const std::filesystem::path csv = session::soundtrackProfile(definition);
     QPointer<ExtractionView> self(this);
     auto onItem = [self](std::size_t index, const audio::AudioItemOutcome& outcome) {
         // Worker thread: hand the outcome to the GUI thread.
@@ -453,9 +453,7 @@ void ExtractionView::startAudio()
         [videos, trailers, definition, csv, onItem](const JobContext& ctx) {
             auto summary = audio::extractAudioProfiles(videos, csv, ctx, onItem);
             // As the automatic extraction does: trailers that gave nothing are not planned again.
-            session::recordSoundtrackOutcome(definition, trailers, summary.written(),
-                                             summary.noAudio == videos.size() ? "no trailer has sound"
-                                                                              : "no trailer gave audio descriptors");
+            session::recordSoundtrackOutcome(definition, trailers, summary.described, summary.noAudio, summary.failed);
             return summary;
         },
         [this, videos](audio::AudioExtractionSummary summary) {

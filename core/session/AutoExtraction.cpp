@@ -68,11 +68,16 @@ fs::path silentSoundtracksMarker(const Project& project)
     return profilesDir(project) / "audio.none.json";
 }
 
-void recordSoundtrackOutcome(const Project& project, const std::vector<features::VideoItem>& trailers, bool gaveRows,
-                             const std::string& reason)
+fs::path soundtrackProfile(const Project& project)
+{
+    return profilesDir(project) / (std::string(kAudioConfiguration) + ".csv");
+}
+
+void recordSoundtrackOutcome(const Project& project, const std::vector<features::VideoItem>& trailers,
+                             std::size_t described, std::size_t withoutSound, std::size_t failed)
 {
     const fs::path marker = silentSoundtracksMarker(project);
-    if (gaveRows) {
+    if (described > 0) {
         std::error_code ec;
         fs::remove(marker, ec);
         return;
@@ -80,7 +85,10 @@ void recordSoundtrackOutcome(const Project& project, const std::vector<features:
     const nlohmann::json json = {
         {"what", "an audio extraction of these trailers gave no row; the automatic extraction leaves the sound out "
                  "until the trailers change"},
-        {"reason", reason},
+        {"reason", withoutSound == trailers.size()
+                       ? std::string("no trailer has sound")
+                       : "no trailer gave audio descriptors (" + std::to_string(withoutSound) + " without sound, " +
+                             std::to_string(failed) + " failed)"},
         {"trailers", stamps(trailers)}};
     writeFileAtomically(marker, json.dump(2) + "\n");
 }

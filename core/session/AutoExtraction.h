@@ -73,12 +73,17 @@ std::vector<PlannedExtraction> planAutoExtraction(const Project& project, const 
 // <cache>/profiles/audio.none.json: the trailers an audio extraction found no row for.
 std::filesystem::path silentSoundtracksMarker(const Project& project);
 
-// Records an audio extraction's outcome over `trailers` for the plan: when it wrote
-// no rows (gaveRows false), writes the marker (atomically) with each trailer's id,
-// video, size and modification time and `reason` ("no trailer has sound"); when it
-// wrote audio.csv, removes a marker left from before.
-void recordSoundtrackOutcome(const Project& project, const std::vector<features::VideoItem>& trailers, bool gaveRows,
-                             const std::string& reason = {});
+// <cache>/profiles/audio.csv: where the soundtracks' descriptors go (kAudioConfiguration).
+std::filesystem::path soundtrackProfile(const Project& project);
+
+// Records an audio extraction's outcome over `trailers` for the plan, from its counts
+// (audio::AudioExtractionSummary's described, noAudio, failed): when no trailer was
+// described (nothing written), writes the marker (atomically) with each trailer's id,
+// video, size and modification time and the reason ("no trailer has sound", or "no
+// trailer gave audio descriptors (N without sound, M failed)"); when one was (audio.csv
+// written), removes a marker left from before.
+void recordSoundtrackOutcome(const Project& project, const std::vector<features::VideoItem>& trailers,
+                             std::size_t described, std::size_t withoutSound, std::size_t failed);
 
 // True when the marker exists and lists exactly `trailers` (in any order) with the
 // same video files, sizes and modification times. A missing or unreadable marker: false.

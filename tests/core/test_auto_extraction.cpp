@@ -204,8 +204,10 @@ TEST(AutoExtraction, SilentTrailersAreNotPlannedAgainUntilTheyChange)
     EXPECT_FALSE(soundtracksKnownSilent(project, checked));
 
     // An extraction of these two trailers gave no row: the marker lists them and the plan skips audio.
-    recordSoundtrackOutcome(project, checked, false, "no trailer has sound");
+    recordSoundtrackOutcome(project, checked, 0, 2, 0);
     ASSERT_TRUE(std::filesystem::exists(silentSoundtracksMarker(project)));
+    EXPECT_NE(test::readFile(silentSoundtracksMarker(project)).find(R"("reason": "no trailer has sound")"),
+              std::string::npos);
     EXPECT_EQ(silentSoundtracksMarker(project), project.cache / "profiles" / "audio.none.json");
     EXPECT_TRUE(soundtracksKnownSilent(project, checked));
     EXPECT_FALSE(plannedAudio());
@@ -237,9 +239,12 @@ TEST(AutoExtraction, SilentTrailersAreNotPlannedAgainUntilTheyChange)
     EXPECT_FALSE(soundtracksKnownSilent(project, checked));
 
     // A later extraction that wrote audio.csv removes the marker.
-    recordSoundtrackOutcome(project, checked, false, "no trailer has sound");
+    recordSoundtrackOutcome(project, checked, 0, 1, 1);
+    EXPECT_NE(test::readFile(silentSoundtracksMarker(project))
+                  .find(R"x("reason": "no trailer gave audio descriptors (1 without sound, 1 failed)")x"),
+              std::string::npos);
     EXPECT_FALSE(plannedAudio());
-    recordSoundtrackOutcome(project, checked, true);
+    recordSoundtrackOutcome(project, checked, 2, 0, 0);
     EXPECT_FALSE(std::filesystem::exists(silentSoundtracksMarker(project)));
     EXPECT_TRUE(plannedAudio());
 
