@@ -51,28 +51,6 @@ LateFusion LateFusion::normalised(std::size_t columns) const
     return out;
 }
 
-std::vector<std::vector<double>> blockNorms(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late)
-{
-    const RowMatrixD mup = buildUserProfilesExact(w, items);
-    std::vector<std::vector<double>> norms(late.blocks(), std::vector<double>(w.users, 0.0));
-    for (std::size_t b = 0; b < late.blocks(); ++b) {
-        const auto first = static_cast<Eigen::Index>(late.begin(b)), dims = static_cast<Eigen::Index>(late.dims[b]);
-        for (std::size_t u = 0; u < w.users; ++u)
-            norms[b][u] = mup.row(static_cast<Eigen::Index>(u)).segment(first, dims).norm();
-    }
-    return norms;
-}
-
-std::vector<char> lateActive(const std::vector<std::vector<double>>& norms, const LateFusion& late)
-{
-    std::vector<char> active(norms.empty() ? 0 : norms.front().size(), 0);
-    for (std::size_t b = 0; b < norms.size(); ++b)
-        if (late.weights[b] > 0)
-            for (std::size_t u = 0; u < active.size(); ++u)
-                active[u] = active[u] || norms[b][u] > 0;
-    return active;
-}
-
 ItemProfiles blockProfiles(const ItemProfiles& items, const LateFusion& late, std::size_t block)
 {
     ItemProfiles out;

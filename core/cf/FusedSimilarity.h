@@ -56,14 +56,6 @@ struct LateFusion {
     LateFusion normalised(std::size_t columns) const;
 };
 
-// Per block b, |MUP_b(u)| of every user (float64), from the relevance and the stacked
-// item profiles.
-std::vector<std::vector<double>> blockNorms(const RelevanceMatrix& w, const ItemProfiles& items, const LateFusion& late);
-
-// u is active (may have and be a neighbour) when some block of positive weight has a
-// non-zero profile.
-std::vector<char> lateActive(const std::vector<std::vector<double>>& norms, const LateFusion& late);
-
 // The block's columns of the stacked profiles, as item profiles of their own (same rows).
 ItemProfiles blockProfiles(const ItemProfiles& items, const LateFusion& late, std::size_t block);
 

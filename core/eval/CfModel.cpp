@@ -52,10 +52,13 @@ std::shared_ptr<const CfModel> CfModel::build(const Dataset& data, const Split& 
             for (std::size_t u = 0; u < model->train_.users; ++u)
                 model->blockNorms_[b][u] = engines[b].norm(u);
         model->active_ = fused.active;
-        const RowMatrixD mup = buildUserProfilesExact(model->relevance_, *model->items_);
-        model->norms_.resize(model->train_.users);
-        for (std::size_t u = 0; u < model->train_.users; ++u)
-            model->norms_[u] = mup.row(static_cast<Eigen::Index>(u)).norm();
+        // |MUP(u)| of the whole stacked profile, from its blocks' (no users x F matrix).
+        model->norms_.assign(model->train_.users, 0.0);
+        for (std::size_t u = 0; u < model->train_.users; ++u) {
+            for (const auto& norms : model->blockNorms_)
+                model->norms_[u] += norms[u] * norms[u];
+            model->norms_[u] = std::sqrt(model->norms_[u]);
+        }
     } else {
         const auto engine = SimilarityEngine::fromItemProfiles(model->relevance_, *model->items_);
         model->lists_ = computeNeighbours(engine, settings.kMax, ctx);

@@ -94,7 +94,7 @@ struct KnnState {
     TrainingMatrix train;
     RelevanceMatrix w;          // rel(u) with its weights
     std::vector<double> norms;  // |MUP(u)|
-    std::vector<char> active;   // |MUP(u)| > 0 (late fusion: lateActive)
+    std::vector<char> active;   // |MUP(u)| > 0 (late fusion: |MUP_b(u)| > 0 in a block of positive weight)
     NeighbourLists lists;       // offline lists (K entries at most)
     LateFusion late;            // normalised weights; not enabled: one block
     std::vector<std::vector<double>> blockNorms;  // late fusion: per block, |MUP_b(u)|
