@@ -34,6 +34,15 @@ std::vector<FusionBlock> partBlocks(const ProjectData& data, const ContentSource
     return blocks;
 }
 
+// "mobilenetv2-fps1 0.2, audio 0.8": each part with its weight.
+std::string partWeights(const ContentSourceInfo& source, const std::vector<double>& weights)
+{
+    std::ostringstream text;
+    for (std::size_t p = 0; p < weights.size() && p < source.fusedParts.size(); ++p)
+        text << (p ? ", " : "") << source.fusedParts[p].name << " " << weights[p];
+    return text.str();
+}
+
 }  // namespace
 
 std::vector<double> fusionWeightsOf(const ContentSourceInfo& source)
@@ -71,10 +80,7 @@ ContentSourceInfo withFusionWeights(const ContentSourceInfo& source, const std::
     ContentSourceInfo out = source;
     out.fusionWeights = normaliseWeights(weights, "configuration " + source.name);
     std::ostringstream text;
-    text << out.fusion << " fusion (weights";
-    for (std::size_t p = 0; p < weights.size(); ++p)
-        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << out.fusionWeights[p];
-    text << ") of ";
+    text << out.fusion << " fusion (weights " << partWeights(source, out.fusionWeights) << ") of ";
     for (std::size_t p = 0; p < weights.size(); ++p)
         text << (p ? " and " : "") << source.fusedParts[p].name << " (" << source.fusedParts[p].provenance << ")";
     out.provenance = text.str();
@@ -85,12 +91,7 @@ std::string fusionTuning(const ContentSourceInfo& source)
 {
     if (!source.isFused())
         return "defaults";
-    const std::vector<double> weights = normalisedFusionWeights(source);
-    std::ostringstream text;
-    text << source.fusion << " fusion, weights";
-    for (std::size_t p = 0; p < weights.size() && p < source.fusedParts.size(); ++p)
-        text << (p ? ", " : " ") << source.fusedParts[p].name << " " << weights[p];
-    return text.str();
+    return source.fusion + " fusion, weights " + partWeights(source, normalisedFusionWeights(source));
 }
 
 FusionSpec fusionSpecOf(const ProjectData& data, const ContentSourceInfo& source, std::deque<FeatureMatrix>& storage)
